@@ -1,0 +1,1 @@
+"""The `classroom` command: composes the graders, orchestrator and sandbox command groups."""

@@ -1,0 +1,60 @@
+"""`classroom`: parse the command line and dispatch to one command module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from graders import __version__
+from graders import cli as graders_cli
+from graders.errors import UserError
+from graders.logs import write_crash_log
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree; each group adds its own subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="classroom",
+        description="Backend Classroom: grade, provision and run a Python backend course.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    graders_cli.add_commands(commands)
+    _add_optional_groups(commands)
+    return parser
+
+
+def _add_optional_groups(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Instructor-side groups need the `instructor` extra; the grader alone must not."""
+    try:
+        from orchestrator import cli as orchestrator_cli
+        from sandbox import cli as sandbox_cli
+    except ImportError:  # grader-only install (inside a learner's Actions runner)
+        return
+    orchestrator_cli.add_commands(commands)
+    sandbox_cli.add_commands(commands)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code: 0 done, 2 bad input, 3 internal error."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return UserError.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 -- the one place a bug becomes exit code 3
+        log = write_crash_log(exc)
+        print(f"internal error: {exc!r}; traceback written to {log}. "
+              "Please report it with that file.", file=sys.stderr)
+        return 3
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""`assignment.toml`: the typed spec of an assignment, loaded with errors that name the fix."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from graders.errors import UserError
+
+StageName = Literal["install", "tests", "hidden", "lint", "types", "load"]
+STAGE_ORDER: tuple[StageName, ...] = ("install", "tests", "hidden", "lint", "types", "load")
+
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Limits(_Strict):
+    """Resource limits for one stage's processes; unset fields inherit the assignment's."""
+
+    timeout_seconds: Positive | None = None
+    memory_mb: Annotated[int, Field(ge=64)] | None = None
+    output_kb: Annotated[int, Field(ge=1)] | None = None
+    max_processes: Annotated[int, Field(ge=4)] | None = None
+
+
+class ResolvedLimits(_Strict):
+    """Limits with every field decided."""
+
+    timeout_seconds: float = 120.0
+    memory_mb: int = 2048
+    output_kb: int = 512
+    max_processes: int = 128
+
+    def merged(self, override: Limits | None) -> ResolvedLimits:
+        """These limits with the fields `override` sets replaced."""
+        if override is None:
+            return self
+        changes = {k: v for k, v in override.model_dump().items() if v is not None}
+        return self.model_copy(update=changes)
+
+
+class AppSpec(_Strict):
+    """How to start the learner's service; `{port}` in `start` is replaced by a free port."""
+
+    start: str
+    health_path: str = "/health"
+    startup_timeout_seconds: Positive = 30.0
+    seed: str | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class _Stage(_Strict):
+    points: NonNegative = 0.0
+    limits: Limits | None = None
+
+
+class InstallStage(_Stage):
+    """Build the submission's environment from requirements.txt or pyproject.toml."""
+
+    extra_requirements: list[str] = Field(default_factory=list)
+
+
+class TestsStage(_Stage):
+    """Public pytest tests, run inside the submission's environment."""
+
+    paths: list[str] = Field(default_factory=lambda: ["tests"])
+    weights: dict[str, Positive] = Field(default_factory=dict)
+
+
+class HiddenStage(_Stage):
+    """Black-box HTTP tests run from the grader's own environment against the service."""
+
+    weights: dict[str, Positive] = Field(default_factory=dict)
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class LintStage(_Stage):
+    """ruff with the assignment's config."""
+
+    config: str = "ruff.toml"
+    paths: list[str] = Field(default_factory=lambda: ["."])
+    per_finding: NonNegative = 1.0
+
+
+class TypesStage(_Stage):
+    """mypy with the assignment's config."""
+
+    config: str = "mypy.ini"
+    paths: list[str] = Field(default_factory=lambda: ["."])
+    per_error: NonNegative = 1.0
+
+
+class Slo(_Strict):
+    """A service-level objective for one Locust entry (`GET /tasks`) or `Aggregated`."""
+
+    endpoint: str
+    p50_ms: Positive | None = None
+    p95_ms: Positive | None = None
+    p99_ms: Positive | None = None
+    max_error_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    min_rps: Positive | None = None
+    weight: Positive = 1.0
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _has_a_goal(self) -> Slo:
+        goals = (self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps)
+        if all(goal is None for goal in goals):
+            raise ValueError("an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, "
+                             "max_error_rate or min_rps")
+        return self
+
+
+class LoadStage(_Stage):
+    """Locust, headless, against the running service."""
+
+    locustfile: str = "locustfile.py"
+    users: Annotated[int, Field(ge=1)] = 20
+    spawn_rate: Positive = 20.0
+    duration_seconds: Annotated[int, Field(ge=1, le=600)] = 15
+    env: dict[str, str] = Field(default_factory=dict)
+    slos: list[Slo] = Field(min_length=1)
+    profile: str = ""
+
+
+class Stages(_Strict):
+    install: InstallStage = Field(default_factory=InstallStage)
+    tests: TestsStage | None = None
+    hidden: HiddenStage | None = None
+    lint: LintStage | None = None
+    types: TypesStage | None = None
+    load: LoadStage | None = None
+
+
+class Assignment(_Strict):
+    """The whole `assignment.toml`."""
+
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: str
+    brief: str = "README.md"
+    limits: ResolvedLimits = Field(default_factory=ResolvedLimits)
+    app: AppSpec | None = None
+    stages: Stages
+    protected_paths: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _service_stages_need_an_app(self) -> Assignment:
+        if (self.stages.hidden or self.stages.load) and self.app is None:
+            raise ValueError("the hidden and load stages start the learner's service: add an "
+                             "[app] table with `start = \"uvicorn app.main:app --port {port}\"`")
+        return self
+
+    def limits_for(self, stage: StageName) -> ResolvedLimits:
+        """The limits that apply to `stage`."""
+        spec = getattr(self.stages, stage)
+        return self.limits.merged(spec.limits if spec is not None else None)
+
+    @property
+    def max_score(self) -> float:
+        return sum(getattr(self.stages, name).points for name in STAGE_ORDER
+                   if getattr(self.stages, name) is not None)
+
+
+class LoadedAssignment(BaseModel):
+    """An assignment spec with the folder it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: Assignment
+    root: Path
+
+
+def load_assignment(folder: Path) -> LoadedAssignment:
+    """Read and validate `folder/assignment.toml`, or raise a UserError naming the fix."""
+    path = folder / "assignment.toml"
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such assignment folder; pass the folder that holds "
+                        "assignment.toml, e.g. --assignment templates/tasks-api")
+    if not path.is_file():
+        raise UserError(f"{path}: missing; every assignment folder needs an assignment.toml "
+                        "(see templates/tasks-api/assignment.toml for an example)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid TOML ({exc}); fix the syntax at that spot") from exc
+    try:
+        spec = Assignment.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(path, exc)) from exc
+    return LoadedAssignment(spec=spec, root=folder.resolve())
+
+
+def describe_validation_error(path: Path, exc: ValidationError) -> str:
+    """One line per problem: file, dotted field, what is wrong and what to write instead."""
+    lines = [f"{path}: {exc.error_count()} problem(s)"]
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        lines.append(f"  {field}: {_fix_for(error['type'], error['msg'])}")
+    return "\n".join(lines)
+
+
+def _fix_for(kind: str, message: str) -> str:
+    fixes = {
+        "missing": "required; add it",
+        "extra_forbidden": "unknown field; check its spelling or remove it",
+    }
+    return fixes.get(kind, message.removeprefix("Value error, "))

@@ -1,0 +1,122 @@
+"""`GradeReport`: the `results.json` schema that everything downstream reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graders.assignment import STAGE_ORDER, StageName
+
+SCHEMA_VERSION = 1
+
+Status = Literal["passed", "failed", "error", "skipped"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Check(_Model):
+    """One graded item inside a stage: a test, an SLO."""
+
+    name: str
+    status: Literal["passed", "failed", "error", "skipped"]
+    score: float
+    max_score: float
+    message: str = ""
+    hint: str = ""
+
+
+class Finding(_Model):
+    """A lint or type finding at a file and line."""
+
+    tool: Literal["ruff", "mypy"]
+    file: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    rule: str
+    message: str
+    url: str = ""
+    severity: Literal["error", "warning", "note"] = "error"
+
+
+class EndpointLoad(_Model):
+    """Locust figures for one endpoint (or `Aggregated`)."""
+
+    endpoint: str
+    requests: int
+    failures: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+    @property
+    def error_rate(self) -> float:
+        return self.failures / self.requests if self.requests else 0.0
+
+
+class LoadMetrics(_Model):
+    users: int
+    duration_seconds: float
+    endpoints: list[EndpointLoad]
+
+
+class StageResult(_Model):
+    """How one stage ended. `error` means the grader could not judge, not that the learner failed."""
+
+    name: StageName
+    status: Status
+    score: float
+    max_score: float
+    duration_seconds: float
+    message: str
+    checks: list[Check] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    load: LoadMetrics | None = None
+    log_excerpt: str = ""
+
+
+class Submission(_Model):
+    path: str
+    commit: str | None = None
+    previous_commit: str | None = None
+    previous_score: float | None = None
+
+
+class GradeReport(_Model):
+    """The whole grade of one submission; serialised as `results.json`."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    assignment: str
+    assignment_title: str
+    score: float
+    max_score: float
+    submission: Submission
+    stages: list[StageResult]
+    tool_versions: dict[str, str]
+    grader_version: str
+    started_at: datetime
+    duration_seconds: float
+    tier: Literal["practice", "official"] = "practice"
+
+    def stage(self, name: StageName) -> StageResult | None:
+        """The result of stage `name`, if it ran or was skipped."""
+        return next((s for s in self.stages if s.name == name), None)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+def ordered(stages: list[StageResult]) -> list[StageResult]:
+    """Stages in their canonical order, whatever order they finished in."""
+    return sorted(stages, key=lambda s: STAGE_ORDER.index(s.name))
+
+
+def total(stages: list[StageResult]) -> tuple[float, float]:
+    """(score, max_score) over `stages`, rounded so float noise never shows."""
+    return (round(sum(s.score for s in stages), 2), round(sum(s.max_score for s in stages), 2))

@@ -1,0 +1,1 @@
+"""The instructor's side: course config, roster, publish, provision, collect, lock, dashboard."""

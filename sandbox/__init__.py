@@ -1,0 +1,1 @@
+"""A local stand-in for GitHub: REST subset, git over HTTP, workflow runs through act."""
