@@ -48,10 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 -- the one place a bug becomes exit code 3
+    except Exception as exc:
         log = write_crash_log(exc)
-        print(f"internal error: {exc!r}; traceback written to {log}. "
-              "Please report it with that file.", file=sys.stderr)
+        print(
+            f"internal error: {exc!r}; traceback written to {log}. "
+            "Please report it with that file.",
+            file=sys.stderr,
+        )
         return 3
     return code
 

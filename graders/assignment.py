@@ -113,8 +113,9 @@ class Slo(_Strict):
     def _has_a_goal(self) -> Slo:
         goals = (self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps)
         if all(goal is None for goal in goals):
-            raise ValueError("an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, "
-                             "max_error_rate or min_rps")
+            raise ValueError(
+                "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate or min_rps"
+            )
         return self
 
 
@@ -153,8 +154,10 @@ class Assignment(_Strict):
     @model_validator(mode="after")
     def _service_stages_need_an_app(self) -> Assignment:
         if (self.stages.hidden or self.stages.load) and self.app is None:
-            raise ValueError("the hidden and load stages start the learner's service: add an "
-                             "[app] table with `start = \"uvicorn app.main:app --port {port}\"`")
+            raise ValueError(
+                "the hidden and load stages start the learner's service: add an "
+                '[app] table with `start = "uvicorn app.main:app --port {port}"`'
+            )
         return self
 
     def limits_for(self, stage: StageName) -> ResolvedLimits:
@@ -164,8 +167,8 @@ class Assignment(_Strict):
 
     @property
     def max_score(self) -> float:
-        return sum(getattr(self.stages, name).points for name in STAGE_ORDER
-                   if getattr(self.stages, name) is not None)
+        specs: list[_Stage | None] = [getattr(self.stages, name) for name in STAGE_ORDER]
+        return sum(spec.points for spec in specs if spec is not None)
 
 
 class LoadedAssignment(BaseModel):
@@ -181,11 +184,15 @@ def load_assignment(folder: Path) -> LoadedAssignment:
     """Read and validate `folder/assignment.toml`, or raise a UserError naming the fix."""
     path = folder / "assignment.toml"
     if not folder.is_dir():
-        raise UserError(f"{folder}: no such assignment folder; pass the folder that holds "
-                        "assignment.toml, e.g. --assignment templates/tasks-api")
+        raise UserError(
+            f"{folder}: no such assignment folder; pass the folder that holds "
+            "assignment.toml, e.g. --assignment templates/tasks-api"
+        )
     if not path.is_file():
-        raise UserError(f"{path}: missing; every assignment folder needs an assignment.toml "
-                        "(see templates/tasks-api/assignment.toml for an example)")
+        raise UserError(
+            f"{path}: missing; every assignment folder needs an assignment.toml "
+            "(see templates/tasks-api/assignment.toml for an example)"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -21,12 +21,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     grade.add_argument("--assignment", type=Path, required=True, metavar="ASSIGNMENT_DIR")
     grade.add_argument("--hidden-tests", type=Path, metavar="DIR")
     grade.add_argument("--out", type=Path, default=Path("grade-out"), metavar="DIR")
-    grade.add_argument("--skip", action="append", default=[], choices=STAGE_ORDER[1:],
-                       metavar="STAGE", help="skip a stage (repeatable): "
-                       + ", ".join(STAGE_ORDER[1:]))
+    grade.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=STAGE_ORDER[1:],
+        metavar="STAGE",
+        help="skip a stage (repeatable): " + ", ".join(STAGE_ORDER[1:]),
+    )
     grade.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    grade.add_argument("--previous", type=Path, metavar="RESULTS_JSON",
-                       help="results.json of the previous graded commit, to show what changed")
+    grade.add_argument(
+        "--previous",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="results.json of the previous graded commit, to show what changed",
+    )
     grade.add_argument("--commit", help="commit being graded (default: read from git)")
     grade.set_defaults(handler=_run_grade)
 

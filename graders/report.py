@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graders.assignment import STAGE_ORDER, StageName
 
-SCHEMA_VERSION = 1
 
 Status = Literal["passed", "failed", "error", "skipped"]
 
@@ -66,7 +65,7 @@ class LoadMetrics(_Model):
 
 
 class StageResult(_Model):
-    """How one stage ended. `error` means the grader could not judge, not that the learner failed."""
+    """How one stage ended; `error` means the grader could not judge, not a learner's failure."""
 
     name: StageName
     status: Status
@@ -90,7 +89,7 @@ class Submission(_Model):
 class GradeReport(_Model):
     """The whole grade of one submission; serialised as `results.json`."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     assignment: str
     assignment_title: str
     score: float

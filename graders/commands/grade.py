@@ -1,0 +1,124 @@
+"""`classroom grade`: grade one submission folder and write results.json and feedback.md."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Literal
+
+from pydantic import ValidationError
+
+from graders import exporters
+from graders.assignment import StageName, load_assignment
+from graders.engine import GRADER_BUG, grade_submission
+from graders.errors import UserError
+from graders.feedback import render_feedback, render_summary_text
+from graders.gitinfo import head_commit
+from graders.report import GradeReport, Submission
+
+INTERNAL_ERROR = 3
+
+
+def grade(
+    *,
+    submission: Path,
+    assignment_dir: Path,
+    hidden_tests: Path | None,
+    out: Path,
+    skip: frozenset[StageName],
+    output_format: Literal["text", "json", "markdown"],
+    previous: Path | None = None,
+    commit: str | None = None,
+) -> int:
+    """Grade `submission`; 0 when grading finished (whatever the score), 3 on a grader bug."""
+    assignment = load_assignment(assignment_dir)
+    _check_folder(submission, "submission", "the folder with the learner's code")
+    if hidden_tests is not None:
+        _check_folder(hidden_tests, "--hidden-tests", "the assignment's hidden_tests folder")
+    before = _read_previous(previous)
+    info = Submission(
+        path=str(submission),
+        commit=commit or head_commit(submission),
+        previous_commit=before.submission.commit if before else None,
+        previous_score=before.score if before else None,
+    )
+    with _sigterm_as_interrupt():
+        report = grade_submission(
+            assignment,
+            submission,
+            hidden_tests=hidden_tests.resolve() if hidden_tests else None,
+            skip=skip,
+            submission_info=info,
+        )
+    feedback = render_feedback(report, previous=before)
+    write_outputs(report, feedback, out)
+    print(_formatted(report, feedback, output_format, out))
+    bug = any(stage.message.startswith(GRADER_BUG) for stage in report.stages)
+    return INTERNAL_ERROR if bug else 0
+
+
+def write_outputs(report: GradeReport, feedback: str, out: Path) -> None:
+    """results.json, feedback.md and the exports for other ecosystems."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    (out / "feedback.md").write_text(feedback, encoding="utf-8")
+    (out / "gradescope-results.json").write_text(
+        json.dumps(exporters.to_gradescope(report), indent=2) + "\n", encoding="utf-8"
+    )
+    (out / "classroom-reporter.b64").write_text(
+        exporters.to_classroom_reporter(report) + "\n", encoding="utf-8"
+    )
+
+
+def _formatted(report: GradeReport, feedback: str, output_format: str, out: Path) -> str:
+    if output_format == "json":
+        return report.model_dump_json(indent=2)
+    if output_format == "markdown":
+        return feedback
+    return render_summary_text(report) + f"\nwritten: {out / 'results.json'}, {out / 'feedback.md'}"
+
+
+def _check_folder(path: Path, what: str, expected: str) -> None:
+    if not path.is_dir():
+        raise UserError(f"{what} {path}: no such folder; pass {expected}")
+
+
+def _read_previous(path: Path | None) -> GradeReport | None:
+    if path is None:
+        return None
+    try:
+        return GradeReport.model_validate_json(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise UserError(
+            f"--previous {path}: no such file; pass the results.json of the "
+            "previous graded commit, or leave the option out"
+        ) from exc
+    except ValidationError as exc:
+        raise UserError(
+            f"--previous {path}: not a results.json this grader can read "
+            f"({exc.error_count()} problems); leave the option out"
+        ) from exc
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """A cancelled CI job sends SIGTERM: unwind like Ctrl-C so every service is stopped."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (called from a test's worker): nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sys.stdout.flush()

@@ -1,0 +1,80 @@
+"""pytest's JUnit XML → checks with points."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Outcome = Literal["passed", "failed", "error", "skipped"]
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    node_id: str
+    outcome: Outcome
+    message: str
+    hint: str
+
+
+class JunitUnreadable(Exception):
+    """The XML file is missing or malformed."""
+
+
+def read_junit(path: Path) -> list[TestOutcome]:
+    """Every testcase in a pytest JUnit XML file, with node ids like `tests/test_x.py::test_y`."""
+    if not path.is_file():
+        raise JunitUnreadable(f"{path.name} was not written")
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise JunitUnreadable(f"{path.name} is not valid XML: {exc}") from exc
+    return [_outcome(case) for case in root.iter("testcase")]
+
+
+def _outcome(case: ET.Element) -> TestOutcome:
+    outcome: Outcome = "passed"
+    message = ""
+    for tag, kind in (("failure", "failed"), ("error", "error"), ("skipped", "skipped")):
+        element = case.find(tag)
+        if element is not None:
+            outcome = kind  # type: ignore[assignment]  # kind is one of the Outcome literals
+            message = (element.text or element.get("message") or "").strip()
+            break
+    hint = ""
+    for prop in case.iter("property"):
+        if prop.get("name") == "hint":
+            hint = prop.get("value", "")
+    return TestOutcome(_node_id(case), outcome, message, hint)
+
+
+def _node_id(case: ET.Element) -> str:
+    """pytest writes `classname="tests.test_x"` (or `tests.test_x.TestClass`) and `name`."""
+    file = case.get("file")
+    classname = case.get("classname", "")
+    name = case.get("name", "")
+    if file:
+        module_path = file
+        rest = classname.split(".")[len(Path(file).with_suffix("").parts) :]
+    else:
+        parts = classname.split(".")
+        split = next((i for i, p in enumerate(parts) if p[:1].isupper()), len(parts))
+        module_path = "/".join(parts[:split]) + ".py"
+        rest = parts[split:]
+    return "::".join([module_path, *rest, name])
+
+
+def weigh(
+    outcomes: list[TestOutcome],
+    weights: dict[str, float],
+    points: float,
+    counted: set[str] | None = None,
+) -> dict[str, float]:
+    """Points each counted test is worth: explicit weights, else equal shares of `points`."""
+    ids = [o.node_id for o in outcomes if counted is None or o.node_id.split("::")[0] in counted]
+    if weights:
+        ids = list(weights)
+    raw = {node: weights.get(node, 1.0) for node in ids}
+    total = sum(raw.values())
+    return {node: points * w / total for node, w in raw.items()} if total else {}

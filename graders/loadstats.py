@@ -1,0 +1,113 @@
+"""Locust's `--json-file` output → per-endpoint figures, and SLO verdicts. Pure functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graders.assignment import Slo
+from graders.report import Check, EndpointLoad
+
+AGGREGATED = "Aggregated"
+
+
+def percentile(histogram: dict[int, int], count: int, fraction: float) -> float:
+    """Locust's own percentile rule over its response-time histogram (ms buckets)."""
+    threshold = int(count * fraction)
+    seen = 0
+    for value in sorted(histogram, reverse=True):
+        seen += histogram[value]
+        if count - seen <= threshold:
+            return float(value)
+    return 0.0
+
+
+def endpoint_figures(entries: list[dict[str, Any]], duration: float) -> list[EndpointLoad]:
+    """One row per `METHOD name` plus an `Aggregated` row, in a stable order."""
+    rows = [_row(f"{e['method']} {e['name']}", [e], duration) for e in entries]
+    rows.sort(key=lambda r: r.endpoint)
+    if entries:
+        rows.append(_row(AGGREGATED, entries, duration))
+    return rows
+
+
+def _row(name: str, entries: list[dict[str, Any]], duration: float) -> EndpointLoad:
+    histogram: dict[int, int] = {}
+    for entry in entries:
+        for bucket, hits in entry["response_times"].items():
+            histogram[int(bucket)] = histogram.get(int(bucket), 0) + int(hits)
+    requests = sum(int(e["num_requests"]) for e in entries)
+    timed = sum(histogram.values())
+    return EndpointLoad(
+        endpoint=name,
+        requests=requests,
+        failures=sum(int(e["num_failures"]) for e in entries),
+        rps=round(requests / duration, 1) if duration > 0 else 0.0,
+        p50_ms=percentile(histogram, timed, 0.50),
+        p95_ms=percentile(histogram, timed, 0.95),
+        p99_ms=percentile(histogram, timed, 0.99),
+    )
+
+
+def measured_duration(entries: list[dict[str, Any]], fallback: float) -> float:
+    """Seconds from the first request to the last one, across all entries."""
+    starts = [float(e["start_time"]) for e in entries if e.get("start_time")]
+    ends = [float(e["last_request_timestamp"]) for e in entries if e.get("last_request_timestamp")]
+    if not starts or not ends:
+        return fallback
+    return max(0.001, max(ends) - min(starts))
+
+
+def judge(slo: Slo, rows: list[EndpointLoad], points_per_weight: float) -> Check:
+    """Pass/fail of one SLO against the measured rows."""
+    row = next((r for r in rows if r.endpoint == slo.endpoint), None)
+    worth = round(points_per_weight * slo.weight, 4)
+    name = f"{slo.endpoint}: {describe_goal(slo)}"
+    if row is None or row.requests == 0:
+        return Check(
+            name=name,
+            status="failed",
+            score=0.0,
+            max_score=worth,
+            message=f"no requests to {slo.endpoint} completed",
+            hint=slo.why,
+        )
+    misses = missed_goals(slo, row)
+    return Check(
+        name=name,
+        status="failed" if misses else "passed",
+        score=0.0 if misses else worth,
+        max_score=worth,
+        message="; ".join(misses) if misses else "met",
+        hint=slo.why,
+    )
+
+
+def describe_goal(slo: Slo) -> str:
+    goals = [
+        f"{label} ≤ {value:g} ms"
+        for label, value in (("p50", slo.p50_ms), ("p95", slo.p95_ms), ("p99", slo.p99_ms))
+        if value is not None
+    ]
+    if slo.max_error_rate is not None:
+        goals.append(f"errors ≤ {slo.max_error_rate:.0%}")
+    if slo.min_rps is not None:
+        goals.append(f"≥ {slo.min_rps:g} requests/s")
+    return ", ".join(goals)
+
+
+def missed_goals(slo: Slo, row: EndpointLoad) -> list[str]:
+    """Each goal of `slo` that `row` misses, worded with the measured figure."""
+    misses = [
+        f"{label} {measured:.0f} ms > goal {goal:g} ms"
+        for label, goal, measured in (
+            ("p50", slo.p50_ms, row.p50_ms),
+            ("p95", slo.p95_ms, row.p95_ms),
+            ("p99", slo.p99_ms, row.p99_ms),
+        )
+        if goal is not None and measured > goal
+    ]
+    if slo.max_error_rate is not None and row.error_rate > slo.max_error_rate:
+        misses.append(f"errors {row.error_rate:.1%} > goal {slo.max_error_rate:.0%}")
+    if slo.min_rps is not None and row.rps < slo.min_rps:
+        misses.append(f"{row.rps:.0f} requests/s < goal {slo.min_rps:g}")
+    return misses

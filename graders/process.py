@@ -1,0 +1,330 @@
+"""The one gateway for subprocesses: timeouts, output caps, memory/process limits, cleanup.
+
+Every tool the grader runs (uv, pytest, ruff, mypy, locust, the learner's service) goes
+through `run_cmd` or `spawn`. Untrusted commands (anything that executes learner code) are
+contained: an unprivileged uid, a pids and memory cgroup or rlimits, optionally no network,
+and a clean environment that never carries the grader's secrets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from graders.containment import Capabilities, Cgroup, detect
+
+SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+_READ_CHUNK = 65536
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds for one command."""
+
+    timeout_seconds: float
+    output_bytes: int = 512 * 1024
+    memory_mb: int | None = None
+    max_processes: int | None = None
+
+
+@dataclass
+class CommandResult:
+    """What a finished (or killed) command left behind."""
+
+    argv: list[str]
+    returncode: int | None
+    output: str
+    duration_seconds: float
+    timed_out: bool = False
+    truncated_bytes: int = 0
+    stderr: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    @property
+    def killed_by(self) -> str | None:
+        """The signal's name when the command died of one (e.g. SIGKILL from the OOM killer)."""
+        if self.returncode is not None and self.returncode < 0:
+            return signal.Signals(-self.returncode).name
+        return None
+
+
+@dataclass
+class _Capture:
+    """Keeps the first `cap` bytes of a stream and counts the rest, draining it all."""
+
+    cap: int
+    chunks: list[bytes] = field(default_factory=list)
+    kept: int = 0
+    dropped: int = 0
+
+    def pump(self, stream: IO[bytes]) -> None:
+        while (
+            chunk := stream.read1(_READ_CHUNK)
+            if hasattr(stream, "read1")
+            else stream.read(_READ_CHUNK)
+        ):
+            room = self.cap - self.kept
+            if room > 0:
+                self.chunks.append(chunk[:room])
+                self.kept += min(room, len(chunk))
+            self.dropped += max(0, len(chunk) - max(room, 0))
+        stream.close()
+
+    def text(self) -> str:
+        return b"".join(self.chunks).decode("utf-8", errors="replace")
+
+
+def clean_env(
+    extra: Mapping[str, str] | None = None,
+    *,
+    path_prefix: Sequence[Path] = (),
+    home: Path | None = None,
+) -> dict[str, str]:
+    """A minimal environment: nothing of the grader's (tokens, secrets) leaks into a child."""
+    env = {
+        "PATH": os.pathsep.join([*(str(p) for p in path_prefix), SAFE_PATH]),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONHASHSEED": "0",
+        "NO_COLOR": "1",
+        "HOME": str(home) if home else "/tmp",
+        "TMPDIR": str(home) if home else "/tmp",
+    }
+    env.update(extra or {})
+    return env
+
+
+class Confinement:
+    """Wraps a command line so it runs contained, and kills everything it started."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        *,
+        untrusted: bool,
+        network: bool = True,
+        caps: Capabilities | None = None,
+    ) -> None:
+        self.limits = limits
+        self.untrusted = untrusted
+        self.caps = caps or detect()
+        self.network = network
+        self._cgroups: list[Cgroup] = []
+        if untrusted:
+            self._make_cgroups()
+
+    def _make_cgroups(self) -> None:
+        name = f"classroom-{uuid.uuid4().hex[:12]}"
+        if self.caps.pids_cgroup and self.limits.max_processes:
+            group = Cgroup(self.caps.pids_cgroup, name)
+            group.set("pids.max", str(self.limits.max_processes))
+            self._cgroups.append(group)
+        if self.caps.memory_cgroup and self.limits.memory_mb:
+            group = Cgroup(self.caps.memory_cgroup, name)
+            limit = str(self.limits.memory_mb * 1024 * 1024)
+            group.set("memory.limit_in_bytes", limit)
+            with contextlib.suppress(OSError):  # no swap either, where the kernel counts it
+                group.set("memory.memsw.limit_in_bytes", limit)
+            self._cgroups.append(group)
+
+    def wrap(self, argv: Sequence[str]) -> list[str]:
+        """The command line that runs `argv` inside this confinement."""
+        if not self.untrusted:
+            return list(argv)
+        prefix: list[str] = []
+        if self._cgroups:
+            procs = " ".join(f"{g.path}/cgroup.procs" for g in self._cgroups)
+            join = f'for f in {procs}; do echo $$ > "$f" || exit 125; done; exec "$@"'
+            prefix += ["/bin/sh", "-c", join, "classroom-join"]
+        if not self.network and self.caps.private_network:
+            prefix += ["unshare", "--net", "--"]
+        prefix += ["prlimit", "--core=0", f"--nofile={1024}"]
+        if self.limits.max_processes:
+            prefix.append(f"--nproc={self.limits.max_processes}")
+        if self.limits.memory_mb and not self.caps.memory_cgroup:
+            # Address space is a blunt stand-in for memory: allow for mapped-but-unused pages.
+            prefix.append(f"--as={self.limits.memory_mb * 4 * 1024 * 1024}")
+        prefix.append("--")
+        if self.caps.drop_to_uid is not None:
+            uid = str(self.caps.drop_to_uid)
+            prefix += [
+                "setpriv",
+                f"--reuid={uid}",
+                f"--regid={uid}",
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--",
+            ]
+        return prefix + list(argv)
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """Kill the command and every descendant it started."""
+        for group in self._cgroups:
+            group.kill_all()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        for group in self._cgroups:
+            group.remove()
+        self._cgroups.clear()
+
+    @property
+    def memory_exceeded(self) -> bool:
+        """True when the memory cgroup hit its limit at least once."""
+        for group in self._cgroups:
+            failcnt = group.path / "memory.failcnt"
+            if failcnt.exists() and int(failcnt.read_text() or "0") > 0:
+                return True
+        return False
+
+
+def run_cmd(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: Limits,
+    untrusted: bool = False,
+    network: bool = True,
+    merge_stderr: bool = True,
+) -> CommandResult:
+    """Run `argv` to completion or to its time limit; never leaves a process behind."""
+    confinement = Confinement(limits, untrusted=untrusted, network=network)
+    started = time.monotonic()
+    out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        proc = subprocess.Popen(
+            confinement.wrap(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+            start_new_session=True,
+        )
+        _LIVE.add((confinement, proc))
+        readers = _start_readers(proc, out, err)
+        timed_out = _wait(proc, limits.timeout_seconds)
+    finally:
+        if proc is not None:
+            confinement.kill(proc)
+            proc.wait()
+            _LIVE.discard((confinement, proc))
+        confinement.close()
+    for reader in readers:
+        reader.join(timeout=5)
+    return CommandResult(
+        argv=list(argv),
+        returncode=None if timed_out else proc.returncode,
+        output=out.text(),
+        stderr=err.text(),
+        duration_seconds=time.monotonic() - started,
+        timed_out=timed_out,
+        truncated_bytes=out.dropped + err.dropped,
+    )
+
+
+_LIVE: set[tuple[Confinement, subprocess.Popen[bytes]]] = set()
+
+
+def kill_everything() -> None:
+    """Stop every contained process still running (on interrupt: nothing may be left behind)."""
+    for confinement, proc in list(_LIVE):
+        confinement.kill(proc)
+        confinement.close()
+    _LIVE.clear()
+
+
+def _start_readers(
+    proc: subprocess.Popen[bytes], out: _Capture, err: _Capture
+) -> list[threading.Thread]:
+    pairs = [(proc.stdout, out), (proc.stderr, err)]
+    readers = [
+        threading.Thread(target=cap.pump, args=(stream,), daemon=True)
+        for stream, cap in pairs
+        if stream is not None
+    ]
+    for reader in readers:
+        reader.start()
+    return readers
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for `proc`; True when it ran out of time."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return True
+    return False
+
+
+class Spawned:
+    """A long-running contained process (the learner's service) with its captured output."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        limits: Limits,
+        untrusted: bool = True,
+    ) -> None:
+        self.argv = list(argv)
+        self._confinement = Confinement(limits, untrusted=untrusted, network=True)
+        self._capture = _Capture(limits.output_bytes)
+        self.proc = subprocess.Popen(
+            self._confinement.wrap(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        _LIVE.add((self._confinement, self.proc))
+        self._readers = _start_readers(self.proc, self._capture, _Capture(0))
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    @property
+    def output(self) -> str:
+        return self._capture.text()
+
+    @property
+    def memory_exceeded(self) -> bool:
+        return self._confinement.memory_exceeded
+
+    def stop(self) -> int | None:
+        """Stop the process and all it started; returns the exit code if it had already died."""
+        code = self.proc.poll()
+        if code is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=3)
+            except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+                pass
+        self._confinement.kill(self.proc)
+        self.proc.wait()
+        _LIVE.discard((self._confinement, self.proc))
+        for reader in self._readers:
+            reader.join(timeout=5)
+        self._confinement.close()
+        return code

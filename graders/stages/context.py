@@ -1,0 +1,67 @@
+"""What every stage receives: the assignment, the submission, the run's folders and limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graders.assignment import LoadedAssignment, StageName
+from graders.process import Limits
+from graders.report import StageResult, Status
+
+
+@dataclass(frozen=True)
+class SubmissionEnv:
+    """The isolated environment the install stage built for the submission."""
+
+    python: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.python.parent
+
+
+@dataclass(frozen=True)
+class StageContext:
+    assignment: LoadedAssignment
+    submission: Path
+    work: Path
+    hidden_tests: Path | None
+    env: SubmissionEnv | None
+
+    def limits(self, stage: StageName) -> Limits:
+        resolved = self.assignment.spec.limits_for(stage)
+        return Limits(
+            timeout_seconds=resolved.timeout_seconds,
+            output_bytes=resolved.output_kb * 1024,
+            memory_mb=resolved.memory_mb,
+            max_processes=resolved.max_processes,
+        )
+
+
+def result(
+    name: StageName,
+    status: Status,
+    score: float,
+    max_score: float,
+    started: float,
+    message: str,
+    **details: object,
+) -> StageResult:
+    """A StageResult with the duration measured from `started` (time.monotonic())."""
+    return StageResult.model_validate(
+        {
+            "name": name,
+            "status": status,
+            "score": round(max(0.0, min(score, max_score)), 2),
+            "max_score": max_score,
+            "duration_seconds": round(time.monotonic() - started, 2),
+            "message": message,
+            **details,
+        }
+    )
+
+
+StageRunner = Callable[[StageContext], StageResult]

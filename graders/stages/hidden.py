@@ -1,0 +1,134 @@
+"""Stage `hidden`: black-box HTTP tests against the learner's running service.
+
+They run in the grader's own environment and process, never in the learner's: nothing the
+submission ships (a conftest.py, a pytest plugin, a patched module) can reach them. A failing
+hidden test reports its hint (the docstring), never its code or its assertion.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from graders.junit import JunitUnreadable, read_junit, weigh
+from graders.process import clean_env, run_cmd
+from graders.report import Status, Check, StageResult
+from graders.service import ServiceDidNotStart, running_service
+from graders.stages.context import StageContext, result
+
+NO_HINT = "This hidden check failed; re-read the brief's section on this behaviour."
+
+
+def run(ctx: StageContext) -> StageResult:
+    started = time.monotonic()
+    spec = ctx.assignment.spec.stages.hidden
+    app = ctx.assignment.spec.app
+    assert spec is not None and app is not None and ctx.env is not None
+    if ctx.hidden_tests is None:
+        return result(
+            "hidden",
+            "skipped",
+            0,
+            spec.points,
+            started,
+            "skipped: no hidden tests were given (practice run; the official grade adds them)",
+        )
+    limits = ctx.limits("hidden")
+    junit = ctx.work / "hidden-junit.xml"
+    try:
+        with running_service(
+            app,
+            submission=ctx.submission,
+            work=ctx.work,
+            name="hidden",
+            env=ctx.env,
+            extra_env=spec.env,
+            limits=limits,
+        ) as service:
+            argv = [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(ctx.hidden_tests),
+                f"--junitxml={junit}",
+                "-o",
+                "junit_family=xunit1",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "graders.pytest_hints",
+                "-q",
+                "--color=no",
+                f"--rootdir={ctx.hidden_tests}",
+            ]
+            env = clean_env(
+                {"CLASSROOM_BASE_URL": service.base_url, "PYTHONPATH": _grader_path()},
+                home=ctx.work,
+            )
+            outcome = run_cmd(argv, cwd=ctx.hidden_tests, env=env, limits=limits)
+    except ServiceDidNotStart as exc:
+        return result(
+            "hidden",
+            "error",
+            0,
+            spec.points,
+            started,
+            f"could not run: {_first_line(str(exc))}",
+            log_excerpt=str(exc)[-4000:],
+        )
+    if outcome.timed_out:
+        return result(
+            "hidden",
+            "error",
+            0,
+            spec.points,
+            started,
+            f"the hidden checks did not finish within {limits.timeout_seconds:.0f} s; "
+            "the service may hang on some request",
+        )
+    try:
+        outcomes = read_junit(junit)
+    except JunitUnreadable as exc:
+        return result(
+            "hidden",
+            "error",
+            0,
+            spec.points,
+            started,
+            f"the hidden checks produced no report ({exc})",
+        )
+    worth = weigh(outcomes, spec.weights, spec.points)
+    checks = [
+        Check(
+            name=o.node_id.rsplit("::", 1)[-1],
+            status=o.outcome,
+            score=round(worth[o.node_id], 4) if o.outcome == "passed" else 0.0,
+            max_score=round(worth[o.node_id], 4),
+            hint=o.hint or NO_HINT,
+        )
+        for o in outcomes
+        if o.node_id in worth
+    ]
+    passed = sum(c.status == "passed" for c in checks)
+    status: Status = "passed" if checks and passed == len(checks) else "failed"
+    return result(
+        "hidden",
+        status,
+        sum(c.score for c in checks),
+        spec.points,
+        started,
+        f"{passed} of {len(checks)} hidden checks pass",
+        checks=checks,
+    )
+
+
+def _grader_path() -> str:
+    """So `-p graders.pytest_hints` imports in the child even from a source checkout."""
+    import graders
+
+    return str(Path(graders.__file__).parent.parent)
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""

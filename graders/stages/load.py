@@ -1,0 +1,127 @@
+"""Stage `load`: Locust, headless, against a fresh start of the learner's service."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from graders import tools
+from graders.loadstats import endpoint_figures, judge, measured_duration
+from graders.process import Limits, clean_env, run_cmd
+from graders.report import Status, LoadMetrics, StageResult
+from graders.service import ServiceDidNotStart, running_service
+from graders.stages.context import StageContext, result
+
+LOCUST_GRACE_SECONDS = 45
+
+
+def run(ctx: StageContext) -> StageResult:
+    started = time.monotonic()
+    spec = ctx.assignment.spec.stages.load
+    app = ctx.assignment.spec.app
+    assert spec is not None and app is not None and ctx.env is not None
+    out = ctx.work / "locust"
+    died_with: int | None = None
+    try:
+        with running_service(
+            app,
+            submission=ctx.submission,
+            work=ctx.work,
+            name="load",
+            env=ctx.env,
+            extra_env=spec.env,
+            limits=_service_limits(ctx),
+        ) as service:
+            outcome = run_cmd(
+                _locust_argv(ctx, service.base_url, out),
+                cwd=ctx.work,
+                env=clean_env(home=ctx.work),
+                limits=Limits(timeout_seconds=spec.duration_seconds + LOCUST_GRACE_SECONDS),
+            )
+            if not service.process.alive():
+                died_with = service.process.proc.returncode
+    except ServiceDidNotStart as exc:
+        return result(
+            "load",
+            "error",
+            0,
+            spec.points,
+            started,
+            f"could not run: {str(exc).splitlines()[0]}",
+            log_excerpt=str(exc)[-4000:],
+        )
+    stats = Path(f"{out}.json")
+    if outcome.timed_out or not stats.is_file():
+        return result(
+            "load",
+            "error",
+            0,
+            spec.points,
+            started,
+            "Locust did not finish; the grader could not measure the service",
+            log_excerpt=outcome.output[-4000:],
+        )
+    return _score(ctx, json.loads(stats.read_text()), started, died_with)
+
+
+def _service_limits(ctx: StageContext) -> Limits:
+    """The service must outlive the whole load run, whatever the stage's own timeout."""
+    limits = ctx.limits("load")
+    spec = ctx.assignment.spec.stages.load
+    assert spec is not None
+    floor = spec.duration_seconds + LOCUST_GRACE_SECONDS
+    return Limits(
+        timeout_seconds=max(limits.timeout_seconds, floor),
+        output_bytes=limits.output_bytes,
+        memory_mb=limits.memory_mb,
+        max_processes=limits.max_processes,
+    )
+
+
+def _locust_argv(ctx: StageContext, host: str, out: Path) -> list[str]:
+    spec = ctx.assignment.spec.stages.load
+    assert spec is not None
+    return [
+        tools.executable("locust"),
+        "-f",
+        str(ctx.assignment.root / spec.locustfile),
+        "--headless",
+        "-u",
+        str(spec.users),
+        "-r",
+        str(spec.spawn_rate),
+        "-t",
+        f"{spec.duration_seconds}s",
+        "--host",
+        host,
+        "--json-file",
+        str(out),
+        "--exit-code-on-error",
+        "0",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "2",
+    ]
+
+
+def _score(
+    ctx: StageContext, entries: list[dict[str, Any]], started: float, died_with: int | None
+) -> StageResult:
+    spec = ctx.assignment.spec.stages.load
+    assert spec is not None
+    duration = measured_duration(entries, float(spec.duration_seconds))
+    rows = endpoint_figures(entries, duration)
+    per_weight = spec.points / sum(s.weight for s in spec.slos)
+    checks = [judge(slo, rows, per_weight) for slo in spec.slos]
+    met = sum(c.status == "passed" for c in checks)
+    message = f"{met} of {len(checks)} service-level goals met"
+    if died_with is not None:
+        message += f"; the service exited (code {died_with}) during the load test"
+    status: Status = "passed" if met == len(checks) and died_with is None else "failed"
+    metrics = LoadMetrics(users=spec.users, duration_seconds=round(duration, 1), endpoints=rows)
+    score = sum(c.score for c in checks) if died_with is None else 0.0
+    return result("load", status, score, spec.points, started, message, checks=checks, load=metrics)

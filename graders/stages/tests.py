@@ -1,0 +1,124 @@
+"""Stage `tests`: the public pytest tests, inside the submission's own environment.
+
+The learner's code runs here, so the run is contained: unprivileged uid, no network, process
+and memory limits, and a per-test timeout so one endless test costs only itself.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from graders.junit import JunitUnreadable, TestOutcome, read_junit, weigh
+from graders.process import clean_env, run_cmd
+from graders.report import Status, Check, StageResult
+from graders.stages.context import StageContext, result
+from graders.workspace import private_copy, scratch_dir
+
+PER_TEST_TIMEOUT_SECONDS = 20
+
+
+def run(ctx: StageContext) -> StageResult:
+    started = time.monotonic()
+    spec = ctx.assignment.spec.stages.tests
+    assert spec is not None and ctx.env is not None
+    copy = private_copy(ctx.submission, ctx.work, "tests")
+    reports = scratch_dir(ctx.work, "tests-junit")
+    junit = reports / "junit.xml"
+    limits = ctx.limits("tests")
+    argv = [
+        str(ctx.env.python),
+        "-m",
+        "pytest",
+        *spec.paths,
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--color=no",
+        f"--timeout={min(PER_TEST_TIMEOUT_SECONDS, limits.timeout_seconds)}",
+    ]
+    env = clean_env({"CLASSROOM_GRADING": "1"}, path_prefix=[ctx.env.bin], home=reports)
+    outcome = run_cmd(argv, cwd=copy, env=env, limits=limits, untrusted=True, network=False)
+    if outcome.timed_out:
+        return result(
+            "tests",
+            "error",
+            0,
+            spec.points,
+            started,
+            f"the test run did not finish within {limits.timeout_seconds:.0f} s and "
+            "was stopped; look for a test or fixture that never returns",
+            log_excerpt=outcome.output[-4000:],
+        )
+    try:
+        outcomes = read_junit(junit)
+    except JunitUnreadable as exc:
+        return result(
+            "tests",
+            "error",
+            0,
+            spec.points,
+            started,
+            f"pytest ended without a report ({exc}); its output says why",
+            log_excerpt=outcome.output[-4000:],
+        )
+    counted = starter_test_files(ctx.assignment.root, spec.paths)
+    checks = score_tests(outcomes, spec.weights, spec.points, counted)
+    return summarise(checks, spec.points, started, outcome.truncated_bytes)
+
+
+def starter_test_files(assignment_root: Path, paths: list[str]) -> set[str] | None:
+    """Test files the assignment ships: only they score (a learner's own tests are welcome)."""
+    starter = assignment_root / "starter"
+    if not starter.is_dir():
+        return None
+    files = {
+        str(p.relative_to(starter)) for base in paths for p in (starter / base).rglob("test_*.py")
+    }
+    return files or None
+
+
+def score_tests(
+    outcomes: list[TestOutcome], weights: dict[str, float], points: float, counted: set[str] | None
+) -> list[Check]:
+    """One check per counted test; tests named in `weights` that never ran count as failed."""
+    worth = weigh(outcomes, weights, points, counted)
+    by_id = {o.node_id: o for o in outcomes}
+    checks = []
+    for node, value in worth.items():
+        found = by_id.get(node)
+        status = found.outcome if found else "failed"
+        message = found.message if found else "this test did not run (was it renamed or removed?)"
+        checks.append(
+            Check(
+                name=node,
+                status=status,
+                score=round(value, 4) if status == "passed" else 0.0,
+                max_score=round(value, 4),
+                message=message,
+            )
+        )
+    return checks
+
+
+def summarise(checks: list[Check], points: float, started: float, truncated: int) -> StageResult:
+    passed = sum(c.status == "passed" for c in checks)
+    score = sum(c.score for c in checks)
+    if not checks:
+        return result(
+            "tests",
+            "error",
+            0,
+            points,
+            started,
+            "no tests were collected; the tests folder may be missing",
+            checks=checks,
+        )
+    status: Status = "passed" if passed == len(checks) else "failed"
+    message = f"{passed} of {len(checks)} tests pass"
+    if truncated:
+        message += f" (output over the cap: {truncated:,} bytes dropped)"
+    return result("tests", status, score, points, started, message, checks=checks)
