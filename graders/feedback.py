@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
-from graders.report import Check, GradeReport, StageResult, ordered
+import jinja2
+
+from graders.report import Check, EndpointLoad, Finding, GradeReport, StageResult, ordered
 
 __all__ = [
     "COMMENT_LIMIT",
@@ -30,6 +34,7 @@ __all__ = [
 ]
 
 MARKER = "<!-- classroom:feedback -->"
+TIMES, MINUS = "\u00d7", "\u2212"  # x and - as a typesetter writes them
 COMMENT_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters; keep a margin
 STAGE_LABELS = {
     "install": "Install",
@@ -196,9 +201,11 @@ def _failing(stage: StageResult) -> list[Check]:
 
 
 def check_title(check: Check) -> str:
-    """A readable name: `tests/test_x.py::test_cursor_past_end` → `cursor past end`."""
-    name = check.name.rsplit("::", 1)[-1]
-    return name.removeprefix("test_").replace("_", " ") if "::" in check.name else name
+    """A readable name: `tests/test_x.py::test_cursor_past_end` → `Cursor past end`."""
+    if "::" not in check.name:
+        return check.name
+    words = check.name.rsplit("::", 1)[-1].removeprefix("test_").replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def _blocker(report: GradeReport, s: _Style) -> str | None:
@@ -230,31 +237,29 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
 def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:
     lost = pts(_lost(check or stage))
     if check is not None and stage.name == "tests":
-        first_line = check.message.strip().split("\n", 1)[0]
-        return f"Make {s.code(check.name)} pass ({lost} points): {s.code(first_line, 160)}."
+        failure = _headline(check.message)
+        said = f" It fails with {s.code(failure, 160)}." if failure else ""
+        return f"Make {s.code(check.name)} pass (worth {lost} points).{said}"
     if check is not None and stage.name == "hidden":
-        hint = check.hint or "no hint for this one; re-read the brief"
-        return f"Hidden check {s.bold(check_title(check))} fails ({lost} points). {s.text(hint)}"
+        hint = s.text(check.hint or "no hint for this one; re-read the brief")
+        return f"Hidden check {s.bold(check_title(check))} fails (worth {lost} points). {hint}"
     if check is not None and stage.name == "load":
         causes = _miss_causes(stage, [check])
-        return (
-            f"{s.code(check.name)} misses its goal under load: {s.text(check.message)} "
-            f"({lost} points). {s.ours(causes[0] if causes else '')}"
-        ).rstrip()
+        goal = f" ({s.text(check.message)})" if check.message else ""
+        cause = s.ours(causes[0]) if causes else ""
+        return f"{s.code(check.name)} misses its load goal{goal}, worth {lost} points. {cause}"
     if stage.findings:
         return _findings_step(stage, lost, s)
-    label = s.bold(STAGE_LABELS[stage.name])
-    return f"{label} ({lost} points): {s.text(stage.message)}"
+    return f"{s.bold(STAGE_LABELS[stage.name])} (worth {lost} points): {s.text(stage.message)}"
 
 
 def _findings_step(stage: StageResult, lost: str, s: _Style) -> str:
-    groups = _group(stage.findings)
-    rule, top = groups[0]
+    rule, top = _group(stage.findings)[0]
     first = top[0]
     what = "type errors" if stage.name == "types" else "lint findings"
     return (
-        f"Clear the {len(stage.findings):,} {what} ({lost} points); most are "
-        f"{s.code(rule)} ({len(top)}×). Start at {s.code(f'{first.file}:{first.line}')}: "
+        f"Clear the {len(stage.findings):,} {what} (worth {lost} points); most are "
+        f"{s.code(rule)} ({len(top)}{TIMES}). Start at {s.code(f'{first.file}:{first.line}')}: "
         f"{s.text(first.message, 160)}"
     )
 
@@ -282,9 +287,10 @@ def _next_step(report: GradeReport, s: _Style) -> str | None:
     return _item_step(stage, check, s)
 
 
-def next_step(report: GradeReport) -> str | None:
+def next_step(report: GradeReport) -> Md | None:
     """The single most valuable thing to fix next (markdown), or None when nothing is lost."""
-    return _next_step(report, _MARKDOWN)
+    step = _next_step(report, _MARKDOWN)
+    return Md(step.strip()) if step is not None else None
 
 
 @dataclass(frozen=True)
@@ -359,7 +365,9 @@ def docs_url(finding: Finding) -> str | None:
         return finding.url if ok else None
     if not re.fullmatch(r"[a-z][a-z0-9-]*", finding.rule):
         return None
-    page = "error_code_list2.html" if finding.rule in MYPY_OPTIONAL_CODES else "error_code_list.html"
+    page = (
+        "error_code_list2.html" if finding.rule in MYPY_OPTIONAL_CODES else "error_code_list.html"
+    )
     return f"{MYPY_DOCS}{page}#code-{finding.rule}"
 
 
@@ -374,8 +382,11 @@ def _group(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 def _endpoint_of(check: Check, stage: StageResult) -> EndpointLoad | None:
     endpoints = stage.load.endpoints if stage.load else []
-    matches = [e for e in endpoints if check.name == e.endpoint
-               or check.name.startswith((f"{e.endpoint} ", f"{e.endpoint}:"))]
+    matches = [
+        e
+        for e in endpoints
+        if check.name == e.endpoint or check.name.startswith((f"{e.endpoint} ", f"{e.endpoint}:"))
+    ]
     return max(matches, key=lambda e: len(e.endpoint), default=None)
 
 
@@ -419,14 +430,50 @@ class _Detail:
 
 
 LEVELS = (
-    _Detail(tests=8, names=30, output_lines=40, output_bytes=3000, hidden=20, endpoints=20,
-            rules=12, per_rule=5, log_lines=30),
-    _Detail(tests=4, names=15, output_lines=15, output_bytes=1200, hidden=10, endpoints=10,
-            rules=8, per_rule=3, log_lines=12),
-    _Detail(tests=2, names=5, output_lines=6, output_bytes=500, hidden=5, endpoints=5,
-            rules=5, per_rule=1, log_lines=6),
-    _Detail(tests=0, names=0, output_lines=0, output_bytes=0, hidden=0, endpoints=0,
-            rules=0, per_rule=0, log_lines=0),
+    _Detail(
+        tests=8,
+        names=30,
+        output_lines=40,
+        output_bytes=3000,
+        hidden=20,
+        endpoints=20,
+        rules=12,
+        per_rule=5,
+        log_lines=30,
+    ),
+    _Detail(
+        tests=4,
+        names=15,
+        output_lines=15,
+        output_bytes=1200,
+        hidden=10,
+        endpoints=10,
+        rules=8,
+        per_rule=3,
+        log_lines=12,
+    ),
+    _Detail(
+        tests=2,
+        names=5,
+        output_lines=6,
+        output_bytes=500,
+        hidden=5,
+        endpoints=5,
+        rules=5,
+        per_rule=1,
+        log_lines=6,
+    ),
+    _Detail(
+        tests=0,
+        names=0,
+        output_lines=0,
+        output_bytes=0,
+        hidden=0,
+        endpoints=0,
+        rules=0,
+        per_rule=0,
+        log_lines=0,
+    ),
 )
 
 
@@ -436,19 +483,31 @@ def _row(stage: StageResult) -> dict[str, Any]:
     if stage.status in ("error", "skipped"):
         word = "could not run" if stage.status == "error" else "skipped"
         icon = "⛔" if stage.status == "error" else "⏭️"
-        return {"label": label, "score": Md(f"— / {pts(stage.max_score)}"), "icon": Md(icon),
-                "summary": _one_line(f"{word}: {stage.message}" if stage.message else word, 100)}
+        return {
+            "label": label,
+            "score": Md(f"— / {pts(stage.max_score)}"),
+            "icon": Md(icon),
+            "summary": _one_line(f"{word}: {stage.message}" if stage.message else word, 100),
+        }
     failing, summary = _summary(stage)
     full = stage.score >= stage.max_score
     icon = "✅" if full and not failing else "❌" if stage.score <= 0 < stage.max_score else "⚠️"
     score = f"{pts(stage.score)} / {pts(stage.max_score)}" if stage.max_score else "—"
-    return {"label": label, "score": Md(score), "icon": Md(icon), "summary": _one_line(summary, 100)}
+    return {
+        "label": label,
+        "score": Md(score),
+        "icon": Md(icon),
+        "summary": _one_line(summary, 100),
+    }
 
 
 def _summary(stage: StageResult) -> tuple[int, str]:
     failing, total = len(_failing(stage)), len(stage.checks)
     if stage.name == "load" and total:
-        return failing, f"{failing} of {total} goals missed" if failing else f"all {total} goals met"
+        return (
+            failing,
+            f"{failing} of {total} goals missed" if failing else f"all {total} goals met",
+        )
     if total:
         return failing, f"{failing} of {total} fail" if failing else f"all {total} pass"
     if stage.findings:
@@ -461,10 +520,12 @@ def _summary(stage: StageResult) -> tuple[int, str]:
 
 
 def _heading(report: GradeReport, delta: ScoreDelta | None) -> Md:
-    parts = [md_inline(report.assignment_title or report.assignment, 80),
-             Md(f"{pts(report.score)} / {pts(report.max_score)}")]
+    parts = [
+        md_inline(report.assignment_title or report.assignment, 80),
+        Md(f"{pts(report.score)} / {pts(report.max_score)}"),
+    ]
     if delta is not None:
-        sign = "+" if delta.points > 0 else "−" if delta.points < 0 else "±"
+        sign = "+" if delta.points > 0 else MINUS if delta.points < 0 else "±"
         since = f" since {code_span(delta.since, 12)}" if delta.since else " since last time"
         parts.append(Md(f"{sign}{pts(abs(delta.points))}{since}"))
     elif report.max_score and report.score >= report.max_score:
@@ -475,33 +536,45 @@ def _heading(report: GradeReport, delta: ScoreDelta | None) -> Md:
 def _moved(delta: ScoreDelta | None) -> Md | None:
     if delta is None or not (delta.now_passing or delta.now_failing):
         return None
-
-    def names(items: tuple[str, ...]) -> str:
-        shown = ", ".join(f"**{md_inline(n, 60)}**" for n in items[:3])
-        return shown + (f" and {len(items) - 3} more" if len(items) > 3 else "")
-
-    parts = [f"{names(delta.now_passing)} now pass{'es' if len(delta.now_passing) == 1 else ''}"
-             ] if delta.now_passing else []
+    parts = []
+    if delta.now_passing:
+        parts.append(
+            f"{_names(delta.now_passing)} now pass" + ("es" if len(delta.now_passing) == 1 else "")
+        )
     if delta.now_failing:
         verb = "fails" if len(delta.now_failing) == 1 else "fail"
-        parts.append(f"{names(delta.now_failing)} now {verb} (it passed before: check what "
-                     "your last change touched)" if len(delta.now_failing) == 1
-                     else f"{names(delta.now_failing)} now {verb} (they passed before)")
+        parts.append(
+            f"{_names(delta.now_failing)} now {verb}: it passed on the previous commit, "
+            "so look at what your last change touched"
+        )
     return Md("; ".join(parts) + ".")
 
 
 def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
     stage = report.stage("tests")
     failing = sorted(_failing(stage), key=lambda c: (-_lost(c), c.name)) if stage else []
-    if not failing:
+    if not failing or stage is None:
         return None
-    shown = [{"name": code_span(c.name, 200), "points": pts(_lost(c)),
-              "output": fenced(c.message or "(the test gave no message)",
-                               max_lines=d.output_lines, max_bytes=d.output_bytes)}
-             for c in failing[: d.tests]]
+    shown = [
+        {
+            "name": code_span(c.name, 200),
+            "points": pts(_lost(c)),
+            "output": fenced(
+                c.message or "(the test gave no message)",
+                max_lines=d.output_lines,
+                max_bytes=d.output_bytes,
+            ),
+        }
+        for c in failing[: d.tests]
+    ]
     named = [code_span(c.name, 200) for c in failing[d.tests : d.tests + d.names]]
-    return {"count": len(failing), "total": len(stage.checks) if stage else 0, "shown": shown,
-            "named": named, "more": len(failing) - len(shown) - len(named)}
+    return {
+        "count": len(failing),
+        "total": len(stage.checks),
+        "shown": shown,
+        "named": Md(", ".join(named)),
+        "more": len(failing) - len(shown) - len(named),
+    }
 
 
 def _hidden(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
@@ -509,9 +582,13 @@ def _hidden(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
     failing = sorted(_failing(stage), key=lambda c: (-_lost(c), c.name)) if stage else []
     if not failing or stage is None or stage.status in ("error", "skipped"):
         return None
-    items = [{"title": md_inline(check_title(c), 80),
-              "hint": md_inline(c.hint or "no hint for this one: re-read the brief", 400)}
-             for c in failing[: d.hidden]]
+    items = [
+        {
+            "title": md_inline(check_title(c), 80),
+            "hint": md_inline(c.hint or "no hint for this one: re-read the brief", 400),
+        }
+        for c in failing[: d.hidden]
+    ]
     return {"items": items, "more": len(failing) - len(items)}
 
 
@@ -521,7 +598,9 @@ def _ms(value: float) -> str:
 
 def _load(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
     stage = report.stage("load")
-    if stage is None or stage.load is None or stage.status in ("error", "skipped") or not d.endpoints:
+    if stage is None or stage.load is None or stage.status in ("error", "skipped"):
+        return None
+    if not d.endpoints:
         return None
     goals: dict[str, list[str]] = {}
     for check in stage.checks:
@@ -529,15 +608,26 @@ def _load(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
         goal = md_inline(check.message or check.name, 60)
         mark = "✅" if check.status == "passed" else "❌"
         goals.setdefault(endpoint.endpoint if endpoint else "", []).append(f"{goal} {mark}")
-    rows = [{"endpoint": code_span(e.endpoint, 60, in_table=True), "rps": f"{e.rps:,.0f}",
-             "p50": _ms(e.p50_ms), "p95": _ms(e.p95_ms), "p99": _ms(e.p99_ms),
-             "errors": f"{100 * e.error_rate:.1f}%",
-             "goal": Md("<br>".join(goals.get(e.endpoint, [])) or "—")}
-            for e in stage.load.endpoints[: d.endpoints]]
-    return {"users": stage.load.users, "seconds": pts(stage.load.duration_seconds), "rows": rows,
-            "more": len(stage.load.endpoints) - len(rows),
-            "unmatched": [Md(g) for g in goals.get("", [])],
-            "causes": [Md(c) for c in _miss_causes(stage, stage.checks)]}
+    rows = [
+        {
+            "endpoint": code_span(e.endpoint, 60, in_table=True),
+            "rps": f"{e.rps:,.0f}",
+            "p50": _ms(e.p50_ms),
+            "p95": _ms(e.p95_ms),
+            "p99": _ms(e.p99_ms),
+            "errors": Md(f"{100 * e.error_rate:.1f}%"),
+            "goal": Md("<br>".join(goals.get(e.endpoint, [])) or "—"),
+        }
+        for e in stage.load.endpoints[: d.endpoints]
+    ]
+    return {
+        "users": stage.load.users,
+        "seconds": pts(stage.load.duration_seconds),
+        "rows": rows,
+        "more": len(stage.load.endpoints) - len(rows),
+        "unmatched": Md("; ".join(goals.get("", []))),
+        "causes": [Md(c) for c in _miss_causes(stage, stage.checks)],
+    }
 
 
 def _finding_line(f: Finding) -> Md:
@@ -551,26 +641,49 @@ def _findings(stage: StageResult, d: _Detail) -> dict[str, Any] | None:
     rules = []
     for rule, items in groups[: d.rules]:
         url = docs_url(items[0])
-        name = url.rstrip("/").rsplit("/", 1)[-1].split("#code-")[-1] if url else ""
-        rules.append({"rule": md_inline(rule, 40), "url": url, "name": md_inline(name, 60),
-                      "count": len(items), "why": Md(why(items[0])),
-                      "where": [_finding_line(f) for f in items[: d.per_rule]],
-                      "more": len(items) - min(len(items), d.per_rule)})
-    return {"label": STAGE_LABELS[stage.name], "count": len(stage.findings),
-            "open": len(stage.findings) <= 5, "rules": rules, "more": len(groups) - len(rules)}
+        name = url.rstrip("/").rsplit("/", 1)[-1] if url and items[0].tool == "ruff" else ""
+        rules.append(
+            {
+                "rule": md_inline(rule, 40),
+                "url": Md(url or ""),
+                "name": md_inline(name, 60) if name else None,
+                "count": len(items),
+                "why": Md(why(items[0])),
+                "where": [_finding_line(f) for f in items[: d.per_rule]],
+                "more": len(items) - min(len(items), d.per_rule),
+            }
+        )
+    noun = "type error" if stage.name == "types" else "finding"
+    count = len(stage.findings)
+    return {
+        "label": Md(STAGE_LABELS[stage.name]),
+        "open": Md(" open" if count <= 5 else ""),
+        "count": Md(f"{count:,} {noun}{'s' if count != 1 else ''}"),
+        "kinds": Md(f"{len(groups)} rule{'s' if len(groups) != 1 else ''}"),
+        "rules": rules,
+        "more": len(groups) - len(rules),
+    }
 
 
 def _not_run(report: GradeReport, d: _Detail) -> list[dict[str, Any]]:
     items = []
     for stage in ordered(report.stages):
         if stage.status not in ("error", "skipped") and not (
-                stage.name == "install" and stage.status == "failed"):
+            stage.name == "install" and stage.status == "failed"
+        ):
             continue
         log = stage.log_excerpt.strip()
-        items.append({"label": STAGE_LABELS[stage.name], "points": pts(stage.max_score),
-                      "status": stage.status, "message": md_inline(stage.message or "-", 400),
-                      "log": fenced(log, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
-                      if log and d.log_lines else None})
+        items.append(
+            {
+                "label": STAGE_LABELS[stage.name],
+                "points": pts(stage.max_score),
+                "status": stage.status,
+                "message": md_inline(stage.message or "-", 400),
+                "log": fenced(log, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
+                if log and d.log_lines
+                else None,
+            }
+        )
     return items
 
 
@@ -580,14 +693,22 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
     if tests and _failing(tests):
         todo.append(Md("Run the public tests locally: `pytest -x -q` stops at the first failure."))
     if lint and lint.findings:
-        todo.append(Md("`ruff check --fix .` fixes many lint findings for you; run "
-                       "`ruff check .` before you push."))
+        todo.append(
+            Md(
+                "`ruff check --fix .` fixes many lint findings for you; run "
+                "`ruff check .` before you push."
+            )
+        )
     if types and types.findings:
         todo.append(Md("`mypy .` shows the same type errors locally, with their line numbers."))
     load = report.stage("load")
     if load and _failing(load):
-        todo.append(Md("Start your service locally and run the locustfile against it; "
-                       "watch the slow endpoint's queries in the log while it runs."))
+        todo.append(
+            Md(
+                "Start your service locally and run the locustfile against it; "
+                "watch the slow endpoint's queries in the log while it runs."
+            )
+        )
     if brief_url and re.fullmatch(r"https://[^\s()<>\"']+", brief_url):
         todo.append(Md(f"Re-read [the assignment brief]({brief_url}) for the parts above."))
     return todo
@@ -595,26 +716,36 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
 
 def _footer(report: GradeReport) -> Md:
     commit = report.submission.commit
-    parts = [f"Graded commit {code_span(commit[:12], 14)}" if commit else "Graded a local folder",
-             f"grader {md_inline(report.grader_version, 30)}", _duration(report.duration_seconds),
-             "practice feedback (official grades use additional hidden checks)"
-             if report.tier == "practice" else "official grade"]
+    parts = [
+        f"Graded commit {code_span(commit[:12], 14)}" if commit else "Graded a local folder",
+        f"grader {md_inline(report.grader_version, 30)}",
+        _duration(report.duration_seconds),
+        "practice feedback (official grades use additional hidden checks)"
+        if report.tier == "practice"
+        else "official grade",
+    ]
     return Md(f"<sub>{' · '.join(parts)}</sub>")
 
 
-def _view(report: GradeReport, previous: GradeReport | None, brief_url: str | None,
-          level: int) -> dict[str, Any]:
+def _view(
+    report: GradeReport, previous: GradeReport | None, brief_url: str | None, level: int
+) -> dict[str, Any]:
     d = LEVELS[level]
     delta = score_delta(report, previous)
-    stages = [s for s in ordered(report.stages)
-              if not (s.name == "install" and s.status == "passed" and not s.max_score)]
     return {
-        "marker": Md(MARKER), "heading": _heading(report, delta), "moved": _moved(delta),
-        "next": next_step(report), "rows": [_row(s) for s in stages],
-        "not_run": _not_run(report, d), "tests": _failing_tests(report, d),
-        "hidden": _hidden(report, d), "load": _load(report, d),
+        "marker": Md(MARKER),
+        "heading": _heading(report, delta),
+        "moved": _moved(delta),
+        "next": next_step(report),
+        "rows": [_row(s) for s in _table_stages(report)],
+        "not_run": _not_run(report, d),
+        "tests": _failing_tests(report, d),
+        "hidden": _hidden(report, d),
+        "load": _load(report, d),
         "findings": [f for s in ordered(report.stages) if (f := _findings(s, d))],
-        "todo": _todo(report, brief_url), "trimmed": level > 0, "footer": _footer(report),
+        "todo": _todo(report, brief_url),
+        "trimmed": level > 0,
+        "footer": _footer(report),
     }
 
 
@@ -642,8 +773,12 @@ def _env() -> jinja2.Environment:
     )
 
 
-def render_feedback(report: GradeReport, *, previous: GradeReport | None = None,
-                    assignment_brief_url: str | None = None) -> str:
+def render_feedback(
+    report: GradeReport,
+    *,
+    previous: GradeReport | None = None,
+    assignment_brief_url: str | None = None,
+) -> str:
     """The PR comment / feedback.md for `report`, always under GitHub's comment size limit."""
     template = _env().get_template("feedback.md.j2")
     for level in range(len(LEVELS)):
@@ -656,13 +791,47 @@ def render_feedback(report: GradeReport, *, previous: GradeReport | None = None,
 def render_summary_text(report: GradeReport) -> str:
     """A short plain-text summary for the terminal."""
     delta = score_delta(report)
-    sign = "+" if delta and delta.points >= 0 else "−"
+    sign = "+" if delta and delta.points >= 0 else MINUS
     since = f" since {plain(delta.since)}" if delta and delta.since else ""
     step = _next_step(report, _PLAIN)
-    return _env().get_template("summary.txt.j2").render(
-        title=plain(report.assignment_title or report.assignment, 80),
-        score=Md(f"{pts(report.score)} / {pts(report.max_score)}"),
-        delta=Md(f"{sign}{pts(abs(delta.points))}{since}") if delta else None,
-        rows=[{**r, "summary": plain(r["summary"])} for r in map(_row, ordered(report.stages))],
-        next=Md(step) if step else None,
+    rows = [
+        {
+            "label": Md(STAGE_LABELS[s.name].ljust(15)),
+            "icon": row["icon"],
+            "score": Md(row["score"].ljust(9)),
+            "summary": plain(row["summary"]),
+        }
+        for s in _table_stages(report)
+        for row in [_row(s)]
+    ]
+    return (
+        _env()
+        .get_template("summary.txt.j2")
+        .render(
+            title=plain(report.assignment_title or report.assignment, 80),
+            score=Md(f"{pts(report.score)} / {pts(report.max_score)}"),
+            delta=Md(f"{sign}{pts(abs(delta.points))}{since}") if delta else None,
+            rows=rows,
+            next=Md(step) if step else None,
+        )
     )
+
+
+def _headline(message: str) -> str:
+    """The line of a pytest failure that says what went wrong (`E   assert 200 == 201`)."""
+    lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
+    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+    return errors[0] if errors else (lines[-1] if lines else "")
+
+
+def _table_stages(report: GradeReport) -> list[StageResult]:
+    return [
+        s
+        for s in ordered(report.stages)
+        if not (s.name == "install" and s.status == "passed" and not s.max_score)
+    ]
+
+
+def _names(items: tuple[str, ...]) -> str:
+    shown = ", ".join(f"**{md_inline(n, 60)}**" for n in items[:3])
+    return shown + (f" and {len(items) - 3} more" if len(items) > 3 else "")
