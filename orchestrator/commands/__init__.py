@@ -1,0 +1,1 @@
+"""One module per `classroom` instructor command; each holds a function returning an exit code."""

@@ -1,0 +1,90 @@
+"""`classroom dashboard`: build the instructor dashboard from the grades store, and publish it."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graders.errors import UserError
+from orchestrator.dashboard.classinfo import ClassInfo, infer_class_info, load_class_info
+from orchestrator.dashboard.publish import publish_site
+from orchestrator.dashboard.site import BuiltSite, build_site
+from orchestrator.dashboard.synthetic import synthetic_class
+from orchestrator.grades_store import GradesStore, load_store, store_from_submissions
+
+
+def dashboard(
+    course: Path,
+    *,
+    out: Path | None = None,
+    synthetic: tuple[int, int] | None = None,
+    seed: int = 7,
+    class_info: Path | None = None,
+    as_of: datetime | None = None,
+    publish: bool = False,
+    remote: str = "origin",
+    dry_run: bool = False,
+) -> int:
+    """Build the site into `out` (default `course/site`); with `publish`, push it to gh-pages."""
+    info, store, moment = _inputs(course, synthetic, seed, class_info, as_of)
+    site = build_site(info, store, out or course / "site", as_of=moment)
+    print(_describe(site, len(store)))
+    if publish:
+        done = publish_site(site.out, course, remote=remote, dry_run=dry_run)
+        verb = "would publish" if dry_run else "published"
+        state = "changed" if done.changed else "unchanged"
+        print(
+            f"{verb} {done.branch} at {done.commit[:12]} ({state})"
+            + (f", pushed to {done.pushed_to}" if done.pushed_to else "")
+        )
+    return 0
+
+
+def _inputs(
+    course: Path,
+    synthetic: tuple[int, int] | None,
+    seed: int,
+    class_info: Path | None,
+    as_of: datetime | None,
+) -> tuple[ClassInfo, GradesStore, datetime]:
+    if synthetic:
+        generated = synthetic_class(*synthetic, seed=seed)
+        return (
+            generated.info,
+            store_from_submissions(generated.submissions),
+            as_of or generated.as_of,
+        )
+    store = load_store(course)
+    if not store.histories and class_info is None:
+        print(
+            f"note: no grades under {course / 'grades'} yet; the site shows an empty class",
+            file=sys.stderr,
+        )
+    info = (
+        load_class_info(class_info)
+        if class_info
+        else infer_class_info(store, course=course.resolve().name)
+    )
+    return info, store, as_of or datetime.now(UTC)
+
+
+def _describe(site: BuiltSite, pushes: int) -> str:
+    return (
+        f"dashboard: {site.pages} pages from {pushes} graded pushes, "
+        f"{site.bytes / 1e6:.1f} MB, {site.at_risk} learners at risk\n"
+        f"open {site.index.resolve()}"
+    )
+
+
+def parse_synthetic(text: str) -> tuple[int, int]:
+    """'300,6' -> (300, 6): learners and assignments of a generated class."""
+    try:
+        learners, assignments = (int(part) for part in text.split(","))
+    except ValueError as exc:
+        raise UserError(
+            f"--synthetic {text}: write LEARNERS,ASSIGNMENTS, e.g. --synthetic 300,6"
+        ) from exc
+    if not (1 <= learners <= 100_000 and 1 <= assignments <= 50):
+        raise UserError(f"--synthetic {text}: use 1 to 100000 learners and 1 to 50 assignments")
+    return learners, assignments

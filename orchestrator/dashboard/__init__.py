@@ -1,0 +1,1 @@
+"""The instructor dashboard: a static site built from the grades store."""

@@ -1,0 +1,96 @@
+"""`ClassInfo`: the course-level facts the dashboard needs (roster, assignments, deadlines).
+
+They will come from `course.toml` and the provisioning state; until then they are either
+inferred from the grades store or read from a JSON file of this model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from graders.errors import UserError
+from orchestrator.grades_store import GradesStore, Login, Slug
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LearnerInfo(_Model):
+    """A learner on the roster; `repos` maps an assignment slug to the repo provisioned for it."""
+
+    login: Login
+    name: str = ""
+    repos: dict[str, str] = Field(default_factory=dict)
+
+
+class AssignmentInfo(_Model):
+    """An assignment of the course, as the dashboard needs it."""
+
+    slug: Slug
+    title: str
+    opens_at: AwareDatetime | None = None
+    deadline: AwareDatetime | None = None
+    max_score: Annotated[float, Field(ge=0)] = 100.0
+    pass_percent: Annotated[float, Field(ge=0, le=100)] = 60.0
+
+
+class ClassInfo(_Model):
+    """Roster and assignments of one course."""
+
+    course: str
+    learners: tuple[LearnerInfo, ...]
+    assignments: tuple[AssignmentInfo, ...]
+
+    def assignment(self, slug: str) -> AssignmentInfo:
+        """The assignment called `slug` (KeyError if the course has none)."""
+        for info in self.assignments:
+            if info.slug == slug:
+                return info
+        raise KeyError(slug)
+
+
+def load_class_info(path: Path) -> ClassInfo:
+    """Read a ClassInfo JSON file, or raise a UserError naming the field to fix."""
+    try:
+        return ClassInfo.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UserError(
+            f"{path}: no such file; pass a class-info JSON file or leave "
+            "--class-info out to infer the class from the grades store"
+        ) from exc
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
+        raise UserError(f"{path}: {where}: {problem['msg']}") from exc
+
+
+def infer_class_info(store: GradesStore, course: str) -> ClassInfo:
+    """The class as the store alone shows it: whoever has a grade, no deadlines."""
+    learners = []
+    for login in store.learners:
+        repos = {
+            slug: subs[-1].repo_url
+            for slug in store.assignments
+            if (subs := store.history(slug, login)) and subs[-1].repo_url
+        }
+        learners.append(LearnerInfo(login=login, repos=repos))
+    assignments = [_inferred_assignment(store, slug) for slug in store.assignments]
+    return ClassInfo(course=course, learners=tuple(learners), assignments=tuple(assignments))
+
+
+def _inferred_assignment(store: GradesStore, slug: str) -> AssignmentInfo:
+    maxima = [subs[-1].max_score for (a, _), subs in store.histories.items() if a == slug]
+    firsts: list[datetime] = [
+        subs[0].graded_at for (a, _), subs in store.histories.items() if a == slug
+    ]
+    return AssignmentInfo(
+        slug=slug,
+        title=slug,
+        opens_at=min(firsts, default=None),
+        max_score=max(maxima, default=100.0),
+    )
