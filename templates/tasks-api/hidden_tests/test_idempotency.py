@@ -1,0 +1,37 @@
+def _post(client, who, key, body):
+    headers = {**who.headers, "Idempotency-Key": key}
+    return client.post("/tasks", json=body, headers=headers)
+
+
+def test_replay_returns_the_first_task(client, alice):
+    """Replaying POST /tasks with the same Idempotency-Key and body must return the first task (same id)."""
+    body = {"title": "Pay the invoice", "due_date": "2026-06-30"}
+    first = _post(client, alice, "key-1", body)
+    again = _post(client, alice, "key-1", body)
+    assert first.status_code == 201
+    assert again.status_code in {200, 201}
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_replay_creates_no_second_task(client, api, alice):
+    """A replayed create must not store a second task: the list shows it once."""
+    body = {"title": "Pay the invoice"}
+    for _ in range(3):
+        _post(client, alice, "key-2", body)
+    titles = [item["title"] for item in api.list(alice).json()["items"]]
+    assert titles == ["Pay the invoice"]
+
+
+def test_same_key_with_another_body_is_422(client, alice):
+    """Reusing an Idempotency-Key with a different body must be a 422: the key belongs to the first request."""
+    assert _post(client, alice, "key-3", {"title": "First"}).status_code == 201
+    assert _post(client, alice, "key-3", {"title": "Second"}).status_code == 422
+
+
+def test_keys_belong_to_one_user(client, alice, bob):
+    """Idempotency keys are per user: another user sending the same key gets their own new task."""
+    mine = _post(client, alice, "shared-key", {"title": "Same"})
+    theirs = _post(client, bob, "shared-key", {"title": "Same"})
+    assert theirs.status_code == 201
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert theirs.json()["owner"]["id"] == bob.id

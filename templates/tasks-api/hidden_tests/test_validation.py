@@ -1,0 +1,32 @@
+def test_blank_title_is_422_naming_the_field(client, alice):
+    """An empty or whitespace-only title must be a 422 whose detail names the `title` field."""
+    for title in ["", "   "]:
+        response = client.post("/tasks", json={"title": title}, headers=alice.headers)
+        assert response.status_code == 422, f"title {title!r}: {response.status_code}"
+        assert "title" in response.text
+
+
+def test_title_over_200_characters_is_422(client, alice):
+    """Titles longer than 200 characters must be rejected with 422."""
+    response = client.post("/tasks", json={"title": "x" * 201}, headers=alice.headers)
+    assert response.status_code == 422
+
+
+def test_unknown_status_is_422(client, alice):
+    """status must be one of todo, in_progress, done; anything else is a 422."""
+    body = {"title": "Ship it", "status": "finished"}
+    assert client.post("/tasks", json=body, headers=alice.headers).status_code == 422
+
+
+def test_bad_due_date_is_422(client, alice):
+    """due_date must be a real ISO date (YYYY-MM-DD); '2026-02-30' or 'tomorrow' is a 422."""
+    for due in ["2026-02-30", "tomorrow"]:
+        body = {"title": "Ship it", "due_date": due}
+        assert client.post("/tasks", json=body, headers=alice.headers).status_code == 422
+
+
+def test_patch_with_bad_status_is_422(client, api, alice):
+    """PATCH validates like POST: an unknown status is a 422 and the task keeps its status."""
+    task = api.create(alice)
+    response = client.patch(f"/tasks/{task['id']}", json={"status": "later"}, headers=alice.headers)
+    assert response.status_code == 422

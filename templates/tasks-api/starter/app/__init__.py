@@ -1,0 +1,1 @@
+"""Tasks API: a small task tracker with JWT auth, keyset pagination and rate limits."""

@@ -1,0 +1,40 @@
+"""Registration, login and the current user."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy import select
+
+from app.deps import AppSettings, CurrentUser, DbSession
+from app.models import User
+from app.schemas import Credentials, LoginIn, TokenOut, UserOut
+from app.security import create_access_token, hash_password, verify_password
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED)
+def register(body: Credentials, db: DbSession) -> UserOut:
+    """Create a user with the `user` role."""
+    user = User(username=body.username, password_hash=hash_password(body.password), role="user")
+    db.add(user)
+    db.commit()
+    return UserOut.model_validate(user)
+
+
+@router.post("/auth/login")
+def login(body: LoginIn, db: DbSession, settings: AppSettings) -> TokenOut:
+    """Exchange a username and password for a bearer token."""
+    user = db.scalar(select(User).where(User.username == body.username))
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found")
+    if not verify_password(user.password_hash, body.password):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Wrong password")
+    token = create_access_token(user.id, settings.jwt_secret, settings.token_minutes)
+    return TokenOut(access_token=token, expires_in=settings.token_minutes * 60)
+
+
+@router.get("/users/me")
+def me(user: CurrentUser) -> UserOut:
+    """The user the token belongs to."""
+    return UserOut.model_validate(user)
