@@ -1,0 +1,98 @@
+"""How one sandbox server runs: where its data lives and which realism switches are on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from sandbox.cmdline_errors import SandboxUsageError
+
+
+class RateLimits(BaseModel):
+    """GitHub's two kinds of limit: requests per hour, content-creating requests per minute."""
+
+    primary_per_hour: int = 5000
+    secondary_per_minute: int = 80
+
+
+class Faults(BaseModel):
+    """Injected failures, reproducible from `seed`."""
+
+    error_rate: float = 0.0
+    latency_ms: int = 0
+    seed: int = 0
+
+
+class SandboxConfig(BaseModel):
+    """Everything `classroom sandbox serve` was asked for."""
+
+    data: Path
+    host: str = "127.0.0.1"
+    port: int = 8765
+    actions: bool = True
+    workers: int = 2
+    run_timeout: float = 600
+    rate_limits: RateLimits | None = None
+    faults: Faults | None = None
+
+    @property
+    def state_db(self) -> Path:
+        return self.data / "state.sqlite3"
+
+    @property
+    def git_root(self) -> Path:
+        return self.data / "git"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data / "logs"
+
+
+def _pairs(text: str, option: str) -> dict[str, str]:
+    pairs = {}
+    for item in filter(None, text.split(",")):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SandboxUsageError(f"{option}: '{item}' is not KEY=VALUE, e.g. {option} 5xx=0.05")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def parse_rate_limits(text: str) -> RateLimits:
+    """`primary=5000/h,secondary=80/min` as RateLimits."""
+    limits = RateLimits()
+    for key, value in _pairs(text, "--rate-limit").items():
+        match = re.fullmatch(r"(\d+)/(h|min)", value)
+        if key not in ("primary", "secondary") or not match:
+            raise SandboxUsageError(
+                f"--rate-limit: cannot read '{key}={value}'; write primary=N/h,secondary=N/min"
+            )
+        count = int(match[1])
+        per_hour = count if match[2] == "h" else count * 60
+        if key == "primary":
+            limits.primary_per_hour = per_hour
+        else:
+            limits.secondary_per_minute = max(1, per_hour // 60)
+    return limits
+
+
+def parse_faults(text: str) -> Faults:
+    """`5xx=0.05,latency=50ms,seed=1` as Faults."""
+    faults = Faults()
+    for key, value in _pairs(text, "--faults").items():
+        try:
+            if key == "5xx":
+                faults.error_rate = float(value)
+            elif key == "latency":
+                faults.latency_ms = int(value.removesuffix("ms"))
+            elif key == "seed":
+                faults.seed = int(value)
+            else:
+                raise ValueError(key)
+        except ValueError as exc:
+            raise SandboxUsageError(
+                f"--faults: cannot read '{key}={value}'; write 5xx=0.05,latency=50ms,seed=1"
+            ) from exc
+    return faults

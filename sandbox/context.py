@@ -1,0 +1,78 @@
+"""The state one server shares across requests: config, store, git data, the run queue."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sandbox.config import SandboxConfig
+from sandbox.gitrepo import BareRepo
+from sandbox.records import Account, Repo, Token
+from sandbox.store import Store
+
+
+@dataclass(frozen=True)
+class PushEvent:
+    """One ref moved by a push (or by the API: merge, contents)."""
+
+    repo: str
+    ref: str
+    before: str
+    after: str
+    pusher: str
+    by_workflow: bool
+
+
+@dataclass
+class Sandbox:
+    """Shared by every request of one server."""
+
+    config: SandboxConfig
+    store: Store
+    on_push: list[Callable[[PushEvent], None]] = field(default_factory=list)
+    on_pull_request: list[Callable[[str, str, int, str], None]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, config: SandboxConfig) -> Sandbox:
+        """Open (or create) the state under `config.data`."""
+        config.data.mkdir(parents=True, exist_ok=True)
+        return cls(config=config, store=Store(config.state_db))
+
+    def bare(self, repo: Repo | str) -> BareRepo:
+        """The bare git repository behind `repo` (a record or "owner/name")."""
+        name = repo.full_name if isinstance(repo, Repo) else repo
+        return BareRepo(self.config.git_root / f"{name.lower()}.git")
+
+    def git_path(self, full_name: str) -> Path:
+        return self.bare(full_name).path
+
+    def account(self, login: str) -> Account | None:
+        return self.store.find(Account, "", login.lower())
+
+    def repo(self, full_name: str) -> Repo | None:
+        return self.store.find(Repo, "", full_name.lower())
+
+    def new_token(
+        self, login: str, repo: str | None = None, permissions: dict[str, str] | None = None
+    ) -> Token:
+        """Mint a token for `login` (scoped to one repository for workflow runs)."""
+        prefix = "ghs_" if repo else "ghp_"
+        token = Token(
+            token=prefix + secrets.token_hex(18),
+            login=login,
+            repo=repo,
+            permissions=permissions or {},
+        )
+        return self.store.add(token)
+
+    def pushed(self, event: PushEvent) -> None:
+        """Tell the listeners (the workflow runner) that a ref moved."""
+        for listener in self.on_push:
+            listener(event)
+
+    def pull_request_event(self, repo: str, action: str, number: int, actor: str) -> None:
+        """Tell the listeners a pull request was opened, synchronized or reopened."""
+        for listener in self.on_pull_request:
+            listener(repo, action, number, actor)

@@ -1,0 +1,48 @@
+"""The one gateway for subprocesses (git, act): a timeout, an output cap, a clean error."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+OUTPUT_CAP = 50 * 1024 * 1024
+
+
+class CommandFailed(Exception):
+    """A subprocess exited non-zero or ran out of time."""
+
+    def __init__(self, args: Sequence[str], code: int, stderr: bytes) -> None:
+        super().__init__(
+            f"{' '.join(args)} exited {code}: {stderr[-2000:].decode(errors='replace')}"
+        )
+        self.code = code
+        self.stderr = stderr
+
+
+def run_cmd(
+    args: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: bytes = b"",
+    timeout: float = 60,
+    check: bool = True,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `args` to completion; raise CommandFailed on a non-zero exit when `check`."""
+    try:
+        proc = subprocess.run(
+            list(args),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            input=stdin,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise CommandFailed(args, -1, b"timed out after %d s" % timeout) from exc
+    proc.stdout = proc.stdout[:OUTPUT_CAP]
+    if check and proc.returncode != 0:
+        raise CommandFailed(args, proc.returncode, proc.stderr)
+    return proc

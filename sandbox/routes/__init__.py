@@ -1,0 +1,17 @@
+"""One router module per API area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sandbox.routes import accounts, branches, collaborators, contents, git_http, meta, repos
+
+ROUTERS: list[APIRouter] = [
+    meta.router,
+    accounts.router,
+    repos.router,
+    contents.router,
+    collaborators.router,
+    branches.router,
+    git_http.router,  # last: its path pattern would shadow nothing, but keep it apart
+]

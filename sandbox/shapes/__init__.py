@@ -1,0 +1,1 @@
+"""Records rendered as GitHub's JSON bodies; every URL is built on the request's own base."""

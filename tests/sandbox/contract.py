@@ -1,0 +1,161 @@
+"""Every JSON body the sandbox answers in a test is validated against GitHub's own schema
+(githubkit-schemas' models, generated from GitHub's published OpenAPI description)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from githubkit_schemas.v2022_11_28 import models as m
+from pydantic import TypeAdapter, ValidationError
+
+# (method, route path) -> model of a success body ("list" wraps it in a list). Error bodies are
+# checked against BasicError / ValidationError whatever the route.
+CONTRACTS: dict[tuple[str, str], Any] = {
+    ("GET", "/"): m.Root,
+    ("GET", "/rate_limit"): m.RateLimitOverview,
+    ("GET", "/user"): m.PrivateUser,
+    ("GET", "/users/{login}"): m.PublicUser | m.OrganizationFull,
+    ("GET", "/orgs/{org}"): m.OrganizationFull,
+    ("GET", "/orgs/{org}/members"): list[m.SimpleUser],
+    ("GET", "/user/orgs"): list[m.OrganizationSimple],
+    ("POST", "/orgs/{org}/repos"): m.FullRepository,
+    ("POST", "/user/repos"): m.FullRepository,
+    ("GET", "/orgs/{org}/repos"): list[m.MinimalRepository],
+    ("GET", "/users/{login}/repos"): list[m.MinimalRepository],
+    ("GET", "/user/repos"): list[m.Repository],
+    ("GET", "/repos/{owner}/{name}"): m.FullRepository,
+    ("GET", "/repositories/{repo_id}"): m.FullRepository,
+    ("PATCH", "/repos/{owner}/{name}"): m.FullRepository,
+    ("DELETE", "/repos/{owner}/{name}"): None,
+    ("POST", "/repos/{owner}/{name}/generate"): m.FullRepository,
+}
+
+
+@dataclass
+class Violation:
+    method: str
+    path: str
+    status: int
+    error: str
+
+
+@dataclass
+class ContractLog:
+    """What the checker saw: bodies validated and violations found."""
+
+    checked: int = 0
+    violations: list[Violation] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def check(self, method: str, route: str | None, status: int, body: bytes) -> None:
+        if route is None or not body or route.endswith("{rest:path}"):
+            return
+        self.seen.add((method, route))
+        try:
+            data = json.loads(body)
+        except ValueError:
+            self._fail(method, route, status, "body is not JSON")
+            return
+        model = _model_for(method, route, status)
+        if model is _MISSING:
+            self._fail(method, route, status, "no contract registered for this route")
+            return
+        if model is None:
+            return
+        try:
+            TypeAdapter(model).validate_python(data)
+        except ValidationError as exc:
+            self._fail(method, route, status, str(exc)[:3000])
+        self.checked += 1
+
+    def _fail(self, method: str, route: str, status: int, error: str) -> None:
+        self.violations.append(Violation(method, route, status, error))
+
+
+_MISSING = object()
+
+
+def _model_for(method: str, route: str, status: int) -> Any:
+    if status >= 400:
+        return m.ValidationError if status == 422 else m.BasicError
+    return CONTRACTS.get((method, route), _MISSING)
+
+
+class ContractChecker:
+    """An ASGI wrapper that validates each JSON response body against its route's model."""
+
+    def __init__(self, app: Any, log: ContractLog) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 0
+        chunks: list[bytes] = []
+        is_json = False
+
+        async def capture(message: Any) -> None:
+            nonlocal status, is_json
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = dict(message.get("headers", []))
+                is_json = headers.get(b"content-type", b"").startswith(b"application/json")
+            elif message["type"] == "http.response.body" and is_json:
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        route = scope.get("route")
+        if is_json:
+            path = getattr(route, "path", None) if route is not None else None
+            self.log.check(scope["method"], path or _unrouted(status), status, b"".join(chunks))
+
+
+def _unrouted(status: int) -> str | None:
+    return "<unrouted>" if status >= 400 else None
+
+
+CONTRACTS.update(
+    {
+        ("GET", "/repos/{owner}/{name}/contents"): list[m.ContentDirectoryItems] | m.ContentFile,
+        ("GET", "/repos/{owner}/{name}/contents/{path:path}"): (
+            list[m.ContentDirectoryItems] | m.ContentFile
+        ),
+        ("PUT", "/repos/{owner}/{name}/contents/{path:path}"): m.FileCommit,
+        ("DELETE", "/repos/{owner}/{name}/contents/{path:path}"): m.FileCommit,
+        ("GET", "/repos/{owner}/{name}/branches"): list[m.ShortBranch],
+        ("GET", "/repos/{owner}/{name}/branches/{branch:path}"): m.BranchWithProtection,
+        ("GET", "/repos/{owner}/{name}/branches/{branch:path}/protection"): m.ProtectedBranch,
+        ("PUT", "/repos/{owner}/{name}/branches/{branch:path}/protection"): m.ProtectedBranch,
+        ("DELETE", "/repos/{owner}/{name}/branches/{branch:path}/protection"): None,
+        ("GET", "/repos/{owner}/{name}/commits"): list[m.Commit],
+        ("GET", "/repos/{owner}/{name}/commits/{ref:path}"): m.Commit,
+        ("GET", "/repos/{owner}/{name}/git/commits/{sha}"): m.GitCommit,
+        ("GET", "/repos/{owner}/{name}/git/ref/{ref:path}"): m.GitRef,
+        ("GET", "/repos/{owner}/{name}/git/matching-refs/{ref:path}"): list[m.GitRef],
+        ("POST", "/repos/{owner}/{name}/git/refs"): m.GitRef,
+        ("PATCH", "/repos/{owner}/{name}/git/refs/{ref:path}"): m.GitRef,
+        ("DELETE", "/repos/{owner}/{name}/git/refs/{ref:path}"): None,
+        ("GET", "/repos/{owner}/{name}/rulesets"): list[m.RepositoryRuleset],
+        ("POST", "/repos/{owner}/{name}/rulesets"): m.RepositoryRuleset,
+        ("GET", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
+        ("PUT", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
+        ("DELETE", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): None,
+    }
+)
+
+CONTRACTS.update(
+    {
+        ("PUT", "/repos/{owner}/{name}/collaborators/{login}"): m.RepositoryInvitation,
+        ("GET", "/repos/{owner}/{name}/collaborators"): list[m.Collaborator],
+        ("GET", "/repos/{owner}/{name}/collaborators/{login}/permission"): (
+            m.RepositoryCollaboratorPermission
+        ),
+        ("GET", "/repos/{owner}/{name}/invitations"): list[m.RepositoryInvitation],
+        ("GET", "/user/repository_invitations"): list[m.RepositoryInvitation],
+    }
+)
