@@ -1,0 +1,175 @@
+"""`classroom dashboard`: the site built from a small class's store, read page by page."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from small_class import AS_OF, AUTHZ, P95
+
+from classroom.cli import main
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.links: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "a" and (href := dict(attrs).get("href")):
+            self.links.append(href)
+
+    def handle_data(self, data: str) -> None:
+        self.words.append(data)
+
+
+def read_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def text(path: Path) -> str:
+    """The page's visible words, whitespace collapsed."""
+    return re.sub(r"\s+", " ", " ".join(read_page(path).words))
+
+
+@pytest.fixture
+def site(course_with_small_class: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    course = course_with_small_class
+    code = main(
+        ["dashboard", "--course", str(course), "--class-info", str(course / "class.json"),
+         "--as-of", AS_OF.isoformat()]
+    )  # fmt: skip
+    assert code == 0
+    assert f"open {(course / 'site' / 'index.html').resolve()}" in capsys.readouterr().out
+    return course / "site"
+
+
+def test_the_overview_says_who_started_submitted_and_passes(site: Path) -> None:
+    overview = text(site / "index.html")
+
+    assert "6 learners, 2 assignments" in overview
+    assert "4 learners at risk" in overview
+    # Tasks API: deadline, provisioned, started, submitted, passing (share), median
+    assert "Tasks API 18 Mar 6 5 5 2 (33%) 55%" in overview
+    assert f"60% of the class fails {AUTHZ} (hidden): 3 of 5 learners" in overview
+    assert f"40% of the class misses {P95} (load): 2 of 5 learners" in overview
+
+
+def test_the_overview_charts_are_labelled_svg(site: Path) -> None:
+    svgs = [attrs for tag, attrs in read_page(site / "index.html").tags if tag == "svg"]
+
+    assert len(svgs) == 4  # a histogram and stage pass rates per assignment
+    assert all(attrs["role"] == "img" and attrs["aria-labelledby"] for attrs in svgs)
+    assert "Score distribution, tasks-api" in text(site / "index.html")
+
+
+def test_the_assignment_page_lists_the_checks_the_class_fails_most(site: Path) -> None:
+    page = text(site / "assignments" / "tasks-api.html")
+
+    assert f"hidden {AUTHZ} 3 of 5 60% 8" in page
+    assert f"load {P95} 2 of 5 40% 10" in page
+    assert page.index(AUTHZ) < page.index(P95) < page.index("test_update_task")
+
+
+def test_a_learner_page_shows_the_timeline_links_and_late_flags(site: Path) -> None:
+    eve = site / "learners" / "eve.html"
+    page = text(eve)
+    links = read_page(eve).links
+
+    assert "notes-api passing 65% 65% 1 1 late" in page
+    assert "https://github.com/demo-org/notes-api-eve" in links
+    assert "https://github.com/demo-org/notes-api-eve/pull/1" in links
+    assert any(link.startswith("https://github.com/demo-org/notes-api-eve/pull/1#issuecomment")
+               for link in links)  # fmt: skip
+    assert "Score per push, notes-api" in page
+
+
+def test_a_learner_page_lists_each_push_with_its_failed_checks(site: Path) -> None:
+    page = text(site / "learners" / "cy.html")
+
+    assert "At risk" in page
+    assert "score dropping on tasks-api: best 90%, now 40%" in page
+    assert f"tests: test_update_task, hidden: {AUTHZ}, load: {P95}" in page  # stage order
+    assert page.count("40.0 / 100.0") == 1
+
+
+def test_the_at_risk_page_explains_every_entry(site: Path) -> None:
+    page = text(site / "at-risk.html")
+
+    assert "4 of 6 learners" in page
+    for login in ("bo", "cy", "dee", "fox"):
+        assert f"{login} " in page
+    assert "ada" not in page.split("Learners at risk and why")[1]
+    assert "stuck on hidden" in page and "no push yet; 1 assignment open" in page
+
+
+def test_every_link_between_pages_leads_to_a_page(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        for link in read_page(page).links:
+            if link.startswith(("https://", "#")):
+                continue
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+
+
+def test_the_site_needs_nothing_from_the_network(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", html), page
+
+
+def test_a_folder_not_built_by_the_dashboard_is_never_overwritten(
+    course_with_small_class: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    precious = course_with_small_class / "notes"
+    precious.mkdir()
+    (precious / "todo.txt").write_text("keep me")
+
+    code = main(["dashboard", "--course", str(course_with_small_class), "--out", str(precious)])
+
+    assert code == 2
+    assert "was not built by `classroom dashboard`" in capsys.readouterr().err
+    assert (precious / "todo.txt").read_text() == "keep me"
+
+
+def test_a_rebuild_replaces_the_previous_site(site: Path, course_with_small_class: Path) -> None:
+    (site / "learners" / "gone.html").write_text("stale")
+
+    assert main(["dashboard", "--course", str(course_with_small_class)]) == 0
+
+    assert not (site / "learners" / "gone.html").exists()
+    assert (site / "learners" / "ada.html").is_file()
+
+
+def test_without_class_info_the_class_is_inferred_from_the_store(
+    course_with_small_class: Path,
+) -> None:
+    assert main(["dashboard", "--course", str(course_with_small_class)]) == 0
+
+    overview = text(course_with_small_class / "site" / "index.html")
+    assert "5 learners, 2 assignments" in overview  # fox has no grade, so is unknown
+
+
+def test_a_synthetic_class_builds_the_same_kind_of_site(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+
+    assert main(["dashboard", "--synthetic", "25,3", "--out", str(out)]) == 0
+
+    assert len(list((out / "learners").glob("*.html"))) == 25
+    assert len(list((out / "assignments").glob("*.html"))) == 3
+    assert "25 learners, 3 assignments" in text(out / "index.html")
+
+
+@pytest.mark.parametrize("value", ["25", "a,b", "0,3", "10,0"])
+def test_a_bad_synthetic_size_is_a_user_error(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["dashboard", "--synthetic", value, "--out", str(tmp_path / "x")]) == 2
+    assert "--synthetic" in capsys.readouterr().err
