@@ -36,7 +36,7 @@ def read_page(path: Path) -> _Page:
 
 def text(path: Path) -> str:
     """The page's visible words, whitespace collapsed."""
-    return re.sub(r"\s+", " ", " ".join(read_page(path).words))
+    return re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", " ".join(read_page(path).words)))
 
 
 @pytest.fixture
