@@ -72,6 +72,7 @@ class TestsStage(_Stage):
 
     paths: list[str] = Field(default_factory=lambda: ["tests"])
     weights: dict[str, Positive] = Field(default_factory=dict)
+    per_test_timeout_seconds: Positive = 20.0
 
 
 class HiddenStage(_Stage):

@@ -96,6 +96,20 @@ class Cgroup:
             return []
         return [int(pid) for pid in text.split()]
 
+    def memory_pressure_seen(self) -> bool:
+        """A memory cgroup that hit its limit: failure counters or an OOM kill recorded."""
+        for counter in ("memory.failcnt", "memory.memsw.failcnt"):
+            path = self.path / counter
+            if path.exists() and int(path.read_text().strip() or "0") > 0:
+                return True
+        control = self.path / "memory.oom_control"
+        if control.exists():
+            for line in control.read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill" and int(value) > 0:
+                    return True
+        return False
+
     def kill_all(self) -> None:
         """SIGKILL every member until none is left (bounded: a fork bomb is capped by pids.max)."""
         import signal

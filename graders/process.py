@@ -47,6 +47,7 @@ class CommandResult:
     timed_out: bool = False
     truncated_bytes: int = 0
     stderr: str = ""
+    memory_exceeded: bool = False
 
     @property
     def ok(self) -> bool:
@@ -185,12 +186,8 @@ class Confinement:
 
     @property
     def memory_exceeded(self) -> bool:
-        """True when the memory cgroup hit its limit at least once."""
-        for group in self._cgroups:
-            failcnt = group.path / "memory.failcnt"
-            if failcnt.exists() and int(failcnt.read_text() or "0") > 0:
-                return True
-        return False
+        """True when the memory cgroup hit its limit (or its OOM killer struck) at least once."""
+        return any(group.memory_pressure_seen() for group in self._cgroups)
 
 
 def run_cmd(
@@ -226,6 +223,7 @@ def run_cmd(
             confinement.kill(proc)
             proc.wait()
             _LIVE.discard((confinement, proc))
+        memory_exceeded = confinement.memory_exceeded
         confinement.close()
     for reader in readers:
         reader.join(timeout=5)
@@ -237,6 +235,7 @@ def run_cmd(
         duration_seconds=time.monotonic() - started,
         timed_out=timed_out,
         truncated_bytes=out.dropped + err.dropped,
+        memory_exceeded=memory_exceeded,
     )
 
 

@@ -126,9 +126,21 @@ def _build(ctx: StageContext, folder: Path, interpreter: Path, requirements: lis
     (folder / READY_MARKER).write_text("ok\n")
 
 
-NETWORK_SETTINGS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
-                    "http_proxy", "https_proxy", "no_proxy", "UV_INDEX_URL", "UV_DEFAULT_INDEX",
-                    "UV_EXTRA_INDEX_URL", "UV_NATIVE_TLS", "UV_OFFLINE")
+NETWORK_SETTINGS = (
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "UV_INDEX_URL",
+    "UV_DEFAULT_INDEX",
+    "UV_EXTRA_INDEX_URL",
+    "UV_NATIVE_TLS",
+    "UV_OFFLINE",
+)
 
 
 def network_settings() -> dict[str, str]:

@@ -15,8 +15,6 @@ from graders.report import Status, Check, StageResult
 from graders.stages.context import StageContext, result
 from graders.workspace import private_copy, scratch_dir
 
-PER_TEST_TIMEOUT_SECONDS = 20
-
 
 def run(ctx: StageContext) -> StageResult:
     started = time.monotonic()
@@ -51,6 +49,17 @@ def run(ctx: StageContext) -> StageResult:
             started,
             f"the test run did not finish within {limits.timeout_seconds:.0f} s and "
             "was stopped; look for a test or fixture that never returns",
+            log_excerpt=outcome.output[-4000:],
+        )
+    if outcome.memory_exceeded and not junit.exists():
+        return result(
+            "tests",
+            "failed",
+            0,
+            spec.points,
+            started,
+            f"the test run was stopped: it used more than {limits.memory_mb} MB of "
+            "memory, the assignment's limit; look for data that grows without bound",
             log_excerpt=outcome.output[-4000:],
         )
     try:

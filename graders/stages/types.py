@@ -37,9 +37,14 @@ def run(ctx: StageContext) -> StageResult:
     if ctx.env is not None:
         argv[1:1] = ["--python-executable", str(ctx.env.python)]
     outcome = run_analyser(ctx, "types", argv)
-    if outcome.timed_out or outcome.returncode not in (0, 1):
+    findings = parse_mypy(outcome.output, ctx) if not outcome.timed_out else []
+    # mypy exits 2 on a blocking error (a syntax error); with findings that is a result.
+    if (
+        outcome.timed_out
+        or outcome.returncode not in (0, 1, 2)
+        or (outcome.returncode == 2 and not findings)
+    ):
         return tool_broke("types", outcome, spec.points, started, "mypy")
-    findings = parse_mypy(outcome.output, ctx)
     return score_findings("types", findings, spec.points, spec.per_error, started, "mypy")
 
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: submission folders built from the outcome-named fixtures."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SUBMISSIONS = FIXTURES / "submissions"
+NOTES_ASSIGNMENT = FIXTURES / "assignments" / "notes"
+ROOT = Path(__file__).parent.parent
+# Submission environments are cached across tests (and runs); sandbox-readable, not in $HOME.
+SHARED_CACHE = Path(tempfile.gettempdir()) / "backend-classroom-test-cache"
+
+
+@pytest.fixture(autouse=True)
+def _home_is_not_written(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests must not write to the real $HOME (pre-commit's guard): give each a fake one."""
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def overlay_submission(tmp_path: Path) -> Callable[[str], Path]:
+    """Build a submission: `passes_all` first, then the named fixture's files on top."""
+
+    def build(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SUBMISSIONS / "passes_all", target)
+        if name != "passes_all":
+            shutil.copytree(SUBMISSIONS / name, target, dirs_exist_ok=True)
+        return target
+
+    return build
