@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graders.assignment import STAGE_ORDER, StageName
 
-
 Status = Literal["passed", "failed", "error", "skipped"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graders.junit import JunitUnreadable, read_junit, weigh
 from graders.process import clean_env, run_cmd
-from graders.report import Status, Check, StageResult
+from graders.report import Check, StageResult, Status
 from graders.service import ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result
 

@@ -10,7 +10,7 @@ from typing import Any
 from graders import tools
 from graders.loadstats import endpoint_figures, judge, measured_duration
 from graders.process import Limits, clean_env, run_cmd
-from graders.report import Status, LoadMetrics, StageResult
+from graders.report import LoadMetrics, StageResult, Status
 from graders.service import ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graders.junit import JunitUnreadable, TestOutcome, read_junit, weigh
 from graders.process import clean_env, run_cmd
-from graders.report import Status, Check, StageResult
+from graders.report import Check, StageResult, Status
 from graders.stages.context import StageContext, result
 from graders.workspace import private_copy, scratch_dir
 
@@ -36,7 +36,7 @@ def run(ctx: StageContext) -> StageResult:
         "no:cacheprovider",
         "-q",
         "--color=no",
-        f"--timeout={min(PER_TEST_TIMEOUT_SECONDS, limits.timeout_seconds)}",
+        f"--timeout={min(spec.per_test_timeout_seconds, limits.timeout_seconds)}",
     ]
     env = clean_env({"CLASSROOM_GRADING": "1"}, path_prefix=[ctx.env.bin], home=reports)
     outcome = run_cmd(argv, cwd=copy, env=env, limits=limits, untrusted=True, network=False)

@@ -44,7 +44,7 @@ def processes_under(folder: Path) -> list[str]:
         try:
             state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            cwd = os.readlink(proc / "cwd")
+            cwd = str((proc / "cwd").readlink())
         except OSError:
             continue
         if state != "Z" and (str(folder) in cmdline or cwd.startswith(str(folder))):
