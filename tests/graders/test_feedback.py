@@ -7,14 +7,22 @@ then read the diff: it is the learner's view of your change.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from graders.feedback import (
+    COMMENT_LIMIT,
+    MARKER,
+    code_span,
+    fenced,
+    md_inline,
+    next_step,
     render_feedback,
     render_summary_text,
+    score_delta,
 )
 from graders.report import (
     Check,
@@ -197,9 +205,21 @@ def _mypy(code: str, file: str, line: int, message: str) -> Finding:
 
 def _load(p95_list: float, errors: int = 0) -> StageResult:
     checks = [
-        _check("GET /tasks", 10, p95_list <= 150, f"p95 ≤ 150 ms (measured {p95_list:.0f} ms)"),
-        _check("POST /tasks", 10, errors == 0, "errors ≤ 1%"),
+        _check(
+            "GET /tasks: p95 ≤ 150 ms",
+            10,
+            p95_list <= 150,
+            "met" if p95_list <= 150 else f"p95 {p95_list:.0f} ms > goal 150 ms",
+            "Listing is the page every user opens first.",
+        ),
+        _check(
+            "POST /tasks: errors ≤ 1%",
+            10,
+            errors == 0,
+            "met" if errors == 0 else f"errors {errors / 1280:.1%} > goal 1%",
+        ),
     ]
+    p50 = p95_list / 4
     metrics = LoadMetrics(
         users=50,
         duration_seconds=20,
@@ -209,9 +229,9 @@ def _load(p95_list: float, errors: int = 0) -> StageResult:
                 requests=4240,
                 failures=0,
                 rps=212.0,
-                p50_ms=88,
+                p50_ms=p50,
                 p95_ms=p95_list,
-                p99_ms=max(690, p95_list * 1.5),
+                p99_ms=p95_list * (1.2 if p95_list < 150 else 5),
             ),
             EndpointLoad(
                 endpoint="POST /tasks",
@@ -408,7 +428,7 @@ def huge_report() -> GradeReport:
         "x" * 100_000,
         checks=[
             Check(
-                name=f"tests/test_big.py::test_{i}",
+                name=f"tests/test_big.py::test_{i}[{'p' * 150}]",
                 status="failed",
                 score=0,
                 max_score=0.01,
@@ -432,7 +452,11 @@ def huge_report() -> GradeReport:
     )
     findings = [
         Finding(
-            tool="ruff", file=f"app/m{i % 97}.py", line=i, rule=f"E{i % 300}", message="m" * 2000
+            tool="ruff",
+            file=f"app/{'deep/' * 30}m{i % 97}.py",
+            line=i,
+            rule=f"E{i % 300}",
+            message="m" * 2000,
         )
         for i in range(10_000)
     ]
@@ -482,3 +506,197 @@ def test_rendering_matches_the_golden_file(outcome: str) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(rendered, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == rendered
+
+
+# --- the safety rules, checked on every adversarial string -------------------------------------
+
+ADVERSARIAL = [
+    *HOSTILE,
+    "``` ```` ````` " * 20,
+    "a\n\n</details>\n\n<details><summary>fake",
+    "| a | b |\n|---|---|",
+    "\r\n\u2028\u2029 line separators",
+    "@everyone @all @octo-org/team-name",
+    "<!-- classroom:feedback -->",
+    "x" * 5000,
+    "\n" * 3000,
+    "é" * 3000 + "😀" * 1000,
+]
+
+
+def _outside_code(markdown: str) -> str:
+    """`markdown` with fenced blocks and code spans removed: the text GitHub interprets."""
+    lines, fence = [], ""
+    for line in markdown.split("\n"):
+        run = re.match(r"^(`{3,})", line)
+        if fence:
+            if run and run.group(1) == fence and line.strip() == fence:
+                fence = ""
+            continue
+        if run:
+            fence = run.group(1)
+            continue
+        lines.append(re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", line))
+    assert not fence, "a code fence was left open"
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_inline_text_is_inert(text: str) -> None:
+    out = md_inline(text)
+    assert "\n" not in out
+    assert not re.search(r"<|>|(?<!\\)\||(?<!\\)\[|(?<!\\)`|@\w|https?://|www\.", out)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x1b\u202a-\u202e]", out)
+    assert len(out) < 2000
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_code_spans_cannot_be_closed_early(text: str) -> None:
+    span = code_span(text, 400, in_table=True)
+    fence = re.match(r"`+", span)
+    assert fence is not None
+    inner = span[len(fence.group()) : -len(fence.group())]
+    assert span.endswith(fence.group())
+    assert fence.group() not in inner.replace(fence.group() + "`", "")
+    assert "\n" not in span
+    assert "|" not in span.replace("\\|", "")
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_fenced_blocks_cannot_be_closed_early(text: str) -> None:
+    block = fenced(text * 50, max_lines=30, max_bytes=2000)
+    first, *body, last = block.split("\n")
+    fence = first.removesuffix("text")
+    assert last == fence
+    assert not any(line.lstrip().startswith(fence) for line in body)
+    assert len(body) <= 31
+    assert len("\n".join(body).encode()) <= 2200
+
+
+def test_truncation_is_visible_and_keeps_the_end() -> None:
+    lines = "\n".join(f"line {i}" for i in range(1000)) + "\nE   assert 200 == 201"
+    block = fenced(lines, max_lines=12, max_bytes=10_000)
+    assert "lines truncated" in block
+    assert "assert 200 == 201" in block
+    clipped = fenced("z" * 100_000, max_lines=10, max_bytes=1000)
+    assert "bytes truncated" in clipped
+    assert len(clipped) < 1200
+
+
+def test_the_hostile_report_injects_nothing_outside_code() -> None:
+    text = render_feedback(hostile_output())
+    outside = _outside_code(text)
+    assert text.startswith(MARKER + "\n")
+    assert outside.count("<!--") == 1
+    assert outside.count("<details") == outside.count("</details>")
+    assert not re.search(r"<(?!/?(details|summary|sub|br)\b)", outside.removeprefix(MARKER))
+    assert not re.search(r"(?<![\w`])@\w", outside)
+    assert "javascript:" not in text
+    assert not re.search(
+        r"(?<!\\)\]\((?!https://(docs\.astral\.sh|mypy\.readthedocs\.io)/)", outside
+    )
+    assert "\x1b" not in text and "\u202e" not in text
+
+
+def test_every_table_row_keeps_its_columns_under_hostile_names() -> None:
+    for line in _outside_code(render_feedback(hostile_output())).split("\n"):
+        if line.startswith("|"):
+            cells = re.split(r"(?<!\\)\|", line)
+            assert len(cells) in (5, 9), line
+
+
+@pytest.mark.parametrize("outcome", ["huge_report", "hostile_output"])
+def test_the_comment_always_fits_github(outcome: str) -> None:
+    text = OUTCOMES[outcome]()
+    assert len(text) <= COMMENT_LIMIT < GITHUB_LIMIT
+    assert len(text.encode("utf-16-le")) // 2 < GITHUB_LIMIT
+    assert "**Next step:**" in text
+    assert "| stage | score | |" in text
+    assert "Graded commit" in text
+
+
+def test_a_huge_report_is_trimmed_with_a_note_not_cut() -> None:
+    text = render_feedback(huge_report())
+    assert "left out to keep this comment within GitHub's size limit" in text
+    _outside_code(text)  # every fence that opens also closes
+
+
+# --- what the comment says ---------------------------------------------------------------------
+
+
+def test_a_service_that_never_starts_is_the_next_step_not_a_test() -> None:
+    step = next_step(service_never_started())
+    assert step is not None
+    assert step.startswith("Your service never became ready")
+    assert "40 points" in step
+
+
+def test_the_next_step_is_the_failing_item_worth_most() -> None:
+    step = next_step(starter_partial())
+    assert step is not None and step.startswith("`GET /tasks` misses its load goal")
+
+
+def test_a_failed_install_blocks_everything_else() -> None:
+    report = _report(
+        [
+            _stage("install", 0, 0, "failed", "pip could not resolve fastapi==99"),
+            _stage("tests", 0, 30, "skipped", "install failed"),
+        ]
+    )
+    step = next_step(report)
+    assert step is not None and "does not install" in step and "fastapi==99" in step
+
+
+def test_full_marks_has_no_next_step() -> None:
+    assert next_step(full_marks()) is None
+    assert "full marks" in render_feedback(full_marks()).split("\n")[1]
+
+
+def test_errored_stages_are_reported_apart_from_failures() -> None:
+    text = render_feedback(service_never_started())
+    section = text.split("### What the grader could not check", 1)[1].split("###", 1)[0]
+    assert "Hidden checks" in section and "Load (Locust)" in section
+    assert "Tests (public)" not in section
+
+
+def test_hidden_checks_show_hints_never_their_code() -> None:
+    text = render_feedback(starter_partial())
+    assert "A cursor past the last page should return an empty page, not 404." in text
+    assert "assert resp.status_code" not in text
+    assert "GET /tasks/2 returned 200" not in text
+
+
+def test_score_delta_names_what_moved() -> None:
+    after, before = improved_since_previous()
+    delta = score_delta(after, before)
+    assert delta is not None
+    assert delta.points == 10 and delta.since == "3f2a1c0"
+    assert delta.now_passing == ("Rate limiting", "Create task returns 201")
+    assert delta.now_failing == ()
+    assert "+10 since `3f2a1c0`" in render_feedback(after, previous=before).split("\n")[1]
+
+
+def test_score_delta_without_a_previous_report_uses_the_recorded_score() -> None:
+    after, _ = improved_since_previous()
+    delta = score_delta(after)
+    assert delta is not None and delta.points == 10 and delta.now_passing == ()
+    assert score_delta(full_marks()) is None
+
+
+def test_a_regression_is_named() -> None:
+    after, before = improved_since_previous()
+    delta = score_delta(before, after)
+    assert delta is not None and delta.points == -10
+    assert "Rate limiting" in delta.now_failing
+
+
+def test_mypy_findings_link_to_their_error_code() -> None:
+    text = render_feedback(starter_partial())
+    assert "https://mypy.readthedocs.io/en/stable/error_code_list.html#code-union-attr" in text
+    assert "https://docs.astral.sh/ruff/rules/hardcoded-password-string/" in text
+
+
+def test_the_terminal_summary_has_no_markdown_or_escapes() -> None:
+    text = render_summary_text(hostile_output())
+    assert "\x1b" not in text and "\u202e" not in text and "\\|" not in text
+    assert "Next step:" in text

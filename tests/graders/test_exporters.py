@@ -1,0 +1,205 @@
+"""Exporters: the shapes Gradescope and GitHub Classroom's reporter read, decoded and checked."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from graders.exporters import classroom_payload, to_classroom_reporter, to_gradescope
+from graders.report import Check, Finding, GradeReport, StageResult, Submission
+
+GRADESCOPE_TEST_KEYS = {
+    "name",
+    "score",
+    "max_score",
+    "status",
+    "output",
+    "output_format",
+    "visibility",
+}
+CLASSROOM_TEST_KEYS = {
+    "name",
+    "status",
+    "score",
+    "message",
+    "test_code",
+    "filename",
+    "line_no",
+    "execution_time",
+}
+
+
+def _report(*stages: StageResult) -> GradeReport:
+    return GradeReport(
+        assignment="tasks-api",
+        assignment_title="Tasks API",
+        score=round(sum(s.score for s in stages), 2),
+        max_score=round(sum(s.max_score for s in stages), 2),
+        submission=Submission(path="/s", commit="a91be07"),
+        stages=list(stages),
+        tool_versions={},
+        grader_version="0.4.1",
+        started_at=datetime(2026, 11, 21, tzinfo=UTC),
+        duration_seconds=41.6,
+    )
+
+
+def _stage(
+    name: str, score: float, max_score: float, status: str = "passed", **details: Any
+) -> StageResult:
+    return StageResult.model_validate(
+        {
+            "name": name,
+            "status": status,
+            "score": score,
+            "max_score": max_score,
+            "duration_seconds": 1.25,
+            "message": f"{name} message",
+            **details,
+        }
+    )
+
+
+def _check(name: str, points: float, passed: bool, **fields: str) -> Check:
+    return Check(
+        name=name,
+        status="passed" if passed else "failed",
+        score=points if passed else 0,
+        max_score=points,
+        **fields,
+    )
+
+
+def partial() -> GradeReport:
+    return _report(
+        _stage("install", 0, 0),
+        _stage(
+            "tests",
+            5,
+            10,
+            "failed",
+            checks=[
+                _check("tests/test_a.py::test_ok", 5, True),
+                _check("tests/test_a.py::test_broken", 5, False, message="E   assert 1 == 2"),
+            ],
+        ),
+        _stage(
+            "hidden",
+            4,
+            10,
+            "failed",
+            checks=[
+                _check(
+                    "hidden/test_h.py::test_pagination",
+                    6,
+                    False,
+                    message="assert resp.status_code == 200",
+                    hint="A cursor past the end…",
+                ),
+                _check("hidden/test_h.py::test_auth", 4, True),
+            ],
+        ),
+        _stage(
+            "lint",
+            8,
+            10,
+            "failed",
+            findings=[
+                Finding(tool="ruff", file="app/auth.py", line=17, rule="S105", message="secret")
+            ],
+        ),
+        _stage("load", 0, 20, "error", message="the service never answered /health"),
+    )
+
+
+def passes_all() -> GradeReport:
+    return _report(
+        _stage("tests", 10, 10, checks=[_check("t::a", 10, True)]), _stage("types", 10, 10)
+    )
+
+
+def test_gradescope_keeps_the_report_score_and_every_item() -> None:
+    out = to_gradescope(partial())
+    assert out["score"] == 17 and out["execution_time"] == 42
+    assert out["output_format"] == "md" and "**Next step:**" in out["output"]
+    names = [t["name"] for t in out["tests"]]
+    assert names == [
+        "Tests (public): tests/test_a.py::test_ok",
+        "Tests (public): tests/test_a.py::test_broken",
+        "Hidden checks: Pagination",
+        "Hidden checks: Auth",
+        "Lint (ruff)",
+        "Load (Locust)",
+    ]
+    for test in out["tests"]:
+        assert set(test) == GRADESCOPE_TEST_KEYS
+        assert test["status"] in ("passed", "failed")
+    json.dumps(out)  # serialisable as results.json
+
+
+def test_gradescope_hides_hidden_checks_until_published_and_shows_hints_only() -> None:
+    hidden = [t for t in to_gradescope(partial())["tests"] if t["name"].startswith("Hidden")]
+    assert {t["visibility"] for t in hidden} == {"after_published"}
+    assert hidden[0]["output"] == "A cursor past the end…"
+    assert "assert" not in json.dumps(hidden)
+
+
+def test_gradescope_says_when_the_grader_could_not_run_a_stage() -> None:
+    load = to_gradescope(partial())["tests"][-1]
+    assert load["status"] == "failed" and "could not run" in load["output"]
+
+
+def _decoded(report: GradeReport) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(base64.b64decode(to_classroom_reporter(report)))
+    return payload
+
+
+def test_classroom_reporter_decodes_to_the_reporters_format() -> None:
+    payload = _decoded(partial())
+    assert payload == classroom_payload(partial())
+    assert payload["version"] == 1 and payload["max_score"] == 50
+    assert payload["status"] == "error"  # a stage the grader could not run
+    for test in payload["tests"]:
+        assert set(test) == CLASSROOM_TEST_KEYS
+        assert test["status"] in ("pass", "fail", "error")
+    assert [t["status"] for t in payload["tests"]] == [
+        "pass",
+        "fail",
+        "fail",
+        "pass",
+        "fail",
+        "error",
+    ]
+
+
+def test_classroom_test_scores_add_up_to_the_report_score() -> None:
+    """The reporter totals the points as the sum of the tests' scores."""
+    for report in (partial(), passes_all()):
+        assert sum(t["score"] for t in _decoded(report)["tests"]) == pytest.approx(report.score)
+
+
+def test_classroom_points_a_lint_stage_at_its_first_finding() -> None:
+    lint = next(t for t in _decoded(partial())["tests"] if t["name"] == "Lint (ruff)")
+    assert (lint["filename"], lint["line_no"]) == ("app/auth.py", 17)
+    assert "app/auth.py:17 S105 secret" in lint["message"]
+
+
+def test_classroom_never_reveals_hidden_test_code() -> None:
+    hidden = [t for t in _decoded(partial())["tests"] if t["name"].startswith("Hidden")]
+    assert all(t["test_code"] == "" for t in hidden)
+    assert "assert resp" not in json.dumps(hidden)
+
+
+def test_a_full_score_passes() -> None:
+    assert _decoded(passes_all())["status"] == "pass"
+    assert to_gradescope(passes_all())["output"].endswith("full marks.")
+
+
+def test_checks_that_do_not_add_up_fall_back_to_one_item_per_stage() -> None:
+    stage = _stage("tests", 3, 10, "failed", checks=[_check("t::a", 1, True)])
+    payload = _decoded(_report(stage))
+    assert [(t["name"], t["score"]) for t in payload["tests"]] == [("Tests (public)", 3)]
