@@ -1,0 +1,77 @@
+"""The generated class: reproducible, and each trajectory looks like what it is named."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from orchestrator.dashboard.risk import find_at_risk
+from orchestrator.dashboard.stats import summarise
+from orchestrator.dashboard.synthetic import SyntheticClass, synthetic_class
+from orchestrator.grades_store import store_from_submissions
+
+
+@pytest.fixture(scope="module")
+def generated() -> SyntheticClass:
+    return synthetic_class(300, 4, seed=11)
+
+
+def _latest_percents(generated: SyntheticClass, kind: str) -> list[float]:
+    latest: dict[tuple[str, str], float] = {}
+    for sub in generated.submissions:  # in grading order per learner and assignment
+        if generated.trajectories[sub.learner] == kind:
+            latest[(sub.learner, sub.assignment)] = sub.percent
+    return list(latest.values())
+
+
+def test_the_same_seed_gives_the_same_class() -> None:
+    assert synthetic_class(40, 3, seed=5) == synthetic_class(40, 3, seed=5)
+    assert synthetic_class(40, 3, seed=5) != synthetic_class(40, 3, seed=6)
+
+
+def test_the_class_has_every_trajectory(generated: SyntheticClass) -> None:
+    kinds = set(generated.trajectories.values())
+
+    assert kinds == {"strong", "steady", "stuck", "dropping", "late", "quitting", "never"}
+    assert len(generated.info.learners) == 300
+    assert [a.slug for a in generated.info.assignments] == [
+        "tasks-api", "booking-api", "auth-service", "rate-limiter"]  # fmt: skip
+
+
+def test_strong_learners_end_higher_than_stuck_and_dropping_ones(
+    generated: SyntheticClass,
+) -> None:
+    strong = statistics.median(_latest_percents(generated, "strong"))
+
+    assert strong > statistics.median(_latest_percents(generated, "stuck"))
+    assert strong > statistics.median(_latest_percents(generated, "dropping"))
+
+
+def test_learners_who_never_started_have_no_grade(generated: SyntheticClass) -> None:
+    never = {login for login, kind in generated.trajectories.items() if kind == "never"}
+
+    assert never
+    assert not [s for s in generated.submissions if s.learner in never]
+
+
+def test_no_push_is_graded_after_the_moment_the_class_is_seen(generated: SyntheticClass) -> None:
+    assert max(s.graded_at for s in generated.submissions) <= generated.as_of
+
+
+def test_the_hard_checks_show_up_as_what_the_class_misses(generated: SyntheticClass) -> None:
+    summary = summarise(generated.info, store_from_submissions(generated.submissions))
+    tasks = summary.assignments[0]
+
+    top = {c.name for c in tasks.check_failures[:3]}
+    assert top & {"GET /tasks p95 <= 200 ms", "test_other_users_tasks_are_forbidden"}
+    assert 0 < tasks.passing < len(tasks.started)
+
+
+def test_some_but_not_most_learners_are_at_risk(generated: SyntheticClass) -> None:
+    summary = summarise(generated.info, store_from_submissions(generated.submissions))
+    rows = find_at_risk(summary, generated.as_of)
+
+    assert 0.1 * 300 < len(rows) < 0.6 * 300
+    assert {r.kind for row in rows for r in row.reasons} == {
+        "idle", "dropping", "stuck", "deadline", "missed"}  # fmt: skip
