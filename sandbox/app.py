@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from sandbox.context import Sandbox
 from sandbox.errors import ApiError
+from sandbox.events import wire
 from sandbox.realism import FaultPlan, Limiter, RealismMiddleware
 from sandbox.routes import ROUTERS
 
@@ -23,6 +24,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
         title="Backend Classroom sandbox", docs_url=None, redoc_url=None, openapi_url=None
     )
     app.state.sandbox = sandbox
+    wire(sandbox)
     app.state.limiter = Limiter(sandbox.config.rate_limits)
     for router in ROUTERS:
         app.include_router(router)

@@ -125,3 +125,27 @@ def _need(level: str) -> str:
     if level == "admin":
         return "Must have admin rights to Repository."
     return "Resource not accessible by personal access token"
+
+
+def require_area_write(sandbox: Sandbox, viewer: Viewer, owner: str, name: str, area: str) -> Repo:
+    """A write anyone who can read may make (open an issue, comment); a workflow token needs
+    `area: write`, as GitHub's GITHUB_TOKEN does."""
+    repo = require_repo(sandbox, viewer, owner, name, "pull", area)
+    viewer.require_login()
+    token = viewer.token
+    if token is not None and token.repo is not None and token.permissions.get(area) != "write":
+        raise forbidden("Resource not accessible by integration")
+    if repo.archived:
+        raise forbidden("Repository was archived so is read-only.")
+    return repo
+
+
+def association(sandbox: Sandbox, login: str, repo: Repo) -> str:
+    """GitHub's `author_association` of `login` with `repo`."""
+    if login.lower() == repo.owner.lower():
+        return "OWNER"
+    if org_role(sandbox, repo.owner, login):
+        return "MEMBER"
+    if sandbox.store.find(Collaborator, repo.full_name.lower(), login.lower()):
+        return "COLLABORATOR"
+    return "NONE"

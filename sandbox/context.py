@@ -33,6 +33,7 @@ class Sandbox:
     store: Store
     on_push: list[Callable[[PushEvent], None]] = field(default_factory=list)
     on_pull_request: list[Callable[[str, str, int, str], None]] = field(default_factory=list)
+    wired: bool = False
 
     @classmethod
     def open(cls, config: SandboxConfig) -> Sandbox:

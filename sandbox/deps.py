@@ -37,15 +37,20 @@ def get_base(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object ({} when empty); 400 as GitHub answers unparsable JSON."""
+async def json_any(request: Request) -> Any:
+    """The request's JSON value ({} when empty); 400 as GitHub answers unparsable JSON."""
     raw = await request.body()
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
+        return json.loads(raw)
     except ValueError as exc:
         raise ApiError(400, "Problems parsing JSON") from exc
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object ({} when empty); 400 for anything else."""
+    body = await json_any(request)
     if not isinstance(body, dict):
         raise ApiError(400, "Problems parsing JSON")
     return body
@@ -106,3 +111,4 @@ SB = Annotated[Sandbox, Depends(get_sandbox)]
 Who = Annotated[Viewer, Depends(get_viewer)]
 Base = Annotated[str, Depends(get_base)]
 Body = Annotated[dict[str, Any], Depends(json_body)]
+AnyBody = Annotated[Any, Depends(json_any)]

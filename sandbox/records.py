@@ -23,7 +23,7 @@ class Account(Record):
 
     kind: ClassVar[str] = "account"
     login: str
-    type: Literal["User", "Organization"] = "User"
+    type: Literal["User", "Organization", "Bot"] = "User"
     name: str | None = None
     email: str | None = None
     created_at: str = Field(default_factory=now)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.auth import Viewer, viewer_level
+from sandbox.auth import Viewer, association, viewer_level
 from sandbox.context import Sandbox
 from sandbox.errors import not_found
-from sandbox.records import Account, Issue, Repo
+from sandbox.records import Account, Comment, Issue, Label, Repo
+from sandbox.shapes import issues as issue_shapes
 from sandbox.shapes import repos as repo_shapes
 from sandbox.shapes.accounts import simple_user
 
@@ -42,3 +43,33 @@ def repo_body(sandbox: Sandbox, base: str, viewer: Viewer, repo: Repo) -> dict[s
     owner = account_or_404(sandbox, repo.owner)
     level = viewer_level(sandbox, viewer, repo, "metadata")
     return repo_shapes.repository(base, repo, owner, level)
+
+
+def label_record(sandbox: Sandbox, repo: Repo, name: str) -> Label:
+    """The label `name` of `repo`, created (grey) if it does not exist yet, as GitHub does."""
+    found = sandbox.store.find(Label, repo.full_name.lower(), name.lower())
+    return found or sandbox.store.add(Label(repo=repo.full_name, name=name))
+
+
+def issue_body(sandbox: Sandbox, base: str, repo: Repo, issue: Issue) -> dict[str, Any]:
+    """An `issue` body with its user, labels and assignees looked up."""
+    labels = [issue_shapes.label(base, label_record(sandbox, repo, n)) for n in issue.labels]
+    assignees = [user_body(sandbox, base, a) for a in issue.assignees]
+    return issue_shapes.issue(
+        base,
+        issue,
+        user_body(sandbox, base, issue.user),
+        labels,
+        assignees,
+        association(sandbox, issue.user, repo),
+    )
+
+
+def comment_body(sandbox: Sandbox, base: str, repo: Repo, comment: Comment) -> dict[str, Any]:
+    """An `issue-comment` body."""
+    return issue_shapes.comment(
+        base,
+        comment,
+        user_body(sandbox, base, comment.user),
+        association(sandbox, comment.user, repo),
+    )

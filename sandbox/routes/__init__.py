@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sandbox.routes import accounts, branches, collaborators, contents, git_http, meta, repos
+from sandbox.routes import (
+    accounts,
+    branches,
+    collaborators,
+    contents,
+    git_http,
+    issues,
+    meta,
+    pulls,
+    repos,
+)
 
 ROUTERS: list[APIRouter] = [
     meta.router,
@@ -12,6 +22,8 @@ ROUTERS: list[APIRouter] = [
     repos.router,
     contents.router,
     collaborators.router,
+    issues.router,
+    pulls.router,
     branches.router,
     git_http.router,  # last: its path pattern would shadow nothing, but keep it apart
 ]

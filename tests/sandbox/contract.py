@@ -159,3 +159,34 @@ CONTRACTS.update(
         ("GET", "/user/repository_invitations"): list[m.RepositoryInvitation],
     }
 )
+
+CONTRACTS.update(
+    {
+        ("POST", "/repos/{owner}/{name}/issues"): m.Issue,
+        ("GET", "/repos/{owner}/{name}/issues"): list[m.Issue],
+        ("GET", "/repos/{owner}/{name}/issues/{number}"): m.Issue,
+        ("PATCH", "/repos/{owner}/{name}/issues/{number}"): m.Issue,
+        ("GET", "/repos/{owner}/{name}/issues/comments"): list[m.IssueComment],
+        ("GET", "/repos/{owner}/{name}/issues/comments/{comment_id}"): m.IssueComment,
+        ("PATCH", "/repos/{owner}/{name}/issues/comments/{comment_id}"): m.IssueComment,
+        ("DELETE", "/repos/{owner}/{name}/issues/comments/{comment_id}"): None,
+        ("POST", "/repos/{owner}/{name}/issues/{number}/comments"): m.IssueComment,
+        ("GET", "/repos/{owner}/{name}/issues/{number}/comments"): list[m.IssueComment],
+        ("GET", "/repos/{owner}/{name}/issues/{number}/labels"): list[m.Label],
+        ("POST", "/repos/{owner}/{name}/issues/{number}/labels"): list[m.Label],
+        ("PUT", "/repos/{owner}/{name}/issues/{number}/labels"): list[m.Label],
+        ("DELETE", "/repos/{owner}/{name}/issues/{number}/labels/{label}"): list[m.Label],
+        ("GET", "/repos/{owner}/{name}/labels"): list[m.Label],
+        ("POST", "/repos/{owner}/{name}/labels"): m.Label,
+        ("GET", "/repos/{owner}/{name}/labels/{label}"): m.Label,
+        ("PATCH", "/repos/{owner}/{name}/labels/{label}"): m.Label,
+        ("DELETE", "/repos/{owner}/{name}/labels/{label}"): None,
+        ("POST", "/repos/{owner}/{name}/pulls"): m.PullRequest,
+        ("GET", "/repos/{owner}/{name}/pulls"): list[m.PullRequestSimple],
+        ("GET", "/repos/{owner}/{name}/pulls/{number}"): m.PullRequest,
+        ("PATCH", "/repos/{owner}/{name}/pulls/{number}"): m.PullRequest,
+        ("GET", "/repos/{owner}/{name}/pulls/{number}/files"): list[m.DiffEntry],
+        ("GET", "/repos/{owner}/{name}/pulls/{number}/commits"): list[m.Commit],
+        ("PUT", "/repos/{owner}/{name}/pulls/{number}/merge"): m.PullRequestMergeResult,
+    }
+)

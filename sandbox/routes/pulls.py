@@ -1,0 +1,337 @@
+"""Pull requests: create, list, get, update, files, commits, merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from sandbox.auth import Viewer, require_area_write, require_repo
+from sandbox.context import Sandbox
+from sandbox.deps import SB, Base, Body, Who, page, parse, respond
+from sandbox.errors import ApiError, not_found
+from sandbox.gitrepo import BareRepo
+from sandbox.records import Issue, PullInfo, Repo, now
+from sandbox.routes.issues import IssueUpdate, apply_issue_update, get_issue, take_number
+from sandbox.shapes import git as git_shapes
+from sandbox.shapes import issues as shapes
+from sandbox.views import issue_body, repo_body, user_body
+from sandbox.writes import bot, move_branch
+
+router = APIRouter()
+
+
+class NewPull(BaseModel):
+    head: str
+    base: str
+    title: str | None = None
+    body: str | None = None
+    issue: int | None = None
+    draft: bool = False
+
+
+class Merge(BaseModel):
+    commit_title: str | None = None
+    commit_message: str | None = None
+    sha: str | None = None
+    merge_method: str = "merge"
+
+
+def head_sha(bare: BareRepo, pull: PullInfo) -> str:
+    """The head branch's tip (or the last one seen if the branch is gone)."""
+    return bare.resolve(f"refs/heads/{pull.head}") or pull.head_sha
+
+
+def _stats(sandbox: Sandbox, base: str, repo: Repo, issue: Issue) -> dict[str, Any]:
+    assert issue.pull is not None
+    bare = sandbox.bare(repo)
+    head = head_sha(bare, issue.pull)
+    target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
+    changes = bare.changes(target, head)
+    mergeable: bool | None = None
+    if not issue.pull.merged:
+        mergeable = bare.merge(target, head, "probe", bot("sandbox")) is not None
+    return {
+        "mergeable": mergeable,
+        "mergeable_state": "clean" if mergeable else ("dirty" if mergeable is False else "unknown"),
+        "merged_by": user_body(sandbox, base, issue.pull.merged_by)
+        if issue.pull.merged_by
+        else None,
+        "commits": bare.count_commits(target, head),
+        "additions": sum(c.additions for c in changes),
+        "deletions": sum(c.deletions for c in changes),
+        "changed_files": len(changes),
+    }
+
+
+def pull_body(
+    sandbox: Sandbox, base: str, viewer: Viewer, repo: Repo, issue: Issue, simple: bool = False
+) -> dict[str, Any]:
+    """A `pull-request` body (`pull-request-simple` fields when `simple`)."""
+    assert issue.pull is not None
+    bare = sandbox.bare(repo)
+    owner = user_body(sandbox, base, repo.owner)
+    nested = repo_body(sandbox, base, viewer, repo)
+    head = shapes.pull_side(repo.owner, issue.pull.head, head_sha(bare, issue.pull), owner, nested)
+    target = bare.resolve(f"refs/heads/{issue.pull.base}") or ""
+    base_side = shapes.pull_side(repo.owner, issue.pull.base, target, owner, nested)
+    stats = (
+        {
+            "mergeable": None,
+            "mergeable_state": "unknown",
+            "merged_by": None,
+            "commits": 0,
+            "additions": 0,
+            "deletions": 0,
+            "changed_files": 0,
+        }
+        if simple
+        else _stats(sandbox, base, repo, issue)
+    )
+    body = shapes.pull(base, issue, issue_body(sandbox, base, repo, issue), head, base_side, stats)
+    return body
+
+
+def get_pull(sandbox: Sandbox, repo: Repo, number: int) -> Issue:
+    """Pull request `number`; 404 for issues and unknown numbers."""
+    issue = get_issue(sandbox, repo, number)
+    if issue.pull is None:
+        raise not_found()
+    return issue
+
+
+def _branch(spec: str, repo: Repo) -> str:
+    owner, sep, branch = spec.partition(":")
+    if sep and owner.lower() != repo.owner.lower():
+        raise ApiError(
+            422,
+            "Validation Failed",
+            errors=[
+                {
+                    "resource": "PullRequest",
+                    "field": "head",
+                    "code": "invalid",
+                    "message": "pull requests from forks are not emulated by the sandbox",
+                }
+            ],
+        )
+    return branch if sep else spec
+
+
+def _check_new(sandbox: Sandbox, repo: Repo, head: str, base_ref: str) -> str:
+    bare = sandbox.bare(repo)
+    head_tip = bare.resolve(f"refs/heads/{head}")
+    base_tip = bare.resolve(f"refs/heads/{base_ref}")
+    for field, tip in (("head", head_tip), ("base", base_tip)):
+        if tip is None:
+            raise ApiError(
+                422,
+                "Validation Failed",
+                errors=[{"resource": "PullRequest", "field": field, "code": "invalid"}],
+            )
+    assert head_tip and base_tip
+    if bare.count_commits(base_tip, head_tip) == 0:
+        raise ApiError(
+            422,
+            "Validation Failed",
+            errors=[
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"No commits between {base_ref} and {head}",
+                }
+            ],
+        )
+    for other in sandbox.store.scan(Issue, repo.full_name.lower()):
+        if (
+            other.pull
+            and other.state == "open"
+            and other.pull.head == head
+            and other.pull.base == base_ref
+        ):
+            raise ApiError(
+                422,
+                "Validation Failed",
+                errors=[
+                    {
+                        "resource": "PullRequest",
+                        "code": "custom",
+                        "message": f"A pull request already exists for {repo.owner}:{head}.",
+                    }
+                ],
+            )
+    return head_tip
+
+
+@router.post("/repos/{owner}/{name}/pulls")
+def create_pull(
+    owner: str, name: str, body: Body, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_area_write(sandbox, viewer, owner, name, "pull_requests")
+    spec = parse(body, NewPull, "PullRequest")
+    head = _branch(spec.head, repo)
+    tip = _check_new(sandbox, repo, head, spec.base)
+    info = PullInfo(
+        head=head, base=spec.base, head_repo=repo.full_name, head_sha=tip, draft=spec.draft
+    )
+    if spec.issue is not None:
+        issue = get_issue(sandbox, repo, spec.issue)
+        issue.pull = info
+        sandbox.store.save(issue)
+    else:
+        if not spec.title:
+            raise ApiError(
+                422,
+                "Validation Failed",
+                errors=[{"resource": "PullRequest", "field": "title", "code": "missing_field"}],
+            )
+        issue = Issue(
+            repo=repo.full_name,
+            number=take_number(sandbox, repo),
+            title=spec.title,
+            body=spec.body,
+            user=viewer.require_login(),
+            pull=info,
+        )
+        sandbox.store.add(issue)
+    sandbox.bare(repo).update_ref(f"refs/pull/{issue.number}/head", tip)
+    sandbox.pull_request_event(repo.full_name, "opened", issue.number, viewer.login or "")
+    return respond(pull_body(sandbox, base, viewer, repo, issue), 201)
+
+
+@router.get("/repos/{owner}/{name}/pulls")
+def list_pulls(
+    owner: str, name: str, request: Request, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="pull_requests")
+    state = request.query_params.get("state", "open")
+    head = request.query_params.get("head")
+    base_ref = request.query_params.get("base")
+    found = [
+        i
+        for i in reversed(sandbox.store.scan(Issue, repo.full_name.lower()))
+        if i.pull
+        and state in ("all", i.state)
+        and (head is None or _branch(head, repo) == i.pull.head)
+        and (base_ref is None or base_ref == i.pull.base)
+    ]
+    return page(request, [pull_body(sandbox, base, viewer, repo, i, simple=True) for i in found])
+
+
+@router.get("/repos/{owner}/{name}/pulls/{number}")
+def read_pull(owner: str, name: str, number: int, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="pull_requests")
+    return respond(pull_body(sandbox, base, viewer, repo, get_pull(sandbox, repo, number)))
+
+
+@router.patch("/repos/{owner}/{name}/pulls/{number}")
+def update_pull(
+    owner: str, name: str, number: int, body: Body, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_area_write(sandbox, viewer, owner, name, "pull_requests")
+    issue = get_pull(sandbox, repo, number)
+    assert issue.pull is not None
+    if issue.pull.merged and body.get("state") == "open":
+        raise ApiError(
+            422,
+            "Validation Failed",
+            errors=[
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": "Cannot reopen a merged pull request",
+                }
+            ],
+        )
+    if "base" in body:
+        issue.pull.base = str(body.pop("base"))
+    flipped = apply_issue_update(issue, parse(body, IssueUpdate, "PullRequest"))
+    sandbox.store.save(issue)
+    if flipped == "reopened":
+        sandbox.pull_request_event(repo.full_name, "reopened", number, viewer.login or "")
+    return respond(pull_body(sandbox, base, viewer, repo, issue))
+
+
+@router.get("/repos/{owner}/{name}/pulls/{number}/files")
+def pull_files(
+    owner: str, name: str, number: int, request: Request, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="pull_requests")
+    issue = get_pull(sandbox, repo, number)
+    assert issue.pull is not None
+    bare = sandbox.bare(repo)
+    head = head_sha(bare, issue.pull)
+    target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
+    api = f"{base}/repos/{repo.full_name}"
+    files = [
+        {
+            "sha": c.blob,
+            "filename": c.path,
+            "status": c.status,
+            "additions": c.additions,
+            "deletions": c.deletions,
+            "changes": c.additions + c.deletions,
+            "blob_url": f"{base}/{repo.full_name}/blob/{head}/{c.path}",
+            "raw_url": f"{base}/{repo.full_name}/raw/{head}/{c.path}",
+            "contents_url": f"{api}/contents/{c.path}?ref={head}",
+        }
+        for c in bare.changes(target, head)
+    ]
+    return page(request, files)
+
+
+@router.get("/repos/{owner}/{name}/pulls/{number}/commits")
+def pull_commits(
+    owner: str, name: str, number: int, request: Request, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="pull_requests")
+    issue = get_pull(sandbox, repo, number)
+    assert issue.pull is not None
+    bare = sandbox.bare(repo)
+    head = head_sha(bare, issue.pull)
+    target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
+    shas = bare.git("rev-list", "--reverse", f"{target}..{head}").split()
+    return page(request, [git_shapes.commit(base, repo.full_name, bare.commit(s)) for s in shas])
+
+
+@router.get("/repos/{owner}/{name}/pulls/{number}/merge")
+def is_merged(owner: str, name: str, number: int, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="pull_requests")
+    issue = get_pull(sandbox, repo, number)
+    if issue.pull and issue.pull.merged:
+        return respond(None, 204)
+    raise not_found()
+
+
+@router.put("/repos/{owner}/{name}/pulls/{number}/merge")
+def merge(owner: str, name: str, number: int, body: Body, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, "push", "contents")
+    issue = get_pull(sandbox, repo, number)
+    spec = parse(body, Merge, "PullRequest")
+    info = issue.pull
+    assert info is not None
+    if issue.state != "open" or info.merged:
+        raise ApiError(405, "Pull Request is not mergeable")
+    bare = sandbox.bare(repo)
+    head = head_sha(bare, info)
+    if spec.sha and spec.sha != head:
+        raise ApiError(409, "Head branch was modified. Review and try the merge again.")
+    target = bare.resolve(f"refs/heads/{info.base}")
+    if target is None:
+        raise ApiError(405, "Base branch was deleted")
+    title = spec.commit_title or f"Merge pull request #{number} from {repo.owner}/{info.head}"
+    message = f"{title}\n\n{spec.commit_message}" if spec.commit_message else title
+    merged = bare.merge(target, head, message, bot(viewer.require_login()))
+    if merged is None:
+        raise ApiError(405, "Pull Request is not mergeable")
+    if spec.merge_method in ("squash", "rebase"):
+        tree = bare.commit(merged).tree
+        merged = bare.commit_tree(tree, ["-p", target], message, bot(viewer.login or ""))
+    move_branch(sandbox, viewer, repo, info.base, target, merged, via_pr=True)
+    info.merged, info.merged_at, info.merged_by = True, now(), viewer.login
+    info.merge_commit_sha, info.head_sha = merged, head
+    issue.state, issue.closed_at, issue.updated_at = "closed", now(), now()
+    sandbox.store.save(issue)
+    return respond({"sha": merged, "merged": True, "message": "Pull Request successfully merged"})
