@@ -19,8 +19,7 @@ from graders.feedback import (
     STAGE_LABELS,
     check_title,
     clean,
-    clip_bytes,
-    clip_lines,
+    clip,
     next_step,
     pts,
 )
@@ -32,7 +31,7 @@ OUTPUT_BYTES = 8_000  # per test: enough for an assertion, small enough for a re
 
 
 def _output(text: str) -> str:
-    return clip_lines(clip_bytes(clean(text), OUTPUT_BYTES), 80)
+    return clip(clean(text), max_lines=80, max_bytes=OUTPUT_BYTES)
 
 
 def _check_output(stage: StageResult, check: Check) -> str:

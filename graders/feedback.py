@@ -23,6 +23,7 @@ __all__ = [
     "MARKER",
     "Md",
     "ScoreDelta",
+    "clip",
     "code_span",
     "fenced",
     "md_inline",
@@ -122,30 +123,9 @@ def code_span(text: str, limit: int = 120, *, in_table: bool = False) -> Md:
     return Md(span.replace("|", "\\|") if in_table else span)
 
 
-def clip_lines(text: str, max_lines: int) -> str:
-    """At most `max_lines` lines: the head and the (usually more telling) tail, with a note."""
-    lines = text.split("\n")
-    if len(lines) <= max_lines:
-        return text
-    head = max(1, max_lines // 3)
-    tail = max(1, max_lines - head - 1)
-    dropped = len(lines) - head - tail
-    return "\n".join([*lines[:head], f"… {dropped:,} lines truncated …", *lines[-tail:]])
-
-
-def clip_bytes(text: str, max_bytes: int) -> str:
-    """At most about `max_bytes` UTF-8 bytes, cut on character boundaries, with a note."""
-    data = text.encode("utf-8")
-    if len(data) <= max_bytes:
-        return text
-    head = data[: max_bytes // 3].decode("utf-8", "ignore")
-    tail = data[len(data) - (max_bytes - len(head.encode())) :].decode("utf-8", "ignore")
-    return f"{head}\n… {len(data) - max_bytes:,} bytes truncated …\n{tail}"
-
-
 def fenced(text: str, *, max_lines: int = 40, max_bytes: int = 4000) -> Md:
     """`text` in a fenced code block it cannot close, clipped by bytes and lines."""
-    body = clip_lines(clip_bytes(clean(text).expandtabs(4).strip("\n"), max_bytes), max_lines)
+    body = clip(clean(text).expandtabs(4).strip("\n"), max_lines=max_lines, max_bytes=max_bytes)
     longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=2)
     fence = "`" * (longest + 1)
     return Md(f"{fence}text\n{body}\n{fence}")
@@ -256,7 +236,7 @@ def _findings_step(stage: StageResult, lost: str, s: _Style) -> str:
     what = "type errors" if stage.name == "types" else "lint findings"
     return (
         f"Clear the {len(stage.findings):,} {what} (worth {lost} points); most are "
-        f"{s.code(rule)} ({len(top)}{TIMES}). Start at {s.code(f'{first.file}:{first.line}')}: "
+        f"{s.code(rule)} ({len(top)}{TIMES}). Start at {s.code(_place(first.file, first.line))}: "
         f"{s.text(first.message, 160)}"
     )
 
@@ -547,7 +527,7 @@ def _moved(delta: ScoreDelta | None) -> Md | None:
 
 def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
     stage = report.stage("tests")
-    failing = sorted(_failing(stage), key=lambda c: (-_lost(c), c.name)) if stage else []
+    failing = sorted(_failing(stage), key=lambda c: -_lost(c)) if stage else []
     if not failing or stage is None:
         return None
     shown = [
@@ -574,7 +554,7 @@ def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
 
 def _hidden(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
     stage = report.stage("hidden")
-    failing = sorted(_failing(stage), key=lambda c: (-_lost(c), c.name)) if stage else []
+    failing = sorted(_failing(stage), key=lambda c: -_lost(c)) if stage else []
     if not failing or stage is None or stage.status in ("error", "skipped"):
         return None
     items = [
@@ -632,7 +612,7 @@ def _load(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
 
 
 def _finding_line(f: Finding) -> Md:
-    return Md(f"{code_span(f'{f.file}:{f.line}', 120)} {md_inline(f.message, 200)}")
+    return Md(f"{code_span(_place(f.file, f.line), 120)} {md_inline(f.message, 200)}")
 
 
 def _findings(stage: StageResult, d: _Detail) -> dict[str, Any] | None:
@@ -877,3 +857,44 @@ def _tally(stage: str, failing: int, total: int) -> str:
     if failing:
         return f"{failing} of {total} fail"
     return {1: "passes", 2: "both pass"}.get(total, f"all {total} pass")
+
+
+def _clip_line(line: str, max_bytes: int) -> str:
+    data = line.encode("utf-8")
+    if len(data) <= max_bytes:
+        return line
+    kept = data[:max_bytes].decode("utf-8", "ignore")
+    return f"{kept} … ({len(data) - max_bytes:,} bytes truncated)"
+
+
+def _take(lines: list[str], max_lines: int, max_bytes: int) -> list[str]:
+    taken: list[str] = []
+    used = 0
+    for line in lines[:max_lines]:
+        used += len(line.encode("utf-8")) + 1
+        if used > max_bytes and taken:
+            break
+        taken.append(line)
+    return taken
+
+
+def clip(text: str, *, max_lines: int, max_bytes: int) -> str:
+    """At most `max_lines` lines and about `max_bytes` UTF-8 bytes of `text`: the head and the
+    (usually more telling) tail, with a visible note saying how much was left out."""
+    lines = [_clip_line(line, max(80, max_bytes // 3)) for line in text.split("\n")]
+    if len(lines) <= max_lines and sum(len(line.encode()) + 1 for line in lines) <= max_bytes:
+        return "\n".join(lines)
+    head = _take(lines, max(1, max_lines // 3), max_bytes // 3)
+    rest = lines[len(head) :]
+    budget = max_bytes - sum(len(line.encode()) + 1 for line in head)
+    tail = _take(rest[::-1], max(1, max_lines - len(head) - 1), budget)[::-1]
+    dropped = rest[: len(rest) - len(tail)]
+    size = sum(len(line.encode()) + 1 for line in dropped)
+    note = f"… {len(dropped):,} lines ({size:,} bytes) truncated …"
+    return "\n".join([*head, note, *tail])
+
+
+def _place(file: str, line: int) -> str:
+    """`file:line`, long paths shortened from the left so the file name and line survive."""
+    where = f"{file}:{line}"
+    return where if len(where) <= 90 else "…" + where[-89:]

@@ -576,7 +576,7 @@ def test_fenced_blocks_cannot_be_closed_early(text: str) -> None:
 def test_truncation_is_visible_and_keeps_the_end() -> None:
     lines = "\n".join(f"line {i}" for i in range(1000)) + "\nE   assert 200 == 201"
     block = fenced(lines, max_lines=12, max_bytes=10_000)
-    assert "lines truncated" in block
+    assert "990 lines (8,808 bytes) truncated" in block
     assert "assert 200 == 201" in block
     clipped = fenced("z" * 100_000, max_lines=10, max_bytes=1000)
     assert "bytes truncated" in clipped
