@@ -11,7 +11,7 @@ Outcome = Literal["passed", "failed", "error", "skipped"]
 
 
 @dataclass(frozen=True)
-class TestOutcome:
+class CaseOutcome:
     node_id: str
     outcome: Outcome
     message: str
@@ -22,7 +22,7 @@ class JunitUnreadable(Exception):
     """The XML file is missing or malformed."""
 
 
-def read_junit(path: Path) -> list[TestOutcome]:
+def read_junit(path: Path) -> list[CaseOutcome]:
     """Every testcase in a pytest JUnit XML file, with node ids like `tests/test_x.py::test_y`."""
     if not path.is_file():
         raise JunitUnreadable(f"{path.name} was not written")
@@ -33,7 +33,7 @@ def read_junit(path: Path) -> list[TestOutcome]:
     return [_outcome(case) for case in root.iter("testcase")]
 
 
-def _outcome(case: ET.Element) -> TestOutcome:
+def _outcome(case: ET.Element) -> CaseOutcome:
     outcome: Outcome = "passed"
     message = ""
     for tag, kind in (("failure", "failed"), ("error", "error"), ("skipped", "skipped")):
@@ -46,7 +46,7 @@ def _outcome(case: ET.Element) -> TestOutcome:
     for prop in case.iter("property"):
         if prop.get("name") == "hint":
             hint = prop.get("value", "")
-    return TestOutcome(_node_id(case), outcome, message, hint)
+    return CaseOutcome(_node_id(case), outcome, message, hint)
 
 
 def _node_id(case: ET.Element) -> str:
@@ -66,7 +66,7 @@ def _node_id(case: ET.Element) -> str:
 
 
 def weigh(
-    outcomes: list[TestOutcome],
+    outcomes: list[CaseOutcome],
     weights: dict[str, float],
     points: float,
     counted: set[str] | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from graders.junit import JunitUnreadable, TestOutcome, read_junit, weigh
+from graders.junit import JunitUnreadable, CaseOutcome, read_junit, weigh
 from graders.process import clean_env, run_cmd
 from graders.report import Check, StageResult, Status
 from graders.stages.context import StageContext, result
@@ -91,7 +91,7 @@ def starter_test_files(assignment_root: Path, paths: list[str]) -> set[str] | No
 
 
 def score_tests(
-    outcomes: list[TestOutcome], weights: dict[str, float], points: float, counted: set[str] | None
+    outcomes: list[CaseOutcome], weights: dict[str, float], points: float, counted: set[str] | None
 ) -> list[Check]:
     """One check per counted test; tests named in `weights` that never ran count as failed."""
     worth = weigh(outcomes, weights, points, counted)

@@ -1,0 +1,77 @@
+"""assignment.toml: valid specs load, broken ones name the file, the field and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graders.assignment import load_assignment
+from graders.errors import UserError
+from tests.conftest import NOTES_ASSIGNMENT
+
+MINIMAL = """
+slug = "demo"
+title = "Demo"
+[stages.tests]
+points = 10
+"""
+
+
+def write(folder: Path, text: str) -> Path:
+    (folder / "assignment.toml").write_text(text)
+    return folder
+
+
+def test_the_notes_fixture_loads_with_its_limits_and_stages():
+    loaded = load_assignment(NOTES_ASSIGNMENT)
+    assert loaded.spec.slug == "notes"
+    assert loaded.spec.max_score == 100
+    assert loaded.spec.limits_for("tests").timeout_seconds == 60
+    assert loaded.spec.stages.load.slos[0].endpoint == "GET /notes"
+
+
+def test_stage_limits_override_only_what_they_set(tmp_path):
+    text = MINIMAL + "[stages.tests.limits]\ntimeout_seconds = 5\n[limits]\nmemory_mb = 300\n"
+    spec = load_assignment(write(tmp_path, text)).spec
+    limits = spec.limits_for("tests")
+    assert (limits.timeout_seconds, limits.memory_mb) == (5, 300)
+
+
+def test_a_missing_folder_says_which_folder_to_pass(tmp_path):
+    with pytest.raises(UserError, match="no such assignment folder.*--assignment"):
+        load_assignment(tmp_path / "nope")
+
+
+def test_a_folder_without_the_file_points_at_an_example(tmp_path):
+    with pytest.raises(UserError, match=r"assignment.toml: missing.*example"):
+        load_assignment(tmp_path)
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    with pytest.raises(UserError, match=r"assignment.toml: not valid TOML.*line 1"):
+        load_assignment(write(tmp_path, "slug = \n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "fix"),
+    [
+        ('title = "x"\n[stages]\n', "slug", "required; add it"),
+        (MINIMAL + "[stages.tests.weigths]\n", "stages.tests.weigths", "check its spelling"),
+        (MINIMAL.replace("points = 10", "points = -1"), "stages.tests.points", "greater than"),
+        (
+            MINIMAL + '[stages.load]\npoints = 5\n[[stages.load.slos]]\nendpoint = "GET /"\n',
+            "stages.load.slos.0",
+            "needs at least one goal",
+        ),
+        (MINIMAL + "[stages.hidden]\npoints = 5\n", "(top level)", "add an [app] table"),
+        (MINIMAL.replace('"demo"', '"Has Spaces"'), "slug", "should match pattern"),
+    ],
+)
+def test_invalid_fields_are_named_with_a_fix(tmp_path, text, field, fix):
+    with pytest.raises(UserError) as caught:
+        load_assignment(write(tmp_path, text))
+    message = str(caught.value)
+    assert str(tmp_path / "assignment.toml") in message
+    line = next(line for line in message.splitlines() if line.strip().startswith(field + ":"))
+    assert fix in line
