@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from graders.junit import JunitUnreadable, CaseOutcome, read_junit, weigh
+from graders.junit import CaseOutcome, JunitUnreadable, read_junit, weigh
 from graders.process import clean_env, run_cmd
 from graders.report import Check, StageResult, Status
 from graders.stages.context import StageContext, result

@@ -39,7 +39,7 @@ def test_stage_limits_override_only_what_they_set(tmp_path):
 
 
 def test_a_missing_folder_says_which_folder_to_pass(tmp_path):
-    with pytest.raises(UserError, match="no such assignment folder.*--assignment"):
+    with pytest.raises(UserError, match=r"no such assignment folder.*--assignment"):
         load_assignment(tmp_path / "nope")
 
 

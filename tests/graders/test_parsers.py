@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graders.assignment import Slo
-from graders.junit import JunitUnreadable, CaseOutcome, read_junit, weigh
+from graders.junit import CaseOutcome, JunitUnreadable, read_junit, weigh
 from graders.loadstats import endpoint_figures, judge, measured_duration, percentile
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
