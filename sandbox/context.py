@@ -12,6 +12,8 @@ from sandbox.gitrepo import BareRepo
 from sandbox.records import Account, Repo, Token
 from sandbox.store import Store
 
+BOT = "github-actions[bot]"
+
 
 @dataclass(frozen=True)
 class PushEvent:
@@ -67,6 +69,12 @@ class Sandbox:
             permissions=permissions or {},
         )
         return self.store.add(token)
+
+    def workflow_token(self, repo: str, permissions: dict[str, str]) -> Token:
+        """A token for one workflow run, acting as `github-actions[bot]` on `repo` only."""
+        if self.account(BOT) is None:
+            self.store.add(Account(login=BOT, type="Bot"))
+        return self.new_token(BOT, repo=repo, permissions=permissions)
 
     def pushed(self, event: PushEvent) -> None:
         """Tell the listeners (the workflow runner) that a ref moved."""

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from sandbox.routes import (
     accounts,
     branches,
+    checks,
     collaborators,
     contents,
     git_http,
@@ -24,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     collaborators.router,
     issues.router,
     pulls.router,
+    checks.router,  # before branches: /commits/{ref}/check-runs vs /commits/{ref}
     branches.router,
     git_http.router,  # last: its path pattern would shadow nothing, but keep it apart
 ]

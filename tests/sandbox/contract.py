@@ -190,3 +190,19 @@ CONTRACTS.update(
         ("PUT", "/repos/{owner}/{name}/pulls/{number}/merge"): m.PullRequestMergeResult,
     }
 )
+
+CONTRACTS.update(
+    {
+        ("POST", "/repos/{owner}/{name}/check-runs"): m.CheckRun,
+        ("PATCH", "/repos/{owner}/{name}/check-runs/{check_id}"): m.CheckRun,
+        ("GET", "/repos/{owner}/{name}/check-runs/{check_id}"): m.CheckRun,
+        ("GET", "/repos/{owner}/{name}/check-runs/{check_id}/annotations"): list[m.CheckAnnotation],
+        ("GET", "/repos/{owner}/{name}/commits/{ref:path}/check-runs"): (
+            m.ReposOwnerRepoCommitsRefCheckRunsGetResponse200
+        ),
+        ("POST", "/repos/{owner}/{name}/statuses/{sha}"): m.Status,
+        ("GET", "/repos/{owner}/{name}/commits/{ref:path}/statuses"): list[m.Status],
+        ("GET", "/repos/{owner}/{name}/statuses/{ref}"): list[m.Status],
+        ("GET", "/repos/{owner}/{name}/commits/{ref:path}/status"): m.CombinedCommitStatus,
+    }
+)
