@@ -65,7 +65,7 @@ def running_service(
     )
     if app.seed:
         _seed(fill(app.seed, values), copy, process_env, limits, env)
-    argv = [_resolve(arg, env) for arg in shlex.split(fill(app.start, values))]
+    argv = _resolve(shlex.split(fill(app.start, values)), env)
     process = Spawned(argv, cwd=copy, env=process_env, limits=limits)
     try:
         base_url = f"http://127.0.0.1:{port}"
@@ -75,16 +75,20 @@ def running_service(
         process.stop()
 
 
-def _resolve(arg: str, env: SubmissionEnv) -> str:
-    """`python`/`uvicorn` in a start command mean the submission environment's."""
-    candidate = env.bin / arg
-    return str(candidate) if "/" not in arg and candidate.exists() else arg
+def _resolve(argv: list[str], env: SubmissionEnv) -> list[str]:
+    """A leading `python` or `uvicorn` means the submission environment's own."""
+    if not argv:
+        raise ServiceDidNotStart("the assignment's start command is empty")
+    candidate = env.bin / argv[0]
+    if "/" not in argv[0] and candidate.exists():
+        return [str(candidate), *argv[1:]]
+    return argv
 
 
 def _seed(
     command: str, cwd: Path, env: dict[str, str], limits: Limits, submission_env: SubmissionEnv
 ) -> CommandResult:
-    argv = [_resolve(arg, submission_env) for arg in shlex.split(command)]
+    argv = _resolve(shlex.split(command), submission_env)
     outcome = run_cmd(argv, cwd=cwd, env=env, limits=limits, untrusted=True)
     if not outcome.ok:
         why = "timed out" if outcome.timed_out else f"exited with code {outcome.returncode}"

@@ -55,17 +55,22 @@ def grade(
             skip=skip,
             submission_info=info,
         )
+    write_results(report, out)  # first: a renderer bug must never cost the grade itself
     feedback = render_feedback(report, previous=before)
-    write_outputs(report, feedback, out)
+    write_feedback(report, feedback, out)
     print(_formatted(report, feedback, output_format, out))
     bug = any(stage.message.startswith(GRADER_BUG) for stage in report.stages)
     return INTERNAL_ERROR if bug else 0
 
 
-def write_outputs(report: GradeReport, feedback: str, out: Path) -> None:
-    """results.json, feedback.md and the exports for other ecosystems."""
+def write_results(report: GradeReport, out: Path) -> None:
+    """results.json, the record every other tool reads."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def write_feedback(report: GradeReport, feedback: str, out: Path) -> None:
+    """feedback.md and the exports for other ecosystems (Gradescope, Classroom's reporter)."""
     (out / "feedback.md").write_text(feedback, encoding="utf-8")
     (out / "gradescope-results.json").write_text(
         json.dumps(exporters.to_gradescope(report), indent=2) + "\n", encoding="utf-8"

@@ -74,7 +74,7 @@ def run(ctx: StageContext) -> StageResult:
             0,
             spec.points,
             started,
-            f"could not run: {_first_line(str(exc))}",
+            _first_line(str(exc)),
             log_excerpt=str(exc)[-4000:],
         )
     if outcome.timed_out:

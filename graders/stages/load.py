@@ -49,7 +49,7 @@ def run(ctx: StageContext) -> StageResult:
             0,
             spec.points,
             started,
-            f"could not run: {str(exc).splitlines()[0]}",
+            str(exc).splitlines()[0],
             log_excerpt=str(exc)[-4000:],
         )
     stats = Path(f"{out}.json")

@@ -81,7 +81,7 @@ def test_skipped_stages_say_they_were_skipped_and_json_output_is_the_report(tmp_
     assert hidden.status == "skipped" and "no hidden tests were given" in hidden.message
 
 
-def test_the_graded_commit_and_the_change_since_the_previous_one_are_recorded(tmp_path, capsys):
+def test_the_graded_commit_and_the_change_since_the_previous_one_are_recorded(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(SUBMISSIONS / "passes_all", repo)
     shutil.copytree(SUBMISSIONS / "syntax_error", repo, dirs_exist_ok=True)
@@ -161,10 +161,8 @@ def test_an_invalid_assignment_toml_names_file_field_and_fix(tmp_path, capsys):
     assert str(toml) in err and "stages.lint.per_findings: unknown field" in err
 
 
-def test_a_grader_bug_in_one_stage_exits_3_but_keeps_the_other_results(
-    tmp_path, capsys, monkeypatch
-):
-    def broken_lint(ctx):
+def test_a_grader_bug_in_one_stage_exits_3_but_keeps_the_other_results(tmp_path, monkeypatch):
+    def broken_lint(_ctx):
         raise RuntimeError("bug in lint")
 
     monkeypatch.setitem(engine.CONCURRENT, "lint", broken_lint)
