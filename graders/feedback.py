@@ -192,25 +192,25 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
     install = report.stage("install")
     if install is not None and install.status in ("failed", "error"):
         return (
-            f"Your project does not install, so nothing else could run: "
-            f"{s.text(install.message)}. Install it into a fresh virtual environment the "
-            "way CI does, fix what breaks, and push again."
+            "Your project does not install, so nothing else could run. The installer says "
+            f"{s.code(_install_headline(install.message), 200)}. Install it into a fresh virtual "
+            "environment the way CI does, fix what breaks, and push again."
         )
     broken = [st for st in report.stages if st.status == "error" and st.max_score > 0]
     if not broken:
         return None
     service = [st for st in broken if st.name in ("hidden", "load")]
-    at_stake = pts(sum(st.max_score for st in broken))
-    if len(service) == 2:
-        return (
-            f"Your service never became ready, so the hidden checks and the load test could "
-            f"not run ({at_stake} points at stake): {s.text(service[0].message)}. Start it "
-            "locally the way the brief describes and make sure the health endpoint answers."
-        )
     first = max(broken, key=lambda st: st.max_score)
+    if first in service:
+        points = pts(sum(st.max_score for st in service))
+        return (
+            f"Your service never became ready, so {_names_of(service)} could not run ({points} "
+            f"points at stake): {s.text(_reason(first))}. Start it locally the way the brief "
+            "describes and make sure the health endpoint answers."
+        )
     return (
-        f"{s.bold(STAGE_LABELS[first.name])} could not run ({pts(first.max_score)} points "
-        f"at stake): {s.text(first.message)}. Fix that first: it blocks everything it grades."
+        f"{s.bold(STAGE_LABELS[first.name])} could not run ({pts(first.max_score)} points at "
+        f"stake): {s.text(_reason(first))}. Fix that first: it blocks everything it grades."
     )
 
 
@@ -372,6 +372,8 @@ def _cause_keys(stage: StageResult, check: Check) -> list[str]:
     text = said if said and said != "met" else check.name.lower()
     endpoint = _endpoint_of(check, stage)
     keys = []
+    if "exited" in stage.message.lower():
+        keys.append("crashed")
     if "error" in text or "no requests" in text:
         keys.append("errors")
     if "requests/s" in text or "rps" in text or "throughput" in text:
@@ -460,18 +462,19 @@ def _row(stage: StageResult, *, why_below: bool = False) -> dict[str, Any]:
     label = Md(STAGE_LABELS[stage.name])
     if stage.status in ("error", "skipped"):
         word = "could not run" if stage.status == "error" else "skipped"
-        icon = "⛔" if stage.status == "error" else "⏭️"
+        said = f"{word}: {_reason(stage)}" if _reason(stage) else word
         return {
             "label": label,
             "score": Md(f"— / {pts(stage.max_score)}"),
-            "icon": Md(icon),
-            "summary": f"{word} (see below)"
-            if why_below
-            else _one_line(f"{word}: {stage.message}" if stage.message else word, 100),
+            "icon": Md("⛔" if stage.status == "error" else "⏭️"),
+            "summary": f"{word} (see below)" if why_below else _one_line(said, 100),
         }
     failing, summary = _summary(stage)
+    if stage.name == "install" and stage.status == "failed" and why_below:
+        summary = "does not install (see below)"
     full = stage.score >= stage.max_score
-    icon = "✅" if full and not failing else "❌" if stage.score <= 0 < stage.max_score else "⚠️"
+    zero = stage.score <= 0 < stage.max_score or (stage.status == "failed" and not stage.max_score)
+    icon = "✅" if full and not failing and stage.status == "passed" else "❌" if zero else "⚠️"
     score = f"{pts(stage.score)} / {pts(stage.max_score)}" if stage.max_score else "—"
     return {
         "label": label,
@@ -608,6 +611,10 @@ def _load(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
         "unmatched": Md("; ".join(goals.get("", []))),
         "whys": whys,
         "causes": [Md(c) for c in _miss_causes(stage, stage.checks)],
+        "note": md_inline(stage.message, 300) if stage.status == "failed" else None,
+        "log": fenced(stage.log_excerpt, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
+        if stage.status == "failed" and stage.log_excerpt.strip() and d.log_lines
+        else None,
     }
 
 
@@ -650,25 +657,20 @@ def _not_run(report: GradeReport, d: _Detail) -> list[dict[str, Any]]:
     """Stages that did not judge the code, those with one cause (and log) grouped together."""
     groups: dict[tuple[str, str, str], list[StageResult]] = {}
     for stage in ordered(report.stages):
-        install_failed = stage.name == "install" and stage.status == "failed"
-        if stage.status in ("error", "skipped") or install_failed:
-            key = (stage.status, stage.message, stage.log_excerpt.strip())
+        if stage.status in ("error", "skipped") and stage.name != "install":
+            key = (stage.status, _reason(stage), stage.log_excerpt.strip())
             groups.setdefault(key, []).append(stage)
     items = []
-    for (status, message, log), stages in groups.items():
+    for (status, reason, log), stages in groups.items():
         labels = [f"**{STAGE_LABELS[s.name]}**" for s in stages]
+        joined = [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels
+        points = sum(s.max_score for s in stages)
+        word = "could not run" if status == "error" else "skipped"
         items.append(
             {
-                "labels": Md(
-                    " and ".join(
-                        [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels
-                    )
-                ),
-                "points": pts(sum(s.max_score for s in stages)),
-                "status": Md(
-                    {"error": "could not run", "skipped": "skipped"}.get(status, "failed")
-                ),
-                "message": md_inline(message or "no reason given", 400),
+                "labels": Md(" and ".join(joined)),
+                "how": Md(f"{pts(points)} points, {word}" if points else word),
+                "message": md_inline(reason or "no reason given", 400),
                 "log": fenced(log, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
                 if log and d.log_lines
                 else None,
@@ -679,7 +681,7 @@ def _not_run(report: GradeReport, d: _Detail) -> list[dict[str, Any]]:
 
 def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
     todo = []
-    tests, lint, types = (report.stage(n) for n in ("tests", "lint", "types"))
+    tests, lint, types, load = (report.stage(n) for n in ("tests", "lint", "types", "load"))
     if tests and _failing(tests):
         todo.append(Md("Run the public tests locally: `pytest -x -q` stops at the first failure."))
     if lint and lint.findings:
@@ -691,15 +693,15 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
         )
     if types and types.findings:
         todo.append(Md("`mypy .` shows the same type errors locally, with their line numbers."))
-    load = report.stage("load")
-    if load and _failing(load):
+    if load and load.load and _failing(load):
         todo.append(
             Md(
-                "Start your service locally and run the locustfile against it; "
-                "watch the slow endpoint's queries in the log while it runs."
+                f"Reproduce the load test: start your service, then run `locust -f locustfile.py "
+                f"--headless -u {load.load.users} -t 20s --host http://127.0.0.1:PORT` and "
+                "watch the service log while it runs."
             )
         )
-    if brief_url and re.fullmatch(r"https://[^\s()<>\"']+", brief_url):
+    if brief_url and re.fullmatch(r"https://[^\s()<>\"'\\]+", brief_url):
         todo.append(Md(f"Re-read [the assignment brief]({brief_url}) for the parts above."))
     return todo
 
@@ -729,6 +731,7 @@ def _view(
         "next": next_step(report),
         "rows": [_row(s, why_below=True) for s in _table_stages(report)],
         "not_run": _not_run(report, d),
+        "install": _install(report, d),
         "tests": _failing_tests(report, d),
         "hidden": _hidden(report, d),
         "load": _load(report, d),
@@ -851,9 +854,11 @@ def _endpoint_name(check: Check, stage: StageResult) -> str:
 
 def _tally(stage: str, failing: int, total: int) -> str:
     if stage == "load":
+        if total == 1:
+            return "goal missed" if failing else "goal met"
         if failing:
             return f"{failing} of {total} goals missed"
-        return {1: "goal met", 2: "both goals met"}.get(total, f"all {total} goals met")
+        return "both goals met" if total == 2 else f"all {total} goals met"
     if failing:
         return f"{failing} of {total} fail"
     return {1: "passes", 2: "both pass"}.get(total, f"all {total} pass")
@@ -898,3 +903,33 @@ def _place(file: str, line: int) -> str:
     """`file:line`, long paths shortened from the left so the file name and line survive."""
     where = f"{file}:{line}"
     return where if len(where) <= 90 else "…" + where[-89:]
+
+
+def _reason(stage: StageResult) -> str:
+    """The stage's message without a leading "could not run:" / "skipped:" we add ourselves."""
+    message = stage.message.strip()
+    for word in ("could not run:", "skipped:"):
+        if message.lower().startswith(word):
+            return message[len(word) :].strip()
+    return message
+
+
+def _install_headline(message: str) -> str:
+    lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith(("error", TIMES))]
+    return errors[0] if errors else (lines[0] if lines else "the installer gave no reason")
+
+
+def _names_of(stages: list[StageResult]) -> str:
+    names = {"hidden": "the hidden checks", "load": "the load test"}
+    return " and ".join(names[s.name] for s in stages)
+
+
+def _install(report: GradeReport, d: _Detail) -> Md | None:
+    """The installer's own words when the install failed, clipped."""
+    stage = report.stage("install")
+    if stage is None or stage.status not in ("failed", "error"):
+        return None
+    said = "\n".join(part for part in (stage.message, stage.log_excerpt) if part.strip())
+    lines = max(d.log_lines, 8)
+    return fenced(said or "the installer gave no output", max_lines=lines, max_bytes=lines * 160)

@@ -312,6 +312,32 @@ def service_never_started() -> GradeReport:
     )
 
 
+def install_failed() -> GradeReport:
+    said = (
+        "could not install the dependencies:\nerror: No solution found when resolving "
+        "dependencies\n  cause: Because fastapi==99.0 was not found in the package registry "
+        "and you require fastapi==99.0, we can conclude that your requirements are unsatisfiable."
+    )
+    blocked = "could not run: the submission's dependencies did not install"
+    return _report(
+        [
+            _stage("install", 0, 0, "failed", said),
+            _stage("tests", 0, 30, "error", blocked),
+            _stage("hidden", 0, 20, "error", blocked),
+            _lint([]),
+            _stage(
+                "types",
+                0,
+                10,
+                "error",
+                "mypy exited with code 2",
+                log_excerpt="app/main.py: error: No module named 'fastapi'",
+            ),
+            _stage("load", 0, 20, "error", blocked),
+        ]
+    )
+
+
 def improved_since_previous() -> tuple[GradeReport, GradeReport]:
     before = _report(
         [
@@ -489,6 +515,7 @@ OUTCOMES = {
         starter_partial(), assignment_brief_url="https://github.com/course/tasks-api#brief"
     ),
     "service_never_started": lambda: render_feedback(service_never_started()),
+    "install_failed": lambda: render_feedback(install_failed()),
     "hostile_output": lambda: render_feedback(hostile_output()),
     "huge_report": lambda: render_feedback(huge_report()),
     "improved_since_previous": lambda: render_feedback(
@@ -645,6 +672,9 @@ def test_a_failed_install_blocks_everything_else() -> None:
     )
     step = next_step(report)
     assert step is not None and "does not install" in step and "fastapi==99" in step
+    step = next_step(install_failed())
+    assert step is not None
+    assert "`error: No solution found when resolving dependencies`" in step
 
 
 def test_full_marks_has_no_next_step() -> None:
