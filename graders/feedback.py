@@ -123,6 +123,41 @@ def code_span(text: str, limit: int = 120, *, in_table: bool = False) -> Md:
     return Md(span.replace("|", "\\|") if in_table else span)
 
 
+def _clip_line(line: str, max_bytes: int) -> str:
+    data = line.encode("utf-8")
+    if len(data) <= max_bytes:
+        return line
+    kept = data[:max_bytes].decode("utf-8", "ignore")
+    return f"{kept} … ({len(data) - max_bytes:,} bytes truncated)"
+
+
+def _take(lines: list[str], max_lines: int, max_bytes: int) -> list[str]:
+    taken: list[str] = []
+    used = 0
+    for line in lines[:max_lines]:
+        used += len(line.encode("utf-8")) + 1
+        if used > max_bytes and taken:
+            break
+        taken.append(line)
+    return taken
+
+
+def clip(text: str, *, max_lines: int, max_bytes: int) -> str:
+    """At most `max_lines` lines and about `max_bytes` UTF-8 bytes of `text`: the head and the
+    (usually more telling) tail, with a visible note saying how much was left out."""
+    lines = [_clip_line(line, max(80, max_bytes // 3)) for line in text.split("\n")]
+    if len(lines) <= max_lines and sum(len(line.encode()) + 1 for line in lines) <= max_bytes:
+        return "\n".join(lines)
+    head = _take(lines, max(1, max_lines // 3), max_bytes // 3)
+    rest = lines[len(head) :]
+    budget = max_bytes - sum(len(line.encode()) + 1 for line in head)
+    tail = _take(rest[::-1], max(1, max_lines - len(head) - 1), budget)[::-1]
+    dropped = rest[: len(rest) - len(tail)]
+    size = sum(len(line.encode()) + 1 for line in dropped)
+    note = f"… {len(dropped):,} lines ({size:,} bytes) truncated …"
+    return "\n".join([*head, note, *tail])
+
+
 def fenced(text: str, *, max_lines: int = 40, max_bytes: int = 4000) -> Md:
     """`text` in a fenced code block it cannot close, clipped by bytes and lines."""
     body = clip(clean(text).expandtabs(4).strip("\n"), max_lines=max_lines, max_bytes=max_bytes)
@@ -151,6 +186,12 @@ def _duration(seconds: float) -> str:
 
 def _short(commit: str | None) -> str | None:
     return commit[:7] if commit else None
+
+
+def _place(file: str, line: int) -> str:
+    """`file:line`, long paths shortened from the left so the file name and line survive."""
+    where = f"{file}:{line}"
+    return where if len(where) <= 90 else "…" + where[-89:]
 
 
 # --- what failed, what moved, what to do --------------------------------------------------------
@@ -188,6 +229,28 @@ def check_title(check: Check) -> str:
     return words[:1].upper() + words[1:]
 
 
+def _headline(message: str) -> str:
+    """The line of a pytest failure that says what went wrong (`E   assert 200 == 201`)."""
+    lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
+    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+    return errors[0] if errors else (lines[-1] if lines else "")
+
+
+def _install_headline(message: str) -> str:
+    lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith(("error", TIMES))]
+    return errors[0] if errors else (lines[0] if lines else "the installer gave no reason")
+
+
+def _reason(stage: StageResult) -> str:
+    """The stage's message without a leading "could not run:" / "skipped:" we add ourselves."""
+    message = stage.message.strip()
+    for word in ("could not run:", "skipped:"):
+        if message.lower().startswith(word):
+            return message[len(word) :].strip()
+    return message
+
+
 def _blocker(report: GradeReport, s: _Style) -> str | None:
     install = report.stage("install")
     if install is not None and install.status in ("failed", "error"):
@@ -214,6 +277,11 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
     )
 
 
+def _names_of(stages: list[StageResult]) -> str:
+    names = {"hidden": "the hidden checks", "load": "the load test"}
+    return " and ".join(names[s.name] for s in stages)
+
+
 def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:
     lost = pts(_lost(check or stage))
     if check is not None and stage.name == "tests":
@@ -228,6 +296,16 @@ def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:
     if stage.findings:
         return _findings_step(stage, lost, s)
     return f"{s.bold(STAGE_LABELS[stage.name])} (worth {lost} points): {s.text(stage.message)}"
+
+
+def _load_step(stage: StageResult, check: Check, lost: str, s: _Style) -> str:
+    endpoint = _endpoint_of(check, stage)
+    name = s.code(endpoint.endpoint if endpoint else check.name)
+    goal = s.text(_goal(check, endpoint))
+    measured = f": {s.text(check.message)}" if check.message and check.message != "met" else ""
+    causes = _miss_causes(stage, [check])
+    cause = f" {s.ours(causes[0])}" if causes else ""
+    return f"{name} misses its load goal ({goal}){measured}, worth {lost} points.{cause}"
 
 
 def _findings_step(stage: StageResult, lost: str, s: _Style) -> str:
@@ -367,6 +445,18 @@ def _endpoint_of(check: Check, stage: StageResult) -> EndpointLoad | None:
     return max(matches, key=lambda e: len(e.endpoint), default=None)
 
 
+def _goal(check: Check, endpoint: EndpointLoad | None) -> str:
+    """The goal as the assignment states it: `GET /tasks: p95 ≤ 150 ms` → `p95 ≤ 150 ms`."""
+    if endpoint is not None and check.name != endpoint.endpoint:
+        return check.name[len(endpoint.endpoint) :].lstrip(" :")
+    return check.message or check.name
+
+
+def _endpoint_name(check: Check, stage: StageResult) -> str:
+    endpoint = _endpoint_of(check, stage)
+    return endpoint.endpoint if endpoint else check.name
+
+
 def _cause_keys(stage: StageResult, check: Check) -> list[str]:
     said = check.message.lower()
     text = said if said and said != "met" else check.name.lower()
@@ -497,6 +587,18 @@ def _summary(stage: StageResult) -> tuple[int, str]:
     return (0 if stage.status == "passed" else 1), stage.message or stage.status
 
 
+def _tally(stage: str, failing: int, total: int) -> str:
+    if stage == "load":
+        if total == 1:
+            return "goal missed" if failing else "goal met"
+        if failing:
+            return f"{failing} of {total} goals missed"
+        return "both goals met" if total == 2 else f"all {total} goals met"
+    if failing:
+        return f"{failing} of {total} fail"
+    return {1: "passes", 2: "both pass"}.get(total, f"all {total} pass")
+
+
 def _heading(report: GradeReport, delta: ScoreDelta | None) -> Md:
     parts = [
         md_inline(report.assignment_title or report.assignment, 80),
@@ -526,6 +628,11 @@ def _moved(delta: ScoreDelta | None) -> Md | None:
             "so look at what your last change touched"
         )
     return Md("; ".join(parts) + ".")
+
+
+def _names(items: tuple[str, ...]) -> str:
+    shown = ", ".join(f"**{md_inline(n, 60)}**" for n in items[:3])
+    return shown + (f" and {len(items) - 3} more" if len(items) > 3 else "")
 
 
 def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
@@ -679,6 +786,16 @@ def _not_run(report: GradeReport, d: _Detail) -> list[dict[str, Any]]:
     return items
 
 
+def _install(report: GradeReport, d: _Detail) -> Md | None:
+    """The installer's own words when the install failed, clipped."""
+    stage = report.stage("install")
+    if stage is None or stage.status not in ("failed", "error"):
+        return None
+    said = "\n".join(part for part in (stage.message, stage.log_excerpt) if part.strip())
+    lines = max(d.log_lines, 8)
+    return fenced(said or "the installer gave no output", max_lines=lines, max_bytes=lines * 160)
+
+
 def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
     todo = []
     tests, lint, types, load = (report.stage(n) for n in ("tests", "lint", "types", "load"))
@@ -717,6 +834,14 @@ def _footer(report: GradeReport) -> Md:
         else "official grade",
     ]
     return Md(f"<sub>{' · '.join(parts)}</sub>")
+
+
+def _table_stages(report: GradeReport) -> list[StageResult]:
+    return [
+        s
+        for s in ordered(report.stages)
+        if not (s.name == "install" and s.status == "passed" and not s.max_score)
+    ]
 
 
 def _view(
@@ -808,128 +933,3 @@ def render_summary_text(report: GradeReport) -> str:
             next=Md(step) if step else None,
         )
     )
-
-
-def _headline(message: str) -> str:
-    """The line of a pytest failure that says what went wrong (`E   assert 200 == 201`)."""
-    lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
-    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    return errors[0] if errors else (lines[-1] if lines else "")
-
-
-def _table_stages(report: GradeReport) -> list[StageResult]:
-    return [
-        s
-        for s in ordered(report.stages)
-        if not (s.name == "install" and s.status == "passed" and not s.max_score)
-    ]
-
-
-def _names(items: tuple[str, ...]) -> str:
-    shown = ", ".join(f"**{md_inline(n, 60)}**" for n in items[:3])
-    return shown + (f" and {len(items) - 3} more" if len(items) > 3 else "")
-
-
-def _goal(check: Check, endpoint: EndpointLoad | None) -> str:
-    """The goal as the assignment states it: `GET /tasks: p95 ≤ 150 ms` → `p95 ≤ 150 ms`."""
-    if endpoint is not None and check.name != endpoint.endpoint:
-        return check.name[len(endpoint.endpoint) :].lstrip(" :")
-    return check.message or check.name
-
-
-def _load_step(stage: StageResult, check: Check, lost: str, s: _Style) -> str:
-    endpoint = _endpoint_of(check, stage)
-    name = s.code(endpoint.endpoint if endpoint else check.name)
-    goal = s.text(_goal(check, endpoint))
-    measured = f": {s.text(check.message)}" if check.message and check.message != "met" else ""
-    causes = _miss_causes(stage, [check])
-    cause = f" {s.ours(causes[0])}" if causes else ""
-    return f"{name} misses its load goal ({goal}){measured}, worth {lost} points.{cause}"
-
-
-def _endpoint_name(check: Check, stage: StageResult) -> str:
-    endpoint = _endpoint_of(check, stage)
-    return endpoint.endpoint if endpoint else check.name
-
-
-def _tally(stage: str, failing: int, total: int) -> str:
-    if stage == "load":
-        if total == 1:
-            return "goal missed" if failing else "goal met"
-        if failing:
-            return f"{failing} of {total} goals missed"
-        return "both goals met" if total == 2 else f"all {total} goals met"
-    if failing:
-        return f"{failing} of {total} fail"
-    return {1: "passes", 2: "both pass"}.get(total, f"all {total} pass")
-
-
-def _clip_line(line: str, max_bytes: int) -> str:
-    data = line.encode("utf-8")
-    if len(data) <= max_bytes:
-        return line
-    kept = data[:max_bytes].decode("utf-8", "ignore")
-    return f"{kept} … ({len(data) - max_bytes:,} bytes truncated)"
-
-
-def _take(lines: list[str], max_lines: int, max_bytes: int) -> list[str]:
-    taken: list[str] = []
-    used = 0
-    for line in lines[:max_lines]:
-        used += len(line.encode("utf-8")) + 1
-        if used > max_bytes and taken:
-            break
-        taken.append(line)
-    return taken
-
-
-def clip(text: str, *, max_lines: int, max_bytes: int) -> str:
-    """At most `max_lines` lines and about `max_bytes` UTF-8 bytes of `text`: the head and the
-    (usually more telling) tail, with a visible note saying how much was left out."""
-    lines = [_clip_line(line, max(80, max_bytes // 3)) for line in text.split("\n")]
-    if len(lines) <= max_lines and sum(len(line.encode()) + 1 for line in lines) <= max_bytes:
-        return "\n".join(lines)
-    head = _take(lines, max(1, max_lines // 3), max_bytes // 3)
-    rest = lines[len(head) :]
-    budget = max_bytes - sum(len(line.encode()) + 1 for line in head)
-    tail = _take(rest[::-1], max(1, max_lines - len(head) - 1), budget)[::-1]
-    dropped = rest[: len(rest) - len(tail)]
-    size = sum(len(line.encode()) + 1 for line in dropped)
-    note = f"… {len(dropped):,} lines ({size:,} bytes) truncated …"
-    return "\n".join([*head, note, *tail])
-
-
-def _place(file: str, line: int) -> str:
-    """`file:line`, long paths shortened from the left so the file name and line survive."""
-    where = f"{file}:{line}"
-    return where if len(where) <= 90 else "…" + where[-89:]
-
-
-def _reason(stage: StageResult) -> str:
-    """The stage's message without a leading "could not run:" / "skipped:" we add ourselves."""
-    message = stage.message.strip()
-    for word in ("could not run:", "skipped:"):
-        if message.lower().startswith(word):
-            return message[len(word) :].strip()
-    return message
-
-
-def _install_headline(message: str) -> str:
-    lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
-    errors = [line for line in lines if line.lower().startswith(("error", TIMES))]
-    return errors[0] if errors else (lines[0] if lines else "the installer gave no reason")
-
-
-def _names_of(stages: list[StageResult]) -> str:
-    names = {"hidden": "the hidden checks", "load": "the load test"}
-    return " and ".join(names[s.name] for s in stages)
-
-
-def _install(report: GradeReport, d: _Detail) -> Md | None:
-    """The installer's own words when the install failed, clipped."""
-    stage = report.stage("install")
-    if stage is None or stage.status not in ("failed", "error"):
-        return None
-    said = "\n".join(part for part in (stage.message, stage.log_excerpt) if part.strip())
-    lines = max(d.log_lines, 8)
-    return fenced(said or "the installer gave no output", max_lines=lines, max_bytes=lines * 160)
