@@ -665,7 +665,7 @@ def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
 def _hidden(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
     stage = report.stage("hidden")
     failing = sorted(_failing(stage), key=lambda c: -_lost(c)) if stage else []
-    if not failing or stage is None or stage.status in ("error", "skipped"):
+    if not failing or stage is None or stage.status in ("error", "skipped") or not d.hidden:
         return None
     items = [
         {
@@ -818,7 +818,7 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
                 "watch the service log while it runs."
             )
         )
-    if brief_url and re.fullmatch(r"https://[^\s()<>\"'\\]+", brief_url):
+    if brief_url and re.fullmatch(r"https://[^\s()<>\"'\\]{1,300}", brief_url):
         todo.append(Md(f"Re-read [the assignment brief]({brief_url}) for the parts above."))
     return todo
 

@@ -730,3 +730,48 @@ def test_the_terminal_summary_has_no_markdown_or_escapes() -> None:
     text = render_summary_text(hostile_output())
     assert "\x1b" not in text and "\u202e" not in text and "\\|" not in text
     assert "Next step:" in text
+
+
+def test_the_public_surface_is_pinned() -> None:
+    import graders.feedback as feedback
+
+    assert feedback.__all__ == [
+        "COMMENT_LIMIT",
+        "MARKER",
+        "Md",
+        "ScoreDelta",
+        "clip",
+        "code_span",
+        "fenced",
+        "md_inline",
+        "next_step",
+        "plain",
+        "render_feedback",
+        "render_summary_text",
+        "score_delta",
+    ]
+
+
+def test_a_plain_string_reaching_the_template_is_escaped_not_trusted() -> None:
+    from graders.feedback import _env
+
+    template = _env().from_string("{{ raw }} {{ safe }}")
+    assert template.render(raw="<b>@x</b>", safe=md_inline("<b>")) == (
+        "&lt;b&gt;@\u200bx&lt;/b&gt; &lt;b&gt;"
+    )
+
+
+def test_a_misspelt_template_variable_fails_loudly() -> None:
+    from jinja2 import UndefinedError
+
+    from graders.feedback import _env
+
+    with pytest.raises(UndefinedError):
+        _env().from_string("{{ missing }}").render()
+
+
+def test_an_overlong_or_odd_brief_url_is_left_out() -> None:
+    for url in ("https://x.example/" + "a" * 400, "javascript:alert(1)", "https://x.example/a)b"):
+        assert "assignment brief" not in render_feedback(
+            starter_partial(), assignment_brief_url=url
+        )
