@@ -83,7 +83,7 @@ def _gradescope_test(stage: StageResult, check: Check | None) -> dict[str, Any]:
     passed = item.status == "passed" and item.score >= item.max_score
     output = _check_output(stage, check) if check else _stage_output(stage)
     if stage.status == "error":
-        output = f"The grader could not run this stage: {stage.message}"
+        output = f"The grader could not run this stage.\n{output}"
     return {
         "name": _name(stage, check),
         "score": item.score,

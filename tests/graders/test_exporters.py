@@ -151,6 +151,7 @@ def test_gradescope_hides_hidden_checks_until_published_and_shows_hints_only() -
 def test_gradescope_says_when_the_grader_could_not_run_a_stage() -> None:
     load = to_gradescope(partial())["tests"][-1]
     assert load["status"] == "failed" and "could not run" in load["output"]
+    assert "the service never answered /health" in load["output"]
 
 
 def _decoded(report: GradeReport) -> dict[str, Any]:
