@@ -614,25 +614,29 @@ def _heading(report: GradeReport, delta: ScoreDelta | None) -> Md:
 
 
 def _moved(delta: ScoreDelta | None) -> Md | None:
+    """What changed since the previous commit, in a sentence or two."""
     if delta is None or not (delta.now_passing or delta.now_failing):
         return None
     parts = []
     if delta.now_passing:
-        parts.append(
-            f"{_names(delta.now_passing)} now pass" + ("es" if len(delta.now_passing) == 1 else "")
-        )
+        lead = "Progress: " if delta.points > 0 else ""
+        verb = "passes" if len(delta.now_passing) == 1 else "pass"
+        parts.append(f"{lead}{_names(delta.now_passing)} now {verb}.")
     if delta.now_failing:
-        verb = "fails" if len(delta.now_failing) == 1 else "fail"
+        one = len(delta.now_failing) == 1
         parts.append(
-            f"{_names(delta.now_failing)} now {verb}: it passed on the previous commit, "
-            "so look at what your last change touched"
+            f"{_names(delta.now_failing)} now {'fails' if one else 'fail'}; "
+            f"{'it' if one else 'they'} passed on the previous commit, so start with what your "
+            "last change touched."
         )
-    return Md("; ".join(parts) + ".")
+    return Md(" ".join(parts))
 
 
 def _names(items: tuple[str, ...]) -> str:
-    shown = ", ".join(f"**{md_inline(n, 60)}**" for n in items[:3])
-    return shown + (f" and {len(items) - 3} more" if len(items) > 3 else "")
+    names = [f"**{md_inline(n, 60)}**" for n in items[:3]]
+    if len(items) > 3:
+        names.append(f"{len(items) - 3} more")
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:

@@ -521,6 +521,9 @@ OUTCOMES = {
     "improved_since_previous": lambda: render_feedback(
         improved_since_previous()[0], previous=improved_since_previous()[1]
     ),
+    "regressed_since_previous": lambda: render_feedback(
+        improved_since_previous()[1], previous=improved_since_previous()[0]
+    ),
     "starter_partial_summary": lambda: render_summary_text(starter_partial()),
     "service_never_started_summary": lambda: render_summary_text(service_never_started()),
 }
