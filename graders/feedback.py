@@ -818,7 +818,7 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
         todo.append(
             Md(
                 f"Reproduce the load test: start your service, then run `locust -f locustfile.py "
-                f"--headless -u {load.load.users} -t 20s --host http://127.0.0.1:PORT` and "
+                f"--headless -u {load.load.users} -t {max(1, round(load.load.duration_seconds))}s --host http://127.0.0.1:PORT` and "
                 "watch the service log while it runs."
             )
         )
