@@ -815,10 +815,11 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
     if types and types.findings:
         todo.append(Md("`mypy .` shows the same type errors locally, with their line numbers."))
     if load and load.load and _failing(load):
+        users, seconds = load.load.users, max(1, round(load.load.duration_seconds))
         todo.append(
             Md(
                 f"Reproduce the load test: start your service, then run `locust -f locustfile.py "
-                f"--headless -u {load.load.users} -t {max(1, round(load.load.duration_seconds))}s --host http://127.0.0.1:PORT` and "
+                f"--headless -u {users} -t {seconds}s --host http://127.0.0.1:PORT` and "
                 "watch the service log while it runs."
             )
         )
