@@ -648,6 +648,7 @@ def _failing_tests(report: GradeReport, d: _Detail) -> dict[str, Any] | None:
         {
             "name": code_span(c.name, 200),
             "points": pts(_lost(c)),
+            "hint": md_inline(c.hint, 400) if c.hint else None,
             "output": fenced(
                 c.message or "(the test gave no message)",
                 max_lines=d.output_lines,

@@ -108,7 +108,11 @@ def _tests(failing: int = 0, total: int = 6) -> StageResult:
     ]
     checks = [
         _check(
-            f"tests/test_tasks.py::{n}", 5, passed=i >= failing, message=_ASSERTION.format(name=n)
+            f"tests/test_tasks.py::{n}",
+            5,
+            passed=i >= failing,
+            message=_ASSERTION.format(name=n),
+            hint="Creating a resource answers 201 Created, not 200." if i == 0 else "",
         )
         for i, n in enumerate(names[:total])
     ]
