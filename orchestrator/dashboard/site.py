@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from graders.errors import UserError
 from orchestrator.dashboard import charts
+from orchestrator.dashboard.cells import point_marks, push_rows
 from orchestrator.dashboard.classinfo import ClassInfo
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, find_at_risk
 from orchestrator.dashboard.stats import AssignmentSummary, ClassSummary, Progress, summarise
-from orchestrator.grades_store import GradedSubmission, GradesStore
+from orchestrator.grades_store import GradesStore, collector_paused
 
 MARKER = ".classroom-dashboard"
-# An en dash reads as "did not run" next to the tick and the cross.
-STATUS_MARKS = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "–"}  # noqa: RUF001
 
 
 @dataclass(frozen=True)
@@ -49,15 +46,14 @@ def build_site(
     policy: RiskPolicy | None = None,
 ) -> BuiltSite:
     """Compute the figures, render every page and write the site to `out`."""
-    summary = summarise(info, store)
-    at_risk = find_at_risk(summary, as_of, policy)
-    pages = dict(
-        render_pages(
+    with collector_paused():
+        summary = summarise(info, store)
+        at_risk = find_at_risk(summary, as_of, policy)
+        pages = render_pages(
             summary, at_risk, as_of=as_of, pushes=len(store), policy=policy or RiskPolicy()
         )
-    )
-    size = write_site(pages, out)
-    return BuiltSite(out=out, pages=len(pages), bytes=size, at_risk=len(at_risk))
+        size, count = write_site(pages, out)
+    return BuiltSite(out=out, pages=count, bytes=size, at_risk=len(at_risk))
 
 
 def render_pages(
@@ -127,7 +123,6 @@ def environment() -> Environment:
         "pct": format_percent,
         "when": format_when,
         "day": format_day,
-        "stamp": format_stamp,
     }
     env.filters.update(filters)
     env.globals.update(
@@ -137,8 +132,8 @@ def environment() -> Environment:
         stage_rows=stage_rows,
         status=status,
         share=share,
-        stage_marks=stage_marks,
-        failed_list=failed_list,
+        push_rows=push_rows,
+        point_marks=point_marks,
     )
     return env
 
@@ -155,36 +150,6 @@ def format_when(value: datetime | None) -> str:
 
 def format_day(value: datetime | None) -> str:
     return "—" if value is None else f"{value:%d %b}"
-
-
-def stage_marks(sub: GradedSubmission) -> Markup:
-    """Each stage's name with a mark for how it ended (a push-table cell)."""
-    return _stage_marks(tuple((s.name, s.status) for s in sub.stages))
-
-
-@lru_cache(maxsize=4096)
-def _stage_marks(stages: tuple[tuple[str, str], ...]) -> Markup:
-    return Markup("").join(
-        Markup('<span class="stage {1}">{0} {2}</span>').format(name, status, STATUS_MARKS[status])
-        for name, status in stages
-    )
-
-
-def failed_list(sub: GradedSubmission) -> Markup:
-    """The checks a push failed, as code spans (a push-table cell)."""
-    return _failed_list(sub.failed_checks)
-
-
-@lru_cache(maxsize=16384)
-def _failed_list(failed: tuple[tuple[str, str], ...]) -> Markup:
-    if not failed:
-        return Markup("none")
-    return Markup(", ").join(Markup("<code>{}: {}</code>").format(s, c) for s, c in failed)
-
-
-def format_stamp(value: datetime) -> str:
-    """A push's time, short: '21 Jan 17:28'."""
-    return f"{value:%d %b %H:%M}"
 
 
 def share(part: int, whole: int) -> str:
@@ -204,30 +169,33 @@ def stage_rows(summary: AssignmentSummary) -> list[tuple[str, float]]:
     return [(name, rate.percent) for name, rate in summary.stage_rates]
 
 
-def write_site(pages: dict[str, str], out: Path) -> int:
-    """Replace the site at `out` with `pages`; returns the bytes written."""
-    _clear(out)
-    size = 0
-    for relative, text in pages.items():
+def write_site(pages: Iterable[tuple[str, str]], out: Path) -> tuple[int, int]:
+    """Replace the site at `out` with `pages`; returns (bytes, pages) written."""
+    stale = _previous_files(out)
+    size = count = 0
+    for relative, text in pages:
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8")
         path.write_bytes(data)
-        size += len(data)
+        stale.discard(path)
+        size, count = size + len(data), count + 1
+    for path in stale:
+        path.unlink()
     (out / MARKER).write_text(
-        "built by `classroom dashboard`; rebuilt from scratch each time\n", encoding="utf-8"
+        "built by `classroom dashboard`; rebuilt each time\n", encoding="utf-8"
     )
     (out / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve files as they are
-    return size
+    return size, count
 
 
-def _clear(out: Path) -> None:
-    """Remove the previous build, but never a folder that this command did not write."""
+def _previous_files(out: Path) -> set[Path]:
+    """The files of the previous build; never a folder that this command did not write."""
     if not out.exists():
-        return
+        return set()
     if not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists()):
         raise UserError(
             f"{out}: exists and was not built by `classroom dashboard`; "
             "pass an empty or new folder with --out"
         )
-    shutil.rmtree(out)
+    return {path for path in out.rglob("*") if path.is_file()} - {out / MARKER, out / ".nojekyll"}
