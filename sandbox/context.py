@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from sandbox.config import SandboxConfig
 from sandbox.gitrepo import BareRepo
@@ -13,6 +14,26 @@ from sandbox.records import Account, Repo, Token
 from sandbox.store import Store
 
 BOT = "github-actions[bot]"
+
+
+class Dispatcher(Protocol):
+    """What the API needs from the workflow runner (absent with --no-actions)."""
+
+    def dispatch(
+        self,
+        repo: Repo,
+        event: str,
+        sha: str,
+        ref: str,
+        payload: dict[str, Any],
+        actor: str,
+        only: str | None = None,
+        dispatch_type: str = "",
+    ) -> int: ...
+
+    def log_path(self, run_id: int) -> Path: ...
+
+    def wait_idle(self, timeout: float) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -36,6 +57,7 @@ class Sandbox:
     on_push: list[Callable[[PushEvent], None]] = field(default_factory=list)
     on_pull_request: list[Callable[[str, str, int, str], None]] = field(default_factory=list)
     wired: bool = False
+    runner: Dispatcher | None = None
 
     @classmethod
     def open(cls, config: SandboxConfig) -> Sandbox:

@@ -15,4 +15,8 @@ def attach_runner(sandbox: Sandbox) -> Runner | None:
     """Start the workflow runner for `sandbox`, or None when `--no-actions`."""
     if not sandbox.config.actions:
         return None
-    return None
+    from sandbox.actions.runner import Runner as ActRunner
+
+    runner = ActRunner(sandbox)
+    sandbox.runner = runner
+    return runner

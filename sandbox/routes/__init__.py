@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from sandbox.routes import (
     accounts,
+    actions,
     branches,
     checks,
     collaborators,
@@ -25,6 +26,7 @@ ROUTERS: list[APIRouter] = [
     collaborators.router,
     issues.router,
     pulls.router,
+    actions.router,
     checks.router,  # before branches: /commits/{ref}/check-runs vs /commits/{ref}
     branches.router,
     git_http.router,  # last: its path pattern would shadow nothing, but keep it apart

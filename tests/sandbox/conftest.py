@@ -10,6 +10,7 @@ from github import Auth, Github
 
 from sandbox.config import SandboxConfig
 from sandbox.context import Sandbox
+from sandbox.runtime import attach_runner
 from sandbox.seeding import SeedResult, seed
 from sandbox.server import ThreadedServer, free_port
 from tests.sandbox.contract import ContractChecker, ContractLog
@@ -35,9 +36,19 @@ class Running:
 
 
 def start(data: Path, contract: ContractLog, **options: object) -> ThreadedServer:
-    config = SandboxConfig(data=data, port=free_port(), actions=False, **options)  # type: ignore[arg-type]
+    options.setdefault("actions", False)
+    config = SandboxConfig(data=data, port=free_port(), **options)  # type: ignore[arg-type]
     sandbox = Sandbox.open(config)
+    attach_runner(sandbox)
     return ThreadedServer(sandbox, wrap=lambda app: ContractChecker(app, contract)).start()
+
+
+def stop(server: ThreadedServer) -> None:
+    server.stop()
+    runner = server.sandbox.runner
+    if runner is not None:
+        runner.shutdown()  # type: ignore[attr-defined]
+    server.sandbox.store.close()
 
 
 @pytest.fixture
@@ -53,8 +64,15 @@ def contract_log() -> Iterator[ContractLog]:
 def running(tmp_path: Path, contract_log: ContractLog) -> Iterator[Running]:
     server = start(tmp_path / "data", contract_log)
     yield Running(server, contract_log)
-    server.stop()
-    server.sandbox.store.close()
+    stop(server)
+
+
+@pytest.fixture
+def running_actions(tmp_path: Path, contract_log: ContractLog) -> Iterator[Running]:
+    """A server that runs workflows with act (one worker)."""
+    server = start(tmp_path / "data", contract_log, actions=True, workers=1, run_timeout=120)
+    yield Running(server, contract_log)
+    stop(server)
 
 
 @pytest.fixture

@@ -206,3 +206,23 @@ CONTRACTS.update(
         ("GET", "/repos/{owner}/{name}/commits/{ref:path}/status"): m.CombinedCommitStatus,
     }
 )
+
+CONTRACTS.update(
+    {
+        ("GET", "/repos/{owner}/{name}/actions/runs"): m.ReposOwnerRepoActionsRunsGetResponse200,
+        ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}"): m.WorkflowRun,
+        ("GET", "/repos/{owner}/{name}/actions/workflows"): (
+            m.ReposOwnerRepoActionsWorkflowsGetResponse200
+        ),
+        ("GET", "/repos/{owner}/{name}/actions/workflows/{workflow}"): m.Workflow,
+        ("GET", "/repos/{owner}/{name}/actions/workflows/{workflow}/runs"): (
+            m.ReposOwnerRepoActionsWorkflowsWorkflowIdRunsGetResponse200
+        ),
+        ("POST", "/repos/{owner}/{name}/actions/workflows/{workflow}/dispatches"): None,
+        ("POST", "/repos/{owner}/{name}/dispatches"): None,
+        ("GET", "/repos/{owner}/{name}/actions/permissions/access"): (
+            m.ActionsWorkflowAccessToRepository
+        ),
+        ("PUT", "/repos/{owner}/{name}/actions/permissions/access"): None,
+    }
+)

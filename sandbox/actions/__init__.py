@@ -1,0 +1,1 @@
+"""Workflow runs: trigger filters, event payloads, the act runner and its stand-in actions."""

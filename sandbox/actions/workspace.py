@@ -1,0 +1,51 @@
+"""Files a run needs on disk: the commit's source, the stand-in actions, reusable workflows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+from sandbox.gitrepo import BareRepo, git_env
+from sandbox.procs import run_cmd
+
+STANDINS = ("checkout", "setup-python")
+USES = re.compile(r"uses:\s*['\"]?([\w.-]+)/([\w.-]+)(/[^@\s'\"]*)?@([\w./-]+)")
+
+
+def install_standins(target: Path) -> Path:
+    """Copy the stand-in actions under `target`, told where this Python and its pip live."""
+    source = resources.files("sandbox.actions").joinpath("standins")
+    for name in STANDINS:
+        folder = target / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for item in source.joinpath(name).iterdir():
+            (folder / item.name).write_bytes(item.read_bytes())
+    setup = target / "setup-python"
+    (setup / "base_python").write_text(getattr(sys, "_base_executable", sys.executable))
+    import pip  # the stand-in links this pip into each run's venv instead of installing one
+
+    (setup / "pip_dir").write_text(str(Path(pip.__file__).parent))
+    return target
+
+
+def export_commit(bare: BareRepo, sha: str, dest: Path) -> Path:
+    """A working copy of `sha` (a real git checkout: act reads the sha and ref from it)."""
+    run_cmd(
+        ["git", "clone", "-q", "--shared", "--no-checkout", str(bare.path), str(dest)],
+        env=git_env(),
+    )
+    run_cmd(["git", "checkout", "-q", "--detach", sha], cwd=dest, env=git_env())
+    return dest
+
+
+def uses_of(text: str) -> list[tuple[str, str, str]]:
+    """(owner/repo, subpath, ref) for every remote `uses:` in a workflow."""
+    return [(f"{m[1]}/{m[2]}", m[3] or "", m[4]) for m in USES.finditer(text)]
+
+
+def clear(path: Path) -> None:
+    """Remove a run's scratch folder."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,258 @@
+"""Actions: workflows, workflow runs and their logs, dispatches, access level for reuse."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from sandbox.actions import payloads
+from sandbox.actions.triggers import WorkflowError, parse_workflow
+from sandbox.auth import Viewer, require_repo
+from sandbox.context import Dispatcher, Sandbox
+from sandbox.deps import SB, Base, Body, Who, page, parse, respond
+from sandbox.errors import ApiError, not_found
+from sandbox.records import Issue, Repo, WorkflowRun
+from sandbox.shapes import actions as shapes
+from sandbox.views import repo_body, user_body
+
+router = APIRouter()
+WORKFLOWS = ".github/workflows"
+
+
+class WorkflowDispatch(BaseModel):
+    ref: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+
+
+class RepositoryDispatch(BaseModel):
+    event_type: str = Field(min_length=1, max_length=100)
+    client_payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class Access(BaseModel):
+    access_level: Literal["none", "user", "organization", "enterprise"]
+
+
+def _runner(sandbox: Sandbox) -> Dispatcher:
+    if sandbox.runner is None:
+        raise ApiError(422, "Actions are disabled on this sandbox (started with --no-actions).")
+    return sandbox.runner
+
+
+def run_body(
+    sandbox: Sandbox, base: str, viewer: Viewer, repo: Repo, run: WorkflowRun
+) -> dict[str, Any]:
+    """A `workflow-run` body."""
+    bare = sandbox.bare(repo)
+    commit = shapes.head_commit(bare.commit(run.head_sha)) if bare.resolve(run.head_sha) else None
+    api = f"{base}/repos/{repo.full_name}"
+    nested = {"id": repo.id, "url": api, "name": repo.name}
+    pulls = []
+    for number in run.pull_numbers:
+        issue = sandbox.store.find(Issue, repo.full_name.lower(), str(number))
+        if issue and issue.pull:
+            pulls.append(
+                {
+                    "id": issue.id,
+                    "number": number,
+                    "url": f"{api}/pulls/{number}",
+                    "head": {"ref": issue.pull.head, "sha": issue.pull.head_sha, "repo": nested},
+                    "base": {"ref": issue.pull.base, "sha": run.head_sha, "repo": nested},
+                }
+            )
+    return shapes.workflow_run(
+        base,
+        run,
+        user_body(sandbox, base, run.actor),
+        repo_body(sandbox, base, viewer, repo),
+        commit,
+        pulls,
+    )
+
+
+def _filtered(request: Request, runs: list[WorkflowRun]) -> list[WorkflowRun]:
+    q = request.query_params
+    checks = {"event": "event", "branch": "head_branch", "head_sha": "head_sha", "actor": "actor"}
+    for param, field in checks.items():
+        if param in q:
+            runs = [r for r in runs if getattr(r, field) == q[param]]
+    if "status" in q:
+        runs = [r for r in runs if q["status"] in (r.status, r.conclusion)]
+    return runs
+
+
+def _runs_page(
+    request: Request,
+    sandbox: Sandbox,
+    base: str,
+    viewer: Viewer,
+    repo: Repo,
+    runs: list[WorkflowRun],
+) -> Response:
+    runs = _filtered(request, list(reversed(runs)))
+    listing = page(request, [run_body(sandbox, base, viewer, repo, r) for r in runs])
+    body = {"total_count": len(runs), "workflow_runs": json.loads(bytes(listing.body))}
+    return respond(body, headers={k: v for k, v in listing.headers.items() if k == "link"})
+
+
+@router.get("/repos/{owner}/{name}/actions/runs")
+def list_runs(
+    owner: str, name: str, request: Request, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    runs = sandbox.store.scan(WorkflowRun, repo.full_name.lower())
+    return _runs_page(request, sandbox, base, viewer, repo, runs)
+
+
+def _run(sandbox: Sandbox, repo: Repo, run_id: int) -> WorkflowRun:
+    run = sandbox.store.get(WorkflowRun, run_id)
+    if run is None or run.repo.lower() != repo.full_name.lower():
+        raise not_found()
+    return run
+
+
+@router.get("/repos/{owner}/{name}/actions/runs/{run_id}")
+def get_run(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    return respond(run_body(sandbox, base, viewer, repo, _run(sandbox, repo, run_id)))
+
+
+@router.get("/repos/{owner}/{name}/actions/runs/{run_id}/logs")
+def run_logs(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    _run(sandbox, repo, run_id)
+    target = f"{base}/repos/{repo.full_name}/actions/runs/{run_id}/logs/archive.zip"
+    return RedirectResponse(target, status_code=302)
+
+
+@router.get("/repos/{owner}/{name}/actions/runs/{run_id}/logs/archive.zip")
+def run_logs_archive(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    run = _run(sandbox, repo, run_id)
+    path = sandbox.config.logs_dir / f"{run.id}.log"
+    if run.status != "completed" or not path.exists():
+        raise not_found()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"0_{run.name}.txt", path.read_bytes())
+    return Response(buffer.getvalue(), media_type="application/zip")
+
+
+def _workflow_files(sandbox: Sandbox, repo: Repo) -> list[tuple[str, str]]:
+    bare = sandbox.bare(repo)
+    sha = bare.resolve(repo.default_branch)
+    if sha is None or bare.entry(sha, WORKFLOWS) is None:
+        return []
+    found = []
+    for entry in bare.list_dir(sha, WORKFLOWS):
+        if entry.path.endswith((".yml", ".yaml")):
+            try:
+                parsed = parse_workflow(entry.path, bare.blob(entry.sha).decode(errors="replace"))
+            except WorkflowError:
+                continue
+            found.append((entry.path, parsed.name))
+    return found
+
+
+def _find_workflow(sandbox: Sandbox, repo: Repo, key: str) -> tuple[str, str]:
+    for path, title in _workflow_files(sandbox, repo):
+        number = str(shapes.workflow_id(repo.full_name, path))
+        if key in (number, path, path.rsplit("/", 1)[-1]):
+            return path, title
+    raise not_found()
+
+
+@router.get("/repos/{owner}/{name}/actions/workflows")
+def list_workflows(owner: str, name: str, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    found = [
+        shapes.workflow(base, repo.full_name, p, t, repo.created_at)
+        for p, t in _workflow_files(sandbox, repo)
+    ]
+    return respond({"total_count": len(found), "workflows": found})
+
+
+@router.get("/repos/{owner}/{name}/actions/workflows/{workflow}")
+def get_workflow(
+    owner: str, name: str, workflow: str, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    path, title = _find_workflow(sandbox, repo, workflow)
+    return respond(shapes.workflow(base, repo.full_name, path, title, repo.created_at))
+
+
+@router.get("/repos/{owner}/{name}/actions/workflows/{workflow}/runs")
+def workflow_runs(
+    owner: str, name: str, workflow: str, request: Request, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    path, _ = _find_workflow(sandbox, repo, workflow)
+    runs = [r for r in sandbox.store.scan(WorkflowRun, repo.full_name.lower()) if r.path == path]
+    return _runs_page(request, sandbox, base, viewer, repo, runs)
+
+
+@router.post("/repos/{owner}/{name}/actions/workflows/{workflow}/dispatches")
+def dispatch_workflow(
+    owner: str, name: str, workflow: str, body: Body, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, "push", "actions")
+    spec = parse(body, WorkflowDispatch, "Workflow")
+    path, _ = _find_workflow(sandbox, repo, workflow)
+    ref = spec.ref if spec.ref.startswith("refs/") else f"refs/heads/{spec.ref}"
+    sha = sandbox.bare(repo).resolve(ref)
+    if sha is None:
+        raise ApiError(422, f"No ref found for: {spec.ref}")
+    payload = payloads.workflow_dispatch(
+        sandbox, base, repo, ref, path, spec.inputs, viewer.require_login()
+    )
+    started = _runner(sandbox).dispatch(
+        repo, "workflow_dispatch", sha, ref, payload, viewer.require_login(), only=path
+    )
+    if not started:
+        raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger")
+    return respond(None, 204)
+
+
+@router.post("/repos/{owner}/{name}/dispatches")
+def repository_dispatch(
+    owner: str, name: str, body: Body, sandbox: SB, viewer: Who, base: Base
+) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, "push", "contents")
+    spec = parse(body, RepositoryDispatch, "Dispatch")
+    ref = f"refs/heads/{repo.default_branch}"
+    sha = sandbox.bare(repo).resolve(ref)
+    if sha is None:
+        raise ApiError(422, "The repository is empty.")
+    payload = payloads.repository_dispatch(
+        sandbox, base, repo, spec.event_type, spec.client_payload, viewer.require_login()
+    )
+    _runner(sandbox).dispatch(
+        repo,
+        "repository_dispatch",
+        sha,
+        ref,
+        payload,
+        viewer.require_login(),
+        dispatch_type=spec.event_type,
+    )
+    return respond(None, 204)
+
+
+@router.get("/repos/{owner}/{name}/actions/permissions/access")
+def get_access(owner: str, name: str, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, "admin", "administration")
+    return respond({"access_level": repo.actions_access})
+
+
+@router.put("/repos/{owner}/{name}/actions/permissions/access")
+def set_access(owner: str, name: str, body: Body, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, "admin", "administration")
+    repo.actions_access = parse(body, Access, "Repository").access_level
+    sandbox.store.save(repo)
+    return respond(None, 204)
