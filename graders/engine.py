@@ -12,7 +12,7 @@ from pathlib import Path
 from graders import __version__, tools
 from graders.assignment import LoadedAssignment, StageName
 from graders.logs import write_crash_log
-from graders.process import kill_everything
+from graders.process import Aborted, allow_new_processes, kill_everything
 from graders.report import GradeReport, StageResult, Submission, ordered, total
 from graders.stages import hidden, install, lint, load, tests, types
 from graders.stages.context import StageContext, StageRunner, result
@@ -39,6 +39,7 @@ def grade_submission(
 ) -> GradeReport:
     """Grade `submission`; returns a report whatever happens to the learner's code."""
     started_at, started = datetime.now(UTC), time.monotonic()
+    allow_new_processes()
     with tempfile.TemporaryDirectory(prefix="classroom-grade-") as tmp:
         work = Path(tmp)
         make_traversable(work)
@@ -100,6 +101,8 @@ def _one(
         )
     try:
         return runner(ctx)
+    except Aborted:
+        raise
     except Exception as exc:
         log = write_crash_log(exc)
         return result(name, "error", 0, points, started, f"{GRADER_BUG}; details in {log})")

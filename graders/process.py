@@ -201,6 +201,7 @@ def run_cmd(
     merge_stderr: bool = True,
 ) -> CommandResult:
     """Run `argv` to completion or to its time limit; never leaves a process behind."""
+    _refuse_if_aborted()
     confinement = Confinement(limits, untrusted=untrusted, network=network)
     started = time.monotonic()
     out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
@@ -240,14 +241,30 @@ def run_cmd(
 
 
 _LIVE: set[tuple[Confinement, subprocess.Popen[bytes]]] = set()
+_ABORTED = threading.Event()
+
+
+class Aborted(Exception):
+    """Grading was interrupted: no new process may start."""
 
 
 def kill_everything() -> None:
-    """Stop every contained process still running (on interrupt: nothing may be left behind)."""
+    """Stop every process still running and refuse new ones (an interrupt leaves nothing)."""
+    _ABORTED.set()
     for confinement, proc in list(_LIVE):
         confinement.kill(proc)
         confinement.close()
     _LIVE.clear()
+
+
+def allow_new_processes() -> None:
+    """Lift `kill_everything`'s ban (the start of a new grading run in the same process)."""
+    _ABORTED.clear()
+
+
+def _refuse_if_aborted() -> None:
+    if _ABORTED.is_set():
+        raise Aborted("grading was interrupted")
 
 
 def _start_readers(
@@ -285,6 +302,7 @@ class Spawned:
         limits: Limits,
         untrusted: bool = True,
     ) -> None:
+        _refuse_if_aborted()
         self.argv = list(argv)
         self._confinement = Confinement(limits, untrusted=untrusted, network=True)
         self._capture = _Capture(limits.output_bytes)
