@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from sandbox.context import Sandbox
+from sandbox.deps import get_viewer
 from sandbox.errors import ApiError
 from sandbox.events import wire
 from sandbox.realism import FaultPlan, Limiter, RealismMiddleware
-from sandbox.routes import ROUTERS
+from sandbox.routes import GIT_ROUTER, ROUTERS
 
 log = logging.getLogger("sandbox")
 
@@ -27,7 +28,8 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     wire(sandbox)
     app.state.limiter = Limiter(sandbox.config.rate_limits)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(get_viewer)])  # 401 for a bad token
+    app.include_router(GIT_ROUTER)
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]  # starlette's signature is loose
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]  # same
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]  # same

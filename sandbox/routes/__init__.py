@@ -29,5 +29,5 @@ ROUTERS: list[APIRouter] = [
     actions.router,
     checks.router,  # before branches: /commits/{ref}/check-runs vs /commits/{ref}
     branches.router,
-    git_http.router,  # last: its path pattern would shadow nothing, but keep it apart
 ]
+GIT_ROUTER = git_http.router  # authenticates itself: git needs a Basic challenge on 401

@@ -33,6 +33,21 @@ CONTRACTS: dict[tuple[str, str], Any] = {
 }
 
 
+# Routes that answer no JSON body on success (git, redirects, zips, 204-only checks).
+NO_JSON = {
+    ("GET", "/{owner}/{name}.git/{rest:path}"),
+    ("POST", "/{owner}/{name}.git/{rest:path}"),
+    ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}/logs"),
+    ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}/logs/archive.zip"),
+    ("GET", "/repos/{owner}/{name}/pulls/{number}/merge"),
+    ("GET", "/repos/{owner}/{name}/collaborators/{login}"),
+    ("DELETE", "/repos/{owner}/{name}/collaborators/{login}"),
+    ("DELETE", "/repos/{owner}/{name}/invitations/{invitation_id}"),
+    ("PATCH", "/user/repository_invitations/{invitation_id}"),
+    ("DELETE", "/user/repository_invitations/{invitation_id}"),
+}
+
+
 @dataclass
 class Violation:
     method: str

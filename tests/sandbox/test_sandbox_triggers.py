@@ -1,0 +1,94 @@
+"""The trigger filters act ignores, and the token permissions a workflow asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.actions.triggers import Trigger, WorkflowError, parse_workflow, triggers
+
+
+def wf(text: str):
+    return parse_workflow(".github/workflows/w.yml", text)
+
+
+@pytest.mark.parametrize(
+    ("on", "trigger", "expected"),
+    [
+        ("on: push", Trigger("push", ref="refs/heads/x"), True),
+        ("on: [push, pull_request]", Trigger("pull_request", action="opened"), True),
+        ("on: pull_request", Trigger("pull_request", action="closed"), False),
+        ("on: {pull_request: {types: [closed]}}", Trigger("pull_request", action="closed"), True),
+        ("on: {push: {branches: [main]}}", Trigger("push", ref="refs/heads/main"), True),
+        ("on: {push: {branches: [main]}}", Trigger("push", ref="refs/heads/dev"), False),
+        (
+            "on: {push: {branches: ['releases/**', '!releases/old']}}",
+            Trigger("push", ref="refs/heads/releases/old"),
+            False,
+        ),
+        ("on: {push: {branches: ['feat/*']}}", Trigger("push", ref="refs/heads/feat/a/b"), False),
+        ("on: {push: {branches-ignore: [wip]}}", Trigger("push", ref="refs/heads/wip"), False),
+        ("on: {push: {tags: ['v*']}}", Trigger("push", ref="refs/heads/main"), False),
+        ("on: {push: {tags: ['v*']}}", Trigger("push", ref="refs/tags/v1"), True),
+        (
+            "on: {push: {paths: ['src/**']}}",
+            Trigger("push", ref="refs/heads/m", paths=("a.md",)),
+            False,
+        ),
+        (
+            "on: {push: {paths: ['src/**']}}",
+            Trigger("push", ref="refs/heads/m", paths=("a.md", "src/x/y.py")),
+            True,
+        ),
+        (
+            "on: {push: {paths-ignore: ['**.md']}}",
+            Trigger("push", ref="refs/heads/m", paths=("README.md",)),
+            False,
+        ),
+        (
+            "on: {pull_request: {branches: [main]}}",
+            Trigger("pull_request", action="opened", base_ref="dev"),
+            False,
+        ),
+        (
+            "on: {repository_dispatch: {types: [grade]}}",
+            Trigger("repository_dispatch", dispatch_type="grade"),
+            True,
+        ),
+        (
+            "on: {repository_dispatch: {types: [grade]}}",
+            Trigger("repository_dispatch", dispatch_type="other"),
+            False,
+        ),
+        ("on: workflow_dispatch", Trigger("push", ref="refs/heads/main"), False),
+    ],
+)
+def test_filters(on, trigger, expected):
+    assert triggers(wf(f"{on}\njobs: {{}}\n"), trigger) is expected
+
+
+def test_permissions_default_to_read_only():
+    assert wf("on: push\njobs: {}\n").permissions == {
+        "contents": "read",
+        "metadata": "read",
+        "packages": "read",
+    }
+
+
+def test_permissions_take_the_widest_job_grant():
+    text = """
+on: push
+permissions: {contents: read}
+jobs:
+  a: {permissions: {pull-requests: write}}
+  b: {permissions: {}}
+"""
+    assert wf(text).permissions == {
+        "contents": "read",
+        "metadata": "read",
+        "pull_requests": "write",
+    }
+
+
+def test_unreadable_workflow_is_an_error():
+    with pytest.raises(WorkflowError):
+        wf("on: [push\n")
