@@ -58,6 +58,9 @@ def push(sandbox: Sandbox, base: str, repo: Repo, event: PushEvent) -> dict[str,
         event.before != ZERO and not deleted and not bare.is_ancestor(event.before, event.after)
     )
     sender = user_body(sandbox, base, event.pusher)
+    repository_body = repository(sandbox, base, repo)
+    if "organization" in repository_body:  # push events name the org by login only
+        repository_body["organization"] = repo.owner
     return {
         "ref": event.ref,
         "before": event.before,
@@ -69,7 +72,7 @@ def push(sandbox: Sandbox, base: str, repo: Repo, event: PushEvent) -> dict[str,
         "compare": f"{base}/{repo.full_name}/compare/{event.before[:12]}...{event.after[:12]}",
         "commits": commits,
         "head_commit": commits[-1] if commits else None,
-        "repository": repository(sandbox, base, repo),
+        "repository": repository_body,
         "pusher": {"name": event.pusher, "email": f"{event.pusher}@users.noreply.sandbox"},
         "sender": sender,
     }

@@ -1,0 +1,145 @@
+"""Workflow runs: push filters, dispatches, GITHUB_TOKEN rules, reusable workflows, logs."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import httpx
+import pytest
+from githubkit import webhooks
+
+from sandbox.seeding import seed
+
+ON_PUSH = """\
+name: on-push
+on:
+  push:
+    branches: [main]
+    paths-ignore: ["docs/**"]
+  workflow_dispatch:
+  repository_dispatch:
+    types: [grade]
+jobs:
+  echo:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "event=$GITHUB_EVENT_NAME ref=$GITHUB_REF"
+"""
+
+WRITES_BACK = """\
+name: writes-back
+on: push
+permissions:
+  contents: write
+jobs:
+  commit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - run: |
+          date > stamp.txt
+          git add stamp.txt
+          git commit -qm "stamp"
+          git push -q origin HEAD:refs/heads/main
+"""
+
+CALLS_SHARED = """\
+name: calls-shared
+on: workflow_dispatch
+jobs:
+  grade:
+    uses: school/shared/.github/workflows/grade.yml@main
+"""
+
+SHARED = """\
+name: grade
+on: workflow_call
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "graded by the shared workflow"
+"""
+
+
+@pytest.fixture
+def org(running_actions):
+    school = seed(running_actions.sandbox, "school", 0, running_actions.url)
+    gh = running_actions.github(school.instructor.token)
+    return gh.get_organization("school")
+
+
+def _settle(running) -> None:
+    assert running.sandbox.runner.wait_idle(60)
+
+
+def _runs(repo):
+    return sorted((r.name, r.event, r.conclusion) for r in repo.get_workflow_runs())
+
+
+@pytest.mark.slow
+def test_push_filters_and_dispatches(running_actions, org):
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/on-push.yml", "ci", ON_PUSH)
+    _settle(running_actions)
+    repo.create_file("docs/notes.md", "docs only", "ignored by paths-ignore\n")
+    repo.create_file("x.py", "other branch", "x\n", branch="main")
+    _settle(running_actions)
+    assert _runs(repo) == [("on-push", "push", "success")] * 2
+    assert repo.get_workflow("on-push.yml").create_dispatch("main")
+    repo._requester.requestJsonAndCheck(
+        "POST", f"{repo.url}/dispatches", input={"event_type": "grade"}
+    )
+    repo._requester.requestJsonAndCheck(
+        "POST", f"{repo.url}/dispatches", input={"event_type": "ignored"}
+    )
+    _settle(running_actions)
+    events = sorted(r.event for r in repo.get_workflow_runs())
+    assert events == ["push", "push", "repository_dispatch", "workflow_dispatch"]
+    logs = running_actions.sandbox.config.logs_dir
+    for run in repo.get_workflow_runs():
+        payload = json.loads((logs / f"{run.id}.event.json").read_text())
+        webhooks.parse_obj(run.event, payload)
+
+
+@pytest.mark.slow
+def test_logs_download_as_zip(running_actions, org):
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/on-push.yml", "ci", ON_PUSH)
+    _settle(running_actions)
+    run = next(iter(repo.get_workflow_runs()))
+    token = repo._requester.auth.token
+    response = httpx.get(
+        run.logs_url, headers={"Authorization": f"token {token}"}, follow_redirects=True
+    )
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert "event=push ref=refs/heads/main" in archive.read(archive.namelist()[0]).decode()
+
+
+@pytest.mark.slow
+def test_push_made_with_github_token_starts_no_run(running_actions, org):
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/writes-back.yml", "ci", WRITES_BACK)
+    _settle(running_actions)
+    assert _runs(repo) == [("writes-back", "push", "success")]
+    assert repo.get_contents("stamp.txt").decoded_content
+
+
+@pytest.mark.slow
+def test_reusable_workflow_needs_the_access_level(running_actions, org):
+    shared = org.create_repo("shared", private=True, auto_init=True)
+    shared.create_file(".github/workflows/grade.yml", "shared", SHARED)
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/calls-shared.yml", "ci", CALLS_SHARED)
+    workflow = repo.get_workflow("calls-shared.yml")
+    workflow.create_dispatch("main")
+    _settle(running_actions)
+    assert _runs(repo) == [("calls-shared", "workflow_dispatch", "failure")]
+    shared._requester.requestJsonAndCheck(
+        "PUT", f"{shared.url}/actions/permissions/access", input={"access_level": "organization"}
+    )
+    workflow.create_dispatch("main")
+    _settle(running_actions)
+    assert ("calls-shared", "workflow_dispatch", "success") in _runs(repo)
