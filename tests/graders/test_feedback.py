@@ -13,17 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from graders.feedback import (
-    COMMENT_LIMIT,
-    MARKER,
-    code_span,
-    fenced,
-    md_inline,
-    next_step,
-    render_feedback,
-    render_summary_text,
-    score_delta,
-)
+from graders.advice import next_step, score_delta
+from graders.feedback import COMMENT_LIMIT, MARKER, render_feedback, render_summary_text
+from graders.mdsafe import code_span, fenced, md_inline
 from graders.report import (
     Check,
     EndpointLoad,

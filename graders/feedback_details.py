@@ -1,0 +1,266 @@
+"""The comment's detail sections: failing tests with their output, hidden checks, the load
+table, findings by rule, stages that did not run and the installer's words. Each is trimmed to a
+`Detail` level so that a huge report still fits in one comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graders.advice import (
+    STAGE_LABELS,
+    check_title,
+    docs_url,
+    endpoint_name,
+    endpoint_of,
+    failing_checks,
+    group_by_rule,
+    load_goal,
+    miss_causes,
+    points_lost,
+    stage_reason,
+    why,
+)
+from graders.mdsafe import Md, code_span, fenced, md_inline, place, pts
+from graders.report import Finding, GradeReport, StageResult, ordered
+
+__all__ = [
+    "LEVELS",
+    "Detail",
+    "failing_tests",
+    "findings_by_rule",
+    "hidden_checks",
+    "install_output",
+    "load_results",
+    "stages_not_run",
+]
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much detail a rendering carries; coarser levels keep big reports under the limit."""
+
+    tests: int  # failing tests shown with their output
+    names: int  # further failing tests listed by name
+    output_lines: int
+    output_bytes: int
+    hidden: int
+    endpoints: int
+    rules: int
+    per_rule: int
+    log_lines: int
+
+
+LEVELS = (
+    Detail(
+        tests=8,
+        names=30,
+        output_lines=40,
+        output_bytes=3000,
+        hidden=20,
+        endpoints=20,
+        rules=12,
+        per_rule=5,
+        log_lines=30,
+    ),
+    Detail(
+        tests=4,
+        names=15,
+        output_lines=15,
+        output_bytes=1200,
+        hidden=10,
+        endpoints=10,
+        rules=8,
+        per_rule=3,
+        log_lines=12,
+    ),
+    Detail(
+        tests=2,
+        names=5,
+        output_lines=6,
+        output_bytes=500,
+        hidden=5,
+        endpoints=5,
+        rules=5,
+        per_rule=1,
+        log_lines=6,
+    ),
+    Detail(
+        tests=0,
+        names=0,
+        output_lines=0,
+        output_bytes=0,
+        hidden=0,
+        endpoints=0,
+        rules=0,
+        per_rule=0,
+        log_lines=0,
+    ),
+)
+
+
+def failing_tests(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+    """The failing public tests, costliest first, the first few with their output."""
+    stage = report.stage("tests")
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
+    if not failing or stage is None:
+        return None
+    shown = [
+        {
+            "name": code_span(c.name, 200),
+            "points": pts(points_lost(c)),
+            "hint": md_inline(c.hint, 400) if c.hint else None,
+            "output": fenced(
+                c.message or "(the test gave no message)",
+                max_lines=d.output_lines,
+                max_bytes=d.output_bytes,
+            ),
+        }
+        for c in failing[: d.tests]
+    ]
+    named = [code_span(c.name, 200) for c in failing[d.tests : d.tests + d.names]]
+    return {
+        "count": len(failing),
+        "total": len(stage.checks),
+        "shown": shown,
+        "named": Md(", ".join(named)),
+        "more": len(failing) - len(shown) - len(named),
+    }
+
+
+def hidden_checks(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+    """The failing hidden checks by title and hint; never their code."""
+    stage = report.stage("hidden")
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
+    if not failing or stage is None or stage.status in ("error", "skipped") or not d.hidden:
+        return None
+    items = [
+        {
+            "title": md_inline(check_title(c), 80),
+            "hint": md_inline(c.hint or "no hint for this one: re-read the brief", 400),
+        }
+        for c in failing[: d.hidden]
+    ]
+    return {"items": items, "more": len(failing) - len(items)}
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+    """The load table per endpoint, with goals met or missed and likely causes."""
+    stage = report.stage("load")
+    if stage is None or stage.load is None or stage.status in ("error", "skipped"):
+        return None
+    if not d.endpoints:
+        return None
+    goals: dict[str, list[str]] = {}
+    for check in stage.checks:
+        endpoint = endpoint_of(check, stage)
+        mark = "✅" if check.status == "passed" else "❌"
+        goal = f"{md_inline(load_goal(check, endpoint), 60)} {mark}"
+        goals.setdefault(endpoint.endpoint if endpoint else "", []).append(goal)
+    rows = [
+        {
+            "endpoint": code_span(e.endpoint, 60, in_table=True),
+            "rps": f"{e.rps:,.0f}",
+            "p50": _ms(e.p50_ms),
+            "p95": _ms(e.p95_ms),
+            "p99": _ms(e.p99_ms),
+            "errors": Md(f"{100 * e.error_rate:.1f}%"),
+            "goal": Md("<br>".join(goals.get(e.endpoint, [])) or "—"),
+        }
+        for e in stage.load.endpoints[: d.endpoints]
+    ]
+    whys = [
+        Md(f"{code_span(endpoint_name(c, stage), 60)}: {md_inline(c.hint, 300)}")
+        for c in failing_checks(stage)[: d.endpoints]
+        if c.hint
+    ]
+    return {
+        "users": stage.load.users,
+        "seconds": pts(stage.load.duration_seconds),
+        "rows": rows,
+        "more": len(stage.load.endpoints) - len(rows),
+        "unmatched": Md("; ".join(goals.get("", []))),
+        "whys": whys,
+        "causes": [Md(c) for c in miss_causes(stage, stage.checks)],
+        "note": md_inline(stage.message, 300) if stage.status == "failed" else None,
+        "log": fenced(stage.log_excerpt, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
+        if stage.status == "failed" and stage.log_excerpt.strip() and d.log_lines
+        else None,
+    }
+
+
+def _finding_line(f: Finding) -> Md:
+    return Md(f"{code_span(place(f.file, f.line), 120)} {md_inline(f.message, 200)}")
+
+
+def findings_by_rule(stage: StageResult, d: Detail) -> dict[str, Any] | None:
+    """The stage's lint or type findings grouped by rule, with docs and why it matters."""
+    if not stage.findings or not d.rules:
+        return None
+    groups = group_by_rule(stage.findings)
+    rules = []
+    for rule, items in groups[: d.rules]:
+        url = docs_url(items[0])
+        name = url.rstrip("/").rsplit("/", 1)[-1] if url and items[0].tool == "ruff" else ""
+        rules.append(
+            {
+                "rule": md_inline(rule, 40),
+                "url": Md(url or ""),
+                "name": md_inline(name, 60) if name else None,
+                "count": len(items),
+                "why": Md(why(items[0])),
+                "where": [_finding_line(f) for f in items[: d.per_rule]],
+                "more": len(items) - min(len(items), d.per_rule),
+            }
+        )
+    noun = "type error" if stage.name == "types" else "finding"
+    count = len(stage.findings)
+    return {
+        "label": Md(STAGE_LABELS[stage.name]),
+        "open": Md(" open" if count <= 5 else ""),
+        "count": Md(f"{count:,} {noun}{'s' if count != 1 else ''}"),
+        "kinds": Md(f"{len(groups)} rule{'s' if len(groups) != 1 else ''}"),
+        "rules": rules,
+        "more": len(groups) - len(rules),
+    }
+
+
+def stages_not_run(report: GradeReport, d: Detail) -> list[dict[str, Any]]:
+    """Stages that did not judge the code, those with one cause (and log) grouped together."""
+    groups: dict[tuple[str, str, str], list[StageResult]] = {}
+    for stage in ordered(report.stages):
+        if stage.status in ("error", "skipped") and stage.name != "install":
+            key = (stage.status, stage_reason(stage), stage.log_excerpt.strip())
+            groups.setdefault(key, []).append(stage)
+    items = []
+    for (status, reason, log), stages in groups.items():
+        labels = [f"**{STAGE_LABELS[s.name]}**" for s in stages]
+        joined = [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels
+        points = sum(s.max_score for s in stages)
+        word = "could not run" if status == "error" else "skipped"
+        items.append(
+            {
+                "labels": Md(" and ".join(joined)),
+                "how": Md(f"{pts(points)} points, {word}" if points else word),
+                "message": md_inline(reason or "no reason given", 400),
+                "log": fenced(log, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
+                if log and d.log_lines
+                else None,
+            }
+        )
+    return items
+
+
+def install_output(report: GradeReport, d: Detail) -> Md | None:
+    """The installer's own words when the install failed, clipped."""
+    stage = report.stage("install")
+    if stage is None or stage.status not in ("failed", "error"):
+        return None
+    said = "\n".join(part for part in (stage.message, stage.log_excerpt) if part.strip())
+    lines = max(d.log_lines, 8)
+    return fenced(said or "the installer gave no output", max_lines=lines, max_bytes=lines * 160)
