@@ -51,3 +51,8 @@ def test_filter_holds_on_every_page(api, alice):
     pages = api.walk(alice, status="done", limit=2)
     assert [len(page) for page in pages] == [2, 2, 1]
     assert sorted(item["id"] for page in pages for item in page) == sorted(done)
+
+
+def test_due_from_after_due_to_is_422(api, alice):
+    """?due_from later than ?due_to is a contradiction: answer 422, not an empty list."""
+    assert api.list(alice, due_from="2026-05-01", due_to="2026-04-01").status_code == 422

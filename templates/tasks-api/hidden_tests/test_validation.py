@@ -30,3 +30,13 @@ def test_patch_with_bad_status_is_422(client, api, alice):
     task = api.create(alice)
     response = client.patch(f"/tasks/{task['id']}", json={"status": "later"}, headers=alice.headers)
     assert response.status_code == 422
+
+
+def test_patch_changes_only_the_fields_sent(client, api, alice):
+    """PATCH changes only the fields in the body; `"due_date": null` clears the due date."""
+    task = api.create(alice, title="Keep me", due_date="2026-07-01")
+    url = f"/tasks/{task['id']}"
+    done = client.patch(url, json={"status": "done"}, headers=alice.headers).json()
+    assert (done["title"], done["status"], done["due_date"]) == ("Keep me", "done", "2026-07-01")
+    cleared = client.patch(url, json={"due_date": None}, headers=alice.headers).json()
+    assert (cleared["title"], cleared["status"], cleared["due_date"]) == ("Keep me", "done", None)
