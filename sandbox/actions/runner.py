@@ -22,7 +22,7 @@ from sandbox.actions.triggers import (
     parse_workflow,
     triggers,
 )
-from sandbox.actions.workspace import export_commit, install_standins, uses_of
+from sandbox.actions.workspace import STANDINS, export_commit, install_standins, uses_of
 from sandbox.context import BOT, PushEvent, Sandbox
 from sandbox.gitrepo import ZERO, BareRepo
 from sandbox.procs import CommandFailed, run_cmd
@@ -266,7 +266,7 @@ class Runner:
             scratch = Path(tmp)
             src = export_commit(self.sandbox.bare(request.repo), request.sha, scratch / "src")
             extra = self._reusable(request, scratch / "deps")
-            for folder in ("home", "tmp", "cache"):
+            for folder in ("home", "tmp", "cache", "artifacts"):
                 (scratch / folder).mkdir()
             args = self._act_args(run, request, token, scratch, extra)
             env = {
@@ -302,16 +302,12 @@ class Runner:
         ]
         for label in RUNNER_LABELS:
             args += ["-P", f"{label}=-self-hosted"]
-        for version in _versions(request.workflow_text, "actions/checkout"):
-            args += [
-                "--local-repository",
-                f"actions/checkout@{version}={self.standins / 'checkout'}",
-            ]
-        for version in _versions(request.workflow_text, "actions/setup-python"):
-            args += [
-                "--local-repository",
-                f"actions/setup-python@{version}={self.standins / 'setup-python'}",
-            ]
+        for action in STANDINS:
+            for version in _versions(request.workflow_text, f"actions/{action}"):
+                args += [
+                    "--local-repository",
+                    f"actions/{action}@{version}={self.standins / action}",
+                ]
         env = {
             "GITHUB_API_URL": self.base,
             "GITHUB_SERVER_URL": self.base,
@@ -322,6 +318,7 @@ class Runner:
             "GITHUB_RUN_ID": str(run.id),
             "GITHUB_RUN_NUMBER": str(run.run_number),
             "GITHUB_ACTOR": request.actor,
+            "SANDBOX_ARTIFACTS": str(scratch / "artifacts"),
         }
         for key, value in env.items():
             args += ["--env", f"{key}={value}"]

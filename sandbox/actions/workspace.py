@@ -11,7 +11,7 @@ from pathlib import Path
 from sandbox.gitrepo import BareRepo, git_env
 from sandbox.procs import run_cmd
 
-STANDINS = ("checkout", "setup-python")
+STANDINS = ("checkout", "setup-python", "upload-artifact", "download-artifact")
 USES = re.compile(r"uses:\s*['\"]?([\w.-]+)/([\w.-]+)(/[^@\s'\"]*)?@([\w./-]+)")
 
 

@@ -143,3 +143,40 @@ def test_reusable_workflow_needs_the_access_level(running_actions, org):
     workflow.create_dispatch("main")
     _settle(running_actions)
     assert ("calls-shared", "workflow_dispatch", "success") in _runs(repo)
+
+
+TWO_JOBS = """\
+name: two-jobs
+on: push
+permissions: {}
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          mkdir -p out/deep && echo '{"score": 7}' > out/deep/results.json
+      - uses: actions/upload-artifact@v4
+        with:
+          name: results
+          path: out/
+  report:
+    needs: grade
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: results
+          path: got
+      - run: |
+          test "$(cat got/deep/results.json)" = '{"score": 7}'
+"""
+
+
+@pytest.mark.slow
+def test_artifacts_pass_between_jobs_of_a_run(running_actions, org):
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/two-jobs.yml", "ci", TWO_JOBS)
+    _settle(running_actions)
+    run = next(iter(repo.get_workflow_runs()))
+    log = (running_actions.sandbox.config.logs_dir / f"{run.id}.log").read_text()
+    assert run.conclusion == "success", log
