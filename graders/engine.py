@@ -12,7 +12,7 @@ from pathlib import Path
 from graders import __version__, tools
 from graders.assignment import LoadedAssignment, StageName
 from graders.logs import write_crash_log
-from graders.process import Aborted, allow_new_processes, kill_everything
+from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, ordered, total
 from graders.stages import hidden, install, lint, load, tests, types
 from graders.stages.context import StageContext, StageRunner, result
@@ -46,8 +46,11 @@ def grade_submission(
         ctx = StageContext(assignment, submission.resolve(), work, hidden_tests, env=None)
         try:
             stages, env_python = _run_all(ctx, skip)
+        except BaseException:
+            abort_everything()
+            raise
         finally:
-            kill_everything()
+            stop_everything()
     score, max_score = total(stages)
     return GradeReport(
         assignment=assignment.spec.slug,

@@ -15,14 +15,8 @@ import base64
 import json
 from typing import Any
 
-from graders.feedback import (
-    STAGE_LABELS,
-    check_title,
-    clean,
-    clip,
-    next_step,
-    pts,
-)
+from graders.advice import STAGE_LABELS, check_title, next_step
+from graders.mdsafe import clean, clip, pts
 from graders.report import Check, GradeReport, StageResult, ordered
 
 __all__ = ["to_classroom_reporter", "to_gradescope"]

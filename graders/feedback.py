@@ -13,8 +13,8 @@ from typing import Any
 
 import jinja2
 
-from graders.advice import STAGE_LABELS as STAGE_LABELS  # re-exported for graders.exporters
 from graders.advice import (
+    STAGE_LABELS,
     ScoreDelta,
     failing_checks,
     next_step,
@@ -22,7 +22,6 @@ from graders.advice import (
     score_delta,
     stage_reason,
 )
-from graders.advice import check_title as check_title  # re-exported for graders.exporters
 from graders.feedback_details import (
     LEVELS,
     failing_tests,
@@ -32,9 +31,7 @@ from graders.feedback_details import (
     load_results,
     stages_not_run,
 )
-from graders.mdsafe import MINUS, Md, clip, code_span, fenced, md_inline, one_line, plain
-from graders.mdsafe import clean as clean  # re-exported for graders.exporters
-from graders.mdsafe import pts as pts  # re-exported for graders.exporters
+from graders.mdsafe import MINUS, Md, clip, code_span, fenced, md_inline, one_line, plain, pts
 from graders.report import GradeReport, StageResult, ordered
 
 __all__ = [

@@ -248,9 +248,14 @@ class Aborted(Exception):
     """Grading was interrupted: no new process may start."""
 
 
-def kill_everything() -> None:
-    """Stop every process still running and refuse new ones (an interrupt leaves nothing)."""
+def abort_everything() -> None:
+    """Refuse new processes and stop every running one (an interrupt leaves nothing behind)."""
     _ABORTED.set()
+    stop_everything()
+
+
+def stop_everything() -> None:
+    """Stop every process still running (the end of a grading run)."""
     for confinement, proc in list(_LIVE):
         confinement.kill(proc)
         confinement.close()
@@ -258,7 +263,7 @@ def kill_everything() -> None:
 
 
 def allow_new_processes() -> None:
-    """Lift `kill_everything`'s ban (the start of a new grading run in the same process)."""
+    """Lift `abort_everything`'s ban (the start of a new grading run in the same process)."""
     _ABORTED.clear()
 
 
