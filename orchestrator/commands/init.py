@@ -1,0 +1,56 @@
+"""`classroom init DIR --org ORG`: scaffold a course repository."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from graders.errors import UserError
+from orchestrator.course import CATALOG, COURSE_FILE
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "course"
+FILES = {
+    "course.toml": "course.toml.j2",
+    "roster.csv": "roster.csv.j2",
+    "README.md": "README.md.j2",
+}
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # TOML, CSV and Markdown, written for the instructor
+    )
+
+
+def render_scaffold(org: str, api_url: str | None, now: datetime) -> dict[str, str]:
+    """The files of a new course folder, by name."""
+    deadline = (now + timedelta(days=14)).replace(hour=23, minute=59, second=0, microsecond=0)
+    values = {
+        "org": org,
+        "api_url": api_url,
+        "catalog": CATALOG.as_posix(),
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return {name: _environment().get_template(t).render(values) for name, t in FILES.items()}
+
+
+def init(target: Path, *, org: str, api_url: str | None = None) -> int:
+    """Write course.toml, an example roster.csv and a README into `target`."""
+    if (target / COURSE_FILE).exists():
+        raise UserError(f"{target / COURSE_FILE} exists already; pick an empty folder")
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in render_scaffold(org, api_url, datetime.now(UTC)).items():
+        path = target / name
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+    print(f"course for {org} written to {target}")
+    print("next: edit roster.csv, then `classroom roster check`, `classroom publish tasks-api`,")
+    print("      `classroom provision tasks-api --dry-run` (README.md says more)")
+    return 0

@@ -1,0 +1,148 @@
+"""`course.toml`: the typed course configuration, loaded with errors that name file, field, fix."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from graders.errors import UserError
+
+COURSE_FILE = "course.toml"
+DEFAULT_API_URL = "https://api.github.com"
+CATALOG = Path(__file__).resolve().parent.parent / "templates"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ORG_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Assignment(_Strict):
+    """One assignment of the course: its template folder, deadline and extensions."""
+
+    title: str = ""
+    template: Path | None = None
+    deadline: AwareDatetime | None = None
+    extensions: dict[str, AwareDatetime] = Field(default_factory=dict)
+    group: bool = False
+
+    def deadline_of(self, login: str) -> datetime | None:
+        """`login`'s deadline: their extension if they have one, else the assignment's."""
+        for who, moment in self.extensions.items():
+            if who.lower() == login.lower():
+                return moment
+        return self.deadline
+
+
+class Repos(_Strict):
+    """How learner and template repositories are named and who may see them."""
+
+    name: str = "{assignment}-{login}"
+    template_name: str = "{assignment}-template"
+    visibility: Literal["private", "internal", "public"] = "private"
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> Repos:
+        if "{login}" not in self.name or "{assignment}" not in self.name:
+            raise ValueError(
+                "name must contain {assignment} and {login}, e.g. {assignment}-{login}"
+            )
+        if "{assignment}" not in self.template_name:
+            raise ValueError("template_name must contain {assignment}")
+        return self
+
+
+class Pacing(_Strict):
+    """GitHub's secondary limit on content-creating requests; provisioning stays under it."""
+
+    writes_per_minute: Annotated[int, Field(ge=1)] = 80
+    writes_per_hour: Annotated[int, Field(ge=1)] = 500
+
+
+class Course(_Strict):
+    """The whole `course.toml`."""
+
+    org: Annotated[str, Field(pattern=ORG_PATTERN)]
+    api_url: str | None = None
+    catalog: Path = CATALOG
+    roster: Path = Path("roster.csv")
+    grading_repo: str | None = None
+    lock: Literal["read", "archive"] = "read"
+    repos: Repos = Repos()
+    pacing: Pacing = Pacing()
+    assignments: dict[Slug, Assignment] = Field(default_factory=dict)
+
+    def assignment(self, slug: str) -> Assignment:
+        """The assignment `slug`, or a UserError that lists the known ones."""
+        if slug not in self.assignments:
+            known = ", ".join(sorted(self.assignments)) or "none yet"
+            raise UserError(
+                f"{COURSE_FILE}: no assignment '{slug}' (known: {known}); "
+                f"add an [assignments.{slug}] table"
+            )
+        return self.assignments[slug]
+
+    def repo_name(self, slug: str, login: str) -> str:
+        return self.repos.name.format(assignment=slug, login=login)
+
+    def template_name(self, slug: str) -> str:
+        return self.repos.template_name.format(assignment=slug)
+
+
+class CourseDir(BaseModel):
+    """A loaded course: where it lives and what its `course.toml` says."""
+
+    model_config = ConfigDict(frozen=True)
+
+    root: Path
+    course: Course
+
+    @property
+    def roster_path(self) -> Path:
+        return self.root / self.course.roster
+
+    def starter(self, slug: str) -> Path:
+        """The folder `classroom publish SLUG` copies into the template repository."""
+        assignment = self.course.assignment(slug)
+        folder = assignment.template or (self.course.catalog / slug)
+        folder = folder if folder.is_absolute() else self.root / folder
+        return folder / "starter"
+
+    @property
+    def api_url(self) -> str:
+        """`GITHUB_API_URL` when set (as in Actions), else course.toml's, else GitHub's."""
+        return os.environ.get("GITHUB_API_URL") or self.course.api_url or DEFAULT_API_URL
+
+
+def load_course(root: Path) -> CourseDir:
+    """Read `root/course.toml`; a UserError names the file, the field and the fix."""
+    path = root / COURSE_FILE
+    if not path.is_file():
+        raise UserError(
+            f"{path}: no course here; run from a course folder, pass --course DIR, "
+            "or create one with `classroom init DIR --org ORG`"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML ({exc}); fix the syntax") from exc
+    try:
+        return CourseDir(root=root, course=Course.model_validate(data))
+    except ValidationError as exc:
+        raise UserError(_describe(path, exc)) from exc
+
+
+def _describe(path: Path, exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(file)"
+        lines.append(f"{path}: {where}: {error['msg']}")
+    return "\n".join(lines) + "\nfix these fields and run the command again"
