@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graders.errors import UserError
+from orchestrator.dashboard.build import BuiltSite, build_site
 from orchestrator.dashboard.classinfo import ClassInfo, infer_class_info, load_class_info
 from orchestrator.dashboard.publish import publish_site
-from orchestrator.dashboard.site import BuiltSite, build_site
 from orchestrator.dashboard.synthetic import synthetic_class
 from orchestrator.grades_store import GradesStore, load_store, store_from_submissions
 

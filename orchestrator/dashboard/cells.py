@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from orchestrator.dashboard.charts import Point
+from orchestrator.dashboard.charts import Point, Timeline, timeline
 from orchestrator.dashboard.stats import Progress
 from orchestrator.grades_store import GradedSubmission
 
@@ -60,18 +60,57 @@ def _code(stage: str, check: str) -> Markup:
     return Markup(f"<code>{escape(stage)}: {escape(check)}</code>")
 
 
-def point_marks(points: Iterable[Point]) -> Markup:
-    """A timeline's points: circles on time, squares when late, each with its own title."""
-    return Markup("\n").join(_point(p) for p in points)
+def timeline_svg(progress: Progress, chart_id: str) -> Markup:
+    """A learner's score per push on one assignment, with deadline and pass mark drawn in."""
+    a = progress.assignment
+    t = timeline(progress.history, opens_at=a.opens_at, deadline=a.deadline,
+                 pass_percent=a.pass_percent)  # fmt: skip
+    title = escape(f"Score per push, {a.slug}")
+    desc = escape("; ".join(p.label for p in t.points) or "no graded push")
+    return Markup(
+        f'<svg class="chart timeline" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'viewBox="0 0 {t.width} {t.height}" width="{t.width}" height="{t.height}">\n'
+        f'<title id="{chart_id}-t">{title}</title>\n<desc id="{chart_id}-d">{desc}</desc>\n'
+        f'<line class="axis" x1="{t.left}" y1="{t.bottom}" x2="{t.right}" y2="{t.bottom}"/>\n'
+        f'<line class="axis" x1="{t.left}" y1="{t.top}" x2="{t.left}" y2="{t.bottom}"/>\n'
+        f'<line class="pass" x1="{t.left}" y1="{t.pass_y}" x2="{t.right}" y2="{t.pass_y}"/>\n'
+        f"{_y_ticks(t)}{_deadline(t)}"
+        f'<polyline class="line" points="{t.path}"/>\n{_points(t.points)}\n'
+        f'<text class="tick" x="{t.left}" y="{t.height - 4}">{t.start_label}</text>'
+        f'<text class="tick" x="{t.right}" y="{t.height - 4}" text-anchor="end">'
+        f"{t.end_label}</text>\n</svg>"
+    )
 
 
-def _point(p: Point) -> Markup:
+def _y_ticks(t: Timeline) -> str:
+    x = t.left - 4
+    return (
+        f'<text class="tick" x="{x}" y="{t.top + 4}" text-anchor="end">100</text>'
+        f'<text class="tick" x="{x}" y="{t.bottom}" text-anchor="end">0</text>'
+        f'<text class="tick" x="{x}" y="{t.pass_y + 4}" text-anchor="end">pass</text>\n'
+    )
+
+
+def _deadline(t: Timeline) -> str:
+    if t.deadline_x is None:
+        return ""
+    return (
+        f'<line class="deadline" x1="{t.deadline_x}" y1="{t.top}" x2="{t.deadline_x}" '
+        f'y2="{t.bottom}"/><text class="tick" x="{t.deadline_x}" y="{t.top + 8}" '
+        'text-anchor="end">deadline </text>\n'
+    )
+
+
+def _points(points: Iterable[Point]) -> str:
+    """Circles on time, squares when late (not colour alone), each with its own title."""
+    return "\n".join(_point(p) for p in points)
+
+
+def _point(p: Point) -> str:
     if p.late:
-        return Markup(
+        return (
             f'<rect class="point late" x="{p.x - 4:.1f}" y="{p.y - 4:.1f}" width="8" height="8">'
             f"<title>{escape(p.label)}</title></rect>"
         )
-    return Markup(
-        f'<circle class="point" cx="{p.x}" cy="{p.y}" r="4">'
-        f"<title>{escape(p.label)}</title></circle>"
-    )
+    label = escape(p.label)
+    return f'<circle class="point" cx="{p.x}" cy="{p.y}" r="4"><title>{label}</title></circle>'

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from orchestrator.dashboard.site import build_site
+from orchestrator.dashboard.build import build_site
 from orchestrator.dashboard.synthetic import synthetic_class
 from orchestrator.grades_store import store_from_submissions
 

@@ -75,3 +75,17 @@ def test_some_but_not_most_learners_are_at_risk(generated: SyntheticClass) -> No
     assert 0.1 * 300 < len(rows) < 0.6 * 300
     assert {r.kind for row in rows for r in row.reasons} == {
         "idle", "dropping", "stuck", "deadline", "missed"}  # fmt: skip
+
+
+def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path) -> None:
+    from orchestrator.dashboard.build import build_site
+
+    generated = synthetic_class(60, 2, seed=2)
+    store = store_from_submissions(generated.submissions)
+    one = build_site(generated.info, store, tmp_path / "one", as_of=generated.as_of, jobs=1)
+    two = build_site(generated.info, store, tmp_path / "two", as_of=generated.as_of, jobs=2)
+
+    files = sorted(p.relative_to(one.out) for p in one.out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two.out) for p in two.out.rglob("*") if p.is_file())
+    assert all((one.out / f).read_bytes() == (two.out / f).read_bytes() for f in files)
+    assert (one.pages, one.bytes) == (two.pages, two.bytes) == (len(files) - 2, one.bytes)

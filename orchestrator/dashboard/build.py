@@ -1,0 +1,134 @@
+"""Build the site: compute the figures, render the pages and write them, on several cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from graders.errors import UserError
+from orchestrator.dashboard.classinfo import ClassInfo
+from orchestrator.dashboard.risk import AtRisk, RiskPolicy, find_at_risk
+from orchestrator.dashboard.site import render_pages
+from orchestrator.dashboard.stats import ClassSummary, summarise
+from orchestrator.grades_store import GradesStore, collector_paused
+
+MARKER = ".classroom-dashboard"
+MAX_JOBS = 4
+LEARNERS_PER_JOB = 250  # below this, starting another process costs more than it saves
+JOB_TIMEOUT_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """What a build wrote."""
+
+    out: Path
+    pages: int
+    bytes: int
+    at_risk: int
+
+    @property
+    def index(self) -> Path:
+        return self.out / "index.html"
+
+
+@dataclass(frozen=True)
+class _Build:
+    summary: ClassSummary
+    at_risk: tuple[AtRisk, ...]
+    as_of: datetime
+    pushes: int
+    policy: RiskPolicy
+    out: Path
+
+
+# The build a forked worker renders its share of: inherited through fork, never pickled.
+_CURRENT: _Build | None = None
+
+
+def build_site(
+    info: ClassInfo,
+    store: GradesStore,
+    out: Path,
+    *,
+    as_of: datetime,
+    policy: RiskPolicy | None = None,
+    jobs: int | None = None,
+) -> BuiltSite:
+    """Compute the figures, render every page and write the site to `out`."""
+    with collector_paused():
+        summary = summarise(info, store)
+        at_risk = find_at_risk(summary, as_of, policy)
+        build = _Build(summary, at_risk, as_of, len(store), policy or RiskPolicy(), out)
+        stale = previous_files(out)
+        written, size = _write_parts(build, jobs or default_jobs(len(summary.learners)))
+    for path in stale - {out / relative for relative in written}:
+        path.unlink()
+    _mark(out)
+    return BuiltSite(out=out, pages=len(written), bytes=size, at_risk=len(at_risk))
+
+
+def default_jobs(learners: int) -> int:
+    """One process per LEARNERS_PER_JOB learners, up to the cores there are (and MAX_JOBS)."""
+    return max(1, min(MAX_JOBS, os.cpu_count() or 1, learners // LEARNERS_PER_JOB))
+
+
+def _write_parts(build: _Build, jobs: int) -> tuple[list[str], int]:
+    global _CURRENT
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return write_pages(_pages(build, 0, 1), build.out)
+    _CURRENT = build
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.starmap_async(_write_part, [(i, jobs) for i in range(jobs)])
+            results = parts.get(timeout=JOB_TIMEOUT_SECONDS)
+    finally:
+        _CURRENT = None
+    return [p for paths, _ in results for p in paths], sum(size for _, size in results)
+
+
+def _write_part(part: int, parts: int) -> tuple[list[str], int]:
+    assert _CURRENT is not None, "a worker runs only inside _write_parts"
+    return write_pages(_pages(_CURRENT, part, parts), _CURRENT.out)
+
+
+def _pages(build: _Build, part: int, parts: int) -> Iterable[tuple[str, str]]:
+    return render_pages(build.summary, build.at_risk, as_of=build.as_of, pushes=build.pushes,
+                        policy=build.policy, part=part, parts=parts)  # fmt: skip
+
+
+def write_pages(pages: Iterable[tuple[str, str]], out: Path) -> tuple[list[str], int]:
+    """Write each (relative path, text); returns the paths written and their total bytes."""
+    written, size = [], 0
+    for relative, text in pages:
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        path.write_bytes(data)
+        written.append(relative)
+        size += len(data)
+    return written, size
+
+
+def previous_files(out: Path) -> set[Path]:
+    """The files of the previous build; never a folder that this command did not write."""
+    if not out.exists():
+        return set()
+    if not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists()):
+        raise UserError(
+            f"{out}: exists and was not built by `classroom dashboard`; "
+            "pass an empty or new folder with --out"
+        )
+    return {path for path in out.rglob("*") if path.is_file()} - {out / MARKER, out / ".nojekyll"}
+
+
+def _mark(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text(
+        "built by `classroom dashboard`; rebuilt each time\n", encoding="utf-8"
+    )
+    (out / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve files as they are
