@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,38 +52,41 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._depth = 0
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group several writes so they land together (or not at all)."""
+        """Group several writes so they land together or not at all (nesting allowed)."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            name = f"sp{self._depth}"
+            self._db.execute(f"SAVEPOINT {name}")
             try:
                 yield
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
                 raise
-            self._db.execute("COMMIT")
+            finally:
+                self._depth -= 1
+            self._db.execute(f"RELEASE {name}")
 
     def add(self, record: R) -> R:
-        """Insert `record`, giving it a fresh id; raise Conflict on a duplicate key."""
-        with self._lock:
-            row = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM docs").fetchone()
-            record.id = int(row[0])
+        """Insert `record` with an id SQLite assigns; raise Conflict on a duplicate key."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO docs (kind, scope, key, data) VALUES (?, ?, ?, '{}')",
+                (record.kind, record.scope(), f"~new~{uuid.uuid4().hex}"),
+            )
+            record.id = int(cursor.lastrowid or 0)
             try:
                 self._db.execute(
-                    "INSERT INTO docs (id, kind, scope, key, data) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        record.id,
-                        record.kind,
-                        record.scope(),
-                        record.key(),
-                        record.model_dump_json(),
-                    ),
+                    "UPDATE docs SET key = ?, data = ? WHERE id = ?",
+                    (record.key(), record.model_dump_json(), record.id),
                 )
             except sqlite3.IntegrityError as exc:
                 raise Conflict(record.key()) from exc

@@ -22,11 +22,8 @@ def matched(patterns: list[str]) -> list[Path]:
 
 def search_root(pattern: str) -> Path:
     parts = Path(pattern).parts
-    fixed = [
-        p
-        for p in parts[: next((i for i, p in enumerate(parts) if set(p) & set("*?[")), len(parts))]
-    ]
-    root = Path(*fixed).resolve() if fixed else Path.cwd()
+    wild = next((i for i, part in enumerate(parts) if set(part) & set("*?[")), len(parts))
+    root = Path(*parts[:wild]).resolve() if wild else Path.cwd()
     return root if root.is_dir() else root.parent
 
 
