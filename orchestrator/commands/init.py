@@ -11,11 +11,11 @@ import jinja2
 from graders.errors import UserError
 from orchestrator.course import CATALOG, COURSE_FILE
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "course"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FILES = {
-    "course.toml": "course.toml.j2",
-    "roster.csv": "roster.csv.j2",
-    "README.md": "README.md.j2",
+    "course.toml": "course/course.toml.j2",
+    "roster.csv": "course/roster.csv.j2",
+    "README.md": "course/README.md.j2",
 }
 
 
@@ -25,8 +25,13 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # TOML, CSV and Markdown, written for the instructor
+        autoescape=False,  # TOML, CSV and Markdown, written for the instructor and learners
     )
+
+
+def render(template: str, **values: object) -> str:
+    """Render one of the orchestrator's text templates (`course/…`, `provision/…`)."""
+    return _environment().get_template(template).render(values)
 
 
 def render_scaffold(org: str, api_url: str | None, now: datetime) -> dict[str, str]:
@@ -38,7 +43,7 @@ def render_scaffold(org: str, api_url: str | None, now: datetime) -> dict[str, s
         "catalog": CATALOG.as_posix(),
         "deadline": deadline.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    return {name: _environment().get_template(t).render(values) for name, t in FILES.items()}
+    return {name: render(t, **values) for name, t in FILES.items()}
 
 
 def init(target: Path, *, org: str, api_url: str | None = None) -> int:

@@ -1,0 +1,272 @@
+"""`classroom provision SLUG`: every learner's repository, read → plan → (dry run) → apply.
+
+Idempotent and resumable: each run first reads what exists, so a run killed at any point
+is finished by the next one and nothing is created twice. One seat's failure never stops
+the others; failures are listed at the end with what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from graders.errors import UserError
+from orchestrator.commands.init import render
+from orchestrator.course import CourseDir
+from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo
+from orchestrator.pacing import Calls, format_duration
+from orchestrator.plan import (
+    FEEDBACK_BRANCH,
+    FEEDBACK_TITLE,
+    SETUP_PATH,
+    Observed,
+    Plan,
+    Seat,
+    SeatPlan,
+    Step,
+    issue_title,
+    plan_seat,
+    seats,
+)
+from orchestrator.roster import load_roster
+
+SHOWN_SEATS = 25
+
+
+@dataclass
+class Outcome:
+    """How one seat's run ended."""
+
+    seat: Seat
+    applied: list[Step] = field(default_factory=list)
+    members: dict[str, Membership] = field(default_factory=dict)
+    calls: Calls = field(default_factory=Calls)
+    error: str = ""
+
+
+def provision(
+    course: CourseDir,
+    gh: GitHub,
+    slug: str,
+    *,
+    only: Sequence[str] = (),
+    dry_run: bool = False,
+    console: Console | None = None,
+) -> int:
+    """Bring every (or each `only`) learner's repository of `slug` to the provisioned state."""
+    out = console or Console(highlight=False)
+    title = course.course.assignment(slug).title or slug
+    learners = load_roster(course.roster_path).require_valid().select(only)
+    gh.whoami({"repo"})
+    template = _template(course, gh, slug)
+    wanted = seats(course.course, slug, learners)
+    observed, read_calls = observe(gh, course.course.org, wanted)
+    plan = Plan(slug, tuple(plan_seat(s, observed[s.repo], title) for s in wanted))
+    pacing = course.course.pacing
+    out.print(format_plan(plan, pacing.writes_per_minute, pacing.writes_per_hour))
+    if dry_run or not plan.pending:
+        return 0
+    _share_grading_workflow(course, gh)
+    outcomes = _apply_all(_Run(gh, course, slug, template), plan, observed, out)
+    _charge_reads(outcomes, read_calls, len(wanted))
+    out.print(summary_table(outcomes))
+    out.print(format_totals(outcomes))
+    failed = [o for o in outcomes if o.error]
+    for o in failed:
+        out.print(f"[red]failed[/red] {o.seat.repo}: {o.error}", soft_wrap=True)
+    if failed:
+        out.print("run the same command again: it resumes and retries only what is missing")
+    return 1 if failed else 0
+
+
+def _template(course: CourseDir, gh: GitHub, slug: str) -> RepoInfo:
+    full = f"{course.course.org}/{course.course.template_name(slug)}"
+    found = gh.repo(full)
+    if found is None or not found.is_template:
+        raise UserError(f"{full} is not a published template yet; run `classroom publish {slug}`")
+    return found
+
+
+def observe(gh: GitHub, org: str, wanted: Iterable[Seat]) -> tuple[dict[str, Observed], Calls]:
+    """What exists for each seat, read with as few calls as possible."""
+    before = gh.calls
+    existing = gh.org_repos(org)
+    found: dict[str, Observed] = {}
+    for seat in wanted:
+        repo = existing.get(seat.repo.split("/", 1)[1].lower())
+        found[seat.repo] = _observe_repo(gh, seat, repo) if repo else Observed()
+    return found, gh.calls - before
+
+
+def _observe_repo(gh: GitHub, seat: Seat, repo: RepoInfo) -> Observed:
+    return Observed(
+        repo=repo,
+        branches=gh.branches(repo.full_name),
+        issues=tuple(gh.issues(repo.full_name)),
+        members={login: gh.membership(repo.full_name, login) for login in seat.members},
+    )
+
+
+def _share_grading_workflow(course: CourseDir, gh: GitHub) -> None:
+    """Learner repos may call the course repo's grading workflow (one setting for all)."""
+    name = course.course.grading_repo
+    if not name:
+        return
+    full = name if "/" in name else f"{course.course.org}/{name}"
+    if gh.actions_access(full) not in ("organization", "enterprise"):
+        gh.set_actions_access(full, "organization")
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every write of one provisioning run needs."""
+
+    gh: GitHub
+    course: CourseDir
+    slug: str
+    template: RepoInfo
+
+    @property
+    def title(self) -> str:
+        return self.course.course.assignment(self.slug).title or self.slug
+
+
+def _apply_all(run: _Run, plan: Plan, observed: dict[str, Observed], out: Console) -> list[Outcome]:
+    outcomes = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=out, transient=True) as bar:
+        task = bar.add_task("provisioning", total=len(plan.seats))
+        for seat_plan in plan.seats:
+            bar.update(task, description=f"provisioning {seat_plan.seat.name}")
+            outcomes.append(_apply_seat(run, seat_plan, observed[seat_plan.seat.repo]))
+            bar.advance(task)
+    return outcomes
+
+
+def _apply_seat(run: _Run, seat_plan: SeatPlan, seen: Observed) -> Outcome:
+    outcome = Outcome(seat_plan.seat, members=dict(seen.members))
+    before = run.gh.calls
+    try:
+        repo = seen.repo
+        for step, login in seat_plan.steps:
+            repo = _apply_step(run, seat_plan.seat, repo, step, login, outcome)
+            outcome.applied.append(step)
+    except GatewayError as exc:
+        outcome.error = str(exc)
+    outcome.calls = run.gh.calls - before
+    return outcome
+
+
+def _apply_step(
+    run: _Run, seat: Seat, repo: RepoInfo | None, step: Step, login: str, outcome: Outcome
+) -> RepoInfo:
+    gh = run.gh
+    if step is Step.CREATE_REPO:
+        org, name = seat.repo.split("/", 1)
+        private = run.course.course.repos.visibility != "public"
+        return gh.generate(run.template.full_name, org, name, private=private)
+    assert repo is not None  # CREATE_REPO comes first when the repo is missing
+    full, main = repo.full_name, repo.default_branch
+    if step is Step.FEEDBACK_BRANCH:
+        gh.create_branch(full, FEEDBACK_BRANCH, gh.wait_for_branch(full, main))
+    elif step is Step.SETUP_COMMIT:
+        text = render("provision/setup.md.j2")
+        gh.add_file(full, SETUP_PATH, text, "Set up the Feedback pull request", main)
+    elif step is Step.PROTECT_MAIN:
+        gh.protect(full, main)
+    elif step is Step.INVITE:
+        outcome.members[login] = gh.invite(full, login)
+    elif step is Step.OPEN_ISSUE:
+        gh.open_issue(full, issue_title(run.title), _issue_body(run, seat, repo))
+    elif step is Step.OPEN_PULL:
+        body = render("provision/pull.md.j2", title=run.title)
+        gh.open_pull(full, main, FEEDBACK_BRANCH, FEEDBACK_TITLE, body)
+    return repo
+
+
+def _issue_body(run: _Run, seat: Seat, repo: RepoInfo) -> str:
+    assignment = run.course.course.assignment(run.slug)
+    deadlines = [d for d in (assignment.deadline_of(x) for x in seat.members) if d]
+    moment = max(deadlines, default=None)
+    return render(
+        "provision/issue.md.j2",
+        title=run.title,
+        logins=list(seat.members),
+        repo_url=repo.html_url,
+        deadline=moment.strftime("%Y-%m-%d %H:%M %Z") if moment else "",
+    )
+
+
+def _charge_reads(outcomes: list[Outcome], reads: Calls, count: int) -> None:
+    """Spread the planning reads over the seats, so calls per learner include them."""
+    for index, outcome in enumerate(outcomes):
+        share = Calls(
+            reads.reads // count + (index < reads.reads % count),
+            reads.writes // count + (index < reads.writes % count),
+        )
+        outcome.calls = outcome.calls + share
+
+
+def format_plan(plan: Plan, per_minute: int, per_hour: int) -> str:
+    """The plan: seats to change, writes per step, and the paced time estimate."""
+    pending = plan.pending
+    lines = [f"{plan.slug}: {len(plan.seats)} repositories, {len(pending)} need work"]
+    if not pending:
+        return lines[0] + ": nothing to do, everything is provisioned"
+    for step, count in sorted(plan.step_counts().items(), key=lambda kv: list(Step).index(kv[0])):
+        lines.append(f"  {step.value:<22} {count:>5}")
+    for seat_plan in pending[:SHOWN_SEATS]:
+        steps = ", ".join(s.value + (f" {arg}" if arg else "") for s, arg in seat_plan.steps)
+        lines.append(f"  {seat_plan.seat.repo}: {steps}")
+    if len(pending) > SHOWN_SEATS:
+        lines.append(f"  … and {len(pending) - SHOWN_SEATS} more")
+    estimate = format_duration(plan.estimate(per_minute, per_hour))
+    lines.append(
+        f"{plan.writes} writes; paced at {per_minute}/min and {per_hour}/h "
+        f"(GitHub's secondary limit) that takes about {estimate}"
+    )
+    return "\n".join(lines)
+
+
+def summary_table(outcomes: list[Outcome]) -> Table:
+    """One row per seat: repository, result, invitations, calls."""
+    table = Table(title="provisioning summary")
+    for column in ("repository", "result", "members", "reads", "writes"):
+        table.add_column(column, justify="right" if column in ("reads", "writes") else "left")
+    for o in outcomes:
+        result = (
+            "[red]failed[/red]"
+            if o.error
+            else (
+                "created"
+                if Step.CREATE_REPO in o.applied
+                else "updated"
+                if o.applied
+                else "unchanged"
+            )
+        )
+        members = ", ".join(f"{login} ({state})" for login, state in o.members.items())
+        table.add_row(o.seat.repo, result, members, str(o.calls.reads), str(o.calls.writes))
+    return table
+
+
+def format_totals(outcomes: list[Outcome]) -> str:
+    """Totals and calls per learner repository."""
+    total = sum((o.calls for o in outcomes), Calls())
+    count = max(1, len(outcomes))
+    failed = sum(1 for o in outcomes if o.error)
+    return (
+        f"{len(outcomes) - failed} done, {failed} failed; API calls: {total.reads} reads, "
+        f"{total.writes} writes ({total.reads / count:.1f} reads and "
+        f"{total.writes / count:.1f} writes per repository)"
+    )

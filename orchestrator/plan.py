@@ -1,0 +1,132 @@
+"""Plan a provisioning run: what exists per learner repository, and what is still missing.
+
+Pure: `observe` (in provision) reads GitHub into `Observed`, `plan_seat` decides the steps,
+`apply` (in provision) is the only code that writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from orchestrator.course import Course
+from orchestrator.gateway import Branch, IssueInfo, Membership, RepoInfo
+from orchestrator.pacing import modelled_seconds
+from orchestrator.roster import Learner
+
+FEEDBACK_BRANCH = "feedback"
+FEEDBACK_TITLE = "Feedback"
+SETUP_PATH = ".github/classroom/SETUP.md"
+
+
+class Step(StrEnum):
+    """One write of provisioning, in the order they are applied."""
+
+    CREATE_REPO = "create repository"
+    FEEDBACK_BRANCH = "feedback branch"
+    SETUP_COMMIT = "setup commit"
+    PROTECT_MAIN = "protect main"
+    INVITE = "invite"
+    OPEN_ISSUE = "assignment issue"
+    OPEN_PULL = "feedback pull request"
+
+
+ORDER = list(Step)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One repository to provision: a learner's, or a team's for a group assignment."""
+
+    name: str  # the login, or the team's name
+    repo: str  # owner/name
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What GitHub holds for one seat (empty when its repository does not exist yet)."""
+
+    repo: RepoInfo | None = None
+    branches: dict[str, Branch] = field(default_factory=dict)
+    issues: tuple[IssueInfo, ...] = ()
+    members: dict[str, Membership] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeatPlan:
+    seat: Seat
+    steps: tuple[tuple[Step, str], ...]  # (step, argument: the login for INVITE, else "")
+
+    @property
+    def writes(self) -> int:
+        return len(self.steps)
+
+
+def team_slug(team: str) -> str:
+    """A team name as a repository-name part: 'Team Rocket!' -> 'team-rocket'."""
+    return re.sub(r"[^a-z0-9._-]+", "-", team.lower()).strip("-") or "team"
+
+
+def seats(course: Course, slug: str, learners: tuple[Learner, ...]) -> list[Seat]:
+    """One seat per learner, or per team when the assignment is a group assignment."""
+    group = course.assignment(slug).group
+    by_name: dict[str, list[str]] = {}
+    for learner in learners:
+        name = team_slug(learner.team) if group and learner.team else learner.login
+        by_name.setdefault(name, []).append(learner.login)
+    return [
+        Seat(name, f"{course.org}/{course.repo_name(slug, name)}", tuple(members))
+        for name, members in by_name.items()
+    ]
+
+
+def issue_title(title: str) -> str:
+    return f"Assignment: {title}"
+
+
+def plan_seat(seat: Seat, seen: Observed, title: str) -> SeatPlan:
+    """The writes that bring `seat` to the provisioned state, in apply order."""
+    if seen.repo is None:
+        steps: list[tuple[Step, str]] = [(s, "") for s in ORDER if s is not Step.INVITE]
+        steps[4:4] = [(Step.INVITE, login) for login in seat.members]
+        return SeatPlan(seat, tuple(steps))
+    todo: list[tuple[Step, str]] = []
+    main = seen.branches.get(seen.repo.default_branch)
+    feedback = seen.branches.get(FEEDBACK_BRANCH)
+    has_pull = any(i.is_pull and i.title == FEEDBACK_TITLE for i in seen.issues)
+    if feedback is None:
+        todo.append((Step.FEEDBACK_BRANCH, ""))
+    if not has_pull and (feedback is None or (main is not None and main.sha == feedback.sha)):
+        todo.append((Step.SETUP_COMMIT, ""))
+    if main is None or not main.protected:
+        todo.append((Step.PROTECT_MAIN, ""))
+    todo += [(Step.INVITE, x) for x in seat.members if seen.members.get(x, "none") == "none"]
+    if not any(not i.is_pull and i.title == issue_title(title) for i in seen.issues):
+        todo.append((Step.OPEN_ISSUE, ""))
+    if not has_pull:
+        todo.append((Step.OPEN_PULL, ""))
+    return SeatPlan(seat, tuple(todo))
+
+
+@dataclass(frozen=True)
+class Plan:
+    slug: str
+    seats: tuple[SeatPlan, ...]
+
+    @property
+    def writes(self) -> int:
+        return sum(p.writes for p in self.seats)
+
+    @property
+    def pending(self) -> tuple[SeatPlan, ...]:
+        return tuple(p for p in self.seats if p.steps)
+
+    def step_counts(self) -> Counter[Step]:
+        return Counter(step for p in self.seats for step, _ in p.steps)
+
+    def estimate(self, per_minute: int, per_hour: int) -> float:
+        """Seconds the writes take when paced under GitHub's secondary limit."""
+        return modelled_seconds(self.writes, per_minute, per_hour)
