@@ -82,3 +82,25 @@ def check_api_update(
         reason = violation(effective, old or ZERO, new, cwd=str(bare.path))
         if reason:
             raise ApiError(409, f"Repository rule violations found\n\n{reason}")
+
+
+def required_contexts(sandbox: Sandbox, repo: Repo, branch: str) -> list[str]:
+    """Status-check contexts that must pass before a pull request merges into `branch`."""
+    scope = repo.full_name.lower()
+    contexts: list[str] = []
+    for p in sandbox.store.scan(Protection, scope):
+        checks = p.settings.get("required_status_checks") or {}
+        if fnmatch.fnmatchcase(branch, p.branch):
+            contexts += [str(c) for c in checks.get("contexts") or []]
+            contexts += [str(c["context"]) for c in checks.get("checks") or []]
+    for ruleset in sandbox.store.scan(Ruleset, scope):
+        if ruleset.enforcement != "active" or not any(
+            fnmatch.fnmatchcase(branch, pattern)
+            for pattern in _patterns(ruleset, repo.default_branch)
+        ):
+            continue
+        for rule in ruleset.rules:
+            if rule.get("type") == "required_status_checks":
+                params = rule.get("parameters") or {}
+                contexts += [str(c["context"]) for c in params.get("required_status_checks", [])]
+    return sorted(set(contexts))

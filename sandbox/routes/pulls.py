@@ -13,8 +13,9 @@ from sandbox.context import Sandbox
 from sandbox.deps import SB, Base, Body, Who, page, parse, respond
 from sandbox.errors import ApiError, not_found
 from sandbox.gitrepo import BareRepo
-from sandbox.records import Issue, PullInfo, Repo, now
+from sandbox.records import CheckRun, Issue, PullInfo, Repo, Status, now
 from sandbox.routes.issues import IssueUpdate, apply_issue_update, get_issue, take_number
+from sandbox.rules import required_contexts
 from sandbox.shapes import git as git_shapes
 from sandbox.shapes import issues as shapes
 from sandbox.views import issue_body, repo_body, user_body
@@ -305,6 +306,27 @@ def is_merged(owner: str, name: str, number: int, sandbox: SB, viewer: Who) -> R
     raise not_found()
 
 
+def _passed(sandbox: Sandbox, repo: Repo, sha: str) -> set[str]:
+    scope = repo.full_name.lower()
+    latest: dict[str, str] = {}
+    for status in sandbox.store.scan(Status, scope):
+        if status.sha == sha:
+            latest[status.context] = status.state
+    for check in sandbox.store.scan(CheckRun, scope):
+        if check.head_sha == sha:
+            latest[check.name] = check.conclusion or "pending"
+    return {name for name, state in latest.items() if state in ("success", "neutral", "skipped")}
+
+
+def _require_checks(sandbox: Sandbox, repo: Repo, branch: str, head: str) -> None:
+    """405 until every required status check has passed on the head commit, as on GitHub."""
+    missing = [
+        c for c in required_contexts(sandbox, repo, branch) if c not in _passed(sandbox, repo, head)
+    ]
+    if missing:
+        raise ApiError(405, f'Required status check "{missing[0]}" is expected.')
+
+
 @router.put("/repos/{owner}/{name}/pulls/{number}/merge")
 def merge(owner: str, name: str, number: int, body: Body, sandbox: SB, viewer: Who) -> Response:
     repo = require_repo(sandbox, viewer, owner, name, "push", "contents")
@@ -321,6 +343,7 @@ def merge(owner: str, name: str, number: int, body: Body, sandbox: SB, viewer: W
     target = bare.resolve(f"refs/heads/{info.base}")
     if target is None:
         raise ApiError(405, "Base branch was deleted")
+    _require_checks(sandbox, repo, info.base, head)
     title = spec.commit_title or f"Merge pull request #{number} from {repo.owner}/{info.head}"
     message = f"{title}\n\n{spec.commit_message}" if spec.commit_message else title
     merged = bare.merge(target, head, message, bot(viewer.require_login()))

@@ -82,3 +82,22 @@ def test_read_only_workflow_token_cannot_comment(running, hw):
         )
     assert exc.value.status == 403
     assert exc.value.data["message"] == "Resource not accessible by integration"
+
+
+def test_required_status_check_blocks_merge_until_it_passes(
+    running, hw, actions: Github, school, tmp_path
+):
+    from tests.sandbox.gitcli import clone_url, commit_file, git
+
+    hw.get_branch("main").edit_protection(strict=False, contexts=["grade"])
+    work = tmp_path / "w"
+    git("clone", "-q", clone_url(running.url, "school/hw", school.instructor.token), str(work))
+    sha = commit_file(work, "a.py", "a = 1\n", "a")
+    git("push", "-q", "origin", "HEAD:refs/heads/feature", cwd=work)
+    pr = hw.create_pull(title="a", body="", head="feature", base="main")
+    with pytest.raises(GithubException) as blocked:
+        pr.merge()
+    assert blocked.value.status == 405
+    assert 'Required status check "grade"' in blocked.value.data["message"]
+    actions.get_repo("school/hw").get_commit(sha).create_status("success", context="grade")
+    assert pr.merge().merged
