@@ -152,3 +152,15 @@ def test_protected_paths_exist_in_the_starter(assignment: LoadedAssignment) -> N
     for path in assignment.spec.protected_paths:
         if path != ".github":  # the workflow comes with the publishing issue
             assert (STARTER / path).exists(), path
+
+
+def test_seed_password_agrees_everywhere(assignment: LoadedAssignment) -> None:
+    """The hidden checks and the load test log in as seeded users without being told how."""
+    assert assignment.spec.app is not None
+    password = assignment.spec.app.env["SEED_PASSWORD"]
+    default = f'os.environ.get("SEED_PASSWORD", "{password}")'
+    assert default in (HIDDEN / "conftest.py").read_text(encoding="utf-8")
+    assert default in (ROOT / "locustfile.py").read_text(encoding="utf-8")
+    assert f'DEFAULT_PASSWORD = "{password}"' in (SOLUTION / "app" / "seed.py").read_text(
+        encoding="utf-8"
+    )
