@@ -243,7 +243,7 @@ class _Learner:
         fix = kind.fix_rate * (0.5 + self.ability)
         after = {
             c
-            for c in failing
+            for c in sorted(failing)  # sorted: set order changes with each process's hash seed
             if (kind.name == "stuck" and c[1] in stuck) or rng.random() > fix * (1.1 - hardness[c])
         }
         regress = kind.regress_rate / len(checks) * (1 + push / 2 if kind.name == "dropping" else 1)

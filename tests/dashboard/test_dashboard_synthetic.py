@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import statistics
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from orchestrator.dashboard.build import build_site
 from orchestrator.dashboard.risk import find_at_risk
 from orchestrator.dashboard.stats import summarise
 from orchestrator.dashboard.synthetic import SyntheticClass, synthetic_class
-from orchestrator.grades_store import store_from_submissions
+from orchestrator.grades_store import format_line, store_from_submissions
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +83,7 @@ def test_some_but_not_most_learners_are_at_risk(generated: SyntheticClass) -> No
         "idle", "dropping", "stuck", "deadline", "missed"}  # fmt: skip
 
 
-def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path) -> None:
-    from orchestrator.dashboard.build import build_site
-
+def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path: Path) -> None:
     generated = synthetic_class(60, 2, seed=2)
     store = store_from_submissions(generated.submissions)
     one = build_site(generated.info, store, tmp_path / "one", as_of=generated.as_of, jobs=1)
@@ -89,3 +93,25 @@ def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path) -> None
     assert files == sorted(p.relative_to(two.out) for p in two.out.rglob("*") if p.is_file())
     assert all((one.out / f).read_bytes() == (two.out / f).read_bytes() for f in files)
     assert (one.pages, one.bytes) == (two.pages, two.bytes) == (len(files) - 2, one.bytes)
+
+
+def test_the_same_seed_gives_the_same_class_in_another_process() -> None:
+    script = (
+        "import hashlib; from orchestrator.dashboard.synthetic import synthetic_class;"
+        "from orchestrator.grades_store import format_line;"
+        "c = synthetic_class(30, 3, seed=4);"
+        "print(hashlib.sha256(''.join(map(format_line, c.submissions)).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    here = synthetic_class(30, 3, seed=4).submissions
+    assert digests == {hashlib.sha256("".join(map(format_line, here)).encode()).hexdigest()}
