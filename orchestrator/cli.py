@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graders.errors import UserError
+
+if TYPE_CHECKING:
+    from orchestrator.course import CourseDir
+    from orchestrator.gateway import GitHub
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this group's subcommands on the top-level parser."""
     _add_dashboard(commands)
+    _add_course_commands(commands)
 
 
 def _add_dashboard(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,3 +92,137 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         remote=args.remote,
         dry_run=args.dry_run,
     )
+
+
+# --- the course commands: init, roster check, publish, provision, collect, lock ---------------
+
+
+def _add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = commands.add_parser(
+        "init",
+        help="scaffold a course repository (course.toml, roster.csv, README)",
+        description="Write course.toml, an example roster.csv and a README into DIR.",
+    )
+    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument("--org", required=True, help="the GitHub organization of the course")
+    init.add_argument("--api-url", help="GitHub's API URL (a sandbox: http://127.0.0.1:8765)")
+    init.set_defaults(handler=_run_init)
+
+    roster = commands.add_parser("roster", help="check the course roster")
+    actions = roster.add_subparsers(dest="roster_command", required=True, metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="report every bad roster row with its line number",
+        description="Duplicates, malformed usernames, learners in two teams, and (unless "
+        "--offline) usernames GitHub does not know.",
+    )
+    _course_option(check)
+    check.add_argument("--offline", action="store_true", help="skip the checks that ask GitHub")
+    check.set_defaults(handler=_run_roster_check)
+
+    publish = commands.add_parser(
+        "publish",
+        help="create or update the org's template repository of an assignment",
+        description="Make ORG/<slug>-template hold templates/SLUG/starter; unchanged content "
+        "makes no new commit.",
+    )
+    _slug_options(publish)
+    publish.set_defaults(handler=_run_publish)
+
+    provision = commands.add_parser(
+        "provision",
+        help="create every learner's repository of an assignment (idempotent, resumable)",
+        description="Read what exists, plan what is missing, print the plan, apply it.",
+    )
+    _slug_options(provision)
+    provision.add_argument(
+        "--only", action="append", default=[], metavar="USER", help="only this learner (repeat)"
+    )
+    provision.set_defaults(handler=_run_provision)
+
+    collect = commands.add_parser(
+        "collect",
+        help="collect the latest grade of every learner into a CSV and the grades store",
+    )
+    collect.add_argument("slug", metavar="SLUG")
+    _course_option(collect)
+    collect.add_argument("--out", type=Path, help="the CSV to write (default: grades-SLUG.csv)")
+    collect.set_defaults(handler=_run_collect)
+
+    lock = commands.add_parser(
+        "lock",
+        help="at the deadline, drop learners to read access (or archive), honouring extensions",
+    )
+    _slug_options(lock)
+    lock.add_argument("--now", type=_moment, metavar="ISO-TIME", help="act as if it were then")
+    lock.set_defaults(handler=_run_lock)
+
+
+def _course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--course", type=Path, default=Path(), metavar="DIR", help="the course folder (default: .)"
+    )
+
+
+def _slug_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
+    _course_option(parser)
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would change, change nothing"
+    )
+
+
+def _connect(course: CourseDir) -> GitHub:
+    from orchestrator.gateway import connect
+
+    pacing = course.course.pacing
+    return connect(
+        course.api_url, per_minute=pacing.writes_per_minute, per_hour=pacing.writes_per_hour
+    )
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from orchestrator.commands.init import init
+
+    return init(args.dir, org=args.org, api_url=args.api_url)
+
+
+def _run_roster_check(args: argparse.Namespace) -> int:
+    from orchestrator.commands.roster_check import roster_check
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return roster_check(course, None if args.offline else _connect(course))
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    from orchestrator.commands.publish import publish
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return publish(course, _connect(course), args.slug, dry_run=args.dry_run)
+
+
+def _run_provision(args: argparse.Namespace) -> int:
+    from orchestrator.commands.provision import provision
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    gh = _connect(course)
+    return provision(course, gh, args.slug, only=args.only, dry_run=args.dry_run)
+
+
+def _run_collect(args: argparse.Namespace) -> int:
+    from orchestrator.commands.collect import collect
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return collect(course, _connect(course), args.slug, out=args.out)
+
+
+def _run_lock(args: argparse.Namespace) -> int:
+    from orchestrator.commands.lock import lock
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return lock(course, _connect(course), args.slug, now=args.now, dry_run=args.dry_run)

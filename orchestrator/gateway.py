@@ -186,6 +186,8 @@ class GitHub:
     ) -> None:
         Requester.injectConnectionClasses(_CountingHTTP, _CountingHTTPS)
         self.counter = CallCounter()
+        self.ambiguous = 0  # writes that failed without saying whether they happened
+        self.recovered = 0  # … of which a probe found the write had happened
         self.api_url = api_url.rstrip("/")
         self.pacer = pacer
         self.backoff = backoff
@@ -276,8 +278,10 @@ class GitHub:
                 if kind == "limited":
                     self._sleep(_retry_after(exc, 60.0))
                     continue
+            self.ambiguous += 1
             found = probe() if probe is not None else None
             if found is not None:
+                self.recovered += 1
                 return found
             self._sleep(self.backoff * 2**attempt)
         raise GatewayError(
@@ -434,9 +438,11 @@ class GitHub:
         path = f"/repos/{full_name}/collaborators/{quote(login)}"
 
         def do() -> Membership:
-            status, _, _ = self._req.requestJson("PUT", path, input={"permission": permission})
+            status, headers, text = self._req.requestJson(
+                "PUT", path, input={"permission": permission}
+            )
             if status >= 400:
-                raise GithubException(status, {"message": f"invite answered {status}"}, None)
+                raise GithubException(status, _json(text), headers)
             return "invited" if status == 201 else "member"
 
         return self._write(f"{full_name}: add {login}", do)
@@ -541,7 +547,10 @@ def connect(api_url: str, *, per_minute: int, per_hour: int) -> GitHub:
 
 
 def _json(text: str) -> dict[str, Any]:
-    value = json.loads(text) if text else {}
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {"message": text[:200]}
     return value if isinstance(value, dict) else {}
 
 

@@ -16,6 +16,7 @@ FILES = {
     "course.toml": "course/course.toml.j2",
     "roster.csv": "course/roster.csv.j2",
     "README.md": "course/README.md.j2",
+    ".gitignore": "course/gitignore.j2",
 }
 
 

@@ -1,0 +1,64 @@
+"""How a grade travels from a learner's grading workflow to `classroom collect`.
+
+The convention, in one place: the workflow's reporting job creates a check run named
+`classroom/grade` on the graded commit. Its `output.summary` is for people (score, stages);
+its `output.text` ends with the whole `results.json` (a `GradeReport`), compressed and
+base64-encoded inside an HTML comment, so GitHub shows nothing of it:
+
+    <!-- classroom-results v1
+    eJyrVkrLz1eyUkpKLFKqBQA...
+    -->
+
+`collect` reads only that block, through the `GradeReport` model; it never parses the
+human-readable part. GitHub caps `output.text` at 65,535 characters; a report compresses to
+a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import textwrap
+import zlib
+
+from pydantic import ValidationError
+
+from graders.report import GradeReport, ordered
+
+CHECK_NAME = "classroom/grade"
+MARKER = "classroom-results v1"
+MAX_TEXT = 65_535
+_BLOCK = re.compile(r"<!-- " + re.escape(MARKER) + r"\n(?P<data>[A-Za-z0-9+/=\n]+?)\n-->")
+
+
+def embed(report: GradeReport) -> str:
+    """The hidden block carrying `report` (goes at the end of the check run's output.text)."""
+    packed = zlib.compress(report.model_dump_json().encode(), level=9)
+    data = "\n".join(textwrap.wrap(base64.b64encode(packed).decode(), 76))
+    block = f"<!-- {MARKER}\n{data}\n-->"
+    if len(block) > MAX_TEXT:
+        raise ValueError(f"results.json is too large for a check run ({len(block)} characters)")
+    return block
+
+
+def extract(text: str) -> GradeReport | None:
+    """The report hidden in a check run's output.text; None when there is none or it is bad."""
+    found = _BLOCK.search(text)
+    if found is None:
+        return None
+    try:
+        raw = zlib.decompress(base64.b64decode(found["data"].replace("\n", "")))
+        return GradeReport.model_validate_json(raw)
+    except (binascii.Error, zlib.error, ValidationError, ValueError):
+        return None
+
+
+def check_run_output(report: GradeReport) -> dict[str, str]:
+    """The `output` of the grading check run: a title and summary for people, the data hidden."""
+    stages = ", ".join(f"{s.name} {s.score:g}/{s.max_score:g}" for s in ordered(report.stages))
+    return {
+        "title": f"{report.score:g} / {report.max_score:g} points",
+        "summary": f"{report.assignment_title}: {report.score:g} / {report.max_score:g} ({stages})",
+        "text": embed(report),
+    }

@@ -1,0 +1,228 @@
+"""provision against the real sandbox: end state, idempotence, dry run, faults, rate limits."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import sandbox.realism
+from orchestrator.commands.provision import provision
+from orchestrator.commands.publish import publish
+from orchestrator.gateway import GitHub
+from orchestrator.pacing import Pacer
+from orchestrator.plan import Observed, Seat, Step, plan_seat
+from sandbox.config import Faults, RateLimits
+from sandbox.records import Repo
+from tests.orchestrator.conftest import ORG, Classroom, open_classroom
+from tests.orchestrator.state import class_state, provisioned
+
+ROOT = Path(__file__).resolve().parents[2]
+TITLE = "Tasks API"
+
+
+def quiet() -> Console:
+    return Console(file=io.StringIO(), width=200)
+
+
+def run_provision(room: Classroom, gh: GitHub, **options: object) -> tuple[int, str]:
+    console = quiet()
+    code = provision(room.course, gh, "tasks-api", console=console, **options)  # type: ignore[arg-type]
+    assert isinstance(console.file, io.StringIO)
+    return code, console.file.getvalue()
+
+
+def expected(room: Classroom, logins: list[str] | None = None) -> dict[str, object]:
+    return {f"tasks-api-{x}": provisioned(TITLE, x) for x in logins or room.logins}
+
+
+@pytest.fixture
+def published(classroom: Classroom) -> Classroom:
+    publish(classroom.course, classroom.gateway(), "tasks-api")
+    return classroom
+
+
+def test_a_new_seat_gets_every_step_in_apply_order() -> None:
+    plan = plan_seat(Seat("ada", "school/tasks-api-ada", ("ada",)), Observed(), TITLE)
+    assert [s for s, _ in plan.steps] == list(Step)
+    assert (Step.INVITE, "ada") in plan.steps
+
+
+def test_provision_creates_each_learner_repository_complete(published: Classroom) -> None:
+    gh = published.gateway()
+    code, printed = run_provision(published, gh)
+    assert code == 0, printed
+    assert class_state(published.server.sandbox, ORG) == expected(published)
+    assert "21 writes" in printed and "provisioning summary" in printed
+
+
+def test_a_second_run_plans_nothing_and_writes_nothing(published: Classroom) -> None:
+    run_provision(published, published.gateway())
+    gh = published.gateway()
+    code, printed = run_provision(published, gh)
+    assert code == 0
+    assert "nothing to do" in printed
+    assert gh.calls.writes == 0
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(published: Classroom) -> None:
+    gh = published.gateway()
+    code, printed = run_provision(published, gh, dry_run=True)
+    assert code == 0
+    assert gh.calls.writes == 0
+    assert class_state(published.server.sandbox, ORG) == {}
+    assert "tasks-api-school-learner-2: create repository" in printed
+    assert "takes about" in printed
+
+
+def test_only_provisions_the_named_learner(published: Classroom) -> None:
+    run_provision(published, published.gateway(), only=["school-learner-2"])
+    assert class_state(published.server.sandbox, ORG) == expected(published, ["school-learner-2"])
+
+
+def test_a_half_provisioned_repository_is_completed(published: Classroom) -> None:
+    gh = published.gateway()
+    org, name = ORG, "tasks-api-school-learner-1"
+    gh.generate(f"{ORG}/tasks-api-template", org, name, private=True)  # as if killed after this
+    code, _ = run_provision(published, gh)
+    assert code == 0
+    assert class_state(published.server.sandbox, ORG) == expected(published)
+
+
+def test_provision_refuses_an_unpublished_assignment(classroom: Classroom) -> None:
+    with pytest.raises(Exception, match="classroom publish tasks-api"):
+        run_provision(classroom, classroom.gateway())
+
+
+def test_an_invalid_roster_stops_provision_before_any_call(published: Classroom) -> None:
+    roster = published.course.roster_path
+    roster.write_text(roster.read_text() + "not a user!,X,x@example.edu,A,\n")
+    gh = published.gateway()
+    with pytest.raises(Exception, match=r"roster.csv:5: github_username"):
+        run_provision(published, gh)
+    assert gh.calls.total == 0
+
+
+def test_one_learners_failure_is_listed_and_the_others_finish(published: Classroom) -> None:
+    published.server.sandbox.store.add(Repo(owner="someone-else", name="x"))  # unrelated noise
+    roster = published.course.roster_path
+    roster.write_text(roster.read_text() + "ghost-learner,Ghost,ghost@example.edu,A,\n")
+    code, printed = run_provision(published, published.gateway())
+    assert code == 1
+    assert "failed school/tasks-api-ghost-learner" in printed
+    state = class_state(published.server.sandbox, ORG)
+    assert {k: v for k, v in state.items() if "ghost" not in k} == expected(published)
+
+
+@pytest.mark.slow
+def test_fifty_learners_with_faults_converge_with_no_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, close = open_classroom(tmp_path, 50, faults=Faults(error_rate=0.05, seed=4))
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", room.token)
+        gh = room.gateway()
+        publish(room.course, gh, "tasks-api")
+        code, printed = run_provision(room, gh)
+        assert code == 0, printed
+        assert class_state(room.server.sandbox, ORG) == expected(room)
+        assert len(room.server.sandbox.store.scan(Repo)) == 51
+        assert gh.recovered > 0, "no write failed after taking effect: the test proves nothing"
+    finally:
+        close()
+
+
+@pytest.mark.slow
+def test_paced_writes_stay_under_the_secondary_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, close = open_classroom(tmp_path, 3, rate_limits=RateLimits(secondary_per_minute=1200))
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", room.token)
+        limited: list[float] = []
+        gh = room.gateway(pacer=Pacer(1100, 100_000), sleep=limited.append)
+        publish(room.course, gh, "tasks-api")
+        code, printed = run_provision(room, gh)
+        assert code == 0, printed
+        assert class_state(room.server.sandbox, ORG) == expected(room)
+        assert not limited, "a paced run must never be answered 'secondary rate limit'"
+    finally:
+        close()
+
+
+class ShiftedClock:
+    """The sandbox's clock, moved forward by every wait instead of really waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.waits: list[float] = []
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.offset += seconds
+
+
+def test_a_rate_limited_write_waits_its_retry_after_and_is_not_duplicated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ShiftedClock()
+    monkeypatch.setattr(sandbox.realism, "time", clock)
+    room, close = open_classroom(tmp_path, 2, rate_limits=RateLimits(secondary_per_minute=5))
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", room.token)
+        gh = room.gateway(sleep=clock.sleep)
+        publish(room.course, gh, "tasks-api")
+        code, printed = run_provision(room, gh)
+        assert code == 0, printed
+        assert class_state(room.server.sandbox, ORG) == expected(room)
+        assert clock.waits and all(w >= 1 for w in clock.waits), "the limit was never hit"
+    finally:
+        close()
+
+
+@pytest.mark.slow
+def test_a_killed_provision_converges_when_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, close = open_classroom(tmp_path, 12)
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", room.token)
+        publish(room.course, room.gateway(), "tasks-api")
+        env = {**os.environ, "CLASSROOM_PACING": "off", "PYTHONPATH": str(ROOT)}
+        argv = [sys.executable, "-m", "classroom.cli", "provision", "tasks-api"]
+        proc = subprocess.Popen(
+            [*argv, "--course", str(room.course.root)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for_repos(room, 2, timeout=60)
+            time.sleep(random.Random(7).uniform(0.0, 0.4))
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+        partial = class_state(room.server.sandbox, ORG)
+        assert len(partial) > 0 and partial != expected(room), "killed too late to prove anything"
+        code, printed = run_provision(room, room.gateway())
+        assert code == 0, printed
+        assert class_state(room.server.sandbox, ORG) == expected(room)
+    finally:
+        close()
+
+
+def _wait_for_repos(room: Classroom, count: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while len(class_state(room.server.sandbox, ORG)) < count:
+        assert time.monotonic() < deadline, "provision never started"
+        time.sleep(0.05)
