@@ -1,9 +1,11 @@
-"""What a push means beyond the ref: open pull requests on that branch are synchronized."""
+"""What a push means beyond the ref: open pull requests whose head moved are synchronized,
+in the same repository or in the repository a fork came from."""
 
 from __future__ import annotations
 
 from sandbox.context import PushEvent, Sandbox
 from sandbox.gitrepo import ZERO
+from sandbox.pullrefs import import_head
 from sandbox.records import Issue
 
 
@@ -12,12 +14,27 @@ def sync_pulls(sandbox: Sandbox, event: PushEvent) -> None:
     if not event.ref.startswith("refs/heads/") or event.after == ZERO:
         return
     branch = event.ref.removeprefix("refs/heads/")
-    for issue in sandbox.store.scan(Issue, event.repo.lower()):
-        if issue.pull and issue.state == "open" and issue.pull.head == branch:
-            issue.pull.head_sha = event.after
+    pushed = sandbox.repo(event.repo)
+    if pushed is None:
+        return
+    for target_name in filter(None, {pushed.full_name, pushed.fork_of}):
+        target = sandbox.repo(target_name)
+        for issue in sandbox.store.scan(Issue, target_name.lower()) if target else []:
+            pull = issue.pull
+            if not (
+                pull
+                and issue.state == "open"
+                and pull.head == branch
+                and pull.head_repo.lower() == pushed.full_name.lower()
+            ):
+                continue
+            assert target is not None
+            ref = f"refs/pull/{issue.number}/head"
+            pull.head_sha = (
+                import_head(sandbox, target, pushed.full_name, branch, ref) or pull.head_sha
+            )
             sandbox.store.save(issue)
-            sandbox.bare(event.repo).update_ref(f"refs/pull/{issue.number}/head", event.after)
-            sandbox.pull_request_event(event.repo, "synchronize", issue.number, event.pusher)
+            sandbox.pull_request_event(target.full_name, "synchronize", issue.number, event.pusher)
 
 
 def wire(sandbox: Sandbox) -> None:

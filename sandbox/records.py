@@ -77,6 +77,7 @@ class Repo(Record):
     has_wiki: bool = True
     default_branch: str = "main"
     template: str | None = None
+    fork_of: str | None = None
     actions_access: str = "none"
     next_number: int = 1
     created_at: str = Field(default_factory=now)

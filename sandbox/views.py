@@ -35,7 +35,10 @@ def full_repo_body(sandbox: Sandbox, base: str, viewer: Viewer, repo: Repo) -> d
     template = None
     if repo.template and (source := sandbox.repo(repo.template)):
         template = repo_body(sandbox, base, viewer, source)
-    return repo_shapes.full_repo(base, repo, owner, level, opened, template)
+    parent = None
+    if repo.fork_of and (origin := sandbox.repo(repo.fork_of)):
+        parent = repo_body(sandbox, base, viewer, origin)
+    return repo_shapes.full_repo(base, repo, owner, level, opened, template, parent)
 
 
 def repo_body(sandbox: Sandbox, base: str, viewer: Viewer, repo: Repo) -> dict[str, Any]:

@@ -20,12 +20,15 @@ from sandbox.actions.triggers import (
     Workflow,
     WorkflowError,
     parse_workflow,
+    read_only,
     triggers,
 )
 from sandbox.actions.workspace import STANDINS, export_commit, install_standins, uses_of
 from sandbox.context import BOT, PushEvent, Sandbox
 from sandbox.gitrepo import ZERO, BareRepo
 from sandbox.procs import CommandFailed, run_cmd
+from sandbox.pullrefs import head_sha, is_fork_pull
+from sandbox.pullviews import pull_body
 from sandbox.records import Issue, Repo, Token, WorkflowRun, now
 from sandbox.writes import bot
 
@@ -49,6 +52,12 @@ class RunRequest:
     head_branch: str | None
     actor: str
     pull_numbers: tuple[int, ...] = ()
+    read_only: bool = False  # a fork's pull request: every write turned into read
+
+    @property
+    def permissions(self) -> dict[str, str]:
+        granted = self.workflow.permissions
+        return read_only(granted) if self.read_only else granted
 
 
 def load_workflows(bare: BareRepo, sha: str) -> list[tuple[Workflow, str]]:
@@ -120,14 +129,12 @@ class Runner:
 
     def on_pull_request(self, full_name: str, action: str, number: int, actor: str) -> None:
         """Start the workflows a pull-request event triggers, on its test merge commit."""
-        from sandbox.routes.pulls import pull_body  # the route module renders pull requests
-
         repo = self.sandbox.repo(full_name)
         issue = self.sandbox.store.find(Issue, full_name.lower(), str(number))
         if repo is None or issue is None or issue.pull is None or actor == BOT:
             return
         bare = self.sandbox.bare(repo)
-        head = bare.resolve(f"refs/heads/{issue.pull.head}") or issue.pull.head_sha
+        head = head_sha(self.sandbox, repo, issue.pull)
         base_tip = bare.resolve(f"refs/heads/{issue.pull.base}")
         if base_tip is None:
             return
@@ -153,6 +160,7 @@ class Runner:
                         issue.pull.head,
                         actor,
                         (number,),
+                        read_only=is_fork_pull(repo, issue.pull),
                     )
                 )
 
@@ -245,7 +253,7 @@ class Runner:
             return
         run.status, run.run_started_at, run.updated_at = "in_progress", now(), now()
         self.sandbox.store.save(run)
-        token = self.sandbox.workflow_token(request.repo, request.workflow.permissions)
+        token = self.sandbox.workflow_token(request.repo, request.permissions)
         try:
             conclusion, output = self._act(run, request, token.token)
         except Exception as exc:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from sandbox.auth import Viewer, require_area_write, require_repo
+from sandbox.auth import Viewer, require_area_write, require_repo, viewer_level
 from sandbox.context import Sandbox
 from sandbox.deps import SB, Base, Body, Who, page, parse, respond
 from sandbox.errors import ApiError, not_found
-from sandbox.gitrepo import BareRepo
+from sandbox.pullrefs import head_sha, import_head, incoming_ref
+from sandbox.pullviews import pull_body
 from sandbox.records import CheckRun, Issue, PullInfo, Repo, Status, now
 from sandbox.routes.issues import IssueUpdate, apply_issue_update, get_issue, take_number
 from sandbox.rules import required_contexts
 from sandbox.shapes import git as git_shapes
-from sandbox.shapes import issues as shapes
-from sandbox.views import issue_body, repo_body, user_body
 from sandbox.writes import bot, move_branch
 
 router = APIRouter()
@@ -40,61 +37,6 @@ class Merge(BaseModel):
     merge_method: str = "merge"
 
 
-def head_sha(bare: BareRepo, pull: PullInfo) -> str:
-    """The head branch's tip (or the last one seen if the branch is gone)."""
-    return bare.resolve(f"refs/heads/{pull.head}") or pull.head_sha
-
-
-def _stats(sandbox: Sandbox, base: str, repo: Repo, issue: Issue) -> dict[str, Any]:
-    assert issue.pull is not None
-    bare = sandbox.bare(repo)
-    head = head_sha(bare, issue.pull)
-    target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
-    changes = bare.changes(target, head)
-    mergeable: bool | None = None
-    if not issue.pull.merged:
-        mergeable = bare.merge(target, head, "probe", bot("sandbox")) is not None
-    return {
-        "mergeable": mergeable,
-        "mergeable_state": "clean" if mergeable else ("dirty" if mergeable is False else "unknown"),
-        "merged_by": user_body(sandbox, base, issue.pull.merged_by)
-        if issue.pull.merged_by
-        else None,
-        "commits": bare.count_commits(target, head),
-        "additions": sum(c.additions for c in changes),
-        "deletions": sum(c.deletions for c in changes),
-        "changed_files": len(changes),
-    }
-
-
-def pull_body(
-    sandbox: Sandbox, base: str, viewer: Viewer, repo: Repo, issue: Issue, simple: bool = False
-) -> dict[str, Any]:
-    """A `pull-request` body (`pull-request-simple` fields when `simple`)."""
-    assert issue.pull is not None
-    bare = sandbox.bare(repo)
-    owner = user_body(sandbox, base, repo.owner)
-    nested = repo_body(sandbox, base, viewer, repo)
-    head = shapes.pull_side(repo.owner, issue.pull.head, head_sha(bare, issue.pull), owner, nested)
-    target = bare.resolve(f"refs/heads/{issue.pull.base}") or ""
-    base_side = shapes.pull_side(repo.owner, issue.pull.base, target, owner, nested)
-    stats = (
-        {
-            "mergeable": None,
-            "mergeable_state": "unknown",
-            "merged_by": None,
-            "commits": 0,
-            "additions": 0,
-            "deletions": 0,
-            "changed_files": 0,
-        }
-        if simple
-        else _stats(sandbox, base, repo, issue)
-    )
-    body = shapes.pull(base, issue, issue_body(sandbox, base, repo, issue), head, base_side, stats)
-    return body
-
-
 def get_pull(sandbox: Sandbox, repo: Repo, number: int) -> Issue:
     """Pull request `number`; 404 for issues and unknown numbers."""
     issue = get_issue(sandbox, repo, number)
@@ -103,66 +45,57 @@ def get_pull(sandbox: Sandbox, repo: Repo, number: int) -> Issue:
     return issue
 
 
-def _branch(spec: str, repo: Repo) -> str:
+def _invalid(field: str, message: str | None = None) -> ApiError:
+    error: dict[str, str] = {"resource": "PullRequest", "field": field, "code": "invalid"}
+    if message:
+        error.update(code="custom", message=message)
+    return ApiError(422, "Validation Failed", errors=[error])
+
+
+def head_repo_of(sandbox: Sandbox, viewer: Viewer, spec: str, repo: Repo) -> tuple[str, str]:
+    """(repository, branch) of a `head` ("branch" or "owner:branch", a fork's owner)."""
     owner, sep, branch = spec.partition(":")
-    if sep and owner.lower() != repo.owner.lower():
-        raise ApiError(
-            422,
-            "Validation Failed",
-            errors=[
-                {
-                    "resource": "PullRequest",
-                    "field": "head",
-                    "code": "invalid",
-                    "message": "pull requests from forks are not emulated by the sandbox",
-                }
-            ],
-        )
-    return branch if sep else spec
+    if not sep or owner.lower() == repo.owner.lower():
+        return repo.full_name, branch if sep else spec
+    fork = next(
+        (
+            r
+            for r in sandbox.store.scan(Repo)
+            if r.owner.lower() == owner.lower()
+            and (r.fork_of or "").lower() == repo.full_name.lower()
+        ),
+        None,
+    )
+    if fork is None or viewer_level(sandbox, viewer, fork, "contents") == "none":
+        raise _invalid("head")
+    return fork.full_name, branch
 
 
-def _check_new(sandbox: Sandbox, repo: Repo, head: str, base_ref: str) -> str:
+def _check_new(sandbox: Sandbox, repo: Repo, head_repo: str, head: str, base_ref: str) -> str:
+    """Validate a new pull request; return its head sha, imported into `repo` if a fork's."""
     bare = sandbox.bare(repo)
-    head_tip = bare.resolve(f"refs/heads/{head}")
+    scratch = incoming_ref()
+    head_tip = import_head(sandbox, repo, head_repo, head, scratch)
+    if head_tip is None:
+        raise _invalid("head")
     base_tip = bare.resolve(f"refs/heads/{base_ref}")
-    for field, tip in (("head", head_tip), ("base", base_tip)):
-        if tip is None:
-            raise ApiError(
-                422,
-                "Validation Failed",
-                errors=[{"resource": "PullRequest", "field": field, "code": "invalid"}],
-            )
-    assert head_tip and base_tip
+    if base_tip is None:
+        bare.delete_ref(scratch)
+        raise _invalid("base")
     if bare.count_commits(base_tip, head_tip) == 0:
-        raise ApiError(
-            422,
-            "Validation Failed",
-            errors=[
-                {
-                    "resource": "PullRequest",
-                    "code": "custom",
-                    "message": f"No commits between {base_ref} and {head}",
-                }
-            ],
-        )
+        bare.delete_ref(scratch)
+        raise _invalid("head", f"No commits between {base_ref} and {head}")
     for other in sandbox.store.scan(Issue, repo.full_name.lower()):
+        pull = other.pull
         if (
-            other.pull
+            pull
             and other.state == "open"
-            and other.pull.head == head
-            and other.pull.base == base_ref
+            and (pull.head_repo, pull.head, pull.base) == (head_repo, head, base_ref)
         ):
-            raise ApiError(
-                422,
-                "Validation Failed",
-                errors=[
-                    {
-                        "resource": "PullRequest",
-                        "code": "custom",
-                        "message": f"A pull request already exists for {repo.owner}:{head}.",
-                    }
-                ],
-            )
+            bare.delete_ref(scratch)
+            label = f"{head_repo.split('/')[0]}:{head}"
+            raise _invalid("head", f"A pull request already exists for {label}.")
+    bare.delete_ref(scratch)  # the objects stay; refs/pull/N/head will name them
     return head_tip
 
 
@@ -172,11 +105,9 @@ def create_pull(
 ) -> Response:
     repo = require_area_write(sandbox, viewer, owner, name, "pull_requests")
     spec = parse(body, NewPull, "PullRequest")
-    head = _branch(spec.head, repo)
-    tip = _check_new(sandbox, repo, head, spec.base)
-    info = PullInfo(
-        head=head, base=spec.base, head_repo=repo.full_name, head_sha=tip, draft=spec.draft
-    )
+    head_repo, head = head_repo_of(sandbox, viewer, spec.head, repo)
+    tip = _check_new(sandbox, repo, head_repo, head, spec.base)
+    info = PullInfo(head=head, base=spec.base, head_repo=head_repo, head_sha=tip, draft=spec.draft)
     if spec.issue is not None:
         issue = get_issue(sandbox, repo, spec.issue)
         issue.pull = info
@@ -215,7 +146,10 @@ def list_pulls(
         for i in reversed(sandbox.store.scan(Issue, repo.full_name.lower()))
         if i.pull
         and state in ("all", i.state)
-        and (head is None or _branch(head, repo) == i.pull.head)
+        and (
+            head is None
+            or head_repo_of(sandbox, viewer, head, repo) == (i.pull.head_repo, i.pull.head)
+        )
         and (base_ref is None or base_ref == i.pull.base)
     ]
     return page(request, [pull_body(sandbox, base, viewer, repo, i, simple=True) for i in found])
@@ -263,7 +197,7 @@ def pull_files(
     issue = get_pull(sandbox, repo, number)
     assert issue.pull is not None
     bare = sandbox.bare(repo)
-    head = head_sha(bare, issue.pull)
+    head = head_sha(sandbox, repo, issue.pull)
     target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
     api = f"{base}/repos/{repo.full_name}"
     files = [
@@ -291,7 +225,7 @@ def pull_commits(
     issue = get_pull(sandbox, repo, number)
     assert issue.pull is not None
     bare = sandbox.bare(repo)
-    head = head_sha(bare, issue.pull)
+    head = head_sha(sandbox, repo, issue.pull)
     target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
     shas = bare.git("rev-list", "--reverse", f"{target}..{head}").split()
     return page(request, [git_shapes.commit(base, repo.full_name, bare.commit(s)) for s in shas])
@@ -337,7 +271,7 @@ def merge(owner: str, name: str, number: int, body: Body, sandbox: SB, viewer: W
     if issue.state != "open" or info.merged:
         raise ApiError(405, "Pull Request is not mergeable")
     bare = sandbox.bare(repo)
-    head = head_sha(bare, info)
+    head = head_sha(sandbox, repo, info)
     if spec.sha and spec.sha != head:
         raise ApiError(409, "Head branch was modified. Review and try the merge again.")
     target = bare.resolve(f"refs/heads/{info.base}")

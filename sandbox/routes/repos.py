@@ -59,7 +59,11 @@ class Generate(BaseModel):
 
 
 def create_repo(
-    sandbox: Sandbox, owner: Account, spec: NewRepo, template: str | None = None
+    sandbox: Sandbox,
+    owner: Account,
+    spec: NewRepo,
+    template: str | None = None,
+    fork_of: str | None = None,
 ) -> Repo:
     """Store a repository record and initialise its bare git repository."""
     if not NAME.fullmatch(spec.name):
@@ -87,6 +91,7 @@ def create_repo(
         has_projects=spec.has_projects,
         has_wiki=spec.has_wiki,
         template=template,
+        fork_of=fork_of,
     )
     try:
         sandbox.store.add(repo)

@@ -65,7 +65,7 @@ def minimal_repo(base: str, repo: Repo, owner: Account) -> dict[str, Any]:
         "private": repo.private,
         "html_url": f"{base}/{repo.full_name}",
         "description": repo.description,
-        "fork": False,
+        "fork": repo.fork_of is not None,
         "url": api,
     }
     body.update({key: api + suffix for key, suffix in _TEMPLATED.items()})
@@ -114,6 +114,7 @@ def full_repo(
     level: str,
     open_issues: int,
     template: dict[str, Any] | None = None,
+    parent: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """GitHub's `full-repository` (GET/POST/PATCH of one repository)."""
     body = minimal_repo(base, repo, owner)
@@ -131,6 +132,8 @@ def full_repo(
     )
     if owner.type == "Organization":
         body["organization"] = simple_user(base, owner)
+    if parent is not None:
+        body.update(parent=parent, source=parent)
     return body
 
 

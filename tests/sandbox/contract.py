@@ -241,3 +241,10 @@ CONTRACTS.update(
         ("PUT", "/repos/{owner}/{name}/actions/permissions/access"): None,
     }
 )
+
+CONTRACTS.update(
+    {
+        ("POST", "/repos/{owner}/{name}/forks"): m.FullRepository,
+        ("GET", "/repos/{owner}/{name}/forks"): list[m.MinimalRepository],
+    }
+)

@@ -180,3 +180,63 @@ def test_artifacts_pass_between_jobs_of_a_run(running_actions, org):
     run = next(iter(repo.get_workflow_runs()))
     log = (running_actions.sandbox.config.logs_dir / f"{run.id}.log").read_text()
     assert run.conclusion == "success", log
+
+
+COMMENTS_BACK = """\
+name: comments-back
+on: pull_request
+permissions:
+  pull-requests: write
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+      - env:
+          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+          PR: ${{ github.event.pull_request.number }}
+        run: |
+          test -f fork.txt
+          code=$(curl -s -o /dev/null -w "%{http_code}" -X POST \\
+            -H "Authorization: Bearer $GITHUB_TOKEN" -d '{"body": "thanks"}' \\
+            "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/issues/$PR/comments")
+          echo "comment answered $code"
+          test "$code" = 201
+"""
+
+
+@pytest.mark.slow
+def test_fork_pull_request_runs_with_a_read_only_token(running_actions, tmp_path):
+    from tests.sandbox.gitcli import clone_url, commit_file, git
+
+    school = seed(running_actions.sandbox, "school", 1, running_actions.url)
+    org = running_actions.github(school.instructor.token).get_organization("school")
+    upstream = org.create_repo("course", private=False, auto_init=True)
+    upstream.create_file(".github/workflows/comments-back.yml", "ci", COMMENTS_BACK)
+    outsider = running_actions.github(school.learners[0].token)
+    fork = outsider.get_repo("school/course").create_fork()
+    assert fork.fork and fork.parent.full_name == "school/course"
+    work = tmp_path / "fork"
+    git(
+        "clone",
+        "-q",
+        clone_url(running_actions.url, fork.full_name, school.learners[0].token),
+        str(work),
+    )
+    commit_file(work, "fork.txt", "from a fork\n", "fork change")
+    git("push", "-q", "origin", "HEAD:refs/heads/idea", cwd=work)
+    pr = outsider.get_repo("school/course").create_pull(
+        title="idea", body="", head=f"{fork.owner.login}:idea", base="main"
+    )
+    assert pr.head.repo.full_name == fork.full_name
+    commit_file(work, "fork.txt", "again\n", "second")
+    git("push", "-q", "origin", "HEAD:refs/heads/idea", cwd=work)
+    _settle(running_actions)
+    runs = list(upstream.get_workflow_runs())
+    assert [r.conclusion for r in runs] == ["failure", "failure"]
+    log = (running_actions.sandbox.config.logs_dir / f"{runs[0].id}.log").read_text()
+    assert "403" in log or "error: 22" in log or "returned error" in log, log
+    assert (
+        upstream.get_pull(pr.number).head.sha == git("rev-parse", "HEAD", cwd=work).stdout.strip()
+    )
+    assert list(upstream.get_issue(pr.number).get_comments()) == []
