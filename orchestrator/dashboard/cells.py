@@ -22,14 +22,14 @@ STATUS_MARKS = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "–"
 
 def push_rows(progress: Progress) -> Markup:
     """The rows of a learner's push table, newest first."""
-    return Markup("\n").join(
-        _push_row(sub, progress.is_late(sub)) for sub in reversed(progress.history)
+    return Markup(
+        "\n".join(_push_row(sub, progress.is_late(sub)) for sub in reversed(progress.history))
     )
 
 
-def _push_row(sub: GradedSubmission, late: bool) -> Markup:
+def _push_row(sub: GradedSubmission, late: bool) -> str:
     flag = ' <span class="late">late</span>' if late else ""
-    return Markup(
+    return (
         f'<tr><td class="nowrap">{sub.graded_at:%d %b %H:%M}{flag}</td>'
         f"<td><code>{escape(sub.commit[:7])}</code></td>"
         f'<td class="num">{sub.score:.1f} / {sub.max_score:.1f}</td>'
@@ -39,25 +39,21 @@ def _push_row(sub: GradedSubmission, late: bool) -> Markup:
 
 
 @lru_cache(maxsize=4096)
-def _stage_marks(stages: tuple[tuple[str, str], ...]) -> Markup:
-    return Markup(
-        "".join(
-            f'<span class="stage {status}">{escape(name)} {STATUS_MARKS[status]}</span>'
-            for name, status in stages
-        )
+def _stage_marks(stages: tuple[tuple[str, str], ...]) -> str:
+    return "".join(
+        f'<span class="stage {status}">{escape(name)} {STATUS_MARKS[status]}</span>'
+        for name, status in stages
     )
 
 
-@lru_cache(maxsize=16384)
-def _failed_list(failed: tuple[tuple[str, str], ...]) -> Markup:
-    if not failed:
-        return Markup("none")
-    return Markup(", ").join(_code(stage, check) for stage, check in failed)
+@lru_cache(maxsize=65536)
+def _failed_list(failed: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(_code(stage, check) for stage, check in failed) if failed else "none"
 
 
 @lru_cache(maxsize=4096)
-def _code(stage: str, check: str) -> Markup:
-    return Markup(f"<code>{escape(stage)}: {escape(check)}</code>")
+def _code(stage: str, check: str) -> str:
+    return f"<code>{escape(stage)}: {escape(check)}</code>"
 
 
 def timeline_svg(progress: Progress, chart_id: str) -> Markup:
@@ -66,7 +62,7 @@ def timeline_svg(progress: Progress, chart_id: str) -> Markup:
     t = timeline(progress.history, opens_at=a.opens_at, deadline=a.deadline,
                  pass_percent=a.pass_percent)  # fmt: skip
     title = escape(f"Score per push, {a.slug}")
-    desc = escape("; ".join(p.label for p in t.points) or "no graded push")
+    desc = escape(_summary(progress))
     return Markup(
         f'<svg class="chart timeline" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
         f'viewBox="0 0 {t.width} {t.height}" width="{t.width}" height="{t.height}">\n'
@@ -79,6 +75,17 @@ def timeline_svg(progress: Progress, chart_id: str) -> Markup:
         f'<text class="tick" x="{t.left}" y="{t.height - 4}">{t.start_label}</text>'
         f'<text class="tick" x="{t.right}" y="{t.height - 4}" text-anchor="end">'
         f"{t.end_label}</text>\n</svg>"
+    )
+
+
+def _summary(progress: Progress) -> str:
+    """What the chart shows, in one sentence (the table below it has every push)."""
+    first, latest = progress.history[0], progress.history[-1]
+    late = f", {progress.late_pushes} after the deadline" if progress.late_pushes else ""
+    return (
+        f"{len(progress.history)} graded pushes from {first.graded_at:%d %b} to "
+        f"{latest.graded_at:%d %b}{late}; first {first.percent:.0f}%, "
+        f"best {progress.best_percent:.0f}%, latest {latest.percent:.0f}%"
     )
 
 
