@@ -35,6 +35,8 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 Login = Annotated[str, Field(pattern=LOGIN_PATTERN)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+# Links end up in the dashboard's href attributes: web addresses only, never `javascript:`.
+WebUrl = Annotated[str, Field(pattern=r"^(https?://\S+)?$")]
 
 
 class _Record(BaseModel):
@@ -62,9 +64,9 @@ class GradedSubmission(_Record):
     score: float
     max_score: float
     stages: tuple[StageRecord, ...]
-    repo_url: str = ""
-    pr_url: str = ""
-    comment_url: str = ""
+    repo_url: WebUrl = ""
+    pr_url: WebUrl = ""
+    comment_url: WebUrl = ""
     grader_version: str = ""
 
     @property

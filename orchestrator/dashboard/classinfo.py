@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from graders.errors import UserError
-from orchestrator.grades_store import GradesStore, Login, Slug
+from orchestrator.grades_store import GradesStore, Login, Slug, WebUrl
 
 
 class _Model(BaseModel):
@@ -25,7 +25,7 @@ class LearnerInfo(_Model):
 
     login: Login
     name: str = ""
-    repos: dict[str, str] = Field(default_factory=dict)
+    repos: dict[str, WebUrl] = Field(default_factory=dict)
 
 
 class AssignmentInfo(_Model):

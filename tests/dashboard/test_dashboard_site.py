@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from small_class import AS_OF, AUTHZ, P95
+from small_class import AS_OF, AUTHZ, P95, graded
 
 from classroom.cli import main
+from orchestrator.grades_store import record_submission
 
 
 class _Page(HTMLParser):
@@ -173,3 +174,22 @@ def test_a_bad_synthetic_size_is_a_user_error(
 ) -> None:
     assert main(["dashboard", "--synthetic", value, "--out", str(tmp_path / "x")]) == 2
     assert "--synthetic" in capsys.readouterr().err
+
+
+def test_a_check_name_from_a_learners_repo_is_shown_never_run(tmp_path: Path) -> None:
+    hostile = '<script>alert("x")</script>'
+    course = tmp_path / "course"
+    record_submission(course, graded("mal", "tasks-api", 1, 20, ("tests", hostile)))
+
+    assert main(["dashboard", "--course", str(course)]) == 0
+
+    for page in (course / "site").rglob("*.html"):
+        assert "<script" not in page.read_text(encoding="utf-8"), page
+    assert hostile in text(course / "site" / "learners" / "mal.html")
+
+
+def test_every_table_has_a_caption_and_every_chart_a_title(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert html.count("<table") == html.count("<caption>"), page
+        assert html.count("<svg") == html.count('role="img"') == html.count("<title id="), page

@@ -142,3 +142,14 @@ def test_a_line_in_the_wrong_file_is_reported_with_where_it_belongs(tmp_path: Pa
 
 def test_as_of_is_after_every_push_of_the_small_class() -> None:
     assert all(s.graded_at <= AS_OF for s in small_class_submissions())
+
+
+def test_a_link_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
+    record_submission(tmp_path, graded("ada", "tasks-api", 1, 90))
+    path = store_path(tmp_path, "tasks-api", "ada")
+    path.write_text(
+        path.read_text().replace("https://github.com/demo-org", "javascript:alert(1)//")
+    )
+
+    with pytest.raises(UserError, match=r"ada\.jsonl:1: \w+_url"):
+        load_store(tmp_path)
