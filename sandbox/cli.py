@@ -25,6 +25,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument("--no-actions", action="store_true", help="do not run workflows")
     serve.add_argument("--workers", type=int, default=2, help="parallel workflow runs")
     serve.add_argument(
+        "--run-timeout",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="stop a workflow run after this long (default 600)",
+    )
+    serve.add_argument(
         "--rate-limit", metavar="SPEC", help="enforce limits, e.g. primary=5000/h,secondary=80/min"
     )
     serve.add_argument(
@@ -73,6 +80,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         actions=not args.no_actions,
         workers=args.workers,
+        run_timeout=args.run_timeout,
         rate_limits=parse_rate_limits(args.rate_limit) if args.rate_limit else None,
         faults=parse_faults(args.faults) if args.faults else None,
     )

@@ -35,6 +35,8 @@ class Dispatcher(Protocol):
 
     def wait_idle(self, timeout: float) -> bool: ...
 
+    def shutdown(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class PushEvent:

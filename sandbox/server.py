@@ -11,7 +11,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from sandbox.app import create_app
+from sandbox.config import SandboxConfig
 from sandbox.context import Sandbox
+from sandbox.runtime import attach_runner
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -47,6 +49,13 @@ class ThreadedServer:
         self.server = make_server(sandbox, wrap)
         self.thread = threading.Thread(target=self.server.run, name="sandbox", daemon=True)
 
+    @classmethod
+    def open(cls, config: SandboxConfig, wrap: Wrapper | None = None) -> ThreadedServer:
+        """A server for `config`'s data with its workflow runner attached (not yet started)."""
+        sandbox = Sandbox.open(config)
+        attach_runner(sandbox)
+        return cls(sandbox, wrap)
+
     @property
     def url(self) -> str:
         return f"http://{self.sandbox.config.host}:{self.sandbox.config.port}"
@@ -62,6 +71,9 @@ class ThreadedServer:
         return self
 
     def stop(self, timeout: float = 10) -> None:
-        """Stop serving and wait for the thread to end."""
+        """Stop serving, let running workflow runs finish, close the state."""
         self.server.should_exit = True
         self.thread.join(timeout)
+        if self.sandbox.runner is not None:
+            self.sandbox.runner.shutdown()
+        self.sandbox.store.close()

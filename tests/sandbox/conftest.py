@@ -6,58 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from github import Auth, Github
+from github import Github
 
-from sandbox.config import SandboxConfig
-from sandbox.context import Sandbox
-from sandbox.runtime import attach_runner
 from sandbox.seeding import SeedResult, seed
-from sandbox.server import ThreadedServer, free_port
-from tests.sandbox.contract import ContractChecker, ContractLog
-
-
-class Running:
-    """A started server, its state and what the contract checker saw."""
-
-    def __init__(self, server: ThreadedServer, contract: ContractLog) -> None:
-        self.server = server
-        self.contract = contract
-        self.url = server.url
-        self.sandbox = server.sandbox
-
-    def github(self, token: str) -> Github:
-        return Github(
-            base_url=self.url,
-            auth=Auth.Token(token),
-            seconds_between_requests=0,
-            seconds_between_writes=0,
-            retry=None,
-        )
-
-
-def start(data: Path, contract: ContractLog, **options: object) -> ThreadedServer:
-    options.setdefault("actions", False)
-    config = SandboxConfig(data=data, port=free_port(), **options)  # type: ignore[arg-type]
-    sandbox = Sandbox.open(config)
-    attach_runner(sandbox)
-    return ThreadedServer(sandbox, wrap=lambda app: ContractChecker(app, contract)).start()
-
-
-def stop(server: ThreadedServer) -> None:
-    server.stop()
-    runner = server.sandbox.runner
-    if runner is not None:
-        runner.shutdown()  # type: ignore[attr-defined]
-    server.sandbox.store.close()
+from tests.sandbox.contract import ContractLog
+from tests.sandbox.harness import Running, assert_no_violations, start, stop
 
 
 @pytest.fixture
 def contract_log() -> Iterator[ContractLog]:
     log = ContractLog()
     yield log
-    assert not log.violations, "\n\n".join(
-        f"{v.method} {v.path} -> {v.status}: {v.error}" for v in log.violations
-    )
+    assert_no_violations(log)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from sandbox.config import Faults, RateLimits, parse_faults, parse_rate_limits
 from sandbox.records import Repo
 from sandbox.seeding import seed
-from tests.sandbox.conftest import Running, start, stop
+from tests.sandbox.harness import Running, start, stop
 
 
 @pytest.fixture

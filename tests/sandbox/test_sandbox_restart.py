@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sandbox.records import WorkflowRun
 from sandbox.seeding import seed
-from tests.sandbox.conftest import Running, start, stop
 from tests.sandbox.gitcli import clone_url, git
+from tests.sandbox.harness import Running, start, stop
 
 
 def test_state_survives_a_restart(tmp_path, contract_log):
