@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from graders.errors import UserError
 
@@ -49,15 +49,19 @@ class Repos(_Strict):
     template_name: str = "{assignment}-template"
     visibility: Literal["private", "internal", "public"] = "private"
 
-    @model_validator(mode="after")
-    def _placeholders(self) -> Repos:
-        if "{login}" not in self.name or "{assignment}" not in self.name:
-            raise ValueError(
-                "name must contain {assignment} and {login}, e.g. {assignment}-{login}"
-            )
-        if "{assignment}" not in self.template_name:
-            raise ValueError("template_name must contain {assignment}")
-        return self
+    @field_validator("name")
+    @classmethod
+    def _name_placeholders(cls, value: str) -> str:
+        if "{login}" not in value or "{assignment}" not in value:
+            raise ValueError("must contain {assignment} and {login}, e.g. {assignment}-{login}")
+        return value
+
+    @field_validator("template_name")
+    @classmethod
+    def _template_placeholder(cls, value: str) -> str:
+        if "{assignment}" not in value:
+            raise ValueError("must contain {assignment}, e.g. {assignment}-template")
+        return value
 
 
 class Pacing(_Strict):

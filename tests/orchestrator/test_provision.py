@@ -194,7 +194,7 @@ def test_a_rate_limited_write_waits_its_retry_after_and_is_not_duplicated(
 def test_a_killed_provision_converges_when_run_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    room, close = open_classroom(tmp_path, 12)
+    room, close = open_classroom(tmp_path, 20)
     try:
         monkeypatch.setenv("GITHUB_TOKEN", room.token)
         publish(room.course, room.gateway(), "tasks-api")
@@ -207,8 +207,7 @@ def test_a_killed_provision_converges_when_run_again(
             stderr=subprocess.DEVNULL,
         )
         try:
-            _wait_for_repos(room, 2, timeout=60)
-            time.sleep(random.Random(7).uniform(0.0, 0.4))
+            _wait_for_repos(room, random.Random(7).randint(2, 8), timeout=60)
         finally:
             proc.kill()
             proc.wait(timeout=10)

@@ -1,0 +1,188 @@
+"""course.toml and the roster as typed models; init, roster check, publish, pacing, the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from classroom.cli import main
+from graders.errors import UserError
+from orchestrator.commands.publish import publish, starter_files
+from orchestrator.course import load_course
+from orchestrator.gateway import missing_scopes
+from orchestrator.pacing import Pacer, format_duration, modelled_seconds
+from orchestrator.roster import load_roster
+from tests.orchestrator.conftest import ORG, Classroom
+
+ROSTER_WITH_EVERY_MISTAKE = """github_username,name,email,section,team
+ada,Ada Lovelace,ada@example.edu,A,red
+-bad-,Bad Name,bad@example.edu,A,
+bob,,bob@example.edu,B,
+carol,Carol,not-an-email,B,
+ADA,Ada Again,ada2@example.edu,A,blue
+dave,Dave,dave@example.edu
+"""
+
+
+def test_init_scaffolds_a_course_that_loads(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path / "c"), "--org", "school", "--api-url", "http://x:1"]) == 0
+    course = load_course(tmp_path / "c")
+    assert course.course.org == "school"
+    assert course.api_url == "http://x:1"
+    assert course.starter("tasks-api").is_dir()
+    assert load_roster(course.roster_path).problems == ()
+    assert "classroom roster check" in (tmp_path / "c" / "README.md").read_text()
+
+
+def test_init_refuses_to_overwrite_a_course(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["init", str(tmp_path), "--org", "school"])
+    assert main(["init", str(tmp_path), "--org", "school"]) == 2
+    assert "exists already" in capsys.readouterr().err
+
+
+def test_github_api_url_overrides_the_course_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["init", str(tmp_path), "--org", "school", "--api-url", "http://x:1"])
+    monkeypatch.setenv("GITHUB_API_URL", "http://y:2")
+    assert load_course(tmp_path).api_url == "http://y:2"
+
+
+def test_a_bad_course_file_names_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "course.toml").write_text(
+        'org = "school"\n[repos]\nname = "{assignment}"\n[assignments.Bad_Slug]\n'
+    )
+    with pytest.raises(UserError) as error:
+        load_course(tmp_path)
+    message = str(error.value)
+    assert "course.toml: repos.name" in message and "{login}" in message
+    assert "assignments.Bad_Slug" in message
+
+
+def test_extensions_override_the_deadline(tmp_path: Path) -> None:
+    (tmp_path / "course.toml").write_text(
+        'org = "school"\n[assignments.a]\ndeadline = 2030-01-01T00:00:00Z\n'
+        "[assignments.a.extensions]\nAda = 2030-01-03T00:00:00Z\n"
+    )
+    assignment = load_course(tmp_path).course.assignment("a")
+    assert assignment.deadline_of("ada") == datetime(2030, 1, 3, tzinfo=UTC)
+    assert assignment.deadline_of("bob") == datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_every_bad_roster_row_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER_WITH_EVERY_MISTAKE)
+    problems = [(p.line, p.field) for p in load_roster(path).problems]
+    assert problems == [
+        (3, "github_username"),
+        (4, "name"),
+        (5, "email"),
+        (6, "github_username"),
+        (7, "row"),
+    ]
+    duplicate = load_roster(path).problems[3].message
+    assert "already in team 'red' on line 2" in duplicate
+
+
+def test_a_wrong_header_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text("login,name\nada,Ada\n")
+    assert [p.field for p in load_roster(path).problems] == ["header"]
+
+
+def test_roster_check_asks_github_for_unknown_users(
+    classroom: Classroom, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = classroom.course.roster_path
+    roster.write_text(roster.read_text() + "nobody-here,No Body,no@example.edu,A,\n")
+    course = str(classroom.course.root)
+    assert main(["roster", "check", "--course", course, "--offline"]) == 0
+    assert main(["roster", "check", "--course", course]) == 1
+    assert "roster.csv:5: github_username: GitHub knows no user nobody-here" in (
+        capsys.readouterr().err
+    )
+
+
+def test_publish_makes_no_commit_when_nothing_changed(classroom: Classroom) -> None:
+    gh = classroom.gateway()
+    template = f"{ORG}/tasks-api-template"
+    publish(classroom.course, gh, "tasks-api")
+    first = gh.branches(template)["main"].sha
+    publish(classroom.course, gh, "tasks-api")
+    assert gh.branches(template)["main"].sha == first
+
+
+def test_publish_commits_a_changed_starter(classroom: Classroom, tmp_path: Path) -> None:
+    starter = tmp_path / "catalog" / "tasks-api" / "starter"
+    starter.mkdir(parents=True)
+    (starter / "README.md").write_text("v1\n")
+    (starter / "__pycache__").mkdir()
+    (starter / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    toml = classroom.course.root / "course.toml"
+    text = toml.read_text()
+    start = text.index("catalog = ")
+    toml.write_text(
+        text[:start] + f'catalog = "{starter.parents[1]}"' + text[text.index("\n", start) :]
+    )
+    course = load_course(classroom.course.root)
+    assert starter_files(starter) == [Path("README.md")]
+    gh = classroom.gateway()
+    publish(course, gh, "tasks-api")
+    first = gh.branches(f"{ORG}/tasks-api-template")["main"].sha
+    (starter / "README.md").write_text("v2\n")
+    publish(course, gh, "tasks-api")
+    assert gh.branches(f"{ORG}/tasks-api-template")["main"].sha != first
+
+
+def test_publish_dry_run_creates_nothing(classroom: Classroom) -> None:
+    gh = classroom.gateway()
+    publish(classroom.course, gh, "tasks-api", dry_run=True)
+    assert gh.calls.writes == 0
+    assert gh.repo(f"{ORG}/tasks-api-template") is None
+
+
+def test_the_cli_runs_a_course_end_to_end(
+    classroom: Classroom, capsys: pytest.CaptureFixture[str]
+) -> None:
+    course = ["--course", str(classroom.course.root)]
+    assert main(["publish", "tasks-api", *course]) == 0
+    assert main(["provision", "tasks-api", "--dry-run", *course]) == 0
+    assert main(["provision", "tasks-api", *course]) == 0
+    assert main(["collect", "tasks-api", *course]) == 0
+    assert main(["lock", "tasks-api", "--dry-run", *course]) == 0
+    printed = capsys.readouterr().out
+    assert "provisioning summary" in printed and "not due" in printed
+    assert (classroom.course.root / "grades-tasks-api.csv").is_file()
+    assert classroom.token not in printed
+
+
+def test_a_missing_token_is_a_user_error(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    monkeypatch.setenv("PATH", "/nonexistent")  # no `gh` to ask either
+    assert main(["publish", "tasks-api", "--course", str(classroom.course.root)]) == 2
+    assert "GITHUB_TOKEN" in capsys.readouterr().err
+
+
+def test_missing_scopes_counts_implied_ones() -> None:
+    assert missing_scopes(["repo", "admin:org"], {"repo", "read:org", "workflow"}) == {"workflow"}
+    assert missing_scopes(None, {"repo"}) == set()  # fine-grained tokens carry no scope header
+
+
+def test_the_pacer_spaces_writes_and_caps_the_hour() -> None:
+    now = [0.0]
+    pacer = Pacer(60, 3, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    waits = [pacer.wait() for _ in range(4)]
+    assert waits == [0.0, 1.0, 1.0, 3598.0]
+
+
+def test_the_modelled_time_follows_githubs_limits() -> None:
+    assert modelled_seconds(1) == 0
+    assert modelled_seconds(81) == 60
+    assert modelled_seconds(501) == 3600
+    assert format_duration(modelled_seconds(1400)) == "2 h 04 min"
