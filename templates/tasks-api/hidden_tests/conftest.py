@@ -95,8 +95,9 @@ def forge_token(payload: dict[str, Any], key: bytes, alg: str = "HS256") -> str:
     return f"{header}.{body}.{b64(signature)}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def client() -> Iterator[httpx.Client]:
+    # One client per test: a connection the service dropped after a 500 fails one test, not two.
     with httpx.Client(base_url=BASE_URL, timeout=30.0) as http:
         yield http
 
@@ -117,8 +118,9 @@ def bob(api: Api) -> Account:
 
 
 @pytest.fixture(scope="session")
-def admin(client: httpx.Client) -> Account:
-    return Api(client).login("admin", SEED_PASSWORD)
+def admin() -> Account:
+    with httpx.Client(base_url=BASE_URL, timeout=30.0) as http:
+        return Api(http).login("admin", SEED_PASSWORD)
 
 
 @pytest.fixture
