@@ -32,7 +32,7 @@ def _push_row(sub: GradedSubmission, late: bool) -> str:
     return (
         f'<tr><td class="nowrap">{sub.graded_at:%d %b %H:%M}{flag}</td>'
         f"<td><code>{escape(sub.commit[:7])}</code></td>"
-        f'<td class="num">{sub.score:.1f} / {sub.max_score:.1f}</td>'
+        f'<td class="num nowrap">{sub.score:.1f} / {sub.max_score:.1f}</td>'
         f"<td>{_stage_marks(tuple((s.name, s.status) for s in sub.stages))}</td>"
         f"<td>{_failed_list(sub.failed_checks)}</td></tr>"
     )
