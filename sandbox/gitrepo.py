@@ -51,6 +51,17 @@ class TreeEntry:
 
 
 @dataclass(frozen=True)
+class TreeEdit:
+    """One entry of a tree to build: content, or an existing object, or neither (remove)."""
+
+    path: str
+    mode: str = "100644"
+    type: str = "blob"
+    sha: str | None = None
+    content: str | None = None
+
+
+@dataclass(frozen=True)
 class FileChange:
     status: str
     path: str
@@ -161,15 +172,62 @@ class BareRepo:
         parents = ["-p", parent] if parent else []
         return self.commit_tree(tree, parents, message, who)
 
-    def commit_tree(self, tree: str, parents: list[str], message: str, who: Person) -> str:
-        """Write a commit object for `tree`."""
+    def commit_tree(
+        self,
+        tree: str,
+        parents: list[str],
+        message: str,
+        who: Person,
+        committer: Person | None = None,
+        dates: tuple[str | None, str | None] = (None, None),
+    ) -> str:
+        """Write a commit object for `tree` (dates: author's and committer's, ISO 8601)."""
+        by = committer or who
         env = git_env(
             GIT_AUTHOR_NAME=who.name,
             GIT_AUTHOR_EMAIL=who.email,
-            GIT_COMMITTER_NAME=who.name,
-            GIT_COMMITTER_EMAIL=who.email,
+            GIT_COMMITTER_NAME=by.name,
+            GIT_COMMITTER_EMAIL=by.email,
         )
+        for key, value in zip(("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"), dates, strict=True):
+            if value:
+                env[key] = value
         return self.git("commit-tree", tree, *parents, "-m", message, env=env).strip()
+
+    def build_tree(self, base_tree: str | None, entries: list[TreeEdit]) -> str:
+        """A new tree: `base_tree` (or empty) with `entries` added, replaced or removed."""
+        with tempfile.TemporaryDirectory() as tmp:
+            env = git_env(GIT_INDEX_FILE=str(Path(tmp) / "index"))
+            if base_tree:
+                self.git("read-tree", base_tree, env=env)
+            for edit in entries:
+                self._apply_edit(edit, env)
+            return self.git("write-tree", env=env).strip()
+
+    def _apply_edit(self, edit: TreeEdit, env: dict[str, str]) -> None:
+        if edit.sha is None and edit.content is None:
+            self.git("rm", "--cached", "-r", "-q", "--ignore-unmatch", "--", edit.path, env=env)
+            return
+        if edit.type == "tree":
+            self.git("read-tree", f"--prefix={edit.path}/", str(edit.sha), env=env)
+            return
+        sha = (
+            edit.sha
+            or self.git("hash-object", "-w", "--stdin", stdin=(edit.content or "").encode()).strip()
+        )
+        self.git("update-index", "--add", "--cacheinfo", f"{edit.mode},{sha},{edit.path}", env=env)
+
+    def tree(self, sha: str, recursive: bool) -> list[TreeEntry]:
+        """The entries of tree (or commit) `sha`, every level when `recursive`."""
+        flags = ["-r", "-t"] if recursive else []
+        return _parse_tree(self.git("ls-tree", "-l", "-z", *flags, sha))
+
+    def object_type(self, sha: str) -> str | None:
+        """`blob`, `tree`, `commit` … or None when the object does not exist."""
+        try:
+            return self.git("cat-file", "-t", sha).strip()
+        except CommandFailed:
+            return None
 
     def update_ref(self, ref: str, new: str, old: str | None = None) -> None:
         """Point `ref` at `new` (atomically checking `old` when given)."""

@@ -13,6 +13,7 @@ from sandbox.routes import (
     contents,
     forks,
     git_http,
+    gitdata,
     issues,
     meta,
     pulls,
@@ -30,6 +31,7 @@ ROUTERS: list[APIRouter] = [
     pulls.router,
     actions.router,
     checks.router,  # before branches: /commits/{ref}/check-runs vs /commits/{ref}
+    gitdata.router,
     branches.router,
 ]
 GIT_ROUTER = git_http.router  # authenticates itself: git needs a Basic challenge on 401

@@ -199,20 +199,8 @@ def pull_files(
     bare = sandbox.bare(repo)
     head = head_sha(sandbox, repo, issue.pull)
     target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
-    api = f"{base}/repos/{repo.full_name}"
     files = [
-        {
-            "sha": c.blob,
-            "filename": c.path,
-            "status": c.status,
-            "additions": c.additions,
-            "deletions": c.deletions,
-            "changes": c.additions + c.deletions,
-            "blob_url": f"{base}/{repo.full_name}/blob/{head}/{c.path}",
-            "raw_url": f"{base}/{repo.full_name}/raw/{head}/{c.path}",
-            "contents_url": f"{api}/contents/{c.path}?ref={head}",
-        }
-        for c in bare.changes(target, head)
+        git_shapes.diff_entry(base, repo.full_name, c, head) for c in bare.changes(target, head)
     ]
     return page(request, files)
 

@@ -6,7 +6,7 @@ import base64
 import zlib
 from typing import Any
 
-from sandbox.gitrepo import CommitInfo, TreeEntry
+from sandbox.gitrepo import CommitInfo, FileChange, TreeEntry
 from sandbox.shapes.accounts import node_id
 
 UNSIGNED = {
@@ -144,4 +144,19 @@ def git_ref(base: str, full_name: str, ref: str, sha: str) -> dict[str, Any]:
         "node_id": node_id("REF", zlib.crc32(ref.encode())),
         "url": f"{api}/git/{ref}",
         "object": {"type": "commit", "sha": sha, "url": f"{api}/git/commits/{sha}"},
+    }
+
+
+def diff_entry(base: str, full_name: str, change: FileChange, ref: str) -> dict[str, Any]:
+    """A `diff-entry` (pull request files, compare)."""
+    return {
+        "sha": change.blob,
+        "filename": change.path,
+        "status": change.status,
+        "additions": change.additions,
+        "deletions": change.deletions,
+        "changes": change.additions + change.deletions,
+        "blob_url": f"{base}/{full_name}/blob/{ref}/{change.path}",
+        "raw_url": f"{base}/{full_name}/raw/{ref}/{change.path}",
+        "contents_url": f"{base}/repos/{full_name}/contents/{change.path}?ref={ref}",
     }

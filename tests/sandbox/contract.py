@@ -248,3 +248,14 @@ CONTRACTS.update(
         ("GET", "/repos/{owner}/{name}/forks"): list[m.MinimalRepository],
     }
 )
+
+CONTRACTS.update(
+    {
+        ("POST", "/repos/{owner}/{name}/git/blobs"): m.ShortBlob,
+        ("GET", "/repos/{owner}/{name}/git/blobs/{sha}"): m.Blob,
+        ("POST", "/repos/{owner}/{name}/git/trees"): m.GitTree,
+        ("GET", "/repos/{owner}/{name}/git/trees/{sha}"): m.GitTree,
+        ("POST", "/repos/{owner}/{name}/git/commits"): m.GitCommit,
+        ("GET", "/repos/{owner}/{name}/compare/{basehead:path}"): m.CommitComparison,
+    }
+)
