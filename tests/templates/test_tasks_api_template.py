@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,12 @@ def test_seed_password_agrees_everywhere(assignment: LoadedAssignment) -> None:
     assert f'DEFAULT_PASSWORD = "{password}"' in (SOLUTION / "app" / "seed.py").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy", "locust"])
+def test_brief_pins_the_graders_tool_versions(tool: str) -> None:
+    """Learners who run the brief's commands get the grader's findings, not another version's."""
+    project = tomllib.loads((ROOT.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [dep for dep in project["project"]["dependencies"] if dep.startswith(f"{tool}==")]
+    assert pins, f"the grader no longer pins {tool}"
+    assert pins[0] in (STARTER / "README.md").read_text(encoding="utf-8")
