@@ -236,3 +236,32 @@ class WorkflowRun(RepoRecord):
     created_at: str = Field(default_factory=now)
     updated_at: str = Field(default_factory=now)
     run_started_at: str | None = None
+
+
+class KeyPair(Record):
+    """The sandbox's sealed-box key pair: clients encrypt secrets to its public half."""
+
+    kind: ClassVar[str] = "keypair"
+    private_key: str
+
+    def key(self) -> str:
+        return "actions"
+
+
+class Secret(Record):
+    """An Actions secret of a repository ("owner/name") or an organization ("org:NAME")."""
+
+    kind: ClassVar[str] = "secret"
+    owner_scope: str
+    name: str
+    value: str
+    visibility: str = "all"
+    selected_repository_ids: list[int] = Field(default_factory=list)
+    created_at: str = Field(default_factory=now)
+    updated_at: str = Field(default_factory=now)
+
+    def scope(self) -> str:
+        return self.owner_scope.lower()
+
+    def key(self) -> str:
+        return self.name.upper()

@@ -30,6 +30,7 @@ from sandbox.procs import CommandFailed, run_cmd
 from sandbox.pullrefs import head_sha, is_fork_pull
 from sandbox.pullviews import pull_body
 from sandbox.records import Issue, Repo, Token, WorkflowRun, now
+from sandbox.secrets import run_secrets
 from sandbox.writes import bot
 
 log = logging.getLogger("sandbox.actions")
@@ -276,7 +277,9 @@ class Runner:
             extra = self._reusable(request, scratch / "deps")
             for folder in ("home", "tmp", "cache", "artifacts"):
                 (scratch / folder).mkdir()
-            args = self._act_args(run, request, token, scratch, extra)
+            secrets = self._secrets(request, token)
+            _write_secrets(scratch / "secrets.env", secrets)
+            args = self._act_args(run, request, scratch, extra)
             env = {
                 "PATH": "/usr/local/bin:/usr/bin:/bin",
                 "HOME": str(scratch / "home"),
@@ -289,11 +292,20 @@ class Runner:
                 )
             except CommandFailed as exc:
                 return "timed_out", f"act did not finish: {exc}\n"
-        output = (proc.stdout + proc.stderr).decode(errors="replace").replace(token, "***")
+        output = (proc.stdout + proc.stderr).decode(errors="replace")
+        for value in sorted(secrets.values(), key=len, reverse=True):
+            if len(value) >= 4:  # short values would mask ordinary words, as GitHub's do not
+                output = output.replace(value, "***")
         return ("success" if proc.returncode == 0 else "failure"), output
 
+    def _secrets(self, request: RunRequest, token: str) -> dict[str, str]:
+        """GITHUB_TOKEN and the repo's and org's secrets (none for a fork's pull request)."""
+        repo = self.sandbox.repo(request.repo)
+        shared = run_secrets(self.sandbox, repo) if repo and not request.read_only else {}
+        return {**shared, "GITHUB_TOKEN": token}
+
     def _act_args(
-        self, run: WorkflowRun, request: RunRequest, token: str, scratch: Path, extra: list[str]
+        self, run: WorkflowRun, request: RunRequest, scratch: Path, extra: list[str]
     ) -> list[str]:
         event_file = self.event_path(run.id)
         args = [
@@ -330,7 +342,7 @@ class Runner:
         }
         for key, value in env.items():
             args += ["--env", f"{key}={value}"]
-        return [*args, *extra, "-s", f"GITHUB_TOKEN={token}"]
+        return [*args, *extra, "--secret-file", str(scratch / "secrets.env")]
 
     def _reusable(self, request: RunRequest, deps: Path) -> list[str]:
         """`--local-repository` checkouts of sandbox repos this workflow `uses:`."""
@@ -351,6 +363,13 @@ class Runner:
             dest = export_commit(self.sandbox.bare(source), sha, deps / name / ref)
             args += ["--local-repository", f"{name}@{ref}={dest}"]
         return args
+
+
+def _write_secrets(path: Path, secrets: dict[str, str]) -> None:
+    """A dotenv file for act's --secret-file (kept off the command line)."""
+    lines = [f"{name}={json.dumps(value)}" for name, value in secrets.items()]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
 
 
 def _may_use(caller: Repo, source: Repo) -> bool:

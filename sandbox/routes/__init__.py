@@ -18,6 +18,7 @@ from sandbox.routes import (
     meta,
     pulls,
     repos,
+    secrets,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -30,6 +31,7 @@ ROUTERS: list[APIRouter] = [
     issues.router,
     pulls.router,
     actions.router,
+    secrets.router,
     checks.router,  # before branches: /commits/{ref}/check-runs vs /commits/{ref}
     gitdata.router,
     branches.router,

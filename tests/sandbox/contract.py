@@ -259,3 +259,19 @@ CONTRACTS.update(
         ("GET", "/repos/{owner}/{name}/compare/{basehead:path}"): m.CommitComparison,
     }
 )
+
+CONTRACTS.update(
+    {
+        ("GET", "/repos/{owner}/{name}/actions/secrets/public-key"): m.ActionsPublicKey,
+        ("GET", "/repos/{owner}/{name}/actions/secrets"): (
+            m.ReposOwnerRepoActionsSecretsGetResponse200
+        ),
+        ("GET", "/repos/{owner}/{name}/actions/secrets/{secret}"): m.ActionsSecret,
+        ("PUT", "/repos/{owner}/{name}/actions/secrets/{secret}"): m.EmptyObject,
+        ("DELETE", "/repos/{owner}/{name}/actions/secrets/{secret}"): None,
+        ("GET", "/orgs/{org}/actions/secrets/public-key"): m.ActionsPublicKey,
+        ("GET", "/orgs/{org}/actions/secrets"): m.OrgsOrgActionsSecretsGetResponse200,
+        ("PUT", "/orgs/{org}/actions/secrets/{secret}"): m.EmptyObject,
+        ("DELETE", "/orgs/{org}/actions/secrets/{secret}"): None,
+    }
+)

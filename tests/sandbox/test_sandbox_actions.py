@@ -240,3 +240,33 @@ def test_fork_pull_request_runs_with_a_read_only_token(running_actions, tmp_path
         upstream.get_pull(pr.number).head.sha == git("rev-parse", "HEAD", cwd=work).stdout.strip()
     )
     assert list(upstream.get_issue(pr.number).get_comments()) == []
+
+
+USES_SECRETS = """\
+name: uses-secrets
+on: push
+jobs:
+  show:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          FROM_ORG: ${{ secrets.GRADER_TOKEN }}
+          FROM_REPO: ${{ secrets.LOCAL_ONE }}
+        run: |
+          test "$FROM_ORG" = "org-wide-value" && test "$FROM_REPO" = "repo-value"
+          echo "org secret is $FROM_ORG"
+"""
+
+
+@pytest.mark.slow
+def test_org_and_repo_secrets_reach_runs_masked(running_actions, org):
+    org.create_secret("GRADER_TOKEN", "org-wide-value", visibility="all")
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_secret("local_one", "repo-value")
+    assert [s.name for s in repo.get_secrets()] == ["LOCAL_ONE"]
+    repo.create_file(".github/workflows/uses-secrets.yml", "ci", USES_SECRETS)
+    _settle(running_actions)
+    run = next(iter(repo.get_workflow_runs()))
+    log = (running_actions.sandbox.config.logs_dir / f"{run.id}.log").read_text()
+    assert run.conclusion == "success", log
+    assert "org secret is ***" in log and "org-wide-value" not in log
