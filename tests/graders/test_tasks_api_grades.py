@@ -34,14 +34,19 @@ def sandbox_readable_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def grade(folder: str, skip: frozenset = frozenset()) -> GradeReport:
     assignment = load_assignment(TASKS_API)
-    return grade_submission(assignment, TASKS_API / folder,
-                            hidden_tests=TASKS_API / "hidden_tests", skip=skip,
-                            submission_info=Submission(path=folder))
+    return grade_submission(
+        assignment,
+        TASKS_API / folder,
+        hidden_tests=TASKS_API / "hidden_tests",
+        skip=skip,
+        submission_info=Submission(path=folder),
+    )
 
 
 def describe(report: GradeReport) -> str:
-    return "; ".join(f"{s.name} {s.status} {s.score}/{s.max_score}: {s.message}"
-                     for s in report.stages)
+    return "; ".join(
+        f"{s.name} {s.status} {s.score}/{s.max_score}: {s.message}" for s in report.stages
+    )
 
 
 def test_the_solution_scores_full_marks():
@@ -62,9 +67,17 @@ def test_tests_lint_and_types_score_identically_when_graded_twice():
     first, second = grade("starter", skip), grade("starter", skip)
 
     def scored(report: GradeReport) -> list[tuple]:
-        return [(s.name, s.status, s.score, [(c.name, c.status, c.score) for c in s.checks],
-                 [(f.file, f.line, f.rule) for f in s.findings])
-                for s in report.stages if s.name in ("tests", "lint", "types")]
+        return [
+            (
+                s.name,
+                s.status,
+                s.score,
+                [(c.name, c.status, c.score) for c in s.checks],
+                [(f.file, f.line, f.rule) for f in s.findings],
+            )
+            for s in report.stages
+            if s.name in ("tests", "lint", "types")
+        ]
 
     assert scored(first) == scored(second)
     assert first.score == second.score
