@@ -40,33 +40,92 @@ def timed(action) -> float:
 
 
 def grade_once(assignment: Path, out: Path) -> None:
-    subprocess.run([str(BIN / "classroom"), "grade", str(assignment / "solution"),
-                    "--assignment", str(assignment), "--hidden-tests",
-                    str(assignment / "hidden_tests"), "--out", str(out)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(BIN / "classroom"),
+            "grade",
+            str(assignment / "solution"),
+            "--assignment",
+            str(assignment),
+            "--hidden-tests",
+            str(assignment / "hidden_tests"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def bare_once(loaded: LoadedAssignment, python: Path, scratch: Path) -> None:
     spec, root = loaded.spec, loaded.root
     work = scratch / f"bare-{time.monotonic_ns()}"
     shutil.copytree(root / "solution", work)
-    run = lambda argv, **kw: subprocess.run(argv, cwd=work, check=False,  # noqa: E731
-                                            stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, **kw)
+    run = lambda argv, **kw: subprocess.run(
+        argv,
+        cwd=work,
+        check=False,  # noqa: E731
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        **kw,
+    )
     run([str(python), "-m", "pytest", *spec.stages.tests.paths, "-q", "-p", "no:cacheprovider"])
     with service(loaded, python, work, spec.stages.hidden.env) as base:
-        run([sys.executable, "-m", "pytest", str(root / "hidden_tests"), "-q",
-             "-p", "no:cacheprovider"], env={**os.environ, "CLASSROOM_BASE_URL": base})
-    run([str(BIN / "ruff"), "check", "--no-cache", "--config", str(root / spec.stages.lint.config),
-         *spec.stages.lint.paths])
-    run([str(BIN / "mypy"), "--config-file", str(root / spec.stages.types.config),
-         "--python-executable", str(python), "--cache-dir", str(work / ".mypy"),
-         *spec.stages.types.paths])
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(root / "hidden_tests"),
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ],
+            env={**os.environ, "CLASSROOM_BASE_URL": base},
+        )
+    run(
+        [
+            str(BIN / "ruff"),
+            "check",
+            "--no-cache",
+            "--config",
+            str(root / spec.stages.lint.config),
+            *spec.stages.lint.paths,
+        ]
+    )
+    run(
+        [
+            str(BIN / "mypy"),
+            "--config-file",
+            str(root / spec.stages.types.config),
+            "--python-executable",
+            str(python),
+            "--cache-dir",
+            str(work / ".mypy"),
+            *spec.stages.types.paths,
+        ]
+    )
     load = spec.stages.load
     with service(loaded, python, work, load.env) as base:
-        run([str(BIN / "locust"), "-f", str(root / load.locustfile), "--headless", "-u",
-             str(load.users), "-r", str(load.spawn_rate), "-t", f"{load.duration_seconds}s",
-             "--host", base, "--only-summary", "--exit-code-on-error", "0"])
+        run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(root / load.locustfile),
+                "--headless",
+                "-u",
+                str(load.users),
+                "-r",
+                str(load.spawn_rate),
+                "-t",
+                f"{load.duration_seconds}s",
+                "--host",
+                base,
+                "--only-summary",
+                "--exit-code-on-error",
+                "0",
+            ]
+        )
 
 
 class service:
@@ -85,11 +144,17 @@ class service:
 
     def __enter__(self) -> str:
         if self.seed:
-            subprocess.run(self.seed, cwd=self.work, env=self.env, check=True,
-                           stdout=subprocess.DEVNULL)
-        self.proc = subprocess.Popen(self.argv, cwd=self.work, env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+            subprocess.run(
+                self.seed, cwd=self.work, env=self.env, check=True, stdout=subprocess.DEVNULL
+            )
+        self.proc = subprocess.Popen(
+            self.argv,
+            cwd=self.work,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{self.port}"
         for _ in range(300):
             try:
@@ -126,8 +191,10 @@ def main() -> None:
     print(f"  classroom grade : {g:6.2f} s")
     print(f"  bare tools      : {b:6.2f} s")
     print(f"  ratio           : {g / b:6.3f}  (overhead {100 * (g / b - 1):+.1f}%)")
-    print(f"  budget          : load duration {load_s} s + 15 s = {load_s + 15} s "
-          f"({'within' if g <= load_s + 15 else 'OVER'})")
+    print(
+        f"  budget          : load duration {load_s} s + 15 s = {load_s + 15} s "
+        f"({'within' if g <= load_s + 15 else 'OVER'})"
+    )
 
 
 if __name__ == "__main__":
