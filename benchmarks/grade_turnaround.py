@@ -61,14 +61,12 @@ def bare_once(loaded: LoadedAssignment, python: Path, scratch: Path) -> None:
     spec, root = loaded.spec, loaded.root
     work = scratch / f"bare-{time.monotonic_ns()}"
     shutil.copytree(root / "solution", work)
-    run = lambda argv, **kw: subprocess.run(
-        argv,
-        cwd=work,
-        check=False,  # noqa: E731
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        **kw,
-    )
+
+    def run(argv: list[str], **kw: object) -> None:
+        subprocess.run(
+            argv, cwd=work, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw
+        )  # type: ignore[call-overload]
+
     run([str(python), "-m", "pytest", *spec.stages.tests.paths, "-q", "-p", "no:cacheprovider"])
     with service(loaded, python, work, spec.stages.hidden.env) as base:
         run(
