@@ -20,6 +20,7 @@ MARKER = ".classroom-dashboard"
 MAX_JOBS = 4
 LEARNERS_PER_JOB = 250  # below this, starting another process costs more than it saves
 JOB_TIMEOUT_SECONDS = 600
+PARTS_PER_JOB = 4
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ def _write_parts(build: _Build, jobs: int) -> tuple[list[str], int]:
         return write_pages(_pages(build, 0, 1), build.out)
     _CURRENT = build
     try:
+        parts = jobs * PARTS_PER_JOB  # small parts, handed out as workers free up
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.starmap_async(_write_part, [(i, jobs) for i in range(jobs)])
-            results = parts.get(timeout=JOB_TIMEOUT_SECONDS)
+            tasks = [(i, parts) for i in range(parts)]
+            pending = pool.starmap_async(_write_part, tasks, chunksize=1)
+            results = pending.get(timeout=JOB_TIMEOUT_SECONDS)
     finally:
         _CURRENT = None
     return [p for paths, _ in results for p in paths], sum(size for _, size in results)

@@ -15,8 +15,6 @@ from orchestrator.dashboard.cells import push_rows, timeline_svg
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy
 from orchestrator.dashboard.stats import AssignmentSummary, ClassSummary, Progress
 
-MARKER = ".classroom-dashboard"
-
 
 def render_pages(
     summary: ClassSummary,
@@ -30,7 +28,7 @@ def render_pages(
 ) -> Iterator[tuple[str, str]]:
     """The pages of the site as (relative path, text): all of them, or share `part` of `parts`.
 
-    Part 0 holds the class pages; the learner pages are dealt out among the parts.
+    The learner pages are dealt out among the parts; part 0 also holds the class pages.
     """
     env = environment()
     reasons = {row.learner.login: row.reasons for row in at_risk}
