@@ -60,9 +60,9 @@ def viewer_for(sandbox: Sandbox, header: str | None) -> Viewer:
 
 
 def org_role(sandbox: Sandbox, org: str, login: str) -> str | None:
-    """`admin`, `member` or None."""
+    """`admin`, `member` or None (a pending invitation is no membership yet)."""
     member = sandbox.store.find(Membership, org.lower(), login.lower())
-    return member.role if member else None
+    return member.role if member and member.state == "active" else None
 
 
 def person_level(sandbox: Sandbox, login: str, repo: Repo) -> str:

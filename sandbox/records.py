@@ -39,6 +39,7 @@ class Membership(Record):
     org: str
     login: str
     role: Literal["admin", "member"] = "member"
+    state: Literal["active", "pending"] = "active"
 
     def scope(self) -> str:
         return self.org.lower()
@@ -78,6 +79,7 @@ class Repo(Record):
     default_branch: str = "main"
     template: str | None = None
     fork_of: str | None = None
+    topics: list[str] = Field(default_factory=list)
     actions_access: str = "none"
     next_number: int = 1
     created_at: str = Field(default_factory=now)

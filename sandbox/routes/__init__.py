@@ -15,6 +15,7 @@ from sandbox.routes import (
     git_http,
     gitdata,
     issues,
+    memberships,
     meta,
     pulls,
     repos,
@@ -24,6 +25,7 @@ from sandbox.routes import (
 ROUTERS: list[APIRouter] = [
     meta.router,
     accounts.router,
+    memberships.router,
     repos.router,
     forks.router,
     contents.router,

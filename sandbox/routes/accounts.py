@@ -52,7 +52,9 @@ def list_members(org: str, request: Request, sandbox: SB, viewer: Who, base: Bas
     account = account_or_404(sandbox, org)
     if viewer.login is None or org_role(sandbox, account.login, viewer.login) is None:
         return page(request, [])
-    members = sandbox.store.scan(Membership, account.login.lower())
+    members = [
+        m for m in sandbox.store.scan(Membership, account.login.lower()) if m.state == "active"
+    ]
     role = request.query_params.get("role", "all")
     bodies: list[dict[str, Any]] = [
         shapes.simple_user(base, account_or_404(sandbox, m.login))
@@ -68,7 +70,7 @@ def list_my_orgs(request: Request, sandbox: SB, viewer: Who, base: Base) -> Resp
     orgs = [
         shapes.organization(base, account_or_404(sandbox, m.org), 0)
         for m in sandbox.store.scan(Membership)
-        if m.login.lower() == login.lower()
+        if m.login.lower() == login.lower() and m.state == "active"
     ]
     return page(request, [_org_simple(o) for o in orgs])
 

@@ -21,6 +21,7 @@ from sandbox.writes import bot
 
 router = APIRouter()
 NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+TOPIC = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
 
 
 class NewRepo(BaseModel):
@@ -230,3 +231,28 @@ def generate(owner: str, name: str, body: Body, sandbox: SB, viewer: Who, base: 
         repo.pushed_at = now()
         sandbox.store.save(repo)
     return respond(full_repo_body(sandbox, base, viewer, repo), 201)
+
+
+class Topics(BaseModel):
+    names: list[str]
+
+
+@router.get("/repos/{owner}/{name}/topics")
+def get_topics(owner: str, name: str, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name)
+    return respond({"names": repo.topics})
+
+
+@router.put("/repos/{owner}/{name}/topics")
+def replace_topics(owner: str, name: str, body: Body, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, "admin", "administration")
+    names = [n.lower() for n in parse(body, Topics, "Topic").names]
+    if any(not TOPIC.fullmatch(n) for n in names):
+        raise ApiError(
+            422,
+            "Topics must start with a lowercase letter or number, consist of "
+            "50 characters or less, and can include hyphens.",
+        )
+    repo.topics = sorted(set(names))
+    sandbox.store.save(repo)
+    return respond({"names": repo.topics})

@@ -84,7 +84,7 @@ def minimal_repo(base: str, repo: Repo, owner: Account) -> dict[str, Any]:
         default_branch=repo.default_branch,
         open_issues_count=0,
         is_template=repo.is_template,
-        topics=[],
+        topics=repo.topics,
         has_issues=repo.has_issues,
         has_projects=repo.has_projects,
         has_wiki=repo.has_wiki,

@@ -275,3 +275,16 @@ CONTRACTS.update(
         ("DELETE", "/orgs/{org}/actions/secrets/{secret}"): None,
     }
 )
+
+CONTRACTS.update(
+    {
+        ("PUT", "/orgs/{org}/memberships/{login}"): m.OrgMembership,
+        ("GET", "/orgs/{org}/memberships/{login}"): m.OrgMembership,
+        ("DELETE", "/orgs/{org}/memberships/{login}"): None,
+        ("GET", "/user/memberships/orgs"): list[m.OrgMembership],
+        ("GET", "/user/memberships/orgs/{org}"): m.OrgMembership,
+        ("PATCH", "/user/memberships/orgs/{org}"): m.OrgMembership,
+        ("GET", "/repos/{owner}/{name}/topics"): m.Topic,
+        ("PUT", "/repos/{owner}/{name}/topics"): m.Topic,
+    }
+)

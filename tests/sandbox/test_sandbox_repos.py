@@ -70,3 +70,24 @@ def test_duplicate_name_is_422(instructor: Github):
     with pytest.raises(GithubException) as exc:
         org.create_repo("twice")
     assert exc.value.status == 422
+
+
+def test_org_invitation_counts_once_accepted(
+    instructor: Github, learner: Github, school: SeedResult
+):
+    login = school.learners[0].login
+    org = instructor.get_organization("school")
+    org.add_to_members(learner.get_user(login), role="member")
+    assert [m.login for m in org.get_members()] == [school.instructor.login]
+    membership = learner.get_user().get_organization_membership("school")
+    assert membership.state == "pending"
+    learner.requester.requestJsonAndCheck(  # PyGithub cannot accept; its raw requester can
+        "PATCH", "/user/memberships/orgs/school", input={"state": "active"}
+    )
+    assert sorted(m.login for m in org.get_members()) == sorted([school.instructor.login, login])
+
+
+def test_topics_round_trip(instructor: Github):
+    repo = instructor.get_organization("school").create_repo("t")
+    repo.replace_topics(["hw1", "cs101"])
+    assert instructor.get_repo("school/t").get_topics() == ["cs101", "hw1"]
