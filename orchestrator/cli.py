@@ -47,7 +47,8 @@ def _add_dashboard(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "--class-info",
         type=Path,
         metavar="JSON",
-        help="roster and deadlines as a ClassInfo JSON file (default: inferred from the store)",
+        help="roster and deadlines as a ClassInfo JSON file (default: COURSE/course.toml and "
+        "its roster, else inferred from the store)",
     )
     parser.add_argument(
         "--as-of",

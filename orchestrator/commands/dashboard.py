@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graders.errors import UserError
+from orchestrator.course import COURSE_FILE, load_course
 from orchestrator.dashboard.build import BuiltSite, build_site
 from orchestrator.dashboard.classinfo import ClassInfo, infer_class_info, load_class_info
+from orchestrator.dashboard.course_facts import class_info_from_course
 from orchestrator.dashboard.publish import publish_site
 from orchestrator.dashboard.synthetic import synthetic_class
 from orchestrator.grades_store import GradesStore, load_store, store_from_submissions
@@ -61,12 +63,16 @@ def _inputs(
             f"note: no grades under {course / 'grades'} yet; the site shows an empty class",
             file=sys.stderr,
         )
-    info = (
-        load_class_info(class_info)
-        if class_info
-        else infer_class_info(store, course=course.resolve().name)
-    )
-    return info, store, as_of or datetime.now(UTC)
+    return _class_info(course, store, class_info), store, as_of or datetime.now(UTC)
+
+
+def _class_info(course: Path, store: GradesStore, class_info: Path | None) -> ClassInfo:
+    """--class-info if given, else course.toml and the roster if present, else the store."""
+    if class_info:
+        return load_class_info(class_info)
+    if (course / COURSE_FILE).is_file():
+        return class_info_from_course(load_course(course), store)
+    return infer_class_info(store, course=course.resolve().name)
 
 
 def _describe(site: BuiltSite, pushes: int) -> str:

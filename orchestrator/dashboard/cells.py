@@ -59,7 +59,7 @@ def _code(stage: str, check: str) -> str:
 def timeline_svg(progress: Progress, chart_id: str) -> Markup:
     """A learner's score per push on one assignment, with deadline and pass mark drawn in."""
     a = progress.assignment
-    t = timeline(progress.history, opens_at=a.opens_at, deadline=a.deadline,
+    t = timeline(progress.history, opens_at=a.opens_at, deadline=progress.deadline,
                  pass_percent=a.pass_percent)  # fmt: skip
     title = escape(f"Score per push, {a.slug}")
     desc = escape(_summary(progress))

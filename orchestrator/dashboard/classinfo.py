@@ -37,6 +37,11 @@ class AssignmentInfo(_Model):
     deadline: AwareDatetime | None = None
     max_score: Annotated[float, Field(ge=0)] = 100.0
     pass_percent: Annotated[float, Field(ge=0, le=100)] = 60.0
+    extensions: dict[str, AwareDatetime] = Field(default_factory=dict)
+
+    def deadline_for(self, login: str) -> datetime | None:
+        """`login`'s deadline: their extension if they have one, else the assignment's."""
+        return self.extensions.get(login, self.deadline)
 
 
 class ClassInfo(_Model):

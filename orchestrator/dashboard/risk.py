@@ -70,7 +70,7 @@ def _open(progresses: Iterable[Progress], as_of: datetime) -> list[Progress]:
         p
         for p in progresses
         if (p.assignment.opens_at is None or p.assignment.opens_at <= as_of)
-        and (p.assignment.deadline is None or p.assignment.deadline >= as_of)
+        and (p.deadline is None or p.deadline >= as_of)
         and not p.passing
     ]
 
@@ -101,7 +101,7 @@ def _missed(learner: LearnerSummary, as_of: datetime, policy: RiskPolicy) -> Rea
     missed = [
         p.assignment.slug
         for p in learner.progresses
-        if p.assignment.deadline and since <= p.assignment.deadline < as_of and not p.passing
+        if p.deadline and since <= p.deadline < as_of and not p.passing
     ]
     if not missed:
         return None
@@ -151,7 +151,7 @@ def failing_streak(progress: Progress) -> tuple[int, str, str]:
 
 
 def _deadline_near(progress: Progress, as_of: datetime, policy: RiskPolicy) -> Reason | None:
-    deadline = progress.assignment.deadline
+    deadline = progress.deadline
     if (
         deadline is None
         or progress.passing

@@ -6,6 +6,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from graders.assignment import STAGE_ORDER, StageName
@@ -23,6 +24,11 @@ class Progress:
     assignment: AssignmentInfo
     history: tuple[GradedSubmission, ...]
     repo_url: str
+
+    @cached_property
+    def deadline(self) -> datetime | None:
+        """This learner's deadline (an extension moves it)."""
+        return self.assignment.deadline_for(self.login)
 
     @property
     def latest(self) -> GradedSubmission | None:
@@ -60,7 +66,7 @@ class Progress:
 
     def is_late(self, sub: GradedSubmission) -> bool:
         """Graded after the deadline."""
-        deadline = self.assignment.deadline
+        deadline = self.deadline
         return deadline is not None and sub.graded_at > deadline
 
     @property

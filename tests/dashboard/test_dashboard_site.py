@@ -193,3 +193,35 @@ def test_every_table_has_a_caption_and_every_chart_a_title(site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         assert html.count("<table") == html.count("<caption>"), page
         assert html.count("<svg") == html.count('role="img"') == html.count("<title id="), page
+
+
+def test_course_toml_and_the_roster_give_the_class_its_deadlines_and_learners(
+    tmp_path: Path,
+) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.toml").write_text(
+        'org = "demo-org"\n'
+        "[assignments.tasks-api]\n"
+        'title = "Tasks API"\n'
+        "deadline = 2026-03-15T23:59:00Z\n"
+        "[assignments.tasks-api.extensions]\n"
+        "bo = 2026-03-20T23:59:00Z\n"
+    )
+    (course / "roster.csv").write_text(
+        "github_username,name,email,section,team\n"
+        "ada,Ada L,ada@example.edu,A,\n"
+        "bo,Bo K,bo@example.edu,A,\n"
+        "cy,Cy N,cy@example.edu,B,\n"
+    )
+    for login in ("ada", "bo"):  # both graded after the deadline; bo has an extension
+        record_submission(course, graded(login, "tasks-api", 0.2, 90))
+
+    assert main(["dashboard", "--course", str(course), "--as-of", AS_OF.isoformat()]) == 0
+
+    site = course / "site"
+    assert "3 learners, 1 assignments" in text(site / "index.html")
+    assert "Tasks API 15 Mar" in text(site / "index.html")
+    assert "tasks-api passing 90% 90% 1 1 late" in text(site / "learners" / "ada.html")
+    assert "tasks-api passing 90% 90% 1 repository" in text(site / "learners" / "bo.html")
+    assert "cy — never" in text(site / "learners.html")  # on the roster, never pushed

@@ -1,0 +1,44 @@
+"""`ClassInfo` from a course folder: `course.toml` for assignments and deadlines, the roster
+for learners, each assignment's `assignment.toml` for its maximum score."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from graders.assignment import load_assignment
+from graders.errors import UserError
+from orchestrator.course import CourseDir
+from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
+from orchestrator.grades_store import GradesStore
+from orchestrator.roster import load_roster
+
+
+def class_info_from_course(course: CourseDir, store: GradesStore) -> ClassInfo:
+    """The roster's learners and course.toml's assignments; the store fills in the rest."""
+    roster = load_roster(course.roster_path)  # a bad row is roster check's business, not ours
+    learners = tuple(LearnerInfo(login=x.login, name=x.name) for x in roster.learners)
+    assignments = tuple(_assignment(course, slug, store) for slug in course.course.assignments)
+    return ClassInfo(course=course.root.resolve().name, learners=learners, assignments=assignments)
+
+
+def _assignment(course: CourseDir, slug: str, store: GradesStore) -> AssignmentInfo:
+    spec = course.course.assignments[slug]
+    histories = [h for (a, _), h in store.histories.items() if a == slug]
+    firsts: list[datetime] = [h[0].graded_at for h in histories]
+    return AssignmentInfo(
+        slug=slug,
+        title=spec.title or slug,
+        opens_at=min(firsts, default=None),
+        deadline=spec.deadline,
+        extensions=spec.extensions,
+        max_score=_max_score(course, slug)
+        or max((h[-1].max_score for h in histories), default=100),
+    )
+
+
+def _max_score(course: CourseDir, slug: str) -> float | None:
+    """The assignment's full marks, if its folder is at hand."""
+    try:
+        return load_assignment(course.starter(slug).parent).spec.max_score
+    except UserError:
+        return None
