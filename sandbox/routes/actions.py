@@ -8,10 +8,11 @@ import zipfile
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from sandbox.actions import payloads
+from sandbox.actions.joblog import parse_jobs
 from sandbox.actions.triggers import WorkflowError, parse_workflow
 from sandbox.auth import Viewer, require_repo
 from sandbox.context import Dispatcher, Sandbox
@@ -142,6 +143,55 @@ def run_logs_archive(owner: str, name: str, run_id: int, sandbox: SB, viewer: Wh
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"0_{run.name}.txt", path.read_bytes())
     return Response(buffer.getvalue(), media_type="application/zip")
+
+
+def _jobs(sandbox: Sandbox, base: str, run: WorkflowRun) -> list[dict[str, Any]]:
+    path = sandbox.config.logs_dir / f"{run.id}.log"
+    found = parse_jobs(path.read_text()) if path.exists() else []
+    return [
+        shapes.job(base, run, i, j.name, j.conclusion, [(s.name, s.conclusion) for s in j.steps])
+        for i, j in enumerate(found)
+    ]
+
+
+@router.get("/repos/{owner}/{name}/actions/runs/{run_id}/jobs")
+def run_jobs(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    jobs = _jobs(sandbox, base, _run(sandbox, repo, run_id))
+    return respond({"total_count": len(jobs), "jobs": jobs})
+
+
+def _job(sandbox: Sandbox, repo: Repo, job_id: int) -> tuple[WorkflowRun, int]:
+    run = _run(sandbox, repo, job_id // 1000)
+    return run, job_id % 1000 - 1
+
+
+@router.get("/repos/{owner}/{name}/actions/jobs/{job_id}")
+def get_job(owner: str, name: str, job_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    run, index = _job(sandbox, repo, job_id)
+    jobs = _jobs(sandbox, base, run)
+    if not 0 <= index < len(jobs):
+        raise not_found()
+    return respond(jobs[index])
+
+
+@router.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs")
+def job_logs(owner: str, name: str, job_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    target = f"{base}/repos/{repo.full_name}/actions/jobs/{job_id}/logs/text"
+    return RedirectResponse(target, status_code=302)
+
+
+@router.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs/text")
+def job_logs_text(owner: str, name: str, job_id: int, sandbox: SB, viewer: Who) -> Response:
+    repo = require_repo(sandbox, viewer, owner, name, area="actions")
+    run, index = _job(sandbox, repo, job_id)
+    path = sandbox.config.logs_dir / f"{run.id}.log"
+    found = parse_jobs(path.read_text()) if path.exists() else []
+    if not 0 <= index < len(found):
+        raise not_found()
+    return PlainTextResponse("\n".join(found[index].lines) + "\n")
 
 
 def _workflow_files(sandbox: Sandbox, repo: Repo) -> list[tuple[str, str]]:

@@ -201,8 +201,8 @@ def update_issue(
     _may_edit(sandbox, viewer, repo, issue.user, "issues")
     flipped = apply_issue_update(issue, parse(body, IssueUpdate, "Issue"))
     sandbox.store.save(issue)
-    if issue.pull and flipped == "reopened":
-        sandbox.pull_request_event(repo.full_name, "reopened", number, viewer.login or "")
+    if issue.pull and flipped:
+        sandbox.pull_request_event(repo.full_name, flipped, number, viewer.login or "")
     return respond(issue_body(sandbox, base, repo, issue))
 
 

@@ -184,8 +184,8 @@ def update_pull(
         issue.pull.base = str(body.pop("base"))
     flipped = apply_issue_update(issue, parse(body, IssueUpdate, "PullRequest"))
     sandbox.store.save(issue)
-    if flipped == "reopened":
-        sandbox.pull_request_event(repo.full_name, "reopened", number, viewer.login or "")
+    if flipped:
+        sandbox.pull_request_event(repo.full_name, flipped, number, viewer.login or "")
     return respond(pull_body(sandbox, base, viewer, repo, issue))
 
 
@@ -279,4 +279,5 @@ def merge(owner: str, name: str, number: int, body: Body, sandbox: SB, viewer: W
     info.merge_commit_sha, info.head_sha = merged, head
     issue.state, issue.closed_at, issue.updated_at = "closed", now(), now()
     sandbox.store.save(issue)
+    sandbox.pull_request_event(repo.full_name, "closed", number, viewer.login or "")
     return respond({"sha": merged, "merged": True, "message": "Pull Request successfully merged"})

@@ -91,3 +91,58 @@ def workflow_run(
         "repository": repo,
         "head_repository": repo,
     }
+
+
+def job_id(run_id: int, index: int) -> int:
+    """Job ids derive from their run's (jobs are not stored apart from the run's log)."""
+    return run_id * 1000 + index + 1
+
+
+def job(
+    base: str,
+    run: WorkflowRun,
+    index: int,
+    name: str,
+    conclusion: str | None,
+    steps: list[tuple[str, str]],
+) -> dict[str, Any]:
+    """A `job` of a workflow run."""
+    number = job_id(run.id, index)
+    api = f"{base}/repos/{run.repo}/actions"
+    started = run.run_started_at or run.created_at
+    done = run.status == "completed"
+    return {
+        "id": number,
+        "run_id": run.id,
+        "run_url": f"{api}/runs/{run.id}",
+        "run_attempt": 1,
+        "node_id": node_id("J", number),
+        "head_sha": run.head_sha,
+        "head_branch": run.head_branch,
+        "url": f"{api}/jobs/{number}",
+        "html_url": f"{base}/{run.repo}/actions/runs/{run.id}/job/{number}",
+        "status": "completed" if done else run.status,
+        "conclusion": (conclusion or run.conclusion) if done else None,
+        "created_at": run.created_at,
+        "started_at": started,
+        "completed_at": run.updated_at if done else None,
+        "name": name,
+        "steps": [
+            {
+                "name": step,
+                "status": "completed",
+                "conclusion": result,
+                "number": i + 1,
+                "started_at": started,
+                "completed_at": run.updated_at,
+            }
+            for i, (step, result) in enumerate(steps)
+        ],
+        "check_run_url": f"{base}/repos/{run.repo}/check-runs/{number}",
+        "labels": ["ubuntu-latest"],
+        "runner_id": 1,
+        "runner_name": "sandbox (act, host mode)",
+        "runner_group_id": 1,
+        "runner_group_name": "sandbox",
+        "workflow_name": run.name,
+    }

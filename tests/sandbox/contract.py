@@ -40,6 +40,8 @@ NO_JSON = {
     ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}/logs"),
     ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}/logs/archive.zip"),
     ("GET", "/repos/{owner}/{name}/pulls/{number}/merge"),
+    ("GET", "/repos/{owner}/{name}/actions/jobs/{job_id}/logs"),
+    ("GET", "/repos/{owner}/{name}/actions/jobs/{job_id}/logs/text"),
     ("GET", "/repos/{owner}/{name}/collaborators/{login}"),
     ("DELETE", "/repos/{owner}/{name}/collaborators/{login}"),
     ("DELETE", "/repos/{owner}/{name}/invitations/{invitation_id}"),
@@ -286,5 +288,14 @@ CONTRACTS.update(
         ("PATCH", "/user/memberships/orgs/{org}"): m.OrgMembership,
         ("GET", "/repos/{owner}/{name}/topics"): m.Topic,
         ("PUT", "/repos/{owner}/{name}/topics"): m.Topic,
+    }
+)
+
+CONTRACTS.update(
+    {
+        ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}/jobs"): (
+            m.ReposOwnerRepoActionsRunsRunIdJobsGetResponse200
+        ),
+        ("GET", "/repos/{owner}/{name}/actions/jobs/{job_id}"): m.Job,
     }
 )

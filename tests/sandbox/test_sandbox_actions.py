@@ -64,6 +64,10 @@ jobs:
 """
 
 
+def _auth(repo) -> dict[str, str]:
+    return {"Authorization": f"token {repo._requester.auth.token}"}
+
+
 @pytest.fixture
 def org(running_actions):
     school = seed(running_actions.sandbox, "school", 0, running_actions.url)
@@ -180,6 +184,9 @@ def test_artifacts_pass_between_jobs_of_a_run(running_actions, org):
     run = next(iter(repo.get_workflow_runs()))
     log = (running_actions.sandbox.config.logs_dir / f"{run.id}.log").read_text()
     assert run.conclusion == "success", log
+    jobs = list(run.jobs())
+    assert [(j.name, j.conclusion) for j in jobs] == [("grade", "success"), ("report", "success")]
+    assert "download" in httpx.get(jobs[1].logs_url(), headers=_auth(repo)).text
 
 
 COMMENTS_BACK = """\
@@ -270,3 +277,37 @@ def test_org_and_repo_secrets_reach_runs_masked(running_actions, org):
     log = (running_actions.sandbox.config.logs_dir / f"{run.id}.log").read_text()
     assert run.conclusion == "success", log
     assert "org secret is ***" in log and "org-wide-value" not in log
+
+
+ON_CLOSE = """\
+name: on-close
+on:
+  pull_request:
+    types: [closed]
+jobs:
+  tidy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "merged=${{ github.event.pull_request.merged }}"
+"""
+
+
+@pytest.mark.slow
+def test_merge_sends_closed_to_workflows_that_ask(running_actions, org):
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/on-close.yml", "ci", ON_CLOSE)
+    main = repo.get_branch("main").commit.sha
+    repo.create_git_ref("refs/heads/topic", main)
+    repo.create_file("t.txt", "topic", "t\n", branch="topic")
+    pr = repo.create_pull(title="t", body="", head="topic", base="main")
+    _settle(running_actions)
+    assert _runs(repo) == []
+    pr.merge()
+    _settle(running_actions)
+    run = next(iter(repo.get_workflow_runs()))
+    assert (run.event, run.conclusion) == ("pull_request", "success")
+    payload = json.loads(
+        (running_actions.sandbox.config.logs_dir / f"{run.id}.event.json").read_text()
+    )
+    webhooks.parse_obj("pull_request", payload)
+    assert payload["action"] == "closed" and payload["pull_request"]["merged"] is True
