@@ -22,7 +22,7 @@ from graders.advice import (
     stage_reason,
     why,
 )
-from graders.mdsafe import Md, code_span, fenced, md_inline, place, pts
+from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
 from graders.report import Finding, GradeReport, StageResult, ordered
 
 __all__ = [
@@ -110,7 +110,7 @@ def failing_tests(report: GradeReport, d: Detail) -> dict[str, Any] | None:
         {
             "name": code_span(c.name, 200),
             "points": pts(points_lost(c)),
-            "hint": md_inline(c.hint, 400) if c.hint else None,
+            "hint": instructor_inline(c.hint, 400) if c.hint else None,
             "output": fenced(
                 c.message or "(the test gave no message)",
                 max_lines=d.output_lines,
@@ -138,7 +138,7 @@ def hidden_checks(report: GradeReport, d: Detail) -> dict[str, Any] | None:
     items = [
         {
             "title": md_inline(check_title(c), 80),
-            "hint": md_inline(c.hint or "no hint for this one: re-read the brief", 400),
+            "hint": instructor_inline(c.hint or "no hint for this one: re-read the brief", 400),
         }
         for c in failing[: d.hidden]
     ]
@@ -175,7 +175,7 @@ def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
         for e in stage.load.endpoints[: d.endpoints]
     ]
     whys = [
-        Md(f"{code_span(endpoint_name(c, stage), 60)}: {md_inline(c.hint, 300)}")
+        Md(f"{code_span(endpoint_name(c, stage), 60)}: {instructor_inline(c.hint, 300)}")
         for c in failing_checks(stage)[: d.endpoints]
         if c.hint
     ]

@@ -66,6 +66,23 @@ def md_inline(text: str, limit: int = 300) -> Md:
     return Md(re.sub(r"(?i)\bwww\.", "www" + _ZWSP + ".", flat))
 
 
+def instructor_inline(text: str, limit: int = 300) -> Md:
+    """Instructor-written text (a hint, a goal's why): inert like `md_inline`, but `code` shows."""
+    parts = re.split(r"(?<!`)`([^`]+)`(?!`)", one_line(text, limit))
+    return Md(
+        "".join(
+            code_span(part) if i % 2 else _inline_keeping_spaces(part, limit)
+            for i, part in enumerate(parts)
+        )
+    )
+
+
+def _inline_keeping_spaces(text: str, limit: int) -> str:
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return lead + md_inline(text, limit) + trail if text.strip() else lead
+
+
 def code_span(text: str, limit: int = 120, *, in_table: bool = False) -> Md:
     """`text` as an inline code span whose delimiter no backtick run inside can close."""
     flat = one_line(text, limit) or "(empty)"
