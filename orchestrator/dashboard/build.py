@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,7 @@ class BuiltSite:
     pages: int
     bytes: int
     at_risk: int
+    render_cpu_seconds: tuple[float, ...] = ()  # per render process, busiest first
 
     @property
     def index(self) -> Path:
@@ -66,11 +68,13 @@ def build_site(
         at_risk = find_at_risk(summary, as_of, policy)
         build = _Build(summary, at_risk, as_of, len(store), policy or RiskPolicy(), out)
         stale = previous_files(out)
-        written, size = _write_parts(build, jobs or default_jobs(len(summary.learners)))
-    for path in stale - {out / relative for relative in written}:
+        parts = _write_parts(build, jobs or default_jobs(len(summary.learners)))
+    written = {out / relative for part in parts for relative in part.paths}
+    for path in stale - written:
         path.unlink()
     _mark(out)
-    return BuiltSite(out=out, pages=len(written), bytes=size, at_risk=len(at_risk))
+    return BuiltSite(out=out, pages=len(written), bytes=sum(p.size for p in parts),
+                     at_risk=len(at_risk), render_cpu_seconds=_cpu_by_process(parts))  # fmt: skip
 
 
 def default_jobs(learners: int) -> int:
@@ -78,25 +82,48 @@ def default_jobs(learners: int) -> int:
     return max(1, min(MAX_JOBS, os.cpu_count() or 1, learners // LEARNERS_PER_JOB))
 
 
-def _write_parts(build: _Build, jobs: int) -> tuple[list[str], int]:
+@dataclass(frozen=True)
+class _Part:
+    """What one render task wrote, and the CPU time it took in which process."""
+
+    paths: list[str]
+    size: int
+    pid: int
+    cpu_seconds: float
+
+
+def _write_parts(build: _Build, jobs: int) -> list[_Part]:
     global _CURRENT
     if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return write_pages(_pages(build, 0, 1), build.out)
+        return [_write_part_of(build, 0, 1)]
     _CURRENT = build
     try:
         parts = jobs * PARTS_PER_JOB  # small parts, handed out as workers free up
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             tasks = [(i, parts) for i in range(parts)]
             pending = pool.starmap_async(_write_part, tasks, chunksize=1)
-            results = pending.get(timeout=JOB_TIMEOUT_SECONDS)
+            results: list[_Part] = pending.get(timeout=JOB_TIMEOUT_SECONDS)
     finally:
         _CURRENT = None
-    return [p for paths, _ in results for p in paths], sum(size for _, size in results)
+    return results
 
 
-def _write_part(part: int, parts: int) -> tuple[list[str], int]:
+def _write_part(part: int, parts: int) -> _Part:
     assert _CURRENT is not None, "a worker runs only inside _write_parts"
-    return write_pages(_pages(_CURRENT, part, parts), _CURRENT.out)
+    return _write_part_of(_CURRENT, part, parts)
+
+
+def _write_part_of(build: _Build, part: int, parts: int) -> _Part:
+    started = time.process_time()
+    paths, size = write_pages(_pages(build, part, parts), build.out)
+    return _Part(paths, size, os.getpid(), time.process_time() - started)
+
+
+def _cpu_by_process(parts: list[_Part]) -> tuple[float, ...]:
+    totals: dict[int, float] = {}
+    for part in parts:
+        totals[part.pid] = totals.get(part.pid, 0.0) + part.cpu_seconds
+    return tuple(sorted(totals.values(), reverse=True))
 
 
 def _pages(build: _Build, part: int, parts: int) -> Iterable[tuple[str, str]]:
