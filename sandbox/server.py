@@ -37,6 +37,7 @@ def make_server(sandbox: Sandbox, wrap: Wrapper | None = None) -> uvicorn.Server
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,
+        lifespan="off",
     )
     return uvicorn.Server(config)
 

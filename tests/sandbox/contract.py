@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from githubkit_schemas.v2022_11_28 import models as m
@@ -82,7 +83,7 @@ class ContractLog:
         if model is None:
             return
         try:
-            TypeAdapter(model).validate_python(data)
+            _adapter(model).validate_python(data)
         except ValidationError as exc:
             self._fail(method, route, status, str(exc)[:3000])
         self.checked += 1
@@ -92,6 +93,12 @@ class ContractLog:
 
 
 _MISSING = object()
+
+
+@cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    """Building a validator for GitHub's big models is slow: once per model per session."""
+    return TypeAdapter(model)
 
 
 def _model_for(method: str, route: str, status: int) -> Any:
