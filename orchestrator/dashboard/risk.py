@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +50,12 @@ def find_at_risk(
         if reasons:
             rows.append(AtRisk(learner, reasons))
     return tuple(sorted(rows, key=lambda r: (-len(r.reasons), r.learner.login.lower())))
+
+
+def reason_counts(rows: Iterable[AtRisk]) -> list[tuple[ReasonKind, int]]:
+    """How many learners have each kind of reason, the most common first."""
+    counts = Counter(kind for row in rows for kind in {r.kind for r in row.reasons})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def learner_reasons(learner: LearnerSummary, as_of: datetime, policy: RiskPolicy) -> list[Reason]:

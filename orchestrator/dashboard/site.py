@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from orchestrator.dashboard import charts
 from orchestrator.dashboard.cells import push_rows, timeline_svg
-from orchestrator.dashboard.risk import AtRisk, RiskPolicy
+from orchestrator.dashboard.risk import AtRisk, RiskPolicy, reason_counts
 from orchestrator.dashboard.stats import AssignmentSummary, ClassSummary, Progress
 
 
@@ -99,6 +99,7 @@ def environment() -> Environment:
         status=status,
         share=share,
         push_rows=push_rows,
+        reason_counts=reason_counts,
         timeline_svg=timeline_svg,
     )
     return env

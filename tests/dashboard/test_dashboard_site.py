@@ -105,6 +105,9 @@ def test_the_at_risk_page_explains_every_entry(site: Path) -> None:
     page = text(site / "at-risk.html")
 
     assert "4 of 6 learners" in page
+    assert (
+        "Learners per reason Reason Learners deadline 4 idle 2 missed 2 dropping 1 stuck 1" in page
+    )
     for login in ("bo", "cy", "dee", "fox"):
         assert f"{login} " in page
     assert "ada" not in page.split("Learners at risk and why")[1]
