@@ -117,7 +117,8 @@ def _archive_seat(
 def decision_table(decisions: list[Decision], dry_run: bool) -> Table:
     """One row per learner (or group repository): due time and what happened."""
     table = Table(title="lock (dry run)" if dry_run else "lock")
-    for column in ("repository", "learner", "due", "result"):
+    table.add_column("repository", overflow="fold")
+    for column in ("learner", "due", "result"):
         table.add_column(column)
     for d in decisions:
         due = d.due.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

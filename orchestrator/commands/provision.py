@@ -35,6 +35,7 @@ from orchestrator.plan import (
 from orchestrator.roster import load_roster
 
 SHOWN_SEATS = 25
+STOP_AFTER = 3  # consecutive failures from the start that stop a run
 
 
 @dataclass
@@ -136,7 +137,7 @@ class _Run:
 
 
 def _apply_all(run: _Run, plan: Plan, observed: dict[str, Observed], out: Console) -> list[Outcome]:
-    outcomes = []
+    outcomes: list[Outcome] = []
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -148,9 +149,19 @@ def _apply_all(run: _Run, plan: Plan, observed: dict[str, Observed], out: Consol
         task = bar.add_task("provisioning", total=len(plan.seats))
         for seat_plan in plan.seats:
             bar.update(task, description=f"provisioning {seat_plan.seat.name}")
-            outcomes.append(_apply_seat(run, seat_plan, observed[seat_plan.seat.repo]))
+            seen = observed[seat_plan.seat.repo]
+            if _systematic(outcomes):
+                skipped = f"not attempted: the first {STOP_AFTER} repositories all failed"
+                outcomes.append(Outcome(seat_plan.seat, members=dict(seen.members), error=skipped))
+            else:
+                outcomes.append(_apply_seat(run, seat_plan, seen))
             bar.advance(task)
     return outcomes
+
+
+def _systematic(outcomes: list[Outcome]) -> bool:
+    """The first few seats all failed: the cause is shared (a token, the template), stop."""
+    return len(outcomes) >= STOP_AFTER and all(o.error for o in outcomes)
 
 
 def _apply_seat(run: _Run, seat_plan: SeatPlan, seen: Observed) -> Outcome:
@@ -241,7 +252,8 @@ def format_plan(plan: Plan, per_minute: int, per_hour: int) -> str:
 def summary_table(outcomes: list[Outcome]) -> Table:
     """One row per seat: repository, result, invitations, calls."""
     table = Table(title="provisioning summary")
-    for column in ("repository", "result", "members", "reads", "writes"):
+    table.add_column("repository", overflow="fold")
+    for column in ("result", "members", "reads", "writes"):
         table.add_column(column, justify="right" if column in ("reads", "writes") else "left")
     for o in outcomes:
         result = (

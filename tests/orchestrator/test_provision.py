@@ -225,3 +225,12 @@ def _wait_for_repos(room: Classroom, count: int, timeout: float) -> None:
     while len(class_state(room.server.sandbox, ORG)) < count:
         assert time.monotonic() < deadline, "provision never started"
         time.sleep(0.05)
+
+
+def test_a_run_whose_first_repositories_all_fail_stops_early(published: Classroom) -> None:
+    ghosts = "".join(f"ghost-{i},Ghost,g{i}@example.edu,A,\n" for i in range(5))
+    published.course.roster_path.write_text("github_username,name,email,section,team\n" + ghosts)
+    code, printed = run_provision(published, published.gateway())
+    assert code == 1
+    assert printed.count("not attempted: the first 3 repositories all failed") == 2
+    assert len(class_state(published.server.sandbox, ORG)) == 3
