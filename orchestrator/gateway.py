@@ -31,7 +31,7 @@ T = TypeVar("T")
 READ_METHODS = frozenset({"GET", "HEAD"})
 Membership = Literal["member", "invited", "none"]
 IMPLIED_SCOPES = {"admin:org": {"write:org", "read:org"}, "repo": {"public_repo"}}
-TOKEN_URL = "https://github.com/settings/tokens/new?scopes=repo,workflow,admin:org"
+TOKEN_URL = "https://github.com/settings/tokens/new?scopes=repo,workflow"
 
 
 class GatewayError(UserError):
