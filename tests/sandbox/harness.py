@@ -68,3 +68,18 @@ def sandbox_server(tmp_path: Path, **options: object) -> Iterator[Running]:
     finally:
         stop(server)
     assert_no_violations(log)
+
+
+def all_routes() -> list[tuple[str, str]]:
+    """(method, path template) of every route the sandbox serves."""
+    from fastapi.routing import APIRoute
+
+    from sandbox.routes import GIT_ROUTER, ROUTERS
+
+    return sorted(
+        (method, route.path)
+        for router in [*ROUTERS, GIT_ROUTER]
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods - {"HEAD"}
+    )
