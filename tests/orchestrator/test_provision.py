@@ -16,6 +16,7 @@ from rich.console import Console
 import sandbox.realism
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
+from orchestrator.course import load_course
 from orchestrator.gateway import GitHub
 from orchestrator.pacing import Pacer
 from orchestrator.plan import Observed, Seat, Step, plan_seat
@@ -234,3 +235,27 @@ def test_a_run_whose_first_repositories_all_fail_stops_early(published: Classroo
     assert code == 1
     assert printed.count("not attempted: the first 3 repositories all failed") == 2
     assert len(class_state(published.server.sandbox, ORG)) == 3
+
+
+def test_a_group_assignment_gets_one_repository_per_team(published: Classroom) -> None:
+    toml = published.course.root / "course.toml"
+    toml.write_text(toml.read_text().replace("# group = true", "group = true"))
+    rows = [
+        "school-learner-1,A,a@example.edu,A,Red Team",
+        "school-learner-2,B,b@example.edu,A,Red Team",
+        "school-learner-3,C,c@example.edu,A,",
+    ]
+    published.course.roster_path.write_text(
+        "github_username,name,email,section,team\n" + "\n".join(rows) + "\n"
+    )
+    room = Classroom(
+        published.server, published.seeded, load_course(toml.parent), published.contract
+    )
+    code, printed = run_provision(room, room.gateway())
+    assert code == 0, printed
+    state = class_state(room.server.sandbox, ORG)
+    assert sorted(state) == ["tasks-api-red-team", "tasks-api-school-learner-3"]
+    assert [p[0] for p in state["tasks-api-red-team"].people] == [
+        "school-learner-1",
+        "school-learner-2",
+    ]
