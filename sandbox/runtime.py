@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from sandbox.context import Sandbox
+from sandbox.context import Dispatcher, Sandbox
 
 
-class Runner(Protocol):
-    def shutdown(self) -> None: ...
-
-
-def attach_runner(sandbox: Sandbox) -> Runner | None:
+def attach_runner(sandbox: Sandbox) -> Dispatcher | None:
     """Start the workflow runner for `sandbox`, or None when `--no-actions`."""
     if not sandbox.config.actions:
         return None
-    from sandbox.actions.runner import Runner as ActRunner
+    from sandbox.actions.runner import Runner  # act and its stand-ins only when runs are on
 
-    runner = ActRunner(sandbox)
-    sandbox.runner = runner
-    return runner
+    sandbox.runner = Runner(sandbox)
+    return sandbox.runner

