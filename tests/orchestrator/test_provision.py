@@ -122,20 +122,43 @@ def test_one_learners_failure_is_listed_and_the_others_finish(published: Classro
     assert {k: v for k, v in state.items() if "ghost" not in k} == expected(published)
 
 
+class ShiftedClock:
+    """The sandbox's clock, moved forward by every wait instead of really waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.waits: list[float] = []
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.offset += seconds
+
+
 @pytest.mark.slow
-def test_fifty_learners_with_faults_converge_with_no_duplicates(
+def test_fifty_learners_with_faults_and_the_secondary_limit_converge_with_no_duplicates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    room, close = open_classroom(tmp_path, 50, faults=Faults(error_rate=0.05, seed=4))
+    clock = ShiftedClock()  # waiting out the limit moves the sandbox's clock, not the test's
+    monkeypatch.setattr(sandbox.realism, "time", clock)
+    room, close = open_classroom(
+        tmp_path,
+        50,
+        faults=Faults(error_rate=0.05, seed=4),
+        rate_limits=RateLimits(secondary_per_minute=60),
+    )
     try:
         monkeypatch.setenv("GITHUB_TOKEN", room.token)
-        gh = room.gateway()
+        gh = room.gateway(sleep=clock.sleep)
         publish(room.course, gh, "tasks-api")
         code, printed = run_provision(room, gh)
         assert code == 0, printed
         assert class_state(room.server.sandbox, ORG) == expected(room)
         assert len(room.server.sandbox.store.scan(Repo)) == 51
         assert gh.recovered > 0, "no write failed after taking effect: the test proves nothing"
+        assert clock.waits, "the secondary limit was never hit: the test proves nothing"
     finally:
         close()
 
@@ -156,21 +179,6 @@ def test_paced_writes_stay_under_the_secondary_limit(
         assert not limited, "a paced run must never be answered 'secondary rate limit'"
     finally:
         close()
-
-
-class ShiftedClock:
-    """The sandbox's clock, moved forward by every wait instead of really waiting."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self.waits: list[float] = []
-
-    def time(self) -> float:
-        return time.time() + self.offset
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.offset += seconds
 
 
 def test_a_rate_limited_write_waits_its_retry_after_and_is_not_duplicated(
