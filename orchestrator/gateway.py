@@ -254,6 +254,8 @@ class GitHub:
                 headers, data = self._req.requestJsonAndCheck("GET", url, parameters=query)
             except GithubException as exc:
                 raise self._fatal(exc, f"GET {path}") from exc
+            except requests.exceptions.RequestException as exc:
+                raise GatewayError(f"GET {path}: GitHub kept failing ({exc}); run again") from exc
             yield from data
             url, query = _next_link(headers.get("link", "")), None
 
