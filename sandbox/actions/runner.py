@@ -11,6 +11,7 @@ from typing import Any
 
 from sandbox.actions import payloads
 from sandbox.actions.execute import ActSetup, RunRequest, act_binary, run_act
+from sandbox.actions.jobchecks import close_job_checks, open_job_checks
 from sandbox.actions.triggers import (
     Trigger,
     Workflow,
@@ -227,6 +228,7 @@ class Runner:
         run.status, run.run_started_at, run.updated_at = "in_progress", now(), now()
         self.sandbox.store.save(run)
         token = self.sandbox.workflow_token(request.repo, request.permissions)
+        checks = open_job_checks(self.sandbox, run, request.workflow.jobs)
         try:
             conclusion, output = run_act(self.sandbox, self.setup, run, request, token.token)
         except Exception as exc:
@@ -234,6 +236,7 @@ class Runner:
             conclusion, output = "failure", f"the sandbox could not run this workflow: {exc!r}\n"
         finally:
             self._revoke(token)
+        close_job_checks(self.sandbox, checks, conclusion, output)
         self._finish(run, conclusion, output)
 
     def _revoke(self, token: Token) -> None:

@@ -55,6 +55,7 @@ class Workflow:
     name: str
     on: dict[str, Any]
     permissions: dict[str, str] = field(default_factory=dict)
+    jobs: list[str] = field(default_factory=list)
 
 
 def parse_workflow(path: str, text: str) -> Workflow:
@@ -71,7 +72,18 @@ def parse_workflow(path: str, text: str) -> Workflow:
         name=str(doc.get("name") or path),
         on=_normalise_on(on),
         permissions=token_permissions(doc),
+        jobs=_job_names(doc.get("jobs")),
     )
+
+
+def _job_names(jobs: Any) -> list[str]:
+    """Each job's display name (its `name:`, else its id), as act and GitHub show it."""
+    if not isinstance(jobs, dict):
+        return []
+    return [
+        str(job.get("name") or key) if isinstance(job, dict) else str(key)
+        for key, job in jobs.items()
+    ]
 
 
 def _normalise_on(on: Any) -> dict[str, Any]:

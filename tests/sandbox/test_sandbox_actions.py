@@ -311,3 +311,29 @@ def test_merge_sends_closed_to_workflows_that_ask(running_actions, org):
     )
     webhooks.parse_obj("pull_request", payload)
     assert payload["action"] == "closed" and payload["pull_request"]["merged"] is True
+
+
+GRADE_JOB = """\
+name: ci
+on: pull_request
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo graded
+"""
+
+
+@pytest.mark.slow
+def test_required_check_named_after_a_job_lets_the_merge_through(running_actions, org):
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/ci.yml", "ci", GRADE_JOB)
+    repo.get_branch("main").edit_protection(strict=False, contexts=["grade"])
+    repo.create_git_ref("refs/heads/topic", repo.get_branch("main").commit.sha)
+    repo.create_file("t.txt", "topic", "t\n", branch="topic")
+    pr = repo.create_pull(title="t", body="", head="topic", base="main")
+    _settle(running_actions)
+    assert [
+        (c.name, c.status, c.conclusion) for c in repo.get_commit(pr.head.sha).get_check_runs()
+    ] == [("grade", "completed", "success")]
+    assert pr.merge().merged

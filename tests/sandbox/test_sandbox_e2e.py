@@ -97,6 +97,8 @@ def test_template_to_feedback_comment(running_actions, tmp_path):
     comments = list(learner.get_repo(repo.full_name).get_issue(pr.number).get_comments())
     assert [c.body for c in comments] == ["answer: 42 (python 3)"]
     assert comments[0].user.login == "github-actions[bot]"
+    checks = instructor.get_repo(repo.full_name).get_commit(pr.head.sha).get_check_runs()
+    assert [(c.name, c.conclusion) for c in checks] == [("feedback", "success")]
 
     event = json.loads((logs / f"{runs[0].id}.event.json").read_text())
     webhooks.parse_obj("pull_request", event)
