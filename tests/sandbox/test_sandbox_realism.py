@@ -98,3 +98,14 @@ def test_switch_specs_parse_and_reject_nonsense():
     )
     with pytest.raises(ValueError, match="primary=N/h"):
         parse_rate_limits("primary=lots")
+
+
+def test_pygithub_recognises_the_secondary_limit(limited):
+    from github import RateLimitExceededException
+
+    school = seed(limited.sandbox, "school", 0, limited.url)
+    org = limited.github(school.instructor.token).get_organization("school")
+    org.create_repo("a")
+    with pytest.raises(RateLimitExceededException) as exc:
+        org.create_repo("b")
+    assert exc.value.status == 403
