@@ -106,6 +106,7 @@ def test_pygithub_recognises_the_secondary_limit(limited):
     school = seed(limited.sandbox, "school", 0, limited.url)
     org = limited.github(school.instructor.token).get_organization("school")
     org.create_repo("a")
+    org.create_repo("b")
     with pytest.raises(RateLimitExceededException) as exc:
-        org.create_repo("b")
+        org.create_repo("c")
     assert exc.value.status == 403
