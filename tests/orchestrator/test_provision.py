@@ -267,3 +267,18 @@ def test_a_group_assignment_gets_one_repository_per_team(published: Classroom) -
         "school-learner-1",
         "school-learner-2",
     ]
+
+
+def test_learner_repositories_may_use_the_course_grading_workflow(published: Classroom) -> None:
+    gh = published.gateway()
+    gh.create_repo(ORG, "course", private=True, template=False)
+    toml = published.course.root / "course.toml"
+    toml.write_text(
+        toml.read_text().replace('# grading_repo = "course"', 'grading_repo = "course"')
+    )
+    room = Classroom(
+        published.server, published.seeded, load_course(toml.parent), published.contract
+    )
+    assert gh.actions_access(f"{ORG}/course") == "none"
+    run_provision(room, room.gateway())
+    assert gh.actions_access(f"{ORG}/course") == "organization"
