@@ -3,8 +3,14 @@
 PyGithub does the HTTP; this module decides what may be retried. Reads are retried by
 PyGithub's own `GithubRetry`. Writes never are: a POST that timed out or answered 502 may
 have happened, so after such an ambiguous failure the gateway first asks GitHub whether the
-write took effect (a `probe`) and only then tries again. Content-creating writes are paced
-under the secondary limit, and every request is counted.
+write took effect (a `probe`) and only then tries again. Idempotent writes (PUT of a
+collaborator, a branch protection, a setting) need no probe: repeating them changes nothing.
+A 403/429 "secondary rate limit" means the write did not happen; it waits `Retry-After`.
+Content-creating writes are paced under the secondary limit, and every request is counted
+(retries included), reads and writes apart.
+
+Everything PyGithub-shaped stays in this module (hence its size): the rest of the
+orchestrator sees only the small frozen values below.
 """
 
 from __future__ import annotations
