@@ -35,7 +35,10 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]  # same
     app.add_exception_handler(Exception, _server_error)
     app.add_middleware(
-        RealismMiddleware, limiter=app.state.limiter, faults=FaultPlan(sandbox.config.faults)
+        RealismMiddleware,
+        limiter=app.state.limiter,
+        faults=FaultPlan(sandbox.config.faults),
+        etags=sandbox.config.etags,
     )
     return app
 

@@ -32,6 +32,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="stop a workflow run after this long (default 600)",
     )
     serve.add_argument(
+        "--no-etags",
+        action="store_true",
+        help="send no ETag and never answer 304 (GitHub does both)",
+    )
+    serve.add_argument(
         "--rate-limit", metavar="SPEC", help="enforce limits, e.g. primary=5000/h,secondary=80/min"
     )
     serve.add_argument(
@@ -81,6 +86,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         actions=not args.no_actions,
         workers=args.workers,
         run_timeout=args.run_timeout,
+        etags=not args.no_etags,
         rate_limits=parse_rate_limits(args.rate_limit) if args.rate_limit else None,
         faults=parse_faults(args.faults) if args.faults else None,
     )

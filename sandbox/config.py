@@ -36,6 +36,9 @@ class SandboxConfig(BaseModel):
     run_timeout: float = 600
     rate_limits: RateLimits | None = None
     faults: Faults | None = None
+    # ETag / If-None-Match -> 304. On in `sandbox serve`; off by default in code so suites
+    # that count API reads opt in (tests/sandbox: start(..., etags=True)).
+    etags: bool = False
 
     @property
     def state_db(self) -> Path:

@@ -4,6 +4,7 @@ primary and secondary rate limits, injected latency and 5xx faults (reproducible
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import random
 import threading
@@ -61,6 +62,12 @@ class Limiter:
             window.used += 1
             return window, None
 
+    def refund(self, caller: str, window: Window) -> None:
+        """Give back a counted request (a 304 costs nothing on GitHub)."""
+        with self._lock:
+            if self._windows.get(caller) is window and window.used > 0:
+                window.used -= 1
+
     def headers(self, window: Window) -> dict[str, str]:
         """The x-ratelimit-* headers for a caller's window."""
         limit = self.limits.primary_per_hour
@@ -106,10 +113,11 @@ def _error(status: int, message: str, headers: dict[str, str]) -> Response:
 class RealismMiddleware(BaseHTTPMiddleware):
     """Adds rate-limit headers to every API response; enforces limits and faults when on."""
 
-    def __init__(self, app: ASGIApp, limiter: Limiter, faults: FaultPlan) -> None:
+    def __init__(self, app: ASGIApp, limiter: Limiter, faults: FaultPlan, etags: bool) -> None:
         super().__init__(app)
         self.limiter = limiter
         self.faults = faults
+        self.etags = etags
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         is_git = ".git/" in request.url.path
@@ -126,8 +134,20 @@ class RealismMiddleware(BaseHTTPMiddleware):
         response = await call_next(request)
         if fault == "after":
             return _error(502, "Server Error", headers)
-        response.headers.update(headers)
+        if self.etags and request.method == "GET" and response.status_code == 200 and not is_git:
+            response = await self._conditional(request, response, window)
+        response.headers.update(self.limiter.headers(window))
         return response
+
+    async def _conditional(self, request: Request, response: Response, window: Window) -> Response:
+        """Add an ETag; answer 304 (free, as on GitHub) when the client already has it."""
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]  # a streamed response
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+        if etag in request.headers.get("if-none-match", ""):
+            self.limiter.refund(caller_of(request), window)
+            return Response(status_code=304, headers={"etag": etag})
+        headers = {k: v for k, v in response.headers.items() if k != "content-length"}
+        return Response(body, status_code=200, headers={**headers, "etag": etag})
 
     def _limited(self, broken: str, window: Window, headers: dict[str, str]) -> Response:
         if broken == "primary":

@@ -94,24 +94,29 @@ def create_repo(
         template=template,
         fork_of=fork_of,
     )
-    try:
-        sandbox.store.add(repo)
-    except Conflict as exc:
-        raise ApiError(
-            422,
-            "Repository creation failed.",
-            errors=[
-                {
-                    "resource": "Repository",
-                    "code": "custom",
-                    "field": "name",
-                    "message": "name already exists on this account",
-                }
-            ],
-        ) from exc
+    taken = ApiError(
+        422,
+        "Repository creation failed.",
+        errors=[
+            {
+                "resource": "Repository",
+                "code": "custom",
+                "field": "name",
+                "message": "name already exists on this account",
+            }
+        ],
+    )
+    if sandbox.repo(repo.full_name) is not None:
+        raise taken
     bare = sandbox.bare(repo)
+    # The git folder exists before the record does: a reader never finds a repository
+    # without its git data. A folder left with no record (a deleted repository) is stale.
     shutil.rmtree(bare.path, ignore_errors=True)
     bare.init(repo.default_branch)
+    try:
+        sandbox.store.add(repo)
+    except Conflict as exc:  # created meanwhile by someone else, whose git folder it now is
+        raise taken from exc
     if spec.auto_init:
         sha = bare.write_commit(
             None, {"README.md": f"# {repo.name}\n".encode()}, "Initial commit", bot(owner.login)

@@ -110,3 +110,21 @@ def test_pygithub_recognises_the_secondary_limit(limited):
     with pytest.raises(RateLimitExceededException) as exc:
         org.create_repo("c")
     assert exc.value.status == 403
+
+
+def test_conditional_get_answers_304_for_free_until_the_resource_changes(tmp_path, contract_log):
+    server = start(tmp_path / "data", contract_log, etags=True)
+    running = Running(server, contract_log)
+    school = seed(running.sandbox, "school", 0, running.url)
+    with _client(running, school.instructor.token) as client:
+        client.post("/orgs/school/repos", json={"name": "hw"})
+        first = client.get("/repos/school/hw")
+        etag = first.headers["etag"]
+        used = int(first.headers["x-ratelimit-used"])
+        again = client.get("/repos/school/hw", headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+        assert int(again.headers["x-ratelimit-used"]) == used
+        client.patch("/repos/school/hw", json={"description": "changed"})
+        changed = client.get("/repos/school/hw", headers={"If-None-Match": etag})
+    stop(server)
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
