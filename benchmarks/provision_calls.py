@@ -37,9 +37,11 @@ from sandbox.server import ThreadedServer, free_port  # noqa: E402
 ORG = "bench"
 
 
-def open_class(data: Path, learners: int) -> tuple[ThreadedServer, SeedResult, CourseDir]:
+def open_class(
+    data: Path, learners: int, *, etags: bool = False
+) -> tuple[ThreadedServer, SeedResult, CourseDir]:
     """A sandbox server with an org of `learners` and a course folder pointed at it."""
-    config = SandboxConfig(data=data / "sandbox", port=free_port(), actions=False)
+    config = SandboxConfig(data=data / "sandbox", port=free_port(), actions=False, etags=etags)
     server = ThreadedServer(Sandbox.open(config)).start()
     seeded = seed(server.sandbox, ORG, learners, server.url)
     init(data / "course", org=ORG, api_url=server.url)

@@ -194,6 +194,7 @@ class GitHub:
         self.counter = CallCounter()
         self.ambiguous = 0  # writes that failed without saying whether they happened
         self.recovered = 0  # … of which a probe found the write had happened
+        self.not_modified = 0  # conditional reads answered 304 (free of rate limit)
         self.api_url = api_url.rstrip("/")
         self.pacer = pacer
         self.backoff = backoff
@@ -519,6 +520,7 @@ class GitHub:
                 f"{full_name}: could not read check runs ({exc}); run again"
             ) from exc
         if status == 304:
+            self.not_modified += 1
             return Conditional(False, etag, None)
         if status in (404, 409, 422):
             return Conditional(True, None, [])

@@ -83,6 +83,7 @@ def collect(
     cache_path = course.root / CACHE_DIR / f"collect-{slug}.json"
     cache = _load_cache(cache_path)
     before, tally = gh.calls, Tally()
+    gh.not_modified = 0
     grades: dict[str, Grade | None] = {}
     for seat in seats(course.course, slug, learners):
         grades[seat.repo] = _collect_seat(course, gh, seat, cache, tally)
@@ -94,7 +95,7 @@ def collect(
         f"{slug}: {tally.graded} of {tally.repos} repositories graded ({tally.new} new, "
         f"{tally.unchanged} unchanged since the last collect"
         + (f", {tally.bad} with an unreadable report" if tally.bad else "")
-        + f"); {calls.reads} API reads; wrote {target}"
+        + f"); {calls.reads} API reads ({gh.not_modified} answered 304, free); wrote {target}"
     )
     return 0
 

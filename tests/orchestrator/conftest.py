@@ -71,9 +71,10 @@ def open_classroom(
     *,
     faults: Faults | None = None,
     rate_limits: RateLimits | None = None,
+    etags: bool = False,
 ) -> tuple[Classroom, Callable[[], None]]:
     contract = ContractLog()
-    server = start(tmp_path / "data", contract, faults=faults, rate_limits=rate_limits)
+    server = start(tmp_path / "data", contract, faults=faults, rate_limits=rate_limits, etags=etags)
     seeded = seed(server.sandbox, ORG, learners, server.url)
     course = make_course(tmp_path / "course", server.url, [p.login for p in seeded.learners])
     return Classroom(server, seeded, course, contract), lambda: stop(server)

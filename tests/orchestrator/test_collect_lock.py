@@ -20,7 +20,7 @@ from orchestrator.course import load_course
 from orchestrator.grades_store import load_store
 from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
 from sandbox.records import Repo
-from tests.orchestrator.conftest import ORG, Classroom
+from tests.orchestrator.conftest import ORG, Classroom, open_classroom
 from tests.orchestrator.state import class_state
 
 
@@ -167,3 +167,24 @@ def test_lock_in_archive_mode_archives_due_repositories(provisioned_class: Class
     repos = {r.name: r.archived for r in room.server.sandbox.store.scan(Repo)}
     assert repos["tasks-api-school-learner-3"] is True
     assert repos["tasks-api-template"] is False
+
+
+def test_an_unchanged_repository_costs_a_free_304_on_the_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, close = open_classroom(tmp_path, 2, etags=True)
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", room.token)
+        gh = room.gateway()
+        publish(room.course, gh, "tasks-api")
+        provision(room.course, gh, "tasks-api", console=quiet())
+        grade_pushed(room, "school-learner-1", 30)
+        collect(room.course, room.gateway(), "tasks-api", console=quiet())
+        grade_pushed(room, "school-learner-2", 20)
+        again = room.gateway()
+        collect(room.course, again, "tasks-api", console=quiet())
+        assert again.not_modified == 1  # learner 1 unchanged; learner 2 has a new grade
+        store = load_store(room.course.root)
+        assert len(store) == 2
+    finally:
+        close()
