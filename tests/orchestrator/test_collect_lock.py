@@ -186,5 +186,9 @@ def test_an_unchanged_repository_costs_a_free_304_on_the_sandbox(
         assert again.not_modified == 1  # learner 1 unchanged; learner 2 has a new grade
         store = load_store(room.course.root)
         assert len(store) == 2
+        rows = {
+            r["github_username"]: r for r in read_csv(room.course.root / "grades-tasks-api.csv")
+        }
+        assert rows["school-learner-1"]["points_awarded"] == "40"  # kept through the 304
     finally:
         close()
