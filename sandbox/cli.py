@@ -32,6 +32,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="stop a workflow run after this long (default 600)",
     )
     serve.add_argument(
+        "--runner-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment for workflow steps (repeatable), e.g. PIP_FIND_LINKS=/wheels",
+    )
+    serve.add_argument(
         "--no-etags",
         action="store_true",
         help="send no ETag and never answer 304 (GitHub does both)",
@@ -77,7 +84,7 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
 def _run_serve(args: argparse.Namespace) -> int:
     from sandbox.commands.serve import serve
-    from sandbox.config import SandboxConfig, parse_faults, parse_rate_limits
+    from sandbox.config import SandboxConfig, parse_env, parse_faults, parse_rate_limits
 
     config = SandboxConfig(
         data=args.data,
@@ -87,6 +94,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         run_timeout=args.run_timeout,
         etags=not args.no_etags,
+        runner_env=parse_env(args.runner_env),
         rate_limits=parse_rate_limits(args.rate_limit) if args.rate_limit else None,
         faults=parse_faults(args.faults) if args.faults else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sandbox.cmdline_errors import SandboxUsageError
 
@@ -39,6 +39,8 @@ class SandboxConfig(BaseModel):
     # ETag / If-None-Match -> 304. On in `sandbox serve`; off by default in code so suites
     # that count API reads opt in (tests/sandbox: start(..., etags=True)).
     etags: bool = False
+    # Extra environment for workflow steps, e.g. PIP_FIND_LINKS for an offline wheelhouse.
+    runner_env: dict[str, str] = Field(default_factory=dict)
 
     @property
     def state_db(self) -> Path:
@@ -99,3 +101,14 @@ def parse_faults(text: str) -> Faults:
                 f"--faults: cannot read '{key}={value}'; write 5xx=0.05,latency=50ms,seed=1"
             ) from exc
     return faults
+
+
+def parse_env(items: list[str]) -> dict[str, str]:
+    """`KEY=VALUE` items (from repeated --runner-env) as a dict."""
+    env = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SandboxUsageError(f"--runner-env: '{item}' is not KEY=VALUE")
+        env[key] = value
+    return env

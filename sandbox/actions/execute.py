@@ -6,7 +6,7 @@ import json
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,9 @@ class ActSetup:
     standins: Path
     logs: Path
     timeout: float
+    caches: Path
+    tools: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def event_path(self, run_id: int) -> Path:
         return self.logs / f"{run_id}.event.json"
@@ -66,16 +69,23 @@ def run_act(
     with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp:
         scratch = Path(tmp)
         src = export_commit(sandbox.bare(request.repo), request.sha, scratch / "src")
-        extra = _reusable(sandbox, request, scratch / "deps")
+        extra = _reusable(sandbox, request, src, scratch / "deps")
+        texts = [request.workflow_text, *_workflow_texts(src)]
+        texts += [t for d in (scratch / "deps").glob("*/*/*") for t in _workflow_texts(d)]
+        extra += _standin_args(setup, texts)
         for folder in ("home", "tmp", "cache", "artifacts"):
             (scratch / folder).mkdir()
         secrets = _secrets(sandbox, request, token)
         _write_secrets(scratch / "secrets.env", secrets)
         env = {
-            "PATH": CLEAN_PATH,
+            "PATH": f"{setup.tools}:{CLEAN_PATH}",
             "HOME": str(scratch / "home"),
             "LANG": "C.UTF-8",
             "TMPDIR": str(scratch / "tmp"),
+            # Download caches outlive a run (speed only); nothing else does.
+            "PIP_CACHE_DIR": str(setup.caches / "pip"),
+            "UV_CACHE_DIR": str(setup.caches / "uv"),
+            **setup.extra_env,
         }
         try:
             proc = run_cmd(
@@ -122,9 +132,6 @@ def _act_args(
     ]
     for label in RUNNER_LABELS:
         args += ["-P", f"{label}=-self-hosted"]
-    for action in STANDINS:
-        for version in _versions(request.workflow_text, f"actions/{action}"):
-            args += ["--local-repository", f"actions/{action}@{version}={setup.standins / action}"]
     env = {
         "GITHUB_API_URL": setup.base,
         "GITHUB_SERVER_URL": setup.base,
@@ -142,24 +149,53 @@ def _act_args(
     return [*args, *extra, "--secret-file", str(scratch / "secrets.env")]
 
 
-def _reusable(sandbox: Sandbox, request: RunRequest, deps: Path) -> list[str]:
-    """`--local-repository` checkouts of sandbox repos this workflow `uses:`."""
-    args: list[str] = []
+def _workflow_texts(folder: Path) -> list[str]:
+    """Every workflow and action file under `folder`/.github (they may `uses:` more)."""
+    github = folder / ".github"
+    files = [*github.rglob("*.yml"), *github.rglob("*.yaml")] if github.is_dir() else []
+    return [f.read_text(errors="replace") for f in sorted(files)]
+
+
+def _reusable(sandbox: Sandbox, request: RunRequest, src: Path, deps: Path) -> list[str]:
+    """`--local-repository` args: stand-ins for every version of the stand-in actions and
+    checkouts of sandbox repositories, followed through reusable workflows to the end."""
     caller = sandbox.repo(request.repo)
-    for name, _, ref in set(uses_of(request.workflow_text)):
-        source = sandbox.repo(name)
-        if source is None or caller is None or name.startswith("actions/"):
-            continue
-        if not _may_use(caller, source):
-            raise PermissionError(
-                f"{name} is not shared with {request.repo}: set its Actions access level "
-                "(PUT /repos/{owner}/{repo}/actions/permissions/access)"
-            )
-        sha = sandbox.bare(source).resolve(ref)
-        if sha is None:
-            raise LookupError(f"{name}@{ref} does not exist")
-        dest = export_commit(sandbox.bare(source), sha, deps / name / ref)
-        args += ["--local-repository", f"{name}@{ref}={dest}"]
+    texts = [request.workflow_text, *_workflow_texts(src)]
+    exported: dict[str, Path] = {}
+    while texts:
+        for name, _, ref in uses_of(texts.pop()):
+            key = f"{name}@{ref}"
+            source = sandbox.repo(name)
+            if key in exported or source is None or caller is None:
+                continue
+            exported[key] = _export_dependency(sandbox, caller, source, ref, deps)
+            texts.extend(_workflow_texts(exported[key]))
+    return [
+        arg
+        for key, path in sorted(exported.items())
+        for arg in ("--local-repository", f"{key}={path}")
+    ]
+
+
+def _export_dependency(sandbox: Sandbox, caller: Repo, source: Repo, ref: str, deps: Path) -> Path:
+    if not _may_use(caller, source):
+        raise PermissionError(
+            f"{source.full_name} is not shared with {caller.full_name}: set its Actions access "
+            "level (PUT /repos/{owner}/{repo}/actions/permissions/access)"
+        )
+    sha = sandbox.bare(source).resolve(ref)
+    if sha is None:
+        raise LookupError(f"{source.full_name}@{ref} does not exist")
+    return export_commit(sandbox.bare(source), sha, deps / source.full_name / ref)
+
+
+def _standin_args(setup: ActSetup, texts: list[str]) -> list[str]:
+    """`--local-repository` for every version of a stand-in action any file asks for."""
+    args = []
+    for action in STANDINS:
+        versions = {v for text in texts for v in _versions(text, f"actions/{action}")}
+        for version in sorted(versions):
+            args += ["--local-repository", f"actions/{action}@{version}={setup.standins / action}"]
     return args
 
 

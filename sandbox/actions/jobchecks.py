@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.actions.joblog import parse_jobs
+from sandbox.actions.joblog import job_result, parse_jobs
 from sandbox.context import Sandbox
 from sandbox.records import CheckRun, Issue, WorkflowRun, now
 
@@ -29,11 +29,26 @@ def open_job_checks(sandbox: Sandbox, run: WorkflowRun, jobs: list[str]) -> list
 
 
 def close_job_checks(sandbox: Sandbox, checks: list[CheckRun], conclusion: str, log: str) -> None:
-    """Complete each job's check run with the job's result from act's log."""
-    results = {job.name: job.conclusion for job in parse_jobs(log)}
+    """Complete each job's check run with the job's result from act's log; a reusable
+    workflow's jobs get their own ("caller / job"), as on GitHub."""
+    jobs = parse_jobs(log)
     for check in checks:
         check.status, check.completed_at = "completed", now()
-        check.conclusion = results.get(check.name) or (
+        check.conclusion = job_result(jobs, check.name) or (
             "skipped" if conclusion == "success" else conclusion
         )
         sandbox.store.save(check)
+        for job in jobs:
+            if job.name.startswith(f"{check.name} / "):
+                sandbox.store.add(
+                    CheckRun(
+                        repo=check.repo,
+                        name=job.name,
+                        head_sha=check.head_sha,
+                        status="completed",
+                        conclusion=job.conclusion or conclusion,
+                        completed_at=now(),
+                        external_id=check.external_id,
+                        output=check.output,
+                    )
+                )

@@ -18,6 +18,8 @@ class Step:
 
 @dataclass
 class JobLog:
+    """One job: `name` as GitHub shows it ("caller / job" for a reusable workflow's job)."""
+
     name: str
     conclusion: str | None = None
     steps: list[Step] = field(default_factory=list)
@@ -31,7 +33,8 @@ def parse_jobs(text: str) -> list[JobLog]:
         match = LINE.match(raw)
         if not match:
             continue
-        job = jobs.setdefault(match["job"], JobLog(name=match["job"]))
+        name = _display_name(match["workflow"], match["job"].strip())
+        job = jobs.setdefault(name, JobLog(name=name))
         rest = match["rest"].strip()
         job.lines.append(raw)
         if step := STEP_END.match(rest):
@@ -41,3 +44,22 @@ def parse_jobs(text: str) -> list[JobLog]:
         elif end := JOB_END.match(rest):
             job.conclusion = "success" if end["result"] == "succeeded" else "failure"
     return list(jobs.values())
+
+
+def _display_name(first: str, rest: str) -> str:
+    """act prints `workflow/job`, or `caller-job/called-workflow/job` inside a reusable one."""
+    if "/" not in rest:
+        return rest
+    return f"{first} / {rest.split('/', 1)[1]}"
+
+
+def job_result(jobs: list[JobLog], name: str) -> str | None:
+    """The conclusion of job `name`, or of the jobs it called (failure if any failed)."""
+    called = [
+        j.conclusion
+        for j in jobs
+        if (j.name == name or j.name.startswith(f"{name} / ")) and j.conclusion
+    ]
+    if not called:
+        return None
+    return "failure" if "failure" in called else "success"

@@ -19,7 +19,7 @@ from sandbox.actions.triggers import (
     parse_workflow,
     triggers,
 )
-from sandbox.actions.workspace import install_standins
+from sandbox.actions.workspace import install_standins, install_tools
 from sandbox.context import BOT, PushEvent, Sandbox
 from sandbox.gitrepo import ZERO, BareRepo
 from sandbox.pullrefs import head_sha, is_fork_pull
@@ -62,6 +62,9 @@ class Runner:
             standins=install_standins(self.home / "standins"),
             logs=config.logs_dir,
             timeout=config.run_timeout,
+            caches=self.home / "caches",
+            tools=install_tools(self.home / "bin"),
+            extra_env=dict(config.runner_env),
         )
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="act")
         self.futures: set[Future[None]] = set()

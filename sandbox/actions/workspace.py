@@ -31,6 +31,16 @@ def install_standins(target: Path) -> Path:
     return target
 
 
+def install_tools(target: Path) -> Path:
+    """A bin folder for runs: `python` as on GitHub's runner images (the system python3)."""
+    target.mkdir(parents=True, exist_ok=True)
+    system = Path("/usr/bin/python3")
+    python = target / "python"
+    if not python.exists():
+        python.symlink_to(system if system.exists() else Path(sys.executable).resolve())
+    return target
+
+
 def export_commit(bare: BareRepo, sha: str, dest: Path) -> Path:
     """A working copy of `sha` (a real git checkout: act reads the sha and ref from it)."""
     run_cmd(
