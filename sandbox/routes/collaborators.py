@@ -17,7 +17,15 @@ from sandbox.shapes import repos as shapes
 from sandbox.views import account_or_404, repo_body
 
 router = APIRouter()
-ALIASES: dict[str, Permission] = {"read": "pull", "write": "push"}
+PERMISSIONS: dict[str, Permission] = {
+    "pull": "pull",
+    "read": "pull",
+    "triage": "triage",
+    "push": "push",
+    "write": "push",
+    "maintain": "maintain",
+    "admin": "admin",
+}
 
 
 class Invite(BaseModel):
@@ -25,14 +33,14 @@ class Invite(BaseModel):
 
 
 def _permission(value: str) -> Permission:
-    value = ALIASES.get(value, value)
-    if value not in ("pull", "triage", "push", "maintain", "admin"):
+    found = PERMISSIONS.get(value)
+    if found is None:
         raise ApiError(
             422,
             "Validation Failed",
             errors=[{"resource": "Repository", "field": "permission", "code": "invalid"}],
         )
-    return value  # type: ignore[return-value]  # checked against the literal values above
+    return found
 
 
 def invitation_body(sandbox: Sandbox, base: str, viewer: Who, inv: Invitation) -> dict[str, Any]:
