@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from sandbox import pages
 from sandbox.context import Sandbox
 from sandbox.deps import get_viewer
 from sandbox.errors import ApiError
@@ -30,6 +31,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(get_viewer)])  # 401 for a bad token
     app.include_router(GIT_ROUTER)
+    app.include_router(pages.router)  # last: its /{owner}/{name} paths must not shadow the API
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]  # starlette's signature is loose
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]  # same
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]  # same
