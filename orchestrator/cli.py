@@ -18,6 +18,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Register this group's subcommands on the top-level parser."""
     _add_dashboard(commands)
     _add_course_commands(commands)
+    _add_report(commands)
 
 
 def _add_dashboard(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -227,3 +228,38 @@ def _run_lock(args: argparse.Namespace) -> int:
 
     course = load_course(args.course)
     return lock(course, _connect(course), args.slug, now=args.now, dry_run=args.dry_run)
+
+
+# --- report: the grading workflow's report job -----------------------------------------------
+
+
+def _add_report(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="post a grade (results.json) as the sticky pull-request comment and a check run",
+        description="The report job of the grading workflow: read DIR/results.json, create the "
+        "classroom/grade check run on SHA and, for a pull request, create or update its one "
+        "feedback comment. Token: GITHUB_TOKEN; API: GITHUB_API_URL.",
+    )
+    report.add_argument("dir", type=Path, metavar="DIR", help="the grade artifact's folder")
+    report.add_argument("--repo", required=True, metavar="OWNER/NAME")
+    report.add_argument("--sha", required=True, help="the graded commit (a pull request's head)")
+    report.add_argument(
+        "--pull-request", metavar="N", help="the pull request to comment on (empty: none)"
+    )
+    report.add_argument(
+        "--dry-run", action="store_true", help="say what it would post, post nothing"
+    )
+    report.set_defaults(handler=_run_report)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    import os
+
+    from orchestrator.commands.report import Target, parse_pull_request, report
+    from orchestrator.course import DEFAULT_API_URL
+    from orchestrator.gateway import GitHub, find_token
+
+    target = Target(args.repo, args.sha, parse_pull_request(args.pull_request))
+    api_url = os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
+    return report(args.dir, target, GitHub(api_url, find_token()), dry_run=args.dry_run)

@@ -37,6 +37,7 @@ T = TypeVar("T")
 READ_METHODS = frozenset({"GET", "HEAD"})
 Membership = Literal["member", "invited", "none"]
 IMPLIED_SCOPES = {"admin:org": {"write:org", "read:org"}, "repo": {"public_repo"}}
+ACTIONS_BOT = "github-actions[bot]"
 TOKEN_URL = "https://github.com/settings/tokens/new?scopes=repo,workflow"
 
 
@@ -87,6 +88,15 @@ class CheckRunInfo:
     completed_at: str | None
     text: str
     summary: str
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    id: int
+    author: str
+    body: str
+    created_at: str
+    html_url: str
 
 
 @dataclass(frozen=True)
@@ -529,6 +539,73 @@ class GitHub:
         runs = [_check_run(c) for c in _json(text).get("check_runs", [])]
         return Conditional(True, answer.get("etag"), runs)
 
+    # --- feedback: the sticky comment and the grading check run ----------------------------
+
+    def identity(self) -> str:
+        """Who the token writes as: its login, or `github-actions[bot]` for a workflow token."""
+        try:
+            return str(self._req.requestJsonAndCheck("GET", "/user")[1]["login"])
+        except GithubException as exc:
+            if exc.status == 403:  # an installation token (GITHUB_TOKEN) may not read /user
+                return ACTIONS_BOT
+            raise self._fatal(exc, "GET /user") from exc
+
+    def comments(self, full_name: str, number: int) -> list[CommentInfo]:
+        """Every comment on issue or pull request `number`, oldest first."""
+        found = [_comment(c) for c in self._paged(f"/repos/{full_name}/issues/{number}/comments")]
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    def create_comment(self, full_name: str, number: int, body: str) -> CommentInfo:
+        """A new comment (a replayed POST may duplicate it: callers dedupe by re-listing)."""
+        path = f"/repos/{full_name}/issues/{number}/comments"
+        return self._write(
+            f"{full_name}#{number}: comment",
+            lambda: _comment(self._send("POST", path, {"body": body})),
+        )
+
+    def edit_comment(self, full_name: str, comment_id: int, body: str) -> None:
+        path = f"/repos/{full_name}/issues/comments/{comment_id}"
+        self._write(
+            f"{full_name}: edit comment {comment_id}",
+            lambda: self._send("PATCH", path, {"body": body}),
+        )
+
+    def delete_comment(self, full_name: str, comment_id: int) -> None:
+        """Delete a comment; one already gone (a racing run deleted it) is fine."""
+        path = f"/repos/{full_name}/issues/comments/{comment_id}"
+
+        def do() -> None:
+            try:
+                self._send("DELETE", path)
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+
+        self._write(f"{full_name}: delete comment {comment_id}", do)
+
+    def pull_head(self, full_name: str, number: int) -> str | None:
+        """The head commit of pull request `number` now (None: not a pull request)."""
+        data = self._find(f"/repos/{full_name}/pulls/{number}")
+        return str(data["head"]["sha"]) if data else None
+
+    def create_check_run(self, full_name: str, spec: dict[str, Any]) -> int:
+        """Create a check run from a GitHub `spec` (≤ 50 annotations); its id."""
+        path = f"/repos/{full_name}/check-runs"
+        return self._write(
+            f"{full_name}: create check run {spec.get('name')}",
+            lambda: int(self._send("POST", path, spec)["id"]),
+        )
+
+    def update_check_run(self, full_name: str, check_id: int, spec: dict[str, Any]) -> None:
+        """Update a check run; the annotations in `spec` are added to those it has."""
+        path = f"/repos/{full_name}/check-runs/{check_id}"
+        self._write(
+            f"{full_name}: update check run {check_id}", lambda: self._send("PATCH", path, spec)
+        )
+
+    def annotations(self, full_name: str, check_id: int) -> list[dict[str, Any]]:
+        return list(self._paged(f"/repos/{full_name}/check-runs/{check_id}/annotations"))
+
 
 def find_token() -> str:
     """`GITHUB_TOKEN`, else what `gh auth token` prints; never printed or logged."""
@@ -581,6 +658,16 @@ def _repo(data: dict[str, Any]) -> RepoInfo:
         default_branch=data.get("default_branch") or "main",
         html_url=data.get("html_url", ""),
         clone_url=data.get("clone_url", ""),
+    )
+
+
+def _comment(data: dict[str, Any]) -> CommentInfo:
+    return CommentInfo(
+        id=int(data["id"]),
+        author=str((data.get("user") or {}).get("login", "")),
+        body=data.get("body") or "",
+        created_at=data.get("created_at") or "",
+        html_url=data.get("html_url") or "",
     )
 
 

@@ -1,0 +1,154 @@
+"""`classroom report` against the real sandbox: one sticky comment, the check run, its batches."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from classroom.cli import main
+from graders.feedback import MARKER
+from graders.report import Finding, GradeReport
+from orchestrator.commands.report import (
+    Target,
+    comment_body,
+    post_check_run,
+    post_comment,
+    report,
+)
+from orchestrator.gateway import GitHub
+from orchestrator.results_channel import CHECK_NAME, extract
+from orchestrator.sticky import Stamp, is_stale, read_stamp
+from sandbox.seeding import seed
+from tests.sandbox.harness import sandbox_server
+
+DATA = Path(__file__).parent / "data"
+REPO = "school/hw"
+WRITE = {"contents": "read", "pull_requests": "write", "checks": "write", "issues": "write"}
+
+
+def starter_report() -> GradeReport:
+    return GradeReport.model_validate_json((DATA / "starter-results.json").read_bytes())
+
+
+@pytest.fixture
+def pull(tmp_path):
+    """A repo with an open pull request; yields (running, learner's PyGithub, PR, bot gateway)."""
+    with sandbox_server(tmp_path) as running:
+        school = seed(running.sandbox, "school", 1, running.url)
+        org = running.github(school.instructor.token).get_organization("school")
+        repo = org.create_repo("hw", private=False, auto_init=True)  # learners may comment
+        main_sha = repo.get_branch("main").commit.sha
+        repo.create_git_ref("refs/heads/work", main_sha)
+        repo.create_file("app.py", "work", "x = 1\n", branch="work")
+        pr = repo.create_pull(title="work", body="", head="work", base="main")
+        bot = running.sandbox.workflow_token(REPO, WRITE).token
+        running.learner_token = school.learners[0].token
+        yield running, repo, pr, GitHub(running.url, bot, backoff=0.0)
+
+
+def feedback_comments(repo, number):
+    return [c for c in repo.get_issue(number).get_comments() if c.body.startswith(MARKER)]
+
+
+def test_first_report_comments_and_second_edits_the_same_comment(pull):
+    _running, repo, pr, gh = pull
+    first = starter_report()
+    target = Target(REPO, pr.head.sha, pr.number)
+    assert "commented on" in post_comment(gh, target, first)
+    better = first.model_copy(update={"score": 90.0, "started_at": first.started_at + timedelta(1)})
+    assert "updated" in post_comment(gh, target, better)
+
+    [comment] = feedback_comments(repo, pr.number)
+    assert comment.user.login == "github-actions[bot]"
+    assert "· 90 / 100" in comment.body
+    assert read_stamp(comment.body) == Stamp(pr.head.sha, better.started_at)
+
+
+def test_a_learners_fake_marker_comment_is_neither_edited_nor_trusted(pull):
+    running, repo, pr, gh = pull
+    learner = running.github(running.learner_token)
+    later = starter_report().started_at + timedelta(days=365)
+    fake = comment_body(starter_report().model_copy(update={"score": 100.0}), pr.head.sha)
+    fake = fake.replace(starter_report().started_at.isoformat(), later.isoformat())
+    learner.get_repo(REPO).get_issue(pr.number).create_comment(fake)
+
+    post_comment(gh, Target(REPO, pr.head.sha, pr.number), starter_report())
+
+    comments = feedback_comments(repo, pr.number)
+    assert [c.body for c in comments if c.user.login != "github-actions[bot]"] == [fake]
+    [ours] = [c for c in comments if c.user.login == "github-actions[bot]"]
+    assert "· 14.36 / 100" in ours.body
+
+
+def test_racing_runs_leave_one_comment_with_the_newer_grade(pull):
+    _running, repo, pr, gh = pull
+    older = starter_report()
+    newer = older.model_copy(update={"score": 55.0, "started_at": older.started_at + timedelta(1)})
+    # Both runs created a comment before either re-listed (the race), newer one first.
+    gh.create_comment(REPO, pr.number, comment_body(newer, "b" * 40))
+    gh.create_comment(REPO, pr.number, comment_body(older, "a" * 40))
+
+    said = post_comment(gh, Target(REPO, "a" * 40, pr.number), older)
+
+    [comment] = feedback_comments(repo, pr.number)
+    assert "newer commit" in said
+    assert "· 55 / 100" in comment.body
+
+
+def test_an_older_commit_never_replaces_the_heads_grade():
+    head, old = Stamp("h" * 40, _t(0)), Stamp("o" * 40, _t(5))
+    assert is_stale(old, head, head="h" * 40)
+    assert not is_stale(head, old, head="h" * 40)
+    assert not is_stale(Stamp("h" * 40, _t(9)), Stamp("h" * 40, _t(1)), head="h" * 40)
+    assert is_stale(Stamp("x" * 40, _t(1)), Stamp("y" * 40, _t(2)), head=None)
+
+
+def test_check_run_carries_the_report_and_every_annotation_in_batches(pull):
+    _running, repo, pr, gh = pull
+    base = starter_report()
+    finding = Finding(tool="ruff", file="app.py", line=1, rule="F401", message="unused")
+    many = [finding.model_copy(update={"line": n}) for n in range(1, 121)]
+    stages = [
+        s.model_copy(update={"findings": many}) if s.name == "lint" else s for s in base.stages
+    ]
+    graded = base.model_copy(update={"stages": stages})
+    check_id = post_check_run(gh, Target(REPO, pr.head.sha), graded)
+
+    run = repo.get_check_run(check_id)
+    expected = sum(len(s.findings) for s in stages)
+    assert run.name == CHECK_NAME
+    assert run.output.annotations_count == expected == 124
+    assert extract(run.output.text) == graded
+    lines = sorted(a.start_line for a in run.get_annotations() if a.path == "app.py")
+    assert lines == list(range(1, 121))
+
+
+def test_the_cli_reports_a_missing_grade_as_a_failed_check(pull, tmp_path, monkeypatch, capsys):
+    running, repo, pr, _gh = pull
+    monkeypatch.setenv("GITHUB_API_URL", running.url)
+    monkeypatch.setenv("GITHUB_TOKEN", running.sandbox.workflow_token(REPO, WRITE).token)
+    sha = pr.head.sha
+
+    assert main(["report", str(tmp_path / "empty"), "--repo", REPO, "--sha", sha]) == 1
+    assert [(c.name, c.conclusion) for c in repo.get_commit(sha).get_check_runs()] == [
+        (CHECK_NAME, "failure")
+    ]
+    shutil.copy(DATA / "starter-results.json", tmp_path / "results.json")
+    args = ["report", str(tmp_path), "--repo", REPO, "--sha", sha, "--pull-request", str(pr.number)]
+    assert main(args) == 0
+    assert "14.36 / 100" in capsys.readouterr().out
+    assert len(feedback_comments(repo, pr.number)) == 1
+
+
+def test_dry_run_posts_nothing(pull, tmp_path):
+    _running, repo, pr, gh = pull
+    shutil.copy(DATA / "starter-results.json", tmp_path / "results.json")
+    assert report(tmp_path, Target(REPO, pr.head.sha, pr.number), gh, dry_run=True) == 0
+    assert list(repo.get_issue(pr.number).get_comments()) == []
+
+
+def _t(minutes: int):
+    return starter_report().started_at + timedelta(minutes=minutes)
