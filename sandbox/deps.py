@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from sandbox.context import Sandbox
 from sandbox.errors import ApiError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def get_sandbox(request: Request) -> Sandbox:
@@ -79,18 +81,25 @@ def respond(content: Any, status: int = 200, headers: dict[str, str] | None = No
     return JSONResponse(content, status_code=status, headers=headers)
 
 
-def page(request: Request, items: list[Any]) -> Response:
-    """One page of `items` with GitHub's `Link` header (per_page ≤ 100, page from 1)."""
+def page_slice(request: Request, items: list[T]) -> tuple[list[T], dict[str, str]]:
+    """The items of the requested page (per_page ≤ 100, page from 1) and its `Link` header."""
     per_page = _int_param(request, "per_page", 30, 1, 100)
     number = _int_param(request, "page", 1, 1, 10**6)
     last = max(1, -(-len(items) // per_page))
-    chunk = items[(number - 1) * per_page : number * per_page]
     links = []
     for rel, target in (("prev", number - 1), ("next", number + 1), ("last", last), ("first", 1)):
         if (rel in ("prev", "first") and number > 1) or (rel in ("next", "last") and number < last):
             links.append(f'<{_page_url(request, target)}>; rel="{rel}"')
-    headers = {"Link": ", ".join(links)} if links else None
-    return JSONResponse(chunk, headers=headers)
+    return items[(number - 1) * per_page : number * per_page], (
+        {"Link": ", ".join(links)} if links else {}
+    )
+
+
+def page(request: Request, items: list[T], render: Callable[[T], Any] | None = None) -> Response:
+    """One page of `items` (rendered by `render`, only those on the page) with `Link`."""
+    chunk, headers = page_slice(request, items)
+    bodies = [render(x) for x in chunk] if render else chunk
+    return JSONResponse(bodies, headers=headers or None)
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from typing import Any, Literal
 
@@ -16,7 +15,7 @@ from sandbox.actions.joblog import parse_jobs
 from sandbox.actions.triggers import WorkflowError, parse_workflow
 from sandbox.auth import Viewer, require_repo
 from sandbox.context import Dispatcher, Sandbox
-from sandbox.deps import SB, Base, Body, Who, page, parse, respond
+from sandbox.deps import SB, Base, Body, Who, page_slice, parse, respond
 from sandbox.errors import ApiError, not_found
 from sandbox.records import Issue, Repo, WorkflowRun
 from sandbox.shapes import actions as shapes
@@ -97,9 +96,9 @@ def _runs_page(
     runs: list[WorkflowRun],
 ) -> Response:
     runs = _filtered(request, list(reversed(runs)))
-    listing = page(request, [run_body(sandbox, base, viewer, repo, r) for r in runs])
-    body = {"total_count": len(runs), "workflow_runs": json.loads(bytes(listing.body))}
-    return respond(body, headers={k: v for k, v in listing.headers.items() if k == "link"})
+    chunk, headers = page_slice(request, runs)
+    bodies = [run_body(sandbox, base, viewer, repo, r) for r in chunk]
+    return respond({"total_count": len(runs), "workflow_runs": bodies}, headers=headers)
 
 
 @router.get("/repos/{owner}/{name}/actions/runs")

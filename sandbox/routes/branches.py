@@ -135,7 +135,7 @@ def list_commits(
     if bare.resolve(start) is None:
         raise not_found()
     shas = bare.git("rev-list", "--max-count=1000", start).split()
-    return page(request, [shapes.commit(base, repo.full_name, bare.commit(s)) for s in shas])
+    return page(request, shas, lambda s: shapes.commit(base, repo.full_name, bare.commit(s)))
 
 
 @router.get("/repos/{owner}/{name}/commits/{ref:path}")

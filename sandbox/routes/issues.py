@@ -107,7 +107,7 @@ def list_issues(
         for i in reversed(sandbox.store.scan(Issue, repo.full_name.lower()))
         if state in ("all", i.state) and wanted <= {n.lower() for n in i.labels}
     ]
-    return page(request, [issue_body(sandbox, base, repo, i) for i in found])
+    return page(request, found, lambda i: issue_body(sandbox, base, repo, i))
 
 
 @router.get("/repos/{owner}/{name}/issues/comments/{comment_id}")
@@ -157,7 +157,7 @@ def list_repo_comments(
 ) -> Response:
     repo = require_repo(sandbox, viewer, owner, name, area="issues")
     found = sandbox.store.scan(Comment, repo.full_name.lower())
-    return page(request, [comment_body(sandbox, base, repo, c) for c in found])
+    return page(request, found, lambda c: comment_body(sandbox, base, repo, c))
 
 
 @router.get("/repos/{owner}/{name}/issues/{number}")
@@ -236,7 +236,7 @@ def list_comments(
     repo = require_repo(sandbox, viewer, owner, name, area="issues")
     get_issue(sandbox, repo, number)
     found = [c for c in sandbox.store.scan(Comment, repo.full_name.lower()) if c.number == number]
-    return page(request, [comment_body(sandbox, base, repo, c) for c in found])
+    return page(request, found, lambda c: comment_body(sandbox, base, repo, c))
 
 
 @router.get("/repos/{owner}/{name}/issues/{number}/labels")

@@ -152,7 +152,7 @@ def list_pulls(
         )
         and (base_ref is None or base_ref == i.pull.base)
     ]
-    return page(request, [pull_body(sandbox, base, viewer, repo, i, simple=True) for i in found])
+    return page(request, found, lambda i: pull_body(sandbox, base, viewer, repo, i, simple=True))
 
 
 @router.get("/repos/{owner}/{name}/pulls/{number}")
@@ -216,7 +216,7 @@ def pull_commits(
     head = head_sha(sandbox, repo, issue.pull)
     target = bare.resolve(f"refs/heads/{issue.pull.base}") or head
     shas = bare.git("rev-list", "--reverse", f"{target}..{head}").split()
-    return page(request, [git_shapes.commit(base, repo.full_name, bare.commit(s)) for s in shas])
+    return page(request, shas, lambda s: git_shapes.commit(base, repo.full_name, bare.commit(s)))
 
 
 @router.get("/repos/{owner}/{name}/pulls/{number}/merge")

@@ -148,15 +148,16 @@ def create_user_repo(body: Body, sandbox: SB, viewer: Who, base: Base) -> Respon
     return respond(full_repo_body(sandbox, base, viewer, repo), 201)
 
 
-def _listing(sandbox: SB, viewer: Who, base: Base, repos: list[Repo]) -> list[dict[str, object]]:
-    return [repo_body(sandbox, base, viewer, r) for r in repos if visible(sandbox, viewer, r)]
+def _listing(request: Request, sandbox: SB, viewer: Who, base: Base, repos: list[Repo]) -> Response:
+    shown = [r for r in repos if visible(sandbox, viewer, r)]
+    return page(request, shown, lambda r: repo_body(sandbox, base, viewer, r))
 
 
 @router.get("/orgs/{org}/repos")
 def list_org_repos(org: str, request: Request, sandbox: SB, viewer: Who, base: Base) -> Response:
     owner = account_or_404(sandbox, org)
     repos = [r for r in sandbox.store.scan(Repo) if r.owner.lower() == owner.login.lower()]
-    return page(request, _listing(sandbox, viewer, base, repos))
+    return _listing(request, sandbox, viewer, base, repos)
 
 
 @router.get("/users/{login}/repos")
@@ -167,13 +168,13 @@ def list_user_repos(login: str, request: Request, sandbox: SB, viewer: Who, base
         for r in sandbox.store.scan(Repo)
         if r.owner.lower() == owner.login.lower() and not r.private
     ]
-    return page(request, _listing(sandbox, viewer, base, repos))
+    return _listing(request, sandbox, viewer, base, repos)
 
 
 @router.get("/user/repos")
 def list_my_repos(request: Request, sandbox: SB, viewer: Who, base: Base) -> Response:
     viewer.require_login()
-    return page(request, _listing(sandbox, viewer, base, sandbox.store.scan(Repo)))
+    return _listing(request, sandbox, viewer, base, sandbox.store.scan(Repo))
 
 
 @router.get("/repos/{owner}/{name}")
