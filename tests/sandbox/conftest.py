@@ -10,7 +10,13 @@ from github import Github
 
 from sandbox.seeding import SeedResult, seed
 from tests.sandbox.contract import ContractLog
-from tests.sandbox.harness import Running, assert_no_violations, start, stop
+from tests.sandbox.harness import (
+    Running,
+    assert_no_violations,
+    start,
+    stop,
+    validate_event_payloads,
+)
 
 
 @pytest.fixture
@@ -29,10 +35,14 @@ def running(tmp_path: Path, contract_log: ContractLog) -> Iterator[Running]:
 
 @pytest.fixture
 def running_actions(tmp_path: Path, contract_log: ContractLog) -> Iterator[Running]:
-    """A server that runs workflows with act (one worker)."""
+    """A server that runs workflows with act (one worker); every event payload it handed to
+    act must parse as GitHub's webhook schema for that event."""
     server = start(tmp_path / "data", contract_log, actions=True, workers=1, run_timeout=120)
     yield Running(server, contract_log)
+    server.sandbox.runner.wait_idle(60)
+    checked = validate_event_payloads(server.sandbox)
     stop(server)
+    assert all(checked.values()), checked
 
 
 @pytest.fixture

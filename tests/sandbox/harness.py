@@ -8,6 +8,7 @@ Other test suites can use it too:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 from github import Auth, Github
 
 from sandbox.config import SandboxConfig
+from sandbox.context import Sandbox
+from sandbox.records import WorkflowRun
 from sandbox.server import ThreadedServer, free_port
 from tests.sandbox.contract import ContractChecker, ContractLog
 
@@ -83,3 +86,16 @@ def all_routes() -> list[tuple[str, str]]:
         if isinstance(route, APIRoute)
         for method in route.methods - {"HEAD"}
     )
+
+
+def validate_event_payloads(sandbox: Sandbox) -> dict[int, bool]:
+    """Parse each run's event payload with githubkit's webhook models; run id -> parsed."""
+    from githubkit import webhooks
+
+    parsed = {}
+    for run in sandbox.store.scan(WorkflowRun):
+        path = sandbox.config.logs_dir / f"{run.id}.event.json"
+        if path.exists():
+            webhooks.parse_obj(run.event, json.loads(path.read_text()))  # raises on a mismatch
+            parsed[run.id] = True
+    return parsed
