@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from sandbox.auth import person_level, require_repo
+from sandbox.auth import org_role, person_level, require_repo
 from sandbox.context import Sandbox
 from sandbox.deps import SB, Base, Body, Who, page, parse, respond
 from sandbox.errors import ApiError, not_found
@@ -69,6 +69,11 @@ def invite(
         if existing and existing.permission != permission:
             existing.permission = permission
             sandbox.store.save(existing)
+        return respond(None, 204)
+    if org_role(sandbox, repo.owner, user.login):  # org members are added, not invited
+        sandbox.store.add(
+            Collaborator(repo=repo.full_name, login=user.login, permission=permission)
+        )
         return respond(None, 204)
     for pending in sandbox.store.scan(Invitation, scope):
         if pending.invitee.lower() == user.login.lower():

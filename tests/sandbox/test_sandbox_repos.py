@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from github import Github, GithubException
 
-from sandbox.seeding import SeedResult
+from sandbox.seeding import SeedResult, ensure_member
 
 
 def test_user_and_org_are_visible_to_their_token(instructor: Github, school: SeedResult):
@@ -91,3 +91,12 @@ def test_topics_round_trip(instructor: Github):
     repo = instructor.get_organization("school").create_repo("t")
     repo.replace_topics(["hw1", "cs101"])
     assert instructor.get_repo("school/t").get_topics() == ["cs101", "hw1"]
+
+
+def test_org_member_is_added_without_an_invitation(running, instructor: Github, school: SeedResult):
+    member = school.learners[0].login
+    ensure_member(running.sandbox, "school", member, "member")
+    repo = instructor.get_organization("school").create_repo("team", private=True)
+    assert repo.add_to_collaborators(member, "push") is None  # 204: no invitation
+    assert [i.invitee.login for i in repo.get_pending_invitations()] == []
+    assert repo.get_collaborator_permission(member) == "write"
