@@ -337,3 +337,44 @@ def test_required_check_named_after_a_job_lets_the_merge_through(running_actions
         (c.name, c.status, c.conclusion) for c in repo.get_commit(pr.head.sha).get_check_runs()
     ] == [("grade", "completed", "success")]
     assert pr.merge().merged
+
+
+HELLO_ACTION = """\
+name: hello
+inputs:
+  who: {default: world}
+runs:
+  using: composite
+  steps:
+    - run: echo "hello $WHO"
+      shell: bash
+      env:
+        WHO: ${{ inputs.who }}
+"""
+
+USES_HELLO = """\
+name: uses-hello
+on: push
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/hello@v1
+        with:
+          who: sandbox
+"""
+
+
+@pytest.mark.slow
+def test_any_action_can_be_served_from_a_sandbox_repository(running_actions, org):
+    acme = seed(running_actions.sandbox, "acme", 0, running_actions.url)
+    vendor = running_actions.github(acme.instructor.token).get_organization("acme")
+    action = vendor.create_repo("hello", private=False, auto_init=True)
+    action.create_file("action.yml", "action", HELLO_ACTION)
+    action.create_git_ref("refs/tags/v1", action.get_branch("main").commit.sha)
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/uses-hello.yml", "ci", USES_HELLO)
+    _settle(running_actions)
+    run = next(iter(repo.get_workflow_runs()))
+    log = (running_actions.sandbox.config.logs_dir / f"{run.id}.log").read_text()
+    assert run.conclusion == "success" and "hello sandbox" in log, log
