@@ -47,7 +47,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--rate-limit", metavar="SPEC", help="enforce limits, e.g. primary=5000/h,secondary=80/min"
     )
     serve.add_argument(
-        "--faults", metavar="SPEC", help="inject faults, e.g. 5xx=0.05,latency=50ms,seed=1"
+        "--faults",
+        metavar="SPEC",
+        help="inject faults, e.g. 5xx=0.05,latency=50ms,timeout=0.01,stall=30s,seed=1",
     )
     serve.set_defaults(handler=_guarded(_run_serve))
     seed = sub.add_parser("seed", help="create an org, an instructor and learners with tokens")

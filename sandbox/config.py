@@ -22,6 +22,8 @@ class Faults(BaseModel):
 
     error_rate: float = 0.0
     latency_ms: int = 0
+    timeout_rate: float = 0.0  # share of requests that stall (then complete) past a client timeout
+    stall_seconds: float = 30.0
     seed: int = 0
 
 
@@ -92,13 +94,18 @@ def parse_faults(text: str) -> Faults:
                 faults.error_rate = float(value)
             elif key == "latency":
                 faults.latency_ms = int(value.removesuffix("ms"))
+            elif key == "timeout":
+                faults.timeout_rate = float(value)
+            elif key == "stall":
+                faults.stall_seconds = float(value.removesuffix("s"))
             elif key == "seed":
                 faults.seed = int(value)
             else:
                 raise ValueError(key)
         except ValueError as exc:
             raise SandboxUsageError(
-                f"--faults: cannot read '{key}={value}'; write 5xx=0.05,latency=50ms,seed=1"
+                f"--faults: cannot read '{key}={value}'; "
+                "write 5xx=0.05,latency=50ms,timeout=0.01,stall=30s,seed=1"
             ) from exc
     return faults
 

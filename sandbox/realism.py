@@ -89,14 +89,19 @@ class FaultPlan:
         self._lock = threading.Lock()
 
     def draw(self, method: str) -> str | None:
-        """None, "before" (502, nothing applied) or "after" (applied, then 502)."""
-        if self.faults is None or self.faults.error_rate <= 0:
+        """None, "before" (502, nothing applied), "after" (applied, then 502) or "stall"
+        (answered only after `stall_seconds`: a client with a shorter timeout gives up)."""
+        faults = self.faults
+        if faults is None or (faults.error_rate <= 0 and faults.timeout_rate <= 0):
             return None
         with self._lock:
-            if self._rng.random() >= self.faults.error_rate:
-                return None
-            after = method in WRITES and self._rng.random() < 0.5
-        return "after" if after else "before"
+            draw = self._rng.random()
+            if draw < faults.error_rate:
+                after = method in WRITES and self._rng.random() < 0.5
+                return "after" if after else "before"
+            if draw < faults.error_rate + faults.timeout_rate:
+                return "stall"
+        return None
 
 
 def caller_of(request: Request) -> str:
@@ -131,6 +136,9 @@ class RealismMiddleware(BaseHTTPMiddleware):
             await asyncio.sleep(self.faults.faults.latency_ms / 1000)
         if fault == "before":
             return _error(502, "Server Error", headers)
+        if fault == "stall" and self.faults.faults:
+            await request.body()  # read it now: the client may hang up while we stall
+            await asyncio.sleep(self.faults.faults.stall_seconds)
         response = await call_next(request)
         if fault == "after":
             return _error(502, "Server Error", headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 
@@ -128,3 +130,27 @@ def test_conditional_get_answers_304_for_free_until_the_resource_changes(tmp_pat
         changed = client.get("/repos/school/hw", headers={"If-None-Match": etag})
     stop(server)
     assert changed.status_code == 200 and changed.headers["etag"] != etag
+
+
+def test_stalled_request_times_the_client_out_yet_is_applied(tmp_path, contract_log):
+    faults = Faults(timeout_rate=1.0, stall_seconds=1.0, seed=1)
+    server = start(tmp_path / "data", contract_log, faults=faults)
+    running = Running(server, contract_log)
+    try:
+        school = seed(running.sandbox, "school", 0, running.url)
+        with (
+            httpx.Client(
+                base_url=running.url,
+                timeout=0.2,
+                headers={"Authorization": f"token {school.instructor.token}"},
+            ) as c,
+            pytest.raises(httpx.TimeoutException),
+        ):
+            c.post("/orgs/school/repos", json={"name": "late"})
+        for _ in range(50):  # the write lands once the stall is over
+            if running.sandbox.repo("school/late"):
+                break
+            threading.Event().wait(0.1)
+        assert running.sandbox.repo("school/late") is not None
+    finally:
+        stop(server)
