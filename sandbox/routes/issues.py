@@ -75,6 +75,12 @@ def _may_edit(sandbox: Sandbox, viewer: Viewer, repo: Repo, author: str, area: s
         raise forbidden("Must have push access to edit this.")
 
 
+def _comment_area(sandbox: Sandbox, viewer: Viewer, repo: Repo, comment: Comment) -> str:
+    """A comment on a pull request may be edited with `pull_requests: write`, as created."""
+    on_pull = get_issue(sandbox, repo, comment.number).pull is not None
+    return "pull_requests" if on_pull and _has_write(viewer, "pull_requests") else "issues"
+
+
 @router.post("/repos/{owner}/{name}/issues")
 def create_issue(
     owner: str, name: str, body: Body, sandbox: SB, viewer: Who, base: Base
@@ -131,7 +137,7 @@ def update_comment(
 ) -> Response:
     repo = require_repo(sandbox, viewer, owner, name, area="issues")
     found = _comment(sandbox, repo, comment_id)
-    _may_edit(sandbox, viewer, repo, found.user, "issues")
+    _may_edit(sandbox, viewer, repo, found.user, _comment_area(sandbox, viewer, repo, found))
     found.body = parse(body, CommentText, "IssueComment").body
     found.updated_at = now()
     sandbox.store.save(found)
@@ -142,7 +148,7 @@ def update_comment(
 def delete_comment(owner: str, name: str, comment_id: int, sandbox: SB, viewer: Who) -> Response:
     repo = require_repo(sandbox, viewer, owner, name, area="issues")
     found = _comment(sandbox, repo, comment_id)
-    _may_edit(sandbox, viewer, repo, found.user, "issues")
+    _may_edit(sandbox, viewer, repo, found.user, _comment_area(sandbox, viewer, repo, found))
     with sandbox.store.transaction():
         sandbox.store.delete(found)
         issue = get_issue(sandbox, repo, found.number)
