@@ -12,6 +12,7 @@ from graders.errors import UserError
 from graders.process import Limits, run_cmd
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GitHub, RepoInfo
+from orchestrator.grading_pin import Pin, grading_pin
 
 SKIPPED = frozenset(
     {".git", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".venv", ".DS_Store"}
@@ -49,6 +50,7 @@ def publish(course: CourseDir, gh: GitHub, slug: str, *, dry_run: bool = False) 
         raise UserError(f"{starter}: no starter folder for '{slug}'; check catalog/template")
     full = f"{course.course.org}/{course.course.template_name(slug)}"
     gh.whoami({"repo", "workflow"})
+    pin = grading_pin(course, gh)
     repo = gh.repo(full)
     if dry_run:
         print(f"would {'update' if repo else 'create'} {full} from {starter}")
@@ -59,7 +61,7 @@ def publish(course: CourseDir, gh: GitHub, slug: str, *, dry_run: bool = False) 
         repo = gh.create_repo(course.course.org, full.split("/")[1], private=private, template=True)
     elif not repo.is_template:
         repo = gh.update_repo(full, is_template=True)
-    done = Published(full, created, _sync(repo, starter, gh.git_auth_env()))
+    done = Published(full, created, _sync(repo, starter, gh.git_auth_env(), pin))
     print(_describe(done, starter))
     return 0
 
@@ -71,8 +73,8 @@ def _describe(done: Published, starter: Path) -> str:
     return f"{verb} {done.repo} at {done.commit[:12]} from {starter}"
 
 
-def _sync(repo: RepoInfo, starter: Path, auth: dict[str, str]) -> str | None:
-    """Commit the starter on top of the repo's default branch and push; None if unchanged."""
+def _sync(repo: RepoInfo, starter: Path, auth: dict[str, str], pin: Pin | None) -> str | None:
+    """Commit the starter (its grading workflow pinned) on the default branch; None if same."""
     branch = repo.default_branch
     with tempfile.TemporaryDirectory(prefix="classroom-publish-") as tmp:
         work = Path(tmp)
@@ -84,6 +86,8 @@ def _sync(repo: RepoInfo, starter: Path, auth: dict[str, str]) -> str | None:
         for relative in starter_files(starter):
             (work / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(starter / relative, work / relative)
+        if pin is not None:
+            pin.apply_to(work)
         _git(work, env, "add", "-A")
         if fetched and _git(work, env, "diff", "--cached", "--quiet", check=False):
             return None

@@ -68,6 +68,9 @@ def run_act(
     setup.event_path(run.id).write_text(json.dumps(request.payload, indent=2))
     with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp:
         scratch = Path(tmp)
+        # Graders drop untrusted code to another uid, which must reach the run's TMPDIR below
+        # (traverse only: nothing here can be listed, secrets.env stays 0600).
+        scratch.chmod(0o711)
         src = export_commit(sandbox.bare(request.repo), request.sha, scratch / "src")
         extra = _reusable(sandbox, request, src, scratch / "deps")
         texts = [request.workflow_text, *_workflow_texts(src)]

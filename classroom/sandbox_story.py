@@ -1,0 +1,247 @@
+"""A whole class on the sandbox, step by step: what `make demo` shows and the e2e test checks.
+
+Start a local GitHub, seed an organization with learners, push this project as the course's
+grading repository, publish and provision `tasks-api`, then act as a learner: push work on a
+branch, open a pull request, and let the repository's real workflow files run through act.
+
+Workflow runs get the sandbox's own Python environment (`SANDBOX_PYTHON_ENV`): the grader is
+still installed from the pinned commit of the grading repository, but its dependencies are
+already there, so `pip install ./grader` takes about a second and needs no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from github import Auth, Github
+from rich.console import Console
+
+from graders.feedback import MARKER
+from graders.process import Limits, run_cmd
+from orchestrator.commands.init import init
+from orchestrator.commands.provision import provision
+from orchestrator.commands.publish import IDENTITY, SKIPPED, publish
+from orchestrator.course import CourseDir, load_course
+from orchestrator.gateway import GitHub
+from orchestrator.roster import Learner, write_roster
+from sandbox.config import SandboxConfig
+from sandbox.seeding import Person, SeedResult, seed
+from sandbox.server import ThreadedServer, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG = "school"
+SLUG = "tasks-api"
+GRADING_REPO = "classroom"
+GIT = Limits(timeout_seconds=120, output_bytes=64 * 1024)
+Wrapper = Callable[..., object]
+
+
+@dataclass
+class Story:
+    """A running sandbox with a provisioned class."""
+
+    server: ThreadedServer
+    seeded: SeedResult
+    work: Path
+    course: CourseDir | None = None
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def instructor(self) -> GitHub:
+        return GitHub(self.url, self.seeded.instructor.token, backoff=0.05)
+
+    def client(self, person: Person) -> Github:
+        """A PyGithub client acting as `person`, without client-side throttling."""
+        return Github(
+            base_url=self.url,
+            auth=Auth.Token(person.token),
+            seconds_between_requests=0,
+            seconds_between_writes=0,
+        )
+
+    def repo_of(self, person: Person) -> str:
+        return f"{ORG}/{SLUG}-{person.login}"
+
+    def wait_for_runs(self, timeout: float = 240) -> bool:
+        """Wait until every queued workflow run has finished."""
+        runner = self.server.sandbox.runner
+        return runner is None or runner.wait_idle(timeout)
+
+
+def runner_env(cache: Path | None = None) -> dict[str, str]:
+    """Environment for workflow runs: this Python's packages, no index, no build isolation."""
+    env = {"SANDBOX_PYTHON_ENV": sys.prefix, "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
+    if cache is not None:
+        env["CLASSROOM_CACHE_DIR"] = str(cache)
+    return env
+
+
+@contextmanager
+def sandbox_class(
+    work: Path, learners: int = 3, *, cache: Path | None = None, wrap: Wrapper | None = None
+) -> Iterator[Story]:
+    """A started sandbox (workflow runs on) with a seeded org; stopped on the way out."""
+    config = SandboxConfig(
+        data=work / "sandbox", port=free_port(), run_timeout=300, runner_env=runner_env(cache)
+    )
+    server = ThreadedServer.open(config, wrap=wrap).start()  # type: ignore[arg-type]
+    try:
+        yield Story(server, seed(server.sandbox, ORG, learners, server.url), work)
+    finally:
+        server.stop()
+
+
+# --- the instructor ----------------------------------------------------------------------------
+
+
+def project_files(root: Path = ROOT) -> list[Path]:
+    """This project's files as git sees them (tracked and new, nothing ignored)."""
+    listed = _git(root, "ls-files", "-co", "--exclude-standard", "-z")
+    names = [n for n in listed.split("\0") if n and not SKIPPED.intersection(Path(n).parts)]
+    return [Path(n) for n in names if (root / n).is_file()]
+
+
+def push_grader(story: Story) -> str:
+    """Create the course's public grading repository holding this project; its commit."""
+    org = story.client(story.seeded.instructor).get_organization(ORG)
+    org.create_repo(GRADING_REPO, private=False, auto_init=False)
+    tree = story.work / "grader"
+    for relative in project_files():
+        (tree / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, tree / relative)
+    url = f"{story.url}/{ORG}/{GRADING_REPO}.git"
+    return _commit_and_push(tree, url, story.seeded.instructor.token, "main", "The grader")
+
+
+def make_course(story: Story, *, skip: tuple[str, ...] = ("load",)) -> CourseDir:
+    """A course folder: the catalog's tasks-api (its workflow skipping `skip`), the roster."""
+    catalog = story.work / "catalog"
+    shutil.copytree(ROOT / "templates" / SLUG, catalog / SLUG, ignore=_ignored)
+    if skip:
+        workflow = catalog / SLUG / "starter" / ".github" / "workflows" / "classroom.yml"
+        text = workflow.read_text(encoding="utf-8")
+        workflow.write_text(text + f"      skip: {' '.join(skip)}\n", encoding="utf-8")
+    root = story.work / "course"
+    init(root, org=ORG, api_url=story.url)
+    toml = root / "course.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        '# grading_repo = "course"', f'grading_repo = "{GRADING_REPO}"'
+    )
+    toml.write_text(text.replace(f'catalog = "{ROOT / "templates"}"', f'catalog = "{catalog}"'))
+    write_roster(root / "roster.csv", [_learner(p.login) for p in story.seeded.learners])
+    story.course = load_course(root)
+    assert story.course.course.catalog == catalog, "course.toml's catalog line moved"
+    return story.course
+
+
+def publish_and_provision(story: Story, console: Console) -> None:
+    """`classroom publish` and `classroom provision`; every learner accepts the invitation."""
+    assert story.course is not None
+    gh = story.instructor
+    if publish(story.course, gh, SLUG) or provision(story.course, gh, SLUG, console=console):
+        raise RuntimeError("publish or provision failed")
+    for learner in story.seeded.learners:
+        me = story.client(learner).get_user()
+        for invitation in me.get_invitations():
+            me.accept_invitation(invitation)
+
+
+# --- a learner ---------------------------------------------------------------------------------
+
+
+def learner_push(
+    story: Story, learner: Person, branch: str, files: dict[str, str | None], message: str
+) -> str:
+    """Clone the learner's repository, write (or delete, None) `files` on `branch`, push."""
+    clone = story.work / "clones" / learner.login
+    if not clone.exists():
+        url = f"{story.url}/{story.repo_of(learner)}.git"
+        _git(clone.parent, "clone", "-q", url, clone.name, token=learner.token, mkdir=True)
+        _git(clone, "checkout", "-q", "-b", branch)
+    for name, text in files.items():
+        path = clone / name
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    _git(clone, "add", "-A")
+    _git(clone, "commit", "-q", "-m", message)
+    _git(clone, "push", "-q", "origin", branch, token=learner.token)
+    return _git(clone, "rev-parse", "HEAD").strip()
+
+
+def open_pull(story: Story, learner: Person, branch: str, title: str) -> int:
+    repo = story.client(learner).get_repo(story.repo_of(learner))
+    return repo.create_pull(
+        title=title, body="My work on the ticket.", head=branch, base="main"
+    ).number
+
+
+def feedback_comments(story: Story, learner: Person, number: int) -> list[tuple[str, str, str]]:
+    """(author, body, html_url) of every feedback comment on the pull request."""
+    issue = story.client(learner).get_repo(story.repo_of(learner)).get_issue(number)
+    found = [c for c in issue.get_comments() if c.body.startswith(MARKER)]
+    return [(c.user.login, c.body, c.html_url) for c in found]
+
+
+def solution_files(*, leave_out: tuple[str, ...] = ()) -> dict[str, str | None]:
+    """The reference solution's app/ files, less `leave_out`."""
+    app = ROOT / "templates" / SLUG / "solution"
+    return {
+        p.relative_to(app).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((app / "app").rglob("*.py"))
+        if p.relative_to(app).as_posix() not in leave_out
+    }
+
+
+# --- plumbing ----------------------------------------------------------------------------------
+
+
+def _learner(login: str) -> Learner:
+    return Learner(github_username=login, name=login, email=f"{login}@example.edu", section="A")
+
+
+def _ignored(_folder: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in SKIPPED or n.endswith(".pyc")}
+
+
+def _commit_and_push(tree: Path, url: str, token: str, branch: str, message: str) -> str:
+    _git(tree, "init", "-q", "-b", branch)
+    _git(tree, "add", "-A")
+    _git(tree, "commit", "-q", "-m", message)
+    _git(tree, "push", "-q", url, f"HEAD:refs/heads/{branch}", token=token)
+    return _git(tree, "rev-parse", "HEAD").strip()
+
+
+def _git(cwd: Path, *args: str, token: str | None = None, mkdir: bool = False) -> str:
+    if mkdir:
+        cwd.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **IDENTITY, "GIT_TERMINAL_PROMPT": "0"}
+    if token is not None:
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env.update(
+            GIT_CONFIG_COUNT="1",
+            GIT_CONFIG_KEY_0="http.extraHeader",
+            GIT_CONFIG_VALUE_0=f"Authorization: Basic {basic}",
+        )
+    result = run_cmd(["git", *args], cwd=cwd, env=env, limits=GIT)
+    if not result.ok:
+        raise RuntimeError(f"git {args[0]} failed: {result.output.strip()[-400:]}")
+    return result.output
+
+
+def scratch() -> Path:
+    """A private scratch folder for one demo run."""
+    return Path(tempfile.mkdtemp(prefix="classroom-demo-"))
