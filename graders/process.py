@@ -23,6 +23,7 @@ from typing import IO
 from graders.containment import Capabilities, Cgroup, detect
 
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+CGROUP_PREFIX = "classroom-"
 _READ_CHUNK = 65536
 
 
@@ -129,7 +130,7 @@ class Confinement:
             self._make_cgroups()
 
     def _make_cgroups(self) -> None:
-        name = f"classroom-{uuid.uuid4().hex[:12]}"
+        name = f"{CGROUP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
         if self.caps.pids_cgroup and self.limits.max_processes:
             group = Cgroup(self.caps.pids_cgroup, name)
             group.set("pids.max", str(self.limits.max_processes))

@@ -17,6 +17,7 @@ import pytest
 from graders.assignment import StageName, load_assignment
 from graders.containment import detect
 from graders.engine import grade_submission
+from graders.process import CGROUP_PREFIX
 from graders.report import GradeReport, Submission
 from tests.conftest import NOTES_ASSIGNMENT, SHARED_CACHE
 
@@ -55,7 +56,8 @@ def processes_under(folder: Path) -> list[str]:
 def leftover_cgroups() -> list[Path]:
     caps = detect()
     parents = [p for p in (caps.pids_cgroup, caps.memory_cgroup) if p is not None]
-    return [c for parent in parents for c in parent.glob("classroom-*")]
+    mine = f"{CGROUP_PREFIX}{os.getpid()}-*"  # other graders may run on this machine meanwhile
+    return [c for parent in parents for c in parent.glob(mine)]
 
 
 @pytest.fixture(autouse=True)
