@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from sandbox.actions.triggers import Workflow, read_only
 from sandbox.actions.workspace import STANDINS, export_commit, uses_of
 from sandbox.context import Sandbox
-from sandbox.procs import CommandFailed, run_cmd
+from sandbox.procs import Cancelled, CommandFailed, run_cancellable
 from sandbox.records import Repo, WorkflowRun
 from sandbox.secrets import run_secrets
 
@@ -61,7 +62,12 @@ class ActSetup:
 
 
 def run_act(
-    sandbox: Sandbox, setup: ActSetup, run: WorkflowRun, request: RunRequest, token: str
+    sandbox: Sandbox,
+    setup: ActSetup,
+    run: WorkflowRun,
+    request: RunRequest,
+    token: str,
+    cancel: threading.Event,
 ) -> tuple[str, str]:
     """Run one workflow with act; (conclusion, log with secrets masked)."""
     setup.logs.mkdir(parents=True, exist_ok=True)
@@ -91,13 +97,15 @@ def run_act(
             **setup.extra_env,
         }
         try:
-            proc = run_cmd(
+            proc = run_cancellable(
                 _act_args(setup, run, request, scratch, extra),
                 cwd=src,
                 env=env,
                 timeout=setup.timeout,
-                check=False,
+                cancel=cancel,
             )
+        except Cancelled:
+            return "cancelled", "Canceled: a newer run in its concurrency group took over.\n"
         except CommandFailed as exc:
             return "timed_out", f"act did not finish: {exc}\n"
     output = (proc.stdout + proc.stderr).decode(errors="replace")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.actions import payloads
+from sandbox.actions.concurrency import Groups, Handle, evaluate, github_context
 from sandbox.actions.execute import ActSetup, RunRequest, act_binary, run_act
 from sandbox.actions.jobchecks import close_job_checks, open_job_checks
 from sandbox.actions.triggers import (
@@ -68,6 +69,7 @@ class Runner:
         )
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="act")
         self.futures: set[Future[None]] = set()
+        self.groups = Groups()
         self.lock = threading.Lock()
         self._abandon_unfinished()
         sandbox.on_push.append(self.on_push)
@@ -196,7 +198,9 @@ class Runner:
             if len(self.futures) >= MAX_QUEUED:
                 self._finish(run, "cancelled", "the sandbox's run queue is full\n")
                 return run
-            self.futures.add(self.pool.submit(self._execute, run.id, request))
+            handle = Handle(_group_of(request), request.workflow.cancel_in_progress)
+            self.groups.queue(handle)
+            self.futures.add(self.pool.submit(self._execute, run.id, request, handle))
         return run
 
     def wait_idle(self, timeout: float) -> bool:
@@ -224,18 +228,33 @@ class Runner:
         run.status, run.conclusion, run.updated_at = "completed", conclusion, now()
         self.sandbox.store.save(run)
 
-    def _execute(self, run_id: int, request: RunRequest) -> None:
+    def _execute(self, run_id: int, request: RunRequest, handle: Handle) -> None:
         run = self.sandbox.store.get(WorkflowRun, run_id)
         if run is None:
             return
+        if not self.groups.start(handle):
+            self._finish(
+                run,
+                "cancelled",
+                f"Canceling since a higher priority waiting request for '{handle.group}' exists\n",
+            )
+            return
+        try:
+            self._run(run, request, handle)
+        finally:
+            self.groups.finish(handle)
+
+    def _run(self, run: WorkflowRun, request: RunRequest, handle: Handle) -> None:
         run.status, run.run_started_at, run.updated_at = "in_progress", now(), now()
         self.sandbox.store.save(run)
         token = self.sandbox.workflow_token(request.repo, request.permissions)
         checks = open_job_checks(self.sandbox, run, request.workflow.jobs)
         try:
-            conclusion, output = run_act(self.sandbox, self.setup, run, request, token.token)
-        except Exception as exc:
-            log.exception("run %s crashed", run_id)
+            conclusion, output = run_act(
+                self.sandbox, self.setup, run, request, token.token, handle.cancel
+            )
+        except Exception as exc:  # a broken run must end recorded, never hang the queue
+            log.exception("run %s crashed", run.id)
             conclusion, output = "failure", f"the sandbox could not run this workflow: {exc!r}\n"
         finally:
             self._revoke(token)
@@ -245,3 +264,24 @@ class Runner:
     def _revoke(self, token: Token) -> None:
         token.revoked = True
         self.sandbox.store.save(token)
+
+
+def _group_of(request: RunRequest) -> str | None:
+    """The run's concurrency group, its expressions evaluated (None: no group)."""
+    if request.workflow.concurrency is None:
+        return None
+    pull = request.payload.get("pull_request") or {}
+    github = github_context(
+        event=request.event,
+        ref=request.ref,
+        head_ref=(pull.get("head") or {}).get("ref", ""),
+        base_ref=(pull.get("base") or {}).get("ref", ""),
+        workflow=request.workflow.name,
+        repository=request.repo,
+        sha=request.sha,
+        actor=request.actor,
+        payload=request.payload,
+    )
+    inputs = request.payload.get("inputs") or {}
+    group = evaluate(request.workflow.concurrency, {"github": github, "inputs": inputs})
+    return f"{request.repo.lower()}:{group}"

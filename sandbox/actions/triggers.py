@@ -56,6 +56,8 @@ class Workflow:
     on: dict[str, Any]
     permissions: dict[str, str] = field(default_factory=dict)
     jobs: list[str] = field(default_factory=list)
+    concurrency: str | None = None  # the group, an expression act does not evaluate
+    cancel_in_progress: bool = False
 
 
 def parse_workflow(path: str, text: str) -> Workflow:
@@ -73,7 +75,21 @@ def parse_workflow(path: str, text: str) -> Workflow:
         on=_normalise_on(on),
         permissions=token_permissions(doc),
         jobs=_job_names(doc.get("jobs")),
+        **_concurrency(doc.get("concurrency")),
     )
+
+
+def _concurrency(block: Any) -> dict[str, Any]:
+    """The workflow-level `concurrency:` (a group, or {group, cancel-in-progress})."""
+    if isinstance(block, str | int):
+        return {"concurrency": str(block)}
+    if isinstance(block, dict) and block.get("group") is not None:
+        cancel = block.get("cancel-in-progress", False)
+        return {
+            "concurrency": str(block["group"]),
+            "cancel_in_progress": cancel is True or str(cancel).strip().lower() == "true",
+        }
+    return {}
 
 
 def _job_names(jobs: Any) -> list[str]:
