@@ -38,7 +38,8 @@ def sync_pulls(sandbox: Sandbox, event: PushEvent) -> None:
 
 
 def wire(sandbox: Sandbox) -> None:
-    """Attach the built-in push listeners (once per sandbox)."""
+    """Attach the built-in push listeners (once per sandbox). They run after the runner's,
+    so a push's own runs are queued before the pull_request synchronize runs it causes."""
     if not sandbox.wired:
         sandbox.wired = True
-        sandbox.on_push.insert(0, lambda event: sync_pulls(sandbox, event))
+        sandbox.on_push.append(lambda event: sync_pulls(sandbox, event))

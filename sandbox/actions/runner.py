@@ -72,7 +72,7 @@ class Runner:
         self.groups = Groups()
         self.lock = threading.Lock()
         self._abandon_unfinished()
-        sandbox.on_push.append(self.on_push)
+        sandbox.on_push.insert(0, self.on_push)  # before synchronize: push runs queue first
         sandbox.on_pull_request.append(self.on_pull_request)
 
     def _abandon_unfinished(self) -> None:

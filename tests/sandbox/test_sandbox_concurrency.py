@@ -85,3 +85,37 @@ def test_a_push_cancels_the_run_in_progress_of_its_group(running_actions):
     assert running_actions.sandbox.runner.wait_idle(60)
     conclusions = [r.conclusion for r in repo.get_workflow_runs()]  # newest first
     assert conclusions == ["success", "cancelled", "cancelled"]
+
+
+CLASSROOM_LIKE = """\
+name: classroom
+on:
+  push:
+  pull_request:
+concurrency:
+  group: classroom-${{ github.head_ref || github.ref_name }}
+  cancel-in-progress: true
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo graded
+"""
+
+
+@pytest.mark.slow
+def test_push_to_a_pull_request_branch_leaves_the_pull_request_run(running_actions):
+    school = seed(running_actions.sandbox, "school", 0, running_actions.url)
+    org = running_actions.github(school.instructor.token).get_organization("school")
+    repo = org.create_repo("hw", private=True, auto_init=True)
+    repo.create_file(".github/workflows/classroom.yml", "ci", CLASSROOM_LIKE)
+    repo.create_git_ref("refs/heads/work", repo.get_branch("main").commit.sha)
+    repo.create_file("a.txt", "work", "a\n", branch="work")
+    repo.create_pull(title="work", body="", head="work", base="main")
+    assert running_actions.sandbox.runner.wait_idle(60)
+    before = {r.id for r in repo.get_workflow_runs()}
+    repo.create_file("b.txt", "more work", "b\n", branch="work")
+    assert running_actions.sandbox.runner.wait_idle(60)
+    latest = {(r.event, r.conclusion) for r in repo.get_workflow_runs() if r.id not in before}
+    # the push's run is queued first and cancelled by the pull request's, in the same group
+    assert latest == {("push", "cancelled"), ("pull_request", "success")}
