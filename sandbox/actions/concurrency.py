@@ -63,7 +63,7 @@ def _lookup(value: Any, path: list[str]) -> Any:
     return value
 
 
-@dataclass
+@dataclass(eq=False)
 class Handle:
     """One queued run's place in its group."""
 

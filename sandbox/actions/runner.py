@@ -70,6 +70,7 @@ class Runner:
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="act")
         self.futures: set[Future[None]] = set()
         self.groups = Groups()
+        self.handles: set[Handle] = set()
         self.lock = threading.Lock()
         self._abandon_unfinished()
         sandbox.on_push.insert(0, self.on_push)  # before synchronize: push runs queue first
@@ -199,6 +200,7 @@ class Runner:
                 self._finish(run, "cancelled", "the sandbox's run queue is full\n")
                 return run
             handle = Handle(_group_of(request), request.workflow.cancel_in_progress)
+            self.handles = {h for h in self.handles if not h.done.is_set()} | {handle}
             self.groups.queue(handle)
             self.futures.add(self.pool.submit(self._execute, run.id, request, handle))
         return run
@@ -216,8 +218,14 @@ class Runner:
                 return False
 
     def shutdown(self) -> None:
-        """Stop taking runs; let running ones finish."""
+        """Stop: queued runs never start, running ones are cancelled (their act killed)."""
+        with self.lock:
+            for handle in self.handles:
+                handle.cancel.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        for run in self.sandbox.store.scan(WorkflowRun):  # queued ones the pool dropped
+            if run.status == "queued":
+                self._finish(run, "cancelled", "the sandbox stopped before this run started\n")
 
     def log_path(self, run_id: int) -> Path:
         return self.sandbox.config.logs_dir / f"{run_id}.log"
@@ -233,6 +241,7 @@ class Runner:
         if run is None:
             return
         if not self.groups.start(handle):
+            handle.done.set()
             self._finish(
                 run,
                 "cancelled",

@@ -119,3 +119,38 @@ def test_push_to_a_pull_request_branch_leaves_the_pull_request_run(running_actio
     latest = {(r.event, r.conclusion) for r in repo.get_workflow_runs() if r.id not in before}
     # the push's run is queued first and cancelled by the pull request's, in the same group
     assert latest == {("push", "cancelled"), ("pull_request", "success")}
+
+
+LONG = """\
+name: long
+on: push
+jobs:
+  wait:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 30
+"""
+
+
+@pytest.mark.slow
+def test_stopping_the_server_cancels_a_running_workflow(tmp_path, contract_log):
+    from sandbox.records import WorkflowRun
+    from sandbox.store import Store
+    from tests.sandbox.harness import Running, start, stop
+
+    server = start(tmp_path / "data", contract_log, actions=True, workers=1)
+    running = Running(server, contract_log)
+    school = seed(running.sandbox, "school", 0, running.url)
+    repo = (
+        running.github(school.instructor.token)
+        .get_organization("school")
+        .create_repo("hw", auto_init=True)
+    )
+    repo.create_file(".github/workflows/long.yml", "long", LONG)
+    for _ in range(100):
+        if [r for r in running.sandbox.store.scan(WorkflowRun) if r.status == "in_progress"]:
+            break
+        threading.Event().wait(0.1)
+    stop(server)  # must not wait out the 30 s step
+    runs = Store(tmp_path / "data" / "state.sqlite3").scan(WorkflowRun)
+    assert [(r.status, r.conclusion) for r in runs] == [("completed", "cancelled")]
