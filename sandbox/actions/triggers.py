@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # types-PyYAML is not a dev dependency yet
+import yaml
 
 PR_DEFAULT_TYPES = ("opened", "synchronize", "reopened")
 SCOPES = (
