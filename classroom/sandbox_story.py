@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from orchestrator.commands.publish import IDENTITY, SKIPPED, publish
 from orchestrator.course import CourseDir, load_course
 from orchestrator.gateway import GitHub
 from orchestrator.roster import Learner, write_roster
+from orchestrator.sticky import read_stamp
 from sandbox.config import SandboxConfig
 from sandbox.seeding import Person, SeedResult, seed
 from sandbox.server import ThreadedServer, free_port
@@ -161,14 +163,23 @@ def publish_and_provision(story: Story, console: Console) -> None:
 
 
 def learner_push(
-    story: Story, learner: Person, branch: str, files: dict[str, str | None], message: str
+    story: Story,
+    learner: Person,
+    branch: str,
+    files: dict[str, str | None],
+    message: str,
+    *,
+    base: str = "main",
 ) -> str:
-    """Clone the learner's repository, write (or delete, None) `files` on `branch`, push."""
+    """Write (or delete, None) `files` on `branch` (new ones start at `base`) and push it."""
     clone = story.work / "clones" / learner.login
     if not clone.exists():
         url = f"{story.url}/{story.repo_of(learner)}.git"
         _git(clone.parent, "clone", "-q", url, clone.name, token=learner.token, mkdir=True)
-        _git(clone, "checkout", "-q", "-b", branch)
+    if _git(clone, "branch", "--list", branch).strip():
+        _git(clone, "checkout", "-q", branch)
+    else:
+        _git(clone, "checkout", "-q", "-b", branch, f"origin/{base}")
     for name, text in files.items():
         path = clone / name
         if text is None:
@@ -194,6 +205,20 @@ def feedback_comments(story: Story, learner: Person, number: int) -> list[tuple[
     issue = story.client(learner).get_repo(story.repo_of(learner)).get_issue(number)
     found = [c for c in issue.get_comments() if c.body.startswith(MARKER)]
     return [(c.user.login, c.body, c.html_url) for c in found]
+
+
+def wait_for_feedback(
+    story: Story, learner: Person, number: int, sha: str, timeout: float = 240
+) -> list[tuple[str, str, str]]:
+    """The feedback comments once one grades `sha` (runs start a moment after a push)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        story.wait_for_runs(max(1.0, deadline - time.monotonic()))
+        found = feedback_comments(story, learner, number)
+        stamps = [read_stamp(body) for _, body, _ in found]
+        if any(s is not None and s.sha == sha for s in stamps) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
 
 
 def solution_files(*, leave_out: tuple[str, ...] = ()) -> dict[str, str | None]:

@@ -5,6 +5,9 @@ feedback comment appears; a fix updates that same comment; the check run carries
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from rich.console import Console
 
@@ -17,12 +20,16 @@ from classroom.sandbox_story import (
     push_grader,
     sandbox_class,
     solution_files,
+    wait_for_feedback,
 )
+from graders.commands.grade import grade
+from graders.report import GradeReport
 from orchestrator.results_channel import CHECK_NAME, extract
 from orchestrator.sticky import read_stamp
 from tests.conftest import SHARED_CACHE
 from tests.sandbox.contract import ContractChecker, ContractLog
 
+HOSTILE = Path(__file__).parent / "hostile"
 SCRATCH = "app/scratch.py"
 # A file left over from debugging: one lint finding (F401) and one type error.
 LEFTOVER = 'import os\n\n\ndef answer() -> int:\n    return "42"\n'
@@ -47,16 +54,18 @@ def story(tmp_path_factory):
         publish_and_provision(story, Console(quiet=True))
         assert story.wait_for_runs(180)
         learner = story.seeded.learners[0]
+        story.learner = learner
         partial = {**solution_files(leave_out=("app/main.py",)), SCRATCH: LEFTOVER}
         story.first_sha = learner_push(story, learner, "work", partial, "Most of the ticket")
         story.number = open_pull(story, learner, "work", "Tasks API v1")
-        assert story.wait_for_runs(180), "the first runs did not finish"
-        story.first = feedback_comments(story, learner, story.number)
+        story.hostile = {name: _hostile_pull(story, name) for name in ("lies", "steal")}
+        story.first = wait_for_feedback(story, learner, story.number, story.first_sha, 180)
+        for sha, number in story.hostile.values():
+            wait_for_feedback(story, learner, number, sha, 60)
         fix = {**solution_files(), SCRATCH: None}
         story.second_sha = learner_push(story, learner, "work", fix, "Wire the middleware")
-        assert story.wait_for_runs(180), "the second runs did not finish"
-        story.second = feedback_comments(story, learner, story.number)
-        story.learner = learner
+        story.second = wait_for_feedback(story, learner, story.number, story.second_sha, 180)
+        assert story.wait_for_runs(60)
         yield story
     assert not contract.violations, contract.violations
 
@@ -84,10 +93,7 @@ def test_a_second_push_updates_the_same_comment_with_the_new_score(story):
 
 @pytest.mark.slow
 def test_the_check_run_has_the_report_and_annotations(story):
-    repo = story.client(story.learner).get_repo(story.repo_of(story.learner))
-    [run] = [c for c in repo.get_commit(story.first_sha).get_check_runs() if c.name == CHECK_NAME][
-        :1
-    ]
+    run = _grade_checks(story, story.first_sha)[-1]
     report = extract(run.output.text)
     assert report is not None and report.submission.commit == story.first_sha
     found = {(a.path, a.title.split()[0]) for a in run.get_annotations()}
@@ -95,6 +101,78 @@ def test_the_check_run_has_the_report_and_annotations(story):
     assert (SCRATCH, "mypy") in found
 
 
+def _hostile_pull(story, name: str) -> tuple[str, int]:
+    """A branch off main adding tests/test_zz_<name>.py; (head sha, pull request number)."""
+    text = (HOSTILE / f"{name}.py").read_text()
+    text = text.replace("API_URL", story.url).replace("REPO", story.repo_of(story.learner))
+    sha = learner_push(
+        story, story.learner, name, {f"tests/test_zz_{name}.py": text}, name, base="main"
+    )
+    return sha, open_pull(story, story.learner, name, name)
+
+
 def _score(body: str) -> float:
     heading = next(line for line in body.splitlines() if line.startswith("## "))
     return float(heading.rsplit("·", 1)[1].split("/")[0])
+
+
+@pytest.mark.slow
+def test_printed_lies_change_neither_the_score_nor_the_comment(story, tmp_path):
+    lies = _only_feedback(story, story.hostile["lies"][1])
+    honest = _grade_locally(story, "lies", tmp_path)
+    assert _score(lies) == pytest.approx(honest.score)
+    assert honest.score < 100
+    assert read_stamp(lies).sha == story.hostile["lies"][0]
+    assert lies.count("<!-- classroom:") == 2  # the marker and the stamp, nothing forged
+    assert _report(story, "lies").score == pytest.approx(honest.score)
+    for run in _grade_checks(story, story.hostile["lies"][0]):  # the push's run and the PR's
+        assert extract(run.output.text).score == pytest.approx(honest.score)
+        assert "fake finding" not in {a.message for a in run.get_annotations()}
+
+
+@pytest.mark.slow
+def test_the_grade_job_holds_no_token_that_can_write(story):
+    assert _only_feedback(story, story.hostile["steal"][1])  # the hostile test did run
+    repo = story.client(story.seeded.instructor).get_repo(story.repo_of(story.learner))
+    assert "pwned" not in {b.name for b in repo.get_branches()}
+    for issue in repo.get_issues(state="all"):
+        assert all(c.body != "pwned" for c in issue.get_comments())
+    tests = next(s for s in _report(story, "steal").stages if s.name == "tests")
+    assert tests.status != "error", tests.message
+
+
+def _only_feedback(story, number: int) -> str:
+    [(author, body, _url)] = feedback_comments(story, story.learner, number)
+    assert author == "github-actions[bot]"
+    return body
+
+
+def _grade_checks(story, sha: str):
+    repo = story.client(story.learner).get_repo(story.repo_of(story.learner))
+    runs = [c for c in repo.get_commit(sha).get_check_runs() if c.name == CHECK_NAME]
+    return sorted(runs, key=lambda c: c.id)
+
+
+def _report(story, name: str):
+    return extract(_grade_checks(story, story.hostile[name][0])[-1].output.text)
+
+
+def _grade_locally(story, name: str, tmp_path):
+    """The same commit graded here, outside any workflow: the honest score."""
+    tree = tmp_path / name
+    shutil.copytree(story.work / "catalog" / "tasks-api" / "starter", tree)
+    text = (HOSTILE / f"{name}.py").read_text()
+    text = text.replace("API_URL", story.url).replace("REPO", story.repo_of(story.learner))
+    (tree / "tests" / f"test_zz_{name}.py").write_text(text)
+    assignment = story.work / "catalog" / "tasks-api"
+    out = tmp_path / "out"
+    code = grade(
+        submission=tree,
+        assignment_dir=assignment,
+        hidden_tests=None,
+        out=out,
+        skip=frozenset({"load"}),
+        output_format="json",
+    )
+    assert code == 0
+    return GradeReport.model_validate_json((out / "results.json").read_bytes())
