@@ -1,43 +1,129 @@
-"""`make demo`: grade the tasks-api solution and its starter, print both feedback comments."""
+"""`make demo`: a whole class on the local sandbox, from provisioning to the dashboard.
+
+Start a local GitHub, seed an organization with three learners, push this project as the
+course's grading repository, publish and provision `tasks-api`. Learner 1 pushes part of the
+work on a branch and opens a pull request: the repository's real workflow files run through
+act and post the feedback comment. A fix updates that same comment; the learner merges, and
+`collect` + `dashboard` turn the class's real grades into the instructor's site. Practice runs
+skip the load stage here so the whole story fits in about two minutes on two cores.
+"""
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import sys
-from pathlib import Path
+import time
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.rule import Rule
 
-from graders.commands.grade import grade
+from classroom.sandbox_story import (
+    ROOT,
+    SLUG,
+    Story,
+    learner_push,
+    make_course,
+    open_pull,
+    publish_and_provision,
+    push_grader,
+    sandbox_class,
+    solution_files,
+    wait_for_feedback,
+    warm_environment,
+)
+from graders.workspace import cache_root
+from orchestrator.commands.collect import collect
+from orchestrator.commands.dashboard import dashboard
+from orchestrator.results_channel import CHECK_NAME
+from orchestrator.sticky import read_stamp
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENT = ROOT / "templates" / "tasks-api"
 OUT = ROOT / "demo-out"
+SCRATCH = "app/scratch.py"
+LEFTOVER = 'import os\n\n\ndef answer() -> int:\n    return "42"\n'
 
 
-def main() -> int:
-    """Grade both submissions for real (install, tests, hidden checks, lint, types, load)."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the story; with --keep-serving, leave the sandbox up until Ctrl-C to browse it."""
+    parser = argparse.ArgumentParser(prog="python -m classroom.demo", description=__doc__)
+    parser.add_argument("--keep-serving", action="store_true", help="browse the URLs afterwards")
+    parser.add_argument("--with-load", action="store_true", help="grade the load stage too")
+    args = parser.parse_args(argv)
     console = Console()
-    for name in ("solution", "starter"):
-        console.print(Rule(f"grading templates/tasks-api/{name}"))
-        out = OUT / name
-        code = grade(
-            submission=ASSIGNMENT / name,
-            assignment_dir=ASSIGNMENT,
-            hidden_tests=ASSIGNMENT / "hidden_tests",
-            out=out,
-            skip=frozenset(),
-            output_format="text",
-        )
-        if code != 0:
-            return code
-        console.print(Rule(f"the feedback comment a learner would see ({name})"))
-        console.print(Markdown((out / "feedback.md").read_text(encoding="utf-8")))
-        console.print(
-            f"[dim]raw markdown: {out / 'feedback.md'} · report: {out / 'results.json'}[/dim]\n"
-        )
+    work = OUT / "class"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = time.monotonic()
+    with sandbox_class(work, 3, cache=cache_root()) as story:
+        _tell(story, console, skip=() if args.with_load else ("load",))
+        console.print(Rule(f"done in {time.monotonic() - started:.0f} s"))
+        if args.keep_serving:
+            _serve(story, console)
+    console.print(f"[dim]sandbox stopped; its data stays in {work}[/dim]")
     return 0
+
+
+def _tell(story: Story, console: Console, *, skip: tuple[str, ...]) -> None:
+    _step(console, f"a local GitHub at {story.url}; org school with 3 learners")
+    sha = push_grader(story)
+    console.print(f"grading repository: {story.url}/school/classroom (grader at {sha[:12]})")
+    course = make_course(story, skip=skip)
+    warm_environment(story, cache_root())
+    _step(console, "instructor: classroom publish + provision tasks-api")
+    publish_and_provision(story, console)
+    story.wait_for_runs(240)
+    _step(console, "learner 1: part of the ticket on branch `work`, then a pull request")
+    learner = story.seeded.learners[0]
+    partial = {**solution_files(leave_out=("app/main.py",)), SCRATCH: LEFTOVER}
+    first = learner_push(story, learner, "work", partial, "Most of the ticket")
+    number = open_pull(story, learner, "work", "Tasks API v1")
+    pull_url = f"{story.url}/{story.repo_of(learner)}/pull/{number}"
+    console.print(f"pull request: {pull_url}; waiting for the workflow …")
+    comment = _show_feedback(story, console, number, first)
+    _step(console, "learner 1: wires the middleware, removes the leftover file, pushes again")
+    fixed = learner_push(story, learner, "work", {**solution_files(), SCRATCH: None}, "Fix")
+    again = _show_feedback(story, console, number, fixed)
+    same = "the same comment, edited in place" if again == comment else "a NEW comment (bug!)"
+    console.print(f"[bold]{same}[/bold]: {again}")
+    _step(console, "learner 1 merges; instructor: classroom collect + dashboard")
+    story.client(learner).get_repo(story.repo_of(learner)).get_pull(number).merge()
+    story.wait_for_runs(120)
+    collect(course, story.instructor, SLUG, console=console)
+    dashboard(course.root, out=OUT / "site")
+    console.print(f"dashboard: {(OUT / 'site' / 'index.html').as_uri()}")
+
+
+def _show_feedback(story: Story, console: Console, number: int, sha: str) -> str:
+    learner = story.seeded.learners[0]
+    found = wait_for_feedback(story, learner, number, sha)
+    if not found or (stamp := read_stamp(found[0][1])) is None or stamp.sha != sha:
+        raise RuntimeError(f"no feedback for {sha[:12]}: see {story.work / 'sandbox' / 'logs'}")
+    author, body, url = found[0]
+    console.print(Rule(f"the comment {author} posted on #{number} ({len(found)} in all)"))
+    console.print(Markdown(body))
+    repo = story.client(learner).get_repo(story.repo_of(learner))
+    checks = [c for c in repo.get_commit(sha).get_check_runs() if c.name == CHECK_NAME]
+    check = max(checks, key=lambda c: c.id)
+    console.print(
+        f"check run {CHECK_NAME}: {check.output.title}, "
+        f"{check.output.annotations_count} annotation(s) · comment: {url}"
+    )
+    return url
+
+
+def _step(console: Console, text: str) -> None:
+    console.print(Rule(f"[bold]{text}[/bold]", align="left"))
+
+
+def _serve(story: Story, console: Console) -> None:
+    console.print(f"serving {story.url} until Ctrl-C")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        return
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ already there, so `pip install ./grader` takes about a second and needs no netwo
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import os
 import shutil
 import sys
@@ -25,6 +27,7 @@ from pathlib import Path
 from github import Auth, Github
 from rich.console import Console
 
+from graders.commands.grade import grade
 from graders.feedback import MARKER
 from graders.process import Limits, run_cmd
 from orchestrator.commands.init import init
@@ -42,6 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ORG = "school"
 SLUG = "tasks-api"
 GRADING_REPO = "classroom"
+PASSED_THROUGH = frozenset(
+    {"SSL_CERT_FILE", "SSL_CERT_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"}
+    | {"http_proxy", "https_proxy", "no_proxy", "UV_INDEX_URL", "UV_DEFAULT_INDEX"}
+)
 GIT = Limits(timeout_seconds=120, output_bytes=64 * 1024)
 Wrapper = Callable[..., object]
 
@@ -81,17 +88,44 @@ class Story:
         return runner is None or runner.wait_idle(timeout)
 
 
-def runner_env(cache: Path | None = None) -> dict[str, str]:
-    """Environment for workflow runs: this Python's packages, no index, no build isolation."""
-    env = {"SANDBOX_PYTHON_ENV": sys.prefix, "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
-    if cache is not None:
-        env["CLASSROOM_CACHE_DIR"] = str(cache)
-    return env
+def runner_env(cache: Path) -> dict[str, str]:
+    """Environment for workflow runs: this Python's packages, no index, no build isolation,
+    the grader's environment cache, and this machine's certificates and proxies."""
+    env = {
+        "SANDBOX_PYTHON_ENV": sys.prefix,
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "CLASSROOM_CACHE_DIR": str(cache),
+    }
+    return env | {k: v for k, v in os.environ.items() if k in PASSED_THROUGH}
+
+
+def warm_environment(story: Story, cache: Path) -> None:
+    """Build the assignment's submission environment here, once, so runs only reuse it."""
+    assert story.course is not None
+    assignment = story.course.starter(SLUG).parent
+    before = os.environ.get("CLASSROOM_CACHE_DIR")
+    os.environ["CLASSROOM_CACHE_DIR"] = str(cache)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            grade(
+                submission=assignment / "starter",
+                assignment_dir=assignment,
+                hidden_tests=None,
+                out=story.work / "warm-up",
+                skip=frozenset({"tests", "hidden", "lint", "types", "load"}),
+                output_format="text",
+            )
+    finally:
+        if before is None:
+            os.environ.pop("CLASSROOM_CACHE_DIR")
+        else:
+            os.environ["CLASSROOM_CACHE_DIR"] = before
 
 
 @contextmanager
 def sandbox_class(
-    work: Path, learners: int = 3, *, cache: Path | None = None, wrap: Wrapper | None = None
+    work: Path, learners: int = 3, *, cache: Path, wrap: Wrapper | None = None
 ) -> Iterator[Story]:
     """A started sandbox (workflow runs on) with a seeded org; stopped on the way out."""
     config = SandboxConfig(

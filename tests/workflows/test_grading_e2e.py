@@ -21,6 +21,7 @@ from classroom.sandbox_story import (
     sandbox_class,
     solution_files,
     wait_for_feedback,
+    warm_environment,
 )
 from graders.commands.grade import grade
 from graders.report import GradeReport
@@ -51,6 +52,7 @@ def story(tmp_path_factory):
     ) as story:
         push_grader(story)
         make_course(story)
+        warm_environment(story, SHARED_CACHE)
         publish_and_provision(story, Console(quiet=True))
         assert story.wait_for_runs(180)
         learner = story.seeded.learners[0]
