@@ -101,6 +101,7 @@ def _show_feedback(story: Story, console: Console, number: int, sha: str) -> str
     if not found or (stamp := read_stamp(found[0][1])) is None or stamp.sha != sha:
         raise RuntimeError(f"no feedback for {sha[:12]}: see {story.work / 'sandbox' / 'logs'}")
     author, body, url = found[0]
+    (OUT / f"comment-{sha[:12]}.md").write_text(body, encoding="utf-8")
     console.print(Rule(f"the comment {author} posted on #{number} ({len(found)} in all)"))
     console.print(Markdown(body))
     repo = story.client(learner).get_repo(story.repo_of(learner))
