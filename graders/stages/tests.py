@@ -36,6 +36,7 @@ def run(ctx: StageContext) -> StageResult:
         "no:cacheprovider",
         "-q",
         "--color=no",
+        "--tb=short",  # a failure's story in a few lines: the learner reads it in a comment
         f"--timeout={min(spec.per_test_timeout_seconds, limits.timeout_seconds)}",
     ]
     env = clean_env({"CLASSROOM_GRADING": "1"}, path_prefix=[ctx.env.bin], home=reports)
