@@ -5,7 +5,8 @@ course's grading repository, publish and provision `tasks-api`. Learner 1 pushes
 work on a branch and opens a pull request: the repository's real workflow files run through
 act and post the feedback comment. A fix updates that same comment; the learner merges, and
 `collect` + `dashboard` turn the class's real grades into the instructor's site. Practice runs
-skip the load stage here so the whole story fits in about two minutes on two cores.
+skip the load stage here so the story fits in the time budget; the demo ends with one full grade
+of the reference solution, hidden checks and the Locust load test included.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from classroom.sandbox_story import (
     wait_for_feedback,
     warm_environment,
 )
+from graders.commands.grade import grade
 from graders.workspace import cache_root
 from orchestrator.commands.collect import collect
 from orchestrator.commands.dashboard import dashboard
@@ -58,11 +60,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     with sandbox_class(work, 3, cache=cache_root()) as story:
         _tell(story, console, skip=() if args.with_load else ("load",))
-        console.print(Rule(f"done in {time.monotonic() - started:.0f} s"))
         if args.keep_serving:
             _serve(story, console)
     console.print(f"[dim]sandbox stopped; its data stays in {work}[/dim]")
-    return 0
+    code = _full_grade(console)
+    console.print(Rule(f"done in {time.monotonic() - started:.0f} s"))
+    return code
+
+
+def _full_grade(console: Console) -> int:
+    """Every stage, hidden checks and the Locust run included, on the reference solution."""
+    _step(console, "every stage, hidden checks and load included: the reference solution")
+    assignment = ROOT / "templates" / SLUG
+    out = OUT / "solution"
+    code = grade(
+        submission=assignment / "solution",
+        assignment_dir=assignment,
+        hidden_tests=assignment / "hidden_tests",
+        out=out,
+        skip=frozenset(),
+        output_format="text",
+    )
+    console.print(Markdown((out / "feedback.md").read_text(encoding="utf-8")))
+    return code
 
 
 def _tell(story: Story, console: Console, *, skip: tuple[str, ...]) -> None:
