@@ -185,15 +185,22 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
     return todo
 
 
+def _tier(report: GradeReport) -> str:
+    if report.tier == "official":
+        return "official grade"
+    hidden = report.stage("hidden")
+    if hidden is None or hidden.status == "skipped":
+        return "practice feedback (official grades use additional hidden checks)"
+    return "practice feedback"
+
+
 def _footer(report: GradeReport) -> Md:
     commit = report.submission.commit
     parts = [
         f"Graded commit {code_span(commit[:12], 14)}" if commit else "Graded a local folder",
         f"grader {md_inline(report.grader_version, 30)}",
         _duration(report.duration_seconds),
-        "practice feedback (official grades use additional hidden checks)"
-        if report.tier == "practice"
-        else "official grade",
+        _tier(report),
     ]
     return Md(f"<sub>{' · '.join(parts)}</sub>")
 
