@@ -76,7 +76,7 @@ def nothing_left_behind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         shutil.rmtree(runs, ignore_errors=True)
 
 
-def test_a_complete_submission_scores_everything_but_its_one_type_error(overlay_submission):
+def test_a_complete_submission_scores_everything(overlay_submission):
     report = grade(overlay_submission("passes_all"))
     statuses = {s.name: s.status for s in report.stages}
     assert statuses == {
