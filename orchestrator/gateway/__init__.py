@@ -1,0 +1,40 @@
+"""The one gateway to GitHub: every API call of the orchestrator goes through `GitHub`.
+
+PyGithub does the HTTP; this package decides what may be retried (see `core`). Everything
+PyGithub-shaped stays inside it: the rest of the orchestrator sees only `GitHub` and the
+small frozen values in `records`.
+
+- `transport`: counting retry and connections, error classification, messages, scopes
+- `records`: the frozen values handed out, and how each is read from GitHub's JSON
+- `core`: the session and the read/write primitives (writes never blindly replayed)
+- `repos`, `people`, `issues`, `checks`: the operations, by API area
+- `client`: `GitHub` composed of those areas; `find_token` and `connect`
+"""
+
+from orchestrator.gateway.client import GitHub, connect, find_token
+from orchestrator.gateway.records import (
+    Branch,
+    CheckRunInfo,
+    CommentInfo,
+    Conditional,
+    IssueInfo,
+    Membership,
+    RepoInfo,
+)
+from orchestrator.gateway.transport import AuthError, GatewayError, missing_scopes
+
+__all__ = [
+    "AuthError",
+    "Branch",
+    "CheckRunInfo",
+    "CommentInfo",
+    "Conditional",
+    "GatewayError",
+    "GitHub",
+    "IssueInfo",
+    "Membership",
+    "RepoInfo",
+    "connect",
+    "find_token",
+    "missing_scopes",
+]

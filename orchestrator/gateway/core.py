@@ -1,0 +1,167 @@
+"""The gateway's core: one PyGithub session, counted calls, and the read and write primitives.
+
+Reads are retried by PyGithub's own `GithubRetry`. Writes never are: a POST that timed out or
+answered 502 may have happened, so after such an ambiguous failure `_write` first asks GitHub
+whether the write took effect (a `probe`) and only then tries again. Idempotent writes (PUT
+of a collaborator, a branch protection, a setting) need no probe: repeating them changes
+nothing. A 403/429 "secondary rate limit" means the write did not happen; it waits
+`Retry-After`. Content-creating writes are paced under the secondary limit, and every request
+is counted (retries included), reads and writes apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException
+from github.Requester import Requester
+
+from graders.errors import UserError
+from orchestrator.gateway.transport import (
+    READ_METHODS,
+    AuthError,
+    CountingHTTP,
+    CountingHTTPS,
+    CountingRetry,
+    GatewayError,
+    classify,
+    message,
+    next_link,
+    retry_after,
+)
+from orchestrator.pacing import CallCounter, Calls, Pacer
+
+T = TypeVar("T")
+
+
+class GatewayCore:
+    """A PyGithub session with counted calls; the API areas build their methods on it."""
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        pacer: Pacer | None = None,
+        backoff: float = 1.0,
+        attempts: int = 6,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        Requester.injectConnectionClasses(CountingHTTP, CountingHTTPS)
+        self.counter = CallCounter()
+        self.ambiguous = 0  # writes that failed without saying whether they happened
+        self.recovered = 0  # … of which a probe found the write had happened
+        self.not_modified = 0  # conditional reads answered 304 (free of rate limit)
+        self.api_url = api_url.rstrip("/")
+        self.pacer = pacer
+        self.backoff = backoff
+        self.attempts = attempts
+        self._sleep = sleep
+        self._token = token
+        retry = CountingRetry(
+            counter=self.counter,
+            total=attempts,
+            backoff_factor=backoff,
+            allowed_methods=READ_METHODS,
+            secondary_rate_wait=60,
+        )
+        self._gh = Github(
+            base_url=self.api_url,
+            auth=Auth.Token(token),
+            retry=retry,
+            timeout=30,
+            seconds_between_requests=0,
+            seconds_between_writes=0,
+            lazy=True,
+        )
+        self._req = self._gh.requester
+
+    @property
+    def calls(self) -> Calls:
+        return self.counter.calls
+
+    def git_auth_env(self) -> dict[str, str]:
+        """Environment that lets `git` authenticate over HTTPS without the token on argv."""
+        basic = base64.b64encode(f"x-access-token:{self._token}".encode()).decode()
+        return {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "http.extraHeader",
+            "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+        }
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return self._req.requestJsonAndCheck("GET", path, parameters=params)[1]
+        except GithubException as exc:
+            raise self._fatal(exc, f"GET {path}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise GatewayError(f"GET {path}: GitHub kept failing ({exc}); run again") from exc
+
+    def _find(self, path: str, params: dict[str, Any] | None = None) -> Any | None:
+        """GET that answers None for 404 (and 409 'repository is empty')."""
+        try:
+            return self._req.requestJsonAndCheck("GET", path, parameters=params)[1]
+        except GithubException as exc:
+            if exc.status in (404, 409):
+                return None
+            raise self._fatal(exc, f"GET {path}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise GatewayError(f"GET {path}: GitHub kept failing ({exc}); run again") from exc
+
+    def _paged(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+        url: str | None = path
+        query: dict[str, Any] | None = {**(params or {}), "per_page": 100}
+        while url:
+            try:
+                headers, data = self._req.requestJsonAndCheck("GET", url, parameters=query)
+            except GithubException as exc:
+                raise self._fatal(exc, f"GET {path}") from exc
+            except requests.exceptions.RequestException as exc:
+                raise GatewayError(f"GET {path}: GitHub kept failing ({exc}); run again") from exc
+            yield from data
+            url, query = next_link(headers.get("link", "")), None
+
+    def _send(self, verb: str, path: str, body: Any = None) -> Any:
+        return self._req.requestJsonAndCheck(verb, path, input=body)[1]
+
+    def _write(
+        self, what: str, do: Callable[[], T], probe: Callable[[], T | None] | None = None
+    ) -> T:
+        """Run one write; after an ambiguous failure, `probe` says whether it happened."""
+        last: Exception | None = None
+        for attempt in range(self.attempts):
+            if self.pacer is not None:
+                self.pacer.wait()
+            try:
+                return do()
+            except (GithubException, requests.exceptions.RequestException) as exc:
+                last = exc
+                kind = classify(exc)
+                if kind == "fatal" and isinstance(exc, GithubException):
+                    raise self._fatal(exc, what) from exc
+                if kind == "limited":
+                    self._sleep(retry_after(exc, 60.0))
+                    continue
+            self.ambiguous += 1
+            found = probe() if probe is not None else None
+            if found is not None:
+                self.recovered += 1
+                return found
+            self._sleep(self.backoff * 2**attempt)
+        raise GatewayError(
+            f"{what}: GitHub kept failing ({message(last) if last else '?'}); "
+            "run the command again, it resumes where it stopped"
+        )
+
+    def _fatal(self, exc: GithubException, what: str) -> UserError:
+        if exc.status == 401:
+            return AuthError("GitHub rejected the token (401); set GITHUB_TOKEN to a valid token")
+        if exc.status == 403 and "admin" in message(exc).lower():
+            return GatewayError(
+                f"{what}: {message(exc)}; the token's user must be an owner of the organization"
+            )
+        return GatewayError(f"{what}: {message(exc)}")
