@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import random
 import re
 import shutil
@@ -29,6 +30,7 @@ if str(ROOT) not in sys.path:
 from graders.assignment import StageName, load_assignment  # noqa: E402
 from graders.engine import grade_submission  # noqa: E402
 from graders.report import Submission  # noqa: E402
+from graders.workspace import cache_root  # noqa: E402
 
 STAGES: tuple[StageName, ...] = ("tests", "hidden")
 FLIPPED_OPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
@@ -195,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     assignment_dir = ROOT / "templates" / args.slug
     mutants = sample(all_mutants(assignment_dir / "solution"), args.limit, args.seed)
+    # Keep the environment cache outside the throwaway tempdir, so installs are reused.
+    os.environ.setdefault("CLASSROOM_CACHE_DIR", str(cache_root()))
     work = Path(tempfile.mkdtemp(prefix="classroom-strength-"))
     work.chmod(0o755)
     tempfile.tempdir = str(work)
