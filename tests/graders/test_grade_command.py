@@ -6,8 +6,6 @@ import base64
 import json
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,20 +13,15 @@ import pytest
 from classroom.cli import main
 from graders import engine
 from graders.report import GradeReport
-from tests.conftest import NOTES_ASSIGNMENT, SHARED_CACHE, SUBMISSIONS
+from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS
 
 pytestmark = pytest.mark.slow
 HIDDEN = NOTES_ASSIGNMENT / "hidden_tests"
 
 
 @pytest.fixture(autouse=True)
-def sandbox_readable_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    runs = Path(tempfile.mkdtemp(prefix="classroom-cli-"))
-    runs.chmod(0o755)
-    monkeypatch.setattr(tempfile, "tempdir", str(runs))
-    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(SHARED_CACHE))
-    yield
-    shutil.rmtree(runs, ignore_errors=True)
+def _runs(grading_runs: Path) -> Path:
+    return grading_runs
 
 
 def grade(*args: str | Path) -> int:

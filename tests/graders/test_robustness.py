@@ -7,8 +7,6 @@ containment (unprivileged uid, cgroups, no network) and a real service on loopba
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +17,8 @@ from graders.containment import detect
 from graders.engine import grade_submission
 from graders.process import CGROUP_PREFIX
 from graders.report import GradeReport, Submission
-from tests.conftest import NOTES_ASSIGNMENT, SHARED_CACHE
+from tests.conftest import NOTES_ASSIGNMENT
+from tests.graders.conftest import live_processes
 
 pytestmark = pytest.mark.slow
 ALL_BUT: Callable[..., frozenset[StageName]] = lambda *keep: frozenset(  # noqa: E731
@@ -38,21 +37,6 @@ def grade(folder: Path, skip: frozenset[StageName] = frozenset()) -> GradeReport
     )
 
 
-def processes_under(folder: Path) -> list[str]:
-    """Live (non-zombie) processes whose working directory or command line is in `folder`."""
-    left = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            cwd = str((proc / "cwd").readlink())
-        except OSError:
-            continue
-        if state != "Z" and (str(folder) in cmdline or cwd.startswith(str(folder))):
-            left.append(f"{proc.name}: {cmdline}")
-    return left
-
-
 def leftover_cgroups() -> list[Path]:
     caps = detect()
     parents = [p for p in (caps.pids_cgroup, caps.memory_cgroup) if p is not None]
@@ -61,19 +45,12 @@ def leftover_cgroups() -> list[Path]:
 
 
 @pytest.fixture(autouse=True)
-def nothing_left_behind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every grading run works under a fresh folder; nothing may run there afterwards."""
-    runs = Path(tempfile.mkdtemp(prefix="classroom-robustness-"))
-    runs.chmod(0o755)  # the sandbox uid must reach the run's work folders
-    monkeypatch.setattr(tempfile, "tempdir", str(runs))
-    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(SHARED_CACHE))
+def nothing_left_behind(grading_runs: Path) -> Iterator[None]:
+    """Nothing may run in a grading run's folder afterwards, and no cgroup of ours may remain."""
     cgroups_before = set(leftover_cgroups())
     yield
-    try:
-        assert processes_under(runs) == []
-        assert set(leftover_cgroups()) - cgroups_before == set()
-    finally:
-        shutil.rmtree(runs, ignore_errors=True)
+    assert live_processes(grading_runs) == []
+    assert set(leftover_cgroups()) - cgroups_before == set()
 
 
 def test_a_complete_submission_scores_everything(overlay_submission):

@@ -6,9 +6,6 @@ tests, hidden HTTP checks against the running service, ruff, mypy and a Locust r
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,20 +13,15 @@ import pytest
 from graders.assignment import load_assignment
 from graders.engine import grade_submission
 from graders.report import GradeReport, Submission
-from tests.conftest import ROOT, SHARED_CACHE
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 TASKS_API = ROOT / "templates" / "tasks-api"
 
 
 @pytest.fixture(autouse=True)
-def sandbox_readable_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    runs = Path(tempfile.mkdtemp(prefix="classroom-tasks-api-"))
-    runs.chmod(0o755)
-    monkeypatch.setattr(tempfile, "tempdir", str(runs))
-    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(SHARED_CACHE))
-    yield
-    shutil.rmtree(runs, ignore_errors=True)
+def _runs(grading_runs: Path) -> Path:
+    return grading_runs
 
 
 def grade(folder: str, skip: frozenset = frozenset()) -> GradeReport:
