@@ -1,0 +1,224 @@
+"""Cheap static checks run over every assignment in templates/: each folder keeps its promises.
+
+An assignment is a folder with an `assignment.toml`; these checks hold for all of them, so a
+new assignment is held to the catalog's standard the moment it is added. Checks that only
+make sense for one assignment live in that assignment's own test file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from graders.assignment import LoadedAssignment, load_assignment
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PYPROJECT = TEMPLATES.parent / "pyproject.toml"
+SLUGS = sorted(path.parent.name for path in TEMPLATES.glob("*/assignment.toml"))
+# Files the learner must not change: one copy in the assignment, identical copies in both trees.
+SHARED_CONFIG = ("locustfile.py", "ruff.toml", "mypy.ini")
+STAGE_TITLES = {
+    "tests": "Tests",
+    "hidden": "Hidden checks",
+    "lint": "Lint",
+    "types": "Types",
+    "load": "Load",
+}
+PIN = re.compile(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*")
+
+
+@pytest.fixture(params=SLUGS)
+def root(request: pytest.FixtureRequest) -> Path:
+    return TEMPLATES / str(request.param)
+
+
+@pytest.fixture
+def assignment(root: Path) -> LoadedAssignment:
+    return load_assignment(root)
+
+
+def _python_files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
+
+
+def _test_functions(path: Path) -> list[str]:
+    """`test_*` functions at module level and `test_*` methods of `Test*` classes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            names.append(node.name)
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            names += [
+                f"{node.name}::{item.name}"
+                for item in node.body
+                if isinstance(item, ast.FunctionDef) and item.name.startswith("test_")
+            ]
+    return names
+
+
+def _hidden_checks(root: Path) -> list[ast.FunctionDef]:
+    return [
+        node
+        for path in sorted((root / "hidden_tests").rglob("test_*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+
+
+def _brief(root: Path, assignment: LoadedAssignment) -> str:
+    return (root / "starter" / assignment.spec.brief).read_text(encoding="utf-8")
+
+
+def _pins(tree: Path) -> list[str]:
+    lines = (tree / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_the_catalog_has_assignments() -> None:
+    assert "tasks-api" in SLUGS
+
+
+def test_assignment_loads_and_totals_100(root: Path, assignment: LoadedAssignment) -> None:
+    assert assignment.spec.slug == root.name
+    assert assignment.spec.max_score == 100
+
+
+def test_starter_and_solution_share_the_public_tests(root: Path) -> None:
+    starter, solution = root / "starter", root / "solution"
+    assert _python_files(starter / "tests"), "starter has no public tests"
+    assert _python_files(starter / "tests") == _python_files(solution / "tests")
+    assert (starter / "pytest.ini").read_bytes() == (solution / "pytest.ini").read_bytes()
+
+
+@pytest.mark.parametrize("name", SHARED_CONFIG)
+def test_trusted_files_are_copied_unchanged(root: Path, name: str) -> None:
+    original = (root / name).read_bytes()
+    assert (root / "starter" / name).read_bytes() == original
+    assert (root / "solution" / name).read_bytes() == original
+
+
+@pytest.mark.parametrize("tree", ["starter", "solution"])
+def test_requirements_are_exact_pins(root: Path, tree: str) -> None:
+    pins = _pins(root / tree)
+    assert pins
+    for pin in pins:
+        assert PIN.fullmatch(pin), f"{tree}/requirements.txt: {pin!r} is not an exact pin"
+
+
+def test_starter_and_solution_pin_the_same_packages(root: Path) -> None:
+    assert _pins(root / "starter") == _pins(root / "solution")
+
+
+def test_brief_names_every_graded_stage_and_its_points(
+    root: Path, assignment: LoadedAssignment
+) -> None:
+    brief = _brief(root, assignment)
+    for stage, title in STAGE_TITLES.items():
+        spec = getattr(assignment.spec.stages, stage)
+        if spec is not None:
+            assert f"| {title} | {spec.points:g} |" in brief, f"brief lacks the {stage} row"
+
+
+def test_brief_states_every_load_goal(root: Path, assignment: LoadedAssignment) -> None:
+    brief = _brief(root, assignment)
+    load = assignment.spec.stages.load
+    assert load is not None
+    assert f"{load.users} users" in brief
+    for slo in load.slos:
+        if slo.p50_ms is not None:
+            assert f"`{slo.endpoint}`: median ≤ {slo.p50_ms:g} ms" in brief
+        if slo.p95_ms is not None:
+            assert f"`{slo.endpoint}`: 95th percentile ≤ {slo.p95_ms:g} ms" in brief
+
+
+def test_slo_endpoints_are_named_in_the_locustfile(
+    root: Path, assignment: LoadedAssignment
+) -> None:
+    source = (root / "locustfile.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'\bname\s*=\s*"([^"]+)"', source))
+    load = assignment.spec.stages.load
+    assert load is not None
+    for slo in load.slos:
+        if slo.endpoint != "Aggregated":
+            method, _, path = slo.endpoint.partition(" ")
+            assert path in names, f"no request in the locustfile is named {path!r}"
+            assert re.search(rf"\.{method.lower()}\(", source), f"the locustfile never {method}s"
+
+
+def test_weights_name_exactly_the_public_tests(root: Path, assignment: LoadedAssignment) -> None:
+    """The grader counts only the listed tests once any weight is given: list them all."""
+    tests = assignment.spec.stages.tests
+    assert tests is not None
+    if not tests.weights:
+        pytest.skip(f"{root.name} weighs its public tests equally")
+    starter = root / "starter"
+    public = {
+        f"{path.relative_to(starter).as_posix()}::{name}"
+        for path in sorted((starter / "tests").rglob("test_*.py"))
+        for name in _test_functions(path)
+    }
+    assert set(tests.weights) == public
+
+
+def test_hidden_weights_name_real_checks(root: Path, assignment: LoadedAssignment) -> None:
+    hidden = assignment.spec.stages.hidden
+    assert hidden is not None
+    names = {check.name for check in _hidden_checks(root)}
+    for node_id in hidden.weights:
+        assert node_id.rsplit("::", 1)[-1] in names, f"no hidden check named by {node_id}"
+
+
+def test_every_hidden_check_has_a_one_line_hint(root: Path) -> None:
+    checks = _hidden_checks(root)
+    assert len(checks) >= 15, f"{root.name} has only {len(checks)} hidden checks"
+    for check in checks:
+        hint = ast.get_docstring(check)
+        assert hint, f"{check.name} has no docstring: it is the hint learners see"
+        assert "\n" not in hint.strip(), f"{check.name}: keep the hint to one line"
+
+
+def test_hidden_checks_are_black_box(root: Path) -> None:
+    """They run in the grader's environment: httpx, pytest and the standard library only."""
+    allowed = {"httpx", "pytest", *sys.stdlib_module_names}
+    for path in (root / "hidden_tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                roots = {(node.module or "").split(".")[0]} if node.level == 0 else set()
+            else:
+                continue
+            assert roots <= allowed, f"{path.name} imports {roots - allowed}"
+
+
+def test_protected_paths_exist_in_the_starter(root: Path, assignment: LoadedAssignment) -> None:
+    for path in assignment.spec.protected_paths:
+        assert (root / "starter" / path).exists(), path
+
+
+def test_starter_workflow_grades_this_assignment(root: Path) -> None:
+    workflow = (root / "starter" / ".github" / "workflows" / "classroom.yml").read_text(
+        encoding="utf-8"
+    )
+    assert f"assignment: {root.name}\n" in workflow
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy", "locust"])
+def test_brief_pins_the_graders_tool_versions(
+    root: Path, assignment: LoadedAssignment, tool: str
+) -> None:
+    """Learners who run the brief's commands get the grader's findings, not another version's."""
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    pins = [dep for dep in project["project"]["dependencies"] if dep.startswith(f"{tool}==")]
+    assert pins, f"the grader no longer pins {tool}"
+    assert pins[0] in _brief(root, assignment)
