@@ -1,27 +1,40 @@
 """Test strength: how many small bugs in the solution do the public and hidden tests catch?
 
-    .venv/bin/python benchmarks/test_strength.py SLUG [--limit N] [--seed S]
+    .venv/bin/python benchmarks/test_strength.py SLUG [--limit N] [--seed S] [--jobs N]
+                                                      [--json FILE]
 
 Mutates `templates/SLUG/solution/app/**/*.py` one AST node at a time (flipped comparisons,
 + <-> -, and <-> or, `if ...: raise` guards emptied, HTTP status codes turned into 200,
 True <-> False), grades each mutant with the real grader (public tests and hidden tests only)
 and reports which stage caught it. A mutant is caught when a stage scores less than it does
 for the unmutated solution, or errors. Survivors may be equivalent mutants: judge them by hand.
+
+A mutation site on a line that carries `# pragma: no mutate` is skipped, and listed as
+skipped: keep the pragma for code no black-box test can observe (logging, tuning knobs), and
+say why next to it. The same seed always picks the same mutants, in the same order.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import io
+import json
+import multiprocessing
 import os
 import random
 import re
 import shutil
+import statistics
 import sys
 import tempfile
+import time
+import tokenize
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -33,6 +46,8 @@ from graders.report import Submission  # noqa: E402
 from graders.workspace import cache_root  # noqa: E402
 
 STAGES: tuple[StageName, ...] = ("tests", "hidden")
+PRAGMA = re.compile(r"#.*\bpragma:\s*no\s+mutate\b")
+SURVIVED, SKIPPED, GRADER_FAILED = "NONE", "skipped", "grader-error"
 FLIPPED_OPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.GtE,
     ast.GtE: ast.Lt,
@@ -56,6 +71,20 @@ class Mutant:
     line: int
     change: str
     source: str
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What grading one mutant found: the stage(s) that caught it, NONE, skipped or an error."""
+
+    mutant: Mutant
+    verdict: str
+    seconds: float = 0.0
+
+    @property
+    def caught(self) -> bool:
+        return self.verdict not in (SURVIVED, SKIPPED, GRADER_FAILED)
 
 
 def _describe(node: ast.AST, choice: int) -> str | None:
@@ -106,13 +135,23 @@ def _sites(source: str) -> Iterator[tuple[int, int, int, str]]:
                 yield index, choice, getattr(node, "lineno", 0), change
 
 
+def pragma_lines(source: str) -> frozenset[int]:
+    """The lines whose comment says `pragma: no mutate`."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return frozenset(
+        tok.start[0] for tok in tokens if tok.type == tokenize.COMMENT and PRAGMA.search(tok.string)
+    )
+
+
 def mutants_of(source: str, file: str, first_id: int = 1) -> list[Mutant]:
-    """Every single-node mutant of `source`, in a deterministic order."""
+    """Every single-node mutant of `source`, in a deterministic order; pragma lines skipped."""
+    excluded = pragma_lines(source)
     found = []
     for offset, (index, choice, line, change) in enumerate(_sites(source)):
         tree = ast.parse(source)
         _apply(list(ast.walk(tree))[index], choice)
-        found.append(Mutant(first_id + offset, file, line, change, ast.unparse(tree)))
+        mutant_id = first_id + offset
+        found.append(Mutant(mutant_id, file, line, change, ast.unparse(tree), line in excluded))
     return found
 
 
@@ -128,6 +167,80 @@ def sample(mutants: list[Mutant], limit: int | None, seed: int) -> list[Mutant]:
     if limit is None or limit >= len(mutants):
         return mutants
     return sorted(random.Random(seed).sample(mutants, limit), key=lambda m: m.id)
+
+
+def verdict(baseline: dict[str, float | None], scores: dict[str, float | None]) -> str:
+    def lost(stage: str) -> bool:
+        score = scores[stage]
+        return score is None or score < (baseline[stage] or 0.0)
+
+    caught = [stage for stage in STAGES if lost(stage)]
+    return "both" if len(caught) == 2 else (caught[0] if caught else SURVIVED)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / (whole or 1):.0f}%)"
+
+
+def _per_file(outcomes: list[Outcome]) -> list[str]:
+    files = sorted({o.mutant.file for o in outcomes})
+    width = max((len(f) for f in files), default=0)
+    lines = ["per file (caught / graded, skipped):"]
+    for file in files:
+        mine = [o for o in outcomes if o.mutant.file == file]
+        graded = [o for o in mine if o.verdict != SKIPPED]
+        caught = sum(o.caught for o in graded)
+        skipped = len(mine) - len(graded)
+        lines.append(f"  {file:<{width}}  {_percent(caught, len(graded)):>12}  {skipped} skipped")
+    return lines
+
+
+def _timing(outcomes: list[Outcome], wall_seconds: float | None) -> str:
+    seconds = [o.seconds for o in outcomes if o.verdict != SKIPPED]
+    if not seconds:
+        return "timing: nothing graded"
+    text = f"timing: median {statistics.median(seconds):.1f} s per mutant, max {max(seconds):.1f} s"
+    return text + (f", {wall_seconds:.0f} s wall" if wall_seconds is not None else "")
+
+
+def summary(outcomes: list[Outcome], wall_seconds: float | None = None) -> list[str]:
+    """The report's text: share caught (of the graded mutants), per stage, per file, lists."""
+    graded = [o for o in outcomes if o.verdict != SKIPPED]
+    lines = [f"caught {_percent(sum(o.caught for o in graded), len(graded))} of graded mutants"]
+    for stage in STAGES:
+        n = sum(o.verdict in (stage, "both") for o in graded)
+        lines.append(f"  by {stage}: {_percent(n, len(graded))}")
+    lines += _per_file(outcomes)
+    for title, kind in (
+        ("skipped (pragma: no mutate)", SKIPPED),
+        ("grader errors (not counted as caught)", GRADER_FAILED),
+        ("survivors", SURVIVED),
+    ):
+        listed = [o.mutant for o in outcomes if o.verdict == kind]
+        if listed or kind == SURVIVED:
+            lines.append(f"{title} ({len(listed)}):")
+            lines += [f"  #{m.id} {m.file}:{m.line} {m.change}" for m in listed]
+    lines.append(_timing(outcomes, wall_seconds))
+    return lines
+
+
+def as_json(slug: str, seed: int, outcomes: list[Outcome], baseline: dict[str, Any]) -> str:
+    """Every mutant's verdict, so the figures can be quoted and checked again."""
+    graded = [o for o in outcomes if o.verdict != SKIPPED]
+    document = {
+        "assignment": slug,
+        "seed": seed,
+        "baseline": baseline,
+        "graded": len(graded),
+        "caught": sum(o.caught for o in graded),
+        "skipped": len(outcomes) - len(graded),
+        "mutants": [
+            {**{k: v for k, v in asdict(o.mutant).items() if k != "source"}, "verdict": o.verdict}
+            | {"seconds": round(o.seconds, 1)}
+            for o in outcomes
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
 
 
 def stage_scores(assignment_dir: Path, submission: Path) -> dict[str, float | None]:
@@ -154,49 +267,71 @@ def full_marks(assignment_dir: Path) -> dict[str, float]:
     return {name: float(spec.points) if spec else 0.0 for name, spec in specs.items()}
 
 
-def verdict(baseline: dict[str, float | None], scores: dict[str, float | None]) -> str:
-    def lost(stage: str) -> bool:
-        score = scores[stage]
-        return score is None or score < (baseline[stage] or 0.0)
-
-    caught = [stage for stage in STAGES if lost(stage)]
-    return "both" if len(caught) == 2 else (caught[0] if caught else "NONE")
-
-
 def grade_mutant(
     assignment_dir: Path, mutant: Mutant, work: Path, baseline: dict[str, float | None]
-) -> str:
+) -> Outcome:
+    """Grade one mutant in its own copy of the solution (runs in a worker process)."""
+    if mutant.skipped:
+        return Outcome(mutant, SKIPPED)
+    tempfile.tempdir = str(work)
+    started = time.monotonic()
     folder = work / f"mutant-{mutant.id}"
     shutil.copytree(assignment_dir / "solution", folder)
     (folder / mutant.file).write_text(mutant.source + "\n", encoding="utf-8")
     folder.chmod(0o755)
     try:
-        return verdict(baseline, stage_scores(assignment_dir, folder))
+        found = verdict(baseline, stage_scores(assignment_dir, folder))
+    except Exception as exc:  # a grader crash is reported, never counted as caught
+        print(f"#{mutant.id}: the grader failed: {exc!r}", file=sys.stderr)
+        found = GRADER_FAILED
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return Outcome(mutant, found, time.monotonic() - started)
 
 
-def summary(rows: list[tuple[Mutant, str]]) -> list[str]:
-    total = len(rows) or 1
-    caught = sum(v != "NONE" for _, v in rows)
-    lines = [f"caught {caught}/{len(rows)} ({100 * caught / total:.0f}%)"]
-    for stage in STAGES:
-        n = sum(v in (stage, "both") for _, v in rows)
-        lines.append(f"  by {stage}: {n}/{len(rows)} ({100 * n / total:.0f}%)")
-    survivors = [m for m, v in rows if v == "NONE"]
-    lines.append(f"survivors ({len(survivors)}):")
-    lines += [f"  #{m.id} {m.file}:{m.line} {m.change}" for m in survivors]
-    return lines
+def _row(outcome: Outcome) -> str:
+    m = outcome.mutant
+    where = f"{m.file}:{m.line}"
+    return f"{m.id:>4}  {where:<32} {outcome.verdict:<12} {outcome.seconds:>5.1f}  {m.change}"
+
+
+def _grade_all(
+    assignment_dir: Path, mutants: list[Mutant], work: Path, baseline: dict[str, Any], jobs: int
+) -> list[Outcome]:
+    """Grade `mutants`, `jobs` at a time; rows print in id order as they finish."""
+    print(f"{'id':>4}  {'where':<32} {'caught by':<12} {'sec':>5}  change")
+    context = multiprocessing.get_context("spawn")  # no grader threads copied into workers
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        count = len(mutants)
+        results = pool.map(
+            grade_mutant, [assignment_dir] * count, mutants, [work] * count, [baseline] * count
+        )
+        outcomes = []
+        for outcome in results:
+            outcomes.append(outcome)
+            print(_row(outcome), flush=True)
+    return outcomes
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("slug")
+    parser.add_argument("--limit", type=int, default=None, help="grade a seeded sample of N")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=1, help="mutants graded at once (1-2)")
+    parser.add_argument("--json", type=Path, default=None, help="write every verdict here")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("slug")
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     assignment_dir = ROOT / "templates" / args.slug
-    mutants = sample(all_mutants(assignment_dir / "solution"), args.limit, args.seed)
+    mutants = all_mutants(assignment_dir / "solution")
+    skipped = [m for m in mutants if m.skipped]
+    chosen = sample([m for m in mutants if not m.skipped], args.limit, args.seed)
     # Keep the environment cache outside the throwaway tempdir, so installs are reused.
     os.environ.setdefault("CLASSROOM_CACHE_DIR", str(cache_root()))
     work = Path(tempfile.mkdtemp(prefix="classroom-strength-"))
@@ -204,19 +339,21 @@ def main(argv: list[str] | None = None) -> int:
     tempfile.tempdir = str(work)
     try:
         baseline = stage_scores(assignment_dir, assignment_dir / "solution")
-        print(f"baseline: {baseline} of {full_marks(assignment_dir)}; {len(mutants)} mutants")
+        print(f"baseline: {baseline} of {full_marks(assignment_dir)}")
+        print(f"{len(chosen)} mutants to grade, {len(skipped)} skipped, {args.jobs} at a time")
         if baseline != full_marks(assignment_dir):
             print("the solution must score full marks on tests and hidden", file=sys.stderr)
             return 1
-        rows = []
-        print(f"{'id':>4}  {'where':<32} {'caught by':<9} change")
-        for mutant in mutants:
-            rows.append((mutant, grade_mutant(assignment_dir, mutant, work, baseline)))
-            where = f"{mutant.file}:{mutant.line}"
-            print(f"{mutant.id:>4}  {where:<32} {rows[-1][1]:<9} {mutant.change}", flush=True)
-        print("\n".join(summary(rows)))
+        started = time.monotonic()
+        graded = _grade_all(assignment_dir, chosen, work, baseline, args.jobs)
+        wall = time.monotonic() - started
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    outcomes = sorted(graded + [Outcome(m, SKIPPED) for m in skipped], key=lambda o: o.mutant.id)
+    print("\n".join(summary(outcomes, wall)))
+    if args.json is not None:
+        args.json.write_text(as_json(args.slug, args.seed, outcomes, baseline), encoding="utf-8")
+        print(f"verdicts written to {args.json}")
     return 0
 
 

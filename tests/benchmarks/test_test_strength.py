@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from benchmarks.test_strength import Mutant, mutants_of, sample
+import json
+
+from benchmarks.test_strength import (
+    Mutant,
+    Outcome,
+    as_json,
+    mutants_of,
+    pragma_lines,
+    sample,
+    summary,
+    verdict,
+)
 
 GUARDED = """\
 def check(user, limit):
@@ -48,3 +59,84 @@ def test_a_limited_sample_is_seeded_and_kept_in_id_order():
     assert first == again and len(first) == 5
     assert [m.id for m in first] == sorted(m.id for m in first)
     assert sample(mutants, None, seed=3) == mutants
+
+
+PRAGMA = """\
+def log_level(verbose):
+    return 10 if verbose is True else 20  # pragma: no mutate  (logging only)
+
+
+def check(n):
+    if n < 1:
+        raise ValueError(n)
+"""
+
+
+def test_sites_on_a_pragma_line_are_skipped_and_the_others_are_not():
+    by_line = {(m.line, m.change): m.skipped for m in mutants_of(PRAGMA, "app/x.py")}
+    assert by_line == {
+        (2, "Is -> IsNot"): True,
+        (2, "True -> False"): True,
+        (6, "if n < 1: raise -> pass"): False,
+        (6, "Lt -> GtE"): False,
+    }
+
+
+def test_only_a_comment_makes_a_pragma_not_a_string():
+    source = 'x = "# pragma: no mutate"\ny = 1  # pragma:  no mutate, it is a knob\n'
+    assert pragma_lines(source) == {2}
+
+
+def _mutant(n: int, file: str = "app/a.py") -> Mutant:
+    return Mutant(n, file, n, f"change {n}", "")
+
+
+def test_a_mutant_is_caught_by_the_stages_that_lost_points_or_errored():
+    full = {"tests": 30.0, "hidden": 30.0}
+    assert verdict(full, {"tests": 30.0, "hidden": 29.0}) == "hidden"
+    assert verdict(full, {"tests": None, "hidden": 0.0}) == "both"
+    assert verdict(full, dict(full)) == "NONE"
+
+
+OUTCOMES = [
+    Outcome(_mutant(1), "both", 10.0),
+    Outcome(_mutant(2), "NONE", 12.0),
+    Outcome(_mutant(3, "app/b.py"), "hidden", 20.0),
+    Outcome(_mutant(4, "app/b.py"), "skipped"),
+    Outcome(_mutant(5, "app/b.py"), "grader-error", 1.0),
+]
+
+
+def test_summary_counts_skipped_mutants_apart_and_grader_errors_as_not_caught():
+    lines = summary(OUTCOMES, wall_seconds=43.0)
+    assert lines[:3] == [
+        "caught 2/4 (50%) of graded mutants",
+        "  by tests: 1/4 (25%)",
+        "  by hidden: 2/4 (50%)",
+    ]
+    assert "  #4 app/b.py:4 change 4" in lines
+    assert lines[lines.index("survivors (1):") + 1] == "  #2 app/a.py:2 change 2"
+    assert lines[-1] == "timing: median 11.0 s per mutant, max 20.0 s, 43 s wall"
+
+
+def test_summary_breaks_the_figures_down_per_file():
+    lines = summary(OUTCOMES)
+    start = lines.index("per file (caught / graded, skipped):")
+    assert [line.split() for line in lines[start + 1 : start + 3]] == [
+        ["app/a.py", "1/2", "(50%)", "0", "skipped"],
+        ["app/b.py", "1/2", "(50%)", "1", "skipped"],
+    ]
+
+
+def test_json_lists_every_verdict_without_the_mutated_source():
+    document = json.loads(as_json("notes", 0, OUTCOMES, {"tests": 30.0, "hidden": 30.0}))
+    assert (document["graded"], document["caught"], document["skipped"]) == (4, 2, 1)
+    assert document["mutants"][2] == {
+        "id": 3,
+        "file": "app/b.py",
+        "line": 3,
+        "change": "change 3",
+        "skipped": False,
+        "verdict": "hidden",
+        "seconds": 20.0,
+    }
