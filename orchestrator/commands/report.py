@@ -25,7 +25,7 @@ from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
 from orchestrator.gateway import GitHub
-from orchestrator.results_channel import CHECK_NAME, check_run_output
+from orchestrator.results_channel import CHECK_NAME, check_run_output, extract
 from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's cap on annotations in one create or update
@@ -78,9 +78,28 @@ def _score(graded: GradeReport | None) -> str:
 # --- the sticky comment ----------------------------------------------------------------------
 
 
-def comment_body(graded: GradeReport, sha: str) -> str:
-    """The feedback comment for `graded` (rendered from the report), stamped with `sha`."""
-    return stamped(render_feedback(graded), Stamp(sha=sha, at=graded.started_at))
+def comment_body(graded: GradeReport, sha: str, previous: GradeReport | None = None) -> str:
+    """The feedback comment for `graded` (rendered from the report), stamped with `sha`;
+    with `previous`, it opens with the change since that grade."""
+    feedback = render_feedback(graded, previous=previous)
+    return stamped(feedback, Stamp(sha=sha, at=graded.started_at))
+
+
+def previous_grade(gh: GitHub, repo: str, sha: str, assignment: str) -> GradeReport | None:
+    """The grade of `assignment` at commit `sha`, read back from its check run (None if none).
+
+    It only sets the comment's "since last time" line: the score never depends on it."""
+    runs = gh.check_runs(repo, sha, CHECK_NAME, None).data or []
+    done = sorted(
+        (run for run in runs if run.status == "completed"),
+        key=lambda run: (run.completed_at or "", run.id),
+        reverse=True,
+    )
+    for run in done:
+        before = extract(run.text)
+        if before is not None and before.assignment == assignment:
+            return before
+    return None
 
 
 def post_comment(gh: GitHub, target: Target, graded: GradeReport) -> str:
@@ -88,21 +107,24 @@ def post_comment(gh: GitHub, target: Target, graded: GradeReport) -> str:
     assert target.pull_request is not None
     repo, number = target.repo, target.pull_request
     me = gh.identity()
-    body = comment_body(graded, target.sha)
     mine = Stamp(sha=target.sha, at=graded.started_at)
     found = ours(gh.comments(repo, number), me)
     created = None
     if not found:
-        created = gh.create_comment(repo, number, body)
+        created = gh.create_comment(repo, number, comment_body(graded, target.sha))
         found = ours(gh.comments(repo, number), me) or [created]
     keep, extra = found[0], found[1:]
     for duplicate in extra:
         gh.delete_comment(repo, duplicate.id)
     if created is not None and keep.id == created.id:
         return f"commented on #{number}: {keep.html_url}"
-    if is_stale(mine, read_stamp(keep.body), gh.pull_head(repo, number)):
+    shown = read_stamp(keep.body)
+    if is_stale(mine, shown, gh.pull_head(repo, number)):
         return f"#{number} already shows a newer commit's grade; left {keep.html_url} as is"
-    gh.edit_comment(repo, keep.id, body)
+    previous = None
+    if shown is not None and shown.sha != mine.sha:
+        previous = previous_grade(gh, repo, shown.sha, graded.assignment)
+    gh.edit_comment(repo, keep.id, comment_body(graded, target.sha, previous))
     return f"updated the feedback on #{number}: {keep.html_url}"
 
 

@@ -67,6 +67,46 @@ def test_first_report_comments_and_second_edits_the_same_comment(pull):
     assert read_stamp(comment.body) == Stamp(pr.head.sha, better.started_at)
 
 
+def graded_at(report: GradeReport, sha: str, score: float, days: int) -> GradeReport:
+    submission = report.submission.model_copy(update={"commit": sha})
+    later = report.started_at + timedelta(days)
+    return report.model_copy(update={"score": score, "started_at": later, "submission": submission})
+
+
+def test_a_new_commits_comment_says_what_changed_since_the_grade_it_replaces(pull):
+    _running, repo, pr, gh = pull
+    first_sha = pr.head.sha
+    first = graded_at(starter_report(), first_sha, 14.36, 0)
+    post_check_run(gh, Target(REPO, first_sha), first)
+    post_comment(gh, Target(REPO, first_sha, pr.number), first)
+    repo.create_file("more.py", "more", "y = 2\n", branch="work")
+    second_sha = repo.get_pull(pr.number).head.sha
+
+    second = graded_at(starter_report(), second_sha, 40.0, 1)
+    post_comment(gh, Target(REPO, second_sha, pr.number), second)
+
+    [comment] = feedback_comments(repo, pr.number)
+    assert f"· 40 / 100 · +25.64 since `{first_sha[:7]}`" in comment.body
+
+
+def test_the_change_line_is_left_out_when_the_old_commit_has_no_readable_grade(pull):
+    _running, repo, pr, gh = pull
+    first_sha = pr.head.sha
+    post_comment(
+        gh, Target(REPO, first_sha, pr.number), graded_at(starter_report(), first_sha, 10, 0)
+    )
+    repo.create_file("more.py", "more", "y = 2\n", branch="work")
+    second_sha = repo.get_pull(pr.number).head.sha
+
+    post_comment(
+        gh, Target(REPO, second_sha, pr.number), graded_at(starter_report(), second_sha, 40, 1)
+    )
+
+    [comment] = feedback_comments(repo, pr.number)
+    assert "since" not in comment.body.split("\n", 3)[2]
+    assert "· 40 / 100" in comment.body
+
+
 def test_a_learners_fake_marker_comment_is_neither_edited_nor_trusted(pull):
     running, repo, pr, gh = pull
     learner = running.github(running.learner_token)
