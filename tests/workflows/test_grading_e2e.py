@@ -91,6 +91,10 @@ def test_a_second_push_updates_the_same_comment_with_the_new_score(story):
     first_score = _score(story.first[0][1])
     second_score = _score(story.second[0][1])
     assert second_score > first_score
+    change = _heading(story.second[0][1])[2]  # e.g. "+12.5 since `1a2b3c4`"
+    gained, since = change.split(" ", 1)
+    assert float(gained) == pytest.approx(second_score - first_score, abs=0.01)
+    assert since == f"since `{story.first_sha[:7]}`"
 
 
 @pytest.mark.slow
@@ -113,9 +117,14 @@ def _hostile_pull(story, name: str) -> tuple[str, int]:
     return sha, open_pull(story, story.learner, name, name)
 
 
-def _score(body: str) -> float:
+def _heading(body: str) -> list[str]:
+    """The comment's heading, in parts: title, "score / max", maybe the change since last."""
     heading = next(line for line in body.splitlines() if line.startswith("## "))
-    return float(heading.rsplit("·", 1)[1].split("/")[0])
+    return [part.strip() for part in heading.split("·")]
+
+
+def _score(body: str) -> float:
+    return float(_heading(body)[1].split("/")[0])
 
 
 @pytest.mark.slow
