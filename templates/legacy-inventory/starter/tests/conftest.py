@@ -51,9 +51,17 @@ class Shop:
         body = response.get_json()
         return Account(id=body["customer"]["id"], email=email, token=body["token"])
 
-    def add_product(self, staff: Account, stock: int = 10, price_cents: int = 1999, **extra: Any) -> dict[str, Any]:
+    def add_product(
+        self, staff: Account, stock: int = 10, price_cents: int = 1999, **extra: Any
+    ) -> dict[str, Any]:
         sku = f"T-{uuid.uuid4().hex[:10]}"
-        body = {"sku": sku, "name": f"Widget {sku}", "price_cents": price_cents, "stock": stock, **extra}
+        body = {
+            "sku": sku,
+            "name": f"Widget {sku}",
+            "price_cents": price_cents,
+            "stock": stock,
+            **extra,
+        }
         response = self.http.post("/products", json=body, headers=staff.headers)
         assert response.status_code == 201, response.get_data(as_text=True)
         product: dict[str, Any] = response.get_json()
@@ -72,7 +80,9 @@ class Shop:
         return order
 
     def stock(self, who: Account, product_id: int) -> int:
-        stock: int = self.http.get(f"/products/{product_id}", headers=who.headers).get_json()["stock"]
+        stock: int = self.http.get(f"/products/{product_id}", headers=who.headers).get_json()[
+            "stock"
+        ]
         return stock
 
 

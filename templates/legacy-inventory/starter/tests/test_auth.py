@@ -12,7 +12,9 @@ def test_register_returns_the_customer_without_secrets(client):
 
 
 def test_register_without_a_name_uses_the_email(client):
-    response = client.post("/auth/register", json={"email": "grace@example.com", "password": PASSWORD})
+    response = client.post(
+        "/auth/register", json={"email": "grace@example.com", "password": PASSWORD}
+    )
     assert response.get_json()["name"] == "grace"
 
 
@@ -28,7 +30,9 @@ def test_register_checks_email_and_password(client):
     short = client.post("/auth/register", json={"email": "a@example.com", "password": "1234567"})
     assert short.status_code == 400
     assert short.get_json()["error"]["code"] == "bad_request"
-    exactly_8 = client.post("/auth/register", json={"email": "b@example.com", "password": "12345678"})
+    exactly_8 = client.post(
+        "/auth/register", json={"email": "b@example.com", "password": "12345678"}
+    )
     assert exactly_8.status_code == 201
     no_at = client.post("/auth/register", json={"email": "nobody", "password": PASSWORD})
     assert no_at.status_code == 400
@@ -38,7 +42,12 @@ def test_login_returns_a_token_that_opens_me(shop, client):
     alice = shop.register("Alice")
     me = client.get("/me", headers=alice.headers)
     assert me.status_code == 200
-    assert me.get_json() == {"id": alice.id, "email": alice.email, "name": "Alice", "role": "customer"}
+    assert me.get_json() == {
+        "id": alice.id,
+        "email": alice.email,
+        "name": "Alice",
+        "role": "customer",
+    }
 
 
 def test_login_is_case_insensitive_on_the_email(shop, client):

@@ -1,7 +1,7 @@
 from app import db
 
 
-def test_place_an_order(client, shop, staff, alice):
+def test_place_an_order(shop, staff, alice):
     bolt = shop.add_product(staff, stock=10, price_cents=250)
     nut = shop.add_product(staff, stock=5, price_cents=40)
     response = shop.order(alice, (bolt["id"], 3), (nut["id"], 5), note="leave at the door")
@@ -15,8 +15,20 @@ def test_place_an_order(client, shop, staff, alice):
         "note": "leave at the door",
         "created_at": order["created_at"],
         "lines": [
-            {"product_id": bolt["id"], "sku": bolt["sku"], "product_name": bolt["name"], "qty": 3, "unit_price_cents": 250},
-            {"product_id": nut["id"], "sku": nut["sku"], "product_name": nut["name"], "qty": 5, "unit_price_cents": 40},
+            {
+                "product_id": bolt["id"],
+                "sku": bolt["sku"],
+                "product_name": bolt["name"],
+                "qty": 3,
+                "unit_price_cents": 250,
+            },
+            {
+                "product_id": nut["id"],
+                "sku": nut["sku"],
+                "product_name": nut["name"],
+                "qty": 5,
+                "unit_price_cents": 40,
+            },
         ],
     }
     assert order["created_at"].endswith("Z")
@@ -74,7 +86,12 @@ def test_old_orders_keep_the_price_they_were_placed_at(client, shop, staff, alic
 
 def test_orders_need_a_login(client, shop, staff):
     product = shop.add_product(staff)
-    assert client.post("/orders", json={"lines": [{"product_id": product["id"], "qty": 1}]}).status_code == 401
+    assert (
+        client.post(
+            "/orders", json={"lines": [{"product_id": product["id"], "qty": 1}]}
+        ).status_code
+        == 401
+    )
     assert client.get("/orders").status_code == 401
     assert client.get("/orders/1").status_code == 401
     assert shop.stock(staff, product["id"]) == 10
@@ -91,7 +108,10 @@ def test_my_orders_newest_first_with_product_names(client, shop, staff, alice, b
     assert body["limit"] == 25
     assert body["offset"] == 0
     assert body["orders"] == placed[::-1]
-    assert [line["product_name"] for line in body["orders"][0]["lines"]] == [product["name"], other["name"]]
+    assert [line["product_name"] for line in body["orders"][0]["lines"]] == [
+        product["name"],
+        other["name"],
+    ]
 
 
 def test_my_orders_page_with_limit_and_offset(client, shop, staff, alice):

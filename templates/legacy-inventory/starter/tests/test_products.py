@@ -16,7 +16,9 @@ def test_customers_cannot_manage_products(client, shop, staff, alice):
     body = {"sku": "X-1", "name": "X", "price_cents": 1, "stock": 1}
     assert client.post("/products", json=body, headers=alice.headers).status_code == 403
     product = shop.add_product(staff)
-    response = client.patch(f"/products/{product['id']}", json={"stock": 999}, headers=alice.headers)
+    response = client.patch(
+        f"/products/{product['id']}", json={"stock": 999}, headers=alice.headers
+    )
     assert response.status_code == 403
     assert shop.stock(alice, product["id"]) == 10
 
@@ -45,7 +47,9 @@ def test_product_fields_are_checked(client, staff):
         response = client.post("/products", json=body, headers=staff.headers)
         assert response.status_code == 400, body
         assert response.get_json()["error"]["code"] == "bad_request"
-    zero = client.post("/products", json={**good, "price_cents": 0, "stock": 0}, headers=staff.headers)
+    zero = client.post(
+        "/products", json={**good, "price_cents": 0, "stock": 0}, headers=staff.headers
+    )
     assert zero.status_code == 201
 
 
@@ -56,11 +60,21 @@ def test_staff_update_a_product(client, shop, staff):
     )
     assert response.status_code == 200
     assert response.get_json() == {**product, "stock": 40, "price_cents": 450}
-    renamed = client.patch(f"/products/{product['id']}", json={"name": "Renamed"}, headers=staff.headers)
+    renamed = client.patch(
+        f"/products/{product['id']}", json={"name": "Renamed"}, headers=staff.headers
+    )
     assert renamed.get_json() == {**product, "stock": 40, "price_cents": 450, "name": "Renamed"}
-    assert client.patch(f"/products/{product['id']}", json={"stock": -5}, headers=staff.headers).status_code == 400
+    assert (
+        client.patch(
+            f"/products/{product['id']}", json={"stock": -5}, headers=staff.headers
+        ).status_code
+        == 400
+    )
     assert shop.stock(staff, product["id"]) == 40
-    assert client.patch("/products/999999", json={"stock": 1}, headers=staff.headers).status_code == 404
+    assert (
+        client.patch("/products/999999", json={"stock": 1}, headers=staff.headers).status_code
+        == 404
+    )
 
 
 def test_list_products_pages_and_filters(client, shop, staff, alice):

@@ -17,7 +17,9 @@ def test_low_stock_lists_the_emptiest_first(client, shop, staff):
 
 def test_reports_are_for_staff(client, alice):
     assert client.get("/reports/low-stock", headers=alice.headers).status_code == 403
-    assert client.get("/reports/daily-sales?day=2026-01-01", headers=alice.headers).status_code == 403
+    assert (
+        client.get("/reports/daily-sales?day=2026-01-01", headers=alice.headers).status_code == 403
+    )
 
 
 def test_daily_sales_count_placed_orders_of_that_day(app, client, shop, staff, alice):
@@ -27,8 +29,13 @@ def test_daily_sales_count_placed_orders_of_that_day(app, client, shop, staff, a
     other_day = shop.place(alice, (product["id"], 5))
     client.post(f"/orders/{cancelled['id']}/cancel", headers=alice.headers)
     conn = db.connect(app.config["STOCKROOM"].database_path)
-    conn.execute("UPDATE orders SET created_at = '2026-03-01T23:59:59Z' WHERE id IN (?, ?)", (kept["id"], cancelled["id"]))
-    conn.execute("UPDATE orders SET created_at = '2026-03-02T00:00:00Z' WHERE id = ?", (other_day["id"],))
+    conn.execute(
+        "UPDATE orders SET created_at = '2026-03-01T23:59:59Z' WHERE id IN (?, ?)",
+        (kept["id"], cancelled["id"]),
+    )
+    conn.execute(
+        "UPDATE orders SET created_at = '2026-03-02T00:00:00Z' WHERE id = ?", (other_day["id"],)
+    )
     conn.commit()
     conn.close()
     response = client.get("/reports/daily-sales?day=2026-03-01", headers=staff.headers)

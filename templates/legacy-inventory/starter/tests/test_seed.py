@@ -11,13 +11,24 @@ def test_seed_fills_an_empty_database_once(tmp_path, monkeypatch, capsys):
     seed.seed(path)
     seed.seed(path)
     conn = sqlite3.connect(path)
-    count = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("customers", "products", "orders")}  # noqa: S608
+    count = {
+        table: conn.execute(query).fetchone()[0]
+        for table, query in (
+            ("customers", "SELECT COUNT(*) FROM customers"),
+            ("products", "SELECT COUNT(*) FROM products"),
+            ("orders", "SELECT COUNT(*) FROM orders"),
+        )
+    }
     assert count == {"customers": 201, "products": 400, "orders": 300}
-    staff = conn.execute("SELECT role, password_hash FROM customers WHERE email = 'staff@example.com'").fetchone()
+    staff = conn.execute(
+        "SELECT role, password_hash FROM customers WHERE email = 'staff@example.com'"
+    ).fetchone()
     assert staff[0] == "staff"
     assert check_password("seed-password", staff[1])
     assert not check_password("seed-passworD", staff[1])
-    lines = conn.execute("SELECT MIN(qty), MAX(qty), COUNT(DISTINCT order_id) FROM order_lines").fetchone()
+    lines = conn.execute(
+        "SELECT MIN(qty), MAX(qty), COUNT(DISTINCT order_id) FROM order_lines"
+    ).fetchone()
     assert lines == (1, 3, 300)
     wrong_totals = conn.execute(
         "SELECT COUNT(*) FROM orders o WHERE total_cents !="

@@ -1,0 +1,1 @@
+"""Stockroom: the inventory and orders service behind the shop front."""

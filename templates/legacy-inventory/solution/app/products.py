@@ -1,0 +1,104 @@
+"""The catalogue: anyone logged in can browse it, staff manage it."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from app import db
+from app.auth import login_required, now_iso, staff_required
+from app.errors import ApiError, bad_request, int_arg, json_object, not_found
+
+bp = Blueprint("products", __name__)
+FIELDS: tuple[tuple[str, type], ...] = (
+    ("sku", str),
+    ("name", str),
+    ("price_cents", int),
+    ("stock", int),
+)
+
+
+def product_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "sku": row["sku"],
+        "name": row["name"],
+        "price_cents": row["price_cents"],
+        "stock": row["stock"],
+    }
+
+
+def _check_fields(data: dict[str, Any], *, partial: bool = False) -> None:
+    for field, kind in FIELDS:
+        if field not in data:
+            if partial or field == "stock":
+                continue
+            raise bad_request(f"{field} is required")
+        if not isinstance(data[field], kind) or isinstance(data[field], bool):
+            raise bad_request(f"{field} must be a {kind.__name__}")
+    if data.get("price_cents", 0) < 0 or data.get("stock", 0) < 0:
+        raise bad_request("price_cents and stock cannot be negative")
+
+
+def _product(product_id: int) -> sqlite3.Row:
+    row = db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))
+    if row is None:
+        raise not_found("product")
+    return row
+
+
+@bp.get("/products")
+@login_required
+def list_products() -> Response:
+    cfg = current_app.config["STOCKROOM"]
+    limit = int_arg("limit", cfg.default_page_size, 1, cfg.max_page_size)
+    offset = int_arg("offset", 0, 0)
+    q = request.args.get("q", "")
+    rows = db.query_all(
+        "SELECT * FROM products WHERE name LIKE ? ORDER BY id LIMIT ? OFFSET ?",
+        (f"%{q}%", limit, offset),
+    )
+    return jsonify({"products": [product_json(r) for r in rows], "limit": limit, "offset": offset})
+
+
+@bp.get("/products/<int:product_id>")
+@login_required
+def get_product(product_id: int) -> Response:
+    return jsonify(product_json(_product(product_id)))
+
+
+@bp.post("/products")
+@staff_required
+def create_product() -> tuple[Response, int]:
+    data = json_object()
+    _check_fields(data)
+    conn = db.get_db()
+    try:
+        cur = conn.execute(
+            "INSERT INTO products (sku, name, price_cents, stock, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (data["sku"], data["name"], data["price_cents"], data.get("stock", 0), now_iso()),
+        )
+    except sqlite3.IntegrityError:
+        raise ApiError(409, "conflict", "a product with this sku exists") from None
+    conn.commit()
+    return jsonify(product_json(_product(cur.lastrowid or 0))), 201
+
+
+@bp.patch("/products/<int:product_id>")
+@staff_required
+def update_product(product_id: int) -> Response:
+    data = json_object()
+    _check_fields(data, partial=True)
+    _product(product_id)
+    conn = db.get_db()
+    # COALESCE keeps what the body leaves out, without a read-then-write race with checkout.
+    conn.execute(
+        "UPDATE products SET name = COALESCE(?, name), price_cents = COALESCE(?, price_cents),"
+        " stock = COALESCE(?, stock) WHERE id = ?",
+        (data.get("name"), data.get("price_cents"), data.get("stock"), product_id),
+    )
+    conn.commit()
+    return jsonify(product_json(_product(product_id)))
