@@ -21,6 +21,10 @@ import pytest
 
 BASE_URL = os.environ.get("CLASSROOM_BASE_URL", "http://127.0.0.1:8000")
 SEED_PASSWORD = os.environ.get("SEED_PASSWORD", "seed-password")
+# The key assignment.toml gives the service under grading: tokens signed with it pass the
+# signature check, so a check can name a user that does not exist. A service that ignores
+# JWT_SECRET rejects them anyway, so no check can fail because of this value.
+GRADING_JWT_SECRET = os.environ.get("JWT_SECRET", "grading-only-signing-key-not-used-anywhere-else")
 PASSWORD = "correct-horse-battery"
 
 
@@ -126,3 +130,13 @@ def admin() -> Account:
 @pytest.fixture
 def forge() -> Any:
     return forge_token
+
+
+@pytest.fixture
+def seed_password() -> str:
+    return SEED_PASSWORD
+
+
+@pytest.fixture
+def service_key() -> bytes:
+    return GRADING_JWT_SECRET.encode()

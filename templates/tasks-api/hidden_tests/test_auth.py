@@ -28,6 +28,15 @@ def test_token_signed_with_another_key_gets_401(client, alice, forge):
     assert response.status_code == 401
 
 
+def test_token_for_a_user_that_does_not_exist_gets_401(client, forge, service_key):
+    """A well-signed, unexpired token that names a user who does not exist must get 401, not 500."""
+    claims = {"sub": "987654321", "exp": int(time.time()) + 600}
+    token = forge(claims, service_key)
+    for path in ("/users/me", "/tasks"):
+        response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, f"GET {path}: {response.status_code}"
+
+
 def test_unsigned_alg_none_token_gets_401(client, alice, forge):
     """A JWT with `alg: none` must be rejected with 401: accept only the algorithm you sign with."""
     token = forge({"sub": str(alice.id), "exp": int(time.time()) + 600}, b"", alg="none")

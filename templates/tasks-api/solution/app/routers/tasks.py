@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Header, HTTPException, Path, Query, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -130,8 +130,7 @@ def update_task(task_id: TaskId, body: TaskUpdate, db: DbSession, user: CurrentU
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_task(task_id: TaskId, db: DbSession, user: CurrentUser) -> Response:
+def delete_task(task_id: TaskId, db: DbSession, user: CurrentUser) -> None:
     """Delete a task for good."""
     db.delete(_get_visible(db, user, task_id))
     db.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
