@@ -1,0 +1,111 @@
+"""The brownfield assignment is calibrated, and each ticket is graded on its own.
+
+These run the whole grader for real on `templates/legacy-inventory`: the solution scores
+everything, the starter under 40%, and a learner who fixes one ticket (the slow orders page,
+the stock race, the authorization hole) gets the credit for that ticket and no other.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graders.assignment import load_assignment
+from graders.engine import grade_submission
+from graders.report import GradeReport, Submission
+from tests.conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
+LEGACY = ROOT / "templates" / "legacy-inventory"
+PARTIAL_FIXES = FIXTURES / "legacy-inventory"
+STATIC = frozenset({"lint", "types"})
+
+RACE_CHECKS = {
+    "test_concurrent_checkouts_never_sell_more_than_the_stock",
+    "test_concurrent_checkouts_of_several_units",
+    "test_one_customer_double_clicking_checkout",
+}
+AUTHORIZATION_CHECKS = {
+    "test_other_customers_order_is_404",
+    "test_seeded_orders_of_others_are_404",
+    "test_other_customer_cannot_cancel_my_order",
+    "test_search_with_a_quote_in_the_text",
+    "test_search_cannot_be_tricked_into_showing_other_customers_orders",
+}
+ORDERS_PAGE_GOALS = {"GET /orders: p50 ≤ 100 ms", "GET /orders: p95 ≤ 800 ms"}
+
+
+@pytest.fixture(autouse=True)
+def _runs(grading_runs: Path) -> Path:
+    return grading_runs
+
+
+def grade(folder: Path, skip: frozenset[str] = frozenset()) -> GradeReport:
+    return grade_submission(
+        load_assignment(LEGACY),
+        folder,
+        hidden_tests=LEGACY / "hidden_tests",
+        skip=skip,
+        submission_info=Submission(path=folder.name),
+    )
+
+
+def fixed(name: str, work: Path) -> Path:
+    """The starter with one partial-fix fixture's files laid on top."""
+    target = work / name
+    shutil.copytree(LEGACY / "starter", target)
+    shutil.copytree(PARTIAL_FIXES / name, target, dirs_exist_ok=True)
+    return target
+
+
+def describe(report: GradeReport) -> str:
+    return "; ".join(
+        f"{s.name} {s.status} {s.score}/{s.max_score}: {s.message}" for s in report.stages
+    )
+
+
+def passing(report: GradeReport, stage: str) -> set[str]:
+    result = report.stage(stage)
+    assert result is not None
+    return {check.name for check in result.checks if check.status == "passed"}
+
+
+def test_the_solution_scores_full_marks():
+    report = grade(LEGACY / "solution")
+    assert report.score == report.max_score == 100, describe(report)
+
+
+def test_the_starter_passes_its_regression_tests_and_scores_under_40_percent():
+    report = grade(LEGACY / "starter")
+    assert report.percent < 40, describe(report)
+    tests = report.stage("tests")
+    assert tests is not None and tests.score == tests.max_score, describe(report)
+    for name in ("hidden", "load"):
+        assert report.stage(name).status == "failed", describe(report)
+    assert not passing(report, "hidden") & (RACE_CHECKS | AUTHORIZATION_CHECKS)
+    assert not passing(report, "load") & ORDERS_PAGE_GOALS
+
+
+def test_fixing_only_the_slow_orders_page_earns_its_load_goals_and_nothing_else(grading_runs):
+    report = grade(fixed("fixes_slow_orders_only", grading_runs), skip=STATIC)
+    assert report.stage("tests").score == 10, describe(report)
+    assert passing(report, "load") >= ORDERS_PAGE_GOALS, describe(report)
+    assert not passing(report, "hidden") & (RACE_CHECKS | AUTHORIZATION_CHECKS)
+
+
+def test_fixing_only_the_stock_race_earns_the_race_checks_and_nothing_else(grading_runs):
+    report = grade(fixed("fixes_stock_race_only", grading_runs), skip=STATIC | {"load"})
+    assert report.stage("tests").score == 10, describe(report)
+    hidden = passing(report, "hidden")
+    assert hidden >= RACE_CHECKS, describe(report)
+    assert not hidden & AUTHORIZATION_CHECKS
+
+
+def test_fixing_only_authorization_earns_those_checks_and_nothing_else(grading_runs):
+    report = grade(fixed("fixes_authorization_only", grading_runs), skip=STATIC | {"load"})
+    assert report.stage("tests").score == 10, describe(report)
+    hidden = passing(report, "hidden")
+    assert hidden >= AUTHORIZATION_CHECKS, describe(report)
+    assert not hidden & RACE_CHECKS
