@@ -77,7 +77,9 @@ class MobileClient(FastHttpUser):
             "end": _iso(start + dt.timedelta(hours=1)),
             "note": "Load test",
         }
-        with self.client.post("/bookings", json=body, name="/bookings", catch_response=True) as resp:
+        with self.client.post(
+            "/bookings", json=body, name="/bookings", catch_response=True
+        ) as resp:
             if resp.status_code == 201:
                 self.mine.append(resp.json()["id"])
             elif resp.status_code == 409:

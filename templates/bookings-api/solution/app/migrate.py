@@ -1,4 +1,4 @@
-"""Alembic, driven from code: the schema only ever comes from migrations/, never create_all."""
+"""Alembic, driven from code: the schema only ever comes from migrations/, never from the models."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app import migrate
@@ -57,9 +57,10 @@ def _bookings(user_ids: list[int], room_ids: list[int], count: int) -> list[dict
     return rows
 
 
-def seed(url: str, engine: Engine, password: str, booking_count: int) -> int:
+def seed(url: str, password: str, booking_count: int) -> int:
     """Migrate to head, then insert the demo data unless users exist; bookings inserted."""
     migrate.upgrade(url)
+    engine = make_engine(url, serialized_writes=True)
     with Session(engine) as db:
         if db.scalar(select(func.count()).select_from(User)):
             return 0
@@ -73,15 +74,14 @@ def seed(url: str, engine: Engine, password: str, booking_count: int) -> int:
         if booking_count:
             db.execute(insert(Booking), _bookings(user_ids, room_ids, booking_count))
         db.commit()
+    engine.dispose()
     return booking_count
 
 
 def main() -> None:
     url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     password = os.environ.get("SEED_PASSWORD", DEFAULT_PASSWORD)
-    engine = make_engine(url, serialized_writes=True)
-    count = seed(url, engine, password, int(os.environ.get("SEED_BOOKINGS", "12000")))
-    engine.dispose()
+    count = seed(url, password, int(os.environ.get("SEED_BOOKINGS", "12000")))
     print(f"seeded {count} bookings" if count else "database already has users: nothing seeded")
 
 

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.db import make_engine
+from app import seed
 from app.main import create_app
-from app.seed import seed
 
 PASSWORD = "seed-password-for-tests"
 
@@ -31,11 +30,11 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """A client of an app on a migrated database holding the seeded users and rooms."""
-    engine = make_engine(database_url, serialized_writes=True)
-    seed(database_url, engine, PASSWORD, booking_count=0)
-    engine.dispose()
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("JWT_SECRET", "test-only-secret-key-with-enough-length")
+    monkeypatch.setenv("SEED_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SEED_BOOKINGS", "0")
+    seed.main()  # what `python -m app.seed` does: migrate, then add the users and rooms
     with TestClient(create_app()) as test_client:
         yield test_client
 

@@ -1,0 +1,44 @@
+"""ORM models: users, the rooms they book, and bookings. The schema comes from migrations/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ck_bookings_end_after_start"),
+        Index("ix_bookings_room_id_start_at", "room_id", "start_at"),
+        Index("ix_bookings_user_id_start_at_id", "user_id", "start_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    start_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    end_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    note: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime())
