@@ -37,6 +37,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="results.json of the previous graded commit, to show what changed",
     )
     grade.add_argument("--commit", help="commit being graded (default: read from git)")
+    grade.add_argument(
+        "--official",
+        action="store_true",
+        help="the official grade: put the template's protected files back first, report what "
+        "the submission changed of them, and require --hidden-tests",
+    )
     grade.set_defaults(handler=_run_grade)
 
 
@@ -52,4 +58,5 @@ def _run_grade(args: argparse.Namespace) -> int:
         output_format=args.format,
         previous=args.previous,
         commit=args.commit,
+        official=args.official,
     )

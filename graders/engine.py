@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections.abc import Collection
@@ -11,12 +12,13 @@ from pathlib import Path
 
 from graders import __version__, tools
 from graders.assignment import LoadedAssignment, StageName
+from graders.integrity import restore, tampering
 from graders.logs import write_crash_log
 from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
-from graders.report import GradeReport, StageResult, Submission, ordered, total
+from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
 from graders.stages import hidden, install, lint, load, tests, types
 from graders.stages.context import StageContext, StageRunner, result
-from graders.workspace import make_traversable
+from graders.workspace import IGNORED, make_traversable
 
 # Stages that share the machine quietly; `load` runs alone afterwards so its figures are fair.
 CONCURRENT: dict[StageName, StageRunner] = {
@@ -36,14 +38,21 @@ def grade_submission(
     hidden_tests: Path | None,
     skip: Collection[StageName],
     submission_info: Submission,
+    official: bool = False,
 ) -> GradeReport:
-    """Grade `submission`; returns a report whatever happens to the learner's code."""
+    """Grade `submission`; returns a report whatever happens to the learner's code.
+
+    `official` grades a copy with the template's protected files put back (see integrity)."""
     started_at, started = datetime.now(UTC), time.monotonic()
     allow_new_processes()
+    tampered: list[Tampering] = []
     with tempfile.TemporaryDirectory(prefix="classroom-grade-") as tmp:
         work = Path(tmp)
         make_traversable(work)
-        ctx = StageContext(assignment, submission.resolve(), work, hidden_tests, env=None)
+        graded = submission.resolve()
+        if official:
+            tampered, graded = _restored_copy(assignment, graded, work)
+        ctx = StageContext(assignment, graded, work, hidden_tests, env=None)
         try:
             stages, env_python = _run_all(ctx, skip)
         except BaseException:
@@ -63,7 +72,21 @@ def grade_submission(
         grader_version=__version__,
         started_at=started_at,
         duration_seconds=round(time.monotonic() - started, 2),
+        tier="official" if official else "practice",
+        integrity=tampered,
     )
+
+
+def _restored_copy(
+    assignment: LoadedAssignment, submission: Path, work: Path
+) -> tuple[list[Tampering], Path]:
+    """What the submission changed of the protected files, and a copy with them put back."""
+    template, protected = assignment.root / "starter", assignment.spec.protected_paths
+    copy = work / "official-submission"
+    shutil.copytree(submission, copy, ignore=IGNORED, symlinks=True)
+    make_traversable(copy)
+    restore(copy, template, protected)
+    return tampering(submission, template, protected), copy
 
 
 def _run_all(

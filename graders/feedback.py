@@ -29,6 +29,7 @@ from graders.feedback_details import (
     hidden_checks,
     install_output,
     load_results,
+    protected_files_put_back,
     stages_not_run,
 )
 from graders.mdsafe import MINUS, Md, clip, code_span, fenced, md_inline, one_line, plain, pts
@@ -224,6 +225,7 @@ def _view(
         "moved": _moved(delta),
         "next": next_step(report),
         "rows": [_row(s, why_below=True) for s in _table_stages(report)],
+        "put_back": protected_files_put_back(report, d),
         "not_run": stages_not_run(report, d),
         "install": install_output(report, d),
         "tests": failing_tests(report, d),

@@ -145,6 +145,17 @@ def hidden_checks(report: GradeReport, d: Detail) -> dict[str, Any] | None:
     return {"items": items, "more": len(failing) - len(items)}
 
 
+def protected_files_put_back(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+    """The protected files official grading restored because the submission had changed them."""
+    if not report.integrity:
+        return None
+    shown = report.integrity[: d.names]
+    return {
+        "files": [Md(f"{code_span(t.path, 120)} ({t.change})") for t in shown],
+        "more": len(report.integrity) - len(shown),
+    }
+
+
 def _ms(value: float) -> str:
     return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
 

@@ -78,6 +78,13 @@ class StageResult(_Model):
     log_excerpt: str = ""
 
 
+class Tampering(_Model):
+    """A protected file the submission changed, removed or added; official grading puts it back."""
+
+    path: str
+    change: Literal["changed", "removed", "added"]
+
+
 class Submission(_Model):
     path: str
     commit: str | None = None
@@ -100,6 +107,8 @@ class GradeReport(_Model):
     started_at: datetime
     duration_seconds: float
     tier: Literal["practice", "official"] = "practice"
+    # Official grades only: what the submission changed of the template's protected files.
+    integrity: list[Tampering] = Field(default_factory=list)
 
     def stage(self, name: StageName) -> StageResult | None:
         """The result of stage `name`, if it ran or was skipped."""

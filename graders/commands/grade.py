@@ -34,12 +34,15 @@ def grade(
     output_format: Literal["text", "json", "markdown"],
     previous: Path | None = None,
     commit: str | None = None,
+    official: bool = False,
 ) -> int:
     """Grade `submission`; 0 when grading finished (whatever the score), 3 on a grader bug."""
     assignment = load_assignment(assignment_dir)
     _check_folder(submission, "submission", "the folder with the learner's code")
     if hidden_tests is not None:
         _check_folder(hidden_tests, "--hidden-tests", "the assignment's hidden_tests folder")
+    if official:
+        _check_official(assignment_dir, hidden_tests, skip)
     before = _read_previous(previous)
     info = Submission(
         path=str(submission),
@@ -54,6 +57,7 @@ def grade(
             hidden_tests=hidden_tests.resolve() if hidden_tests else None,
             skip=skip,
             submission_info=info,
+            official=official,
         )
     write_results(report, out)  # first: a renderer bug must never cost the grade itself
     feedback = render_feedback(report, previous=before)
@@ -91,6 +95,23 @@ def _formatted(report: GradeReport, feedback: str, output_format: str, out: Path
 def _check_folder(path: Path, what: str, expected: str) -> None:
     if not path.is_dir():
         raise UserError(f"{what} {path}: no such folder; pass {expected}")
+
+
+def _check_official(
+    assignment_dir: Path, hidden_tests: Path | None, skip: frozenset[StageName]
+) -> None:
+    """An official grade is complete and restores from the template, or it is not given."""
+    if hidden_tests is None:
+        raise UserError(
+            f"--official needs the hidden tests: add --hidden-tests {assignment_dir}/hidden_tests"
+        )
+    if skip:
+        raise UserError(f"--official grades every stage: drop --skip {' '.join(sorted(skip))}")
+    _check_folder(
+        assignment_dir / "starter",
+        "--official",
+        f"an assignment with a starter/ folder to restore protected files from ({assignment_dir})",
+    )
 
 
 def _read_previous(path: Path | None) -> GradeReport | None:
