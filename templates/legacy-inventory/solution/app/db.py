@@ -48,10 +48,19 @@ CREATE TABLE IF NOT EXISTS order_lines (
     qty INTEGER NOT NULL,
     unit_price_cents INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stock_movements (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    delta INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    order_id INTEGER REFERENCES orders(id),
+    created_at TEXT NOT NULL
+);
 -- "My orders" pages by customer, newest first; lines are loaded by order.
 CREATE INDEX IF NOT EXISTS orders_by_customer ON orders(customer_id, created_at, id);
 CREATE INDEX IF NOT EXISTS order_lines_by_order ON order_lines(order_id);
 CREATE INDEX IF NOT EXISTS sessions_by_customer ON sessions(customer_id);
+CREATE INDEX IF NOT EXISTS stock_movements_by_product ON stock_movements(product_id);
 """
 
 

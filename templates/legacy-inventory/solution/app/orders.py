@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from app import db, fraud
+from app import db, fraud, inventory
 from app.auth import is_staff, login_required, now_iso
 from app.errors import ApiError, bad_request, int_arg, json_object, not_found
 
@@ -179,6 +179,8 @@ def create_order() -> tuple[Response, int]:
             " VALUES (?, ?, ?, ?)",
             [(order_id, p["id"], qty, p["price_cents"]) for p, qty in priced],
         )
+        for product, qty in priced:
+            inventory.record(conn, product["id"], -qty, "order", order_id)
         conn.commit()
     except BaseException:
         conn.rollback()
@@ -205,6 +207,12 @@ def cancel_order(order_id: int) -> Response:
             " WHERE l.order_id = ? AND l.product_id = products.id)"
             " WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = ?)",
             (order_id, order_id),
+        )
+        conn.execute(
+            "INSERT INTO stock_movements (product_id, delta, reason, order_id, created_at)"
+            " SELECT product_id, qty, 'cancel', order_id, ? FROM order_lines WHERE order_id = ?"
+            " ORDER BY id",
+            (now_iso(), order_id),
         )
         conn.commit()
     except BaseException:

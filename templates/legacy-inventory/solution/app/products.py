@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from app import db
+from app import db, inventory
 from app.auth import login_required, now_iso, staff_required
 from app.errors import ApiError, bad_request, int_arg, json_object, not_found
 
@@ -83,8 +83,10 @@ def create_product() -> tuple[Response, int]:
         )
     except sqlite3.IntegrityError:
         raise ApiError(409, "conflict", "a product with this sku exists") from None
+    product_id = cur.lastrowid or 0
+    inventory.record(conn, product_id, data.get("stock", 0), "initial")
     conn.commit()
-    return jsonify(product_json(_product(cur.lastrowid or 0))), 201
+    return jsonify(product_json(_product(product_id))), 201
 
 
 @bp.patch("/products/<int:product_id>")
@@ -94,6 +96,14 @@ def update_product(product_id: int) -> Response:
     _check_fields(data, partial=True)
     _product(product_id)
     conn = db.get_db()
+    if "stock" in data:
+        # The INSERT opens the transaction and takes the write lock: the delta it computes
+        # from the current stock cannot go stale before the UPDATE below.
+        conn.execute(
+            "INSERT INTO stock_movements (product_id, delta, reason, created_at)"
+            " SELECT id, ? - stock, 'correction', ? FROM products WHERE id = ? AND stock != ?",
+            (data["stock"], now_iso(), product_id, data["stock"]),
+        )
     # COALESCE keeps what the body leaves out, without a read-then-write race with checkout.
     conn.execute(
         "UPDATE products SET name = COALESCE(?, name), price_cents = COALESCE(?, price_cents),"

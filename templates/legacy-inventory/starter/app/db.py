@@ -48,6 +48,14 @@ CREATE TABLE IF NOT EXISTS order_lines (
     qty INTEGER NOT NULL,
     unit_price_cents INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stock_movements (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    delta INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    order_id INTEGER REFERENCES orders(id),
+    created_at TEXT NOT NULL
+);
 """
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from app import auth, customers, db, orders, products, reports
+from app import auth, customers, db, inventory, orders, products, reports
 from app.config import load_config
 from app.errors import register_error_handlers
 
@@ -21,7 +21,7 @@ def create_app() -> Flask:
     db.init_schema(cfg.database_path)
     db.init_app(app)
     register_error_handlers(app)
-    for module in (auth, customers, products, orders, reports):
+    for module in (auth, customers, products, inventory, orders, reports):
         app.register_blueprint(module.bp)
 
     @app.get("/health")

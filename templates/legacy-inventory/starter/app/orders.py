@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from app import db, fraud
+from app import db, fraud, inventory
 from app.auth import is_staff, login_required, now_iso
 from app.errors import ApiError
 
@@ -120,6 +120,8 @@ def create_order():
             "INSERT INTO order_lines (order_id, product_id, qty, unit_price_cents) VALUES (?, ?, ?, ?)",
             [(order_id, p["id"], qty, p["price_cents"]) for p, qty in priced],
         )
+        for product, qty in priced:
+            inventory.record(conn, product["id"], -qty, "order", order_id)
         conn.commit()
     except ApiError:
         raise
@@ -143,6 +145,7 @@ def cancel_order(order_id):
         conn.execute(
             "UPDATE products SET stock = stock + ? WHERE id = ?", (line["qty"], line["product_id"])
         )
+        inventory.record(conn, line["product_id"], line["qty"], "cancel", order_id)
     conn.execute("UPDATE orders SET status = 'cancelled' WHERE id = ?", (order_id,))
     conn.commit()
     return jsonify(order_json(db.query_one("SELECT * FROM orders WHERE id = ?", (order_id,))))

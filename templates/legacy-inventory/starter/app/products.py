@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from app import db
+from app import db, inventory
 from app.auth import login_required, now_iso, staff_required
 from app.errors import ApiError, bad_request
 
@@ -73,6 +73,7 @@ def create_product():
         )
     except sqlite3.IntegrityError:
         raise ApiError(409, "conflict", "a product with this sku exists")
+    inventory.record(conn, cur.lastrowid, data.get("stock", 0), "initial")
     conn.commit()
     row = db.query_one("SELECT * FROM products WHERE id = ?", (cur.lastrowid,))
     return jsonify(product_json(row)), 201
@@ -87,6 +88,8 @@ def update_product(product_id):
     row = db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))
     if not row:
         return jsonify({"error": "no such product"}), 404
+    if "stock" in data:
+        inventory.record(conn, product_id, data["stock"] - row["stock"], "correction")
     for field in ("name", "price_cents", "stock"):
         if field in data:
             # field comes from the tuple above, never from the request
