@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
+import time
 
 
 def test_login_gives_a_bearer_token(client):
@@ -57,3 +60,18 @@ def test_rooms_are_listed(client, alice):
     rooms = client.get("/rooms", headers=alice.headers).json()
     assert [room["id"] for room in rooms] == list(range(1, 21))
     assert all(room["name"] and room["capacity"] > 0 for room in rooms)
+
+
+def test_a_valid_token_for_a_user_that_does_not_exist_is_401(client):
+    """A correctly signed, unexpired token whose `sub` names no user must be a 401, not a 500."""
+    secret = os.environ.get("JWT_SECRET", "grading-only-signing-key-not-used-anywhere-else")
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = b64(json.dumps({"sub": "987654", "exp": int(time.time()) + 600}).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    token = f"{header}.{claims}.{b64(signature)}"
+    response = client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401

@@ -122,3 +122,11 @@ def test_garbage_cursor_is_422(api, alice):
     """A cursor the API never issued is a 422 (or 400), not a 500."""
     for cursor in ["garbage", "eyJpZCI6ICJ4In0", "W10", "-1"]:
         assert api.list(alice, alice.id, cursor=cursor).status_code in {400, 422}, cursor
+
+
+def test_the_seed_gives_users_bookings_in_early_2026(api, alice):
+    """`python -m app.seed` gives every seeded user bookings between 5 January and the end of March 2026 (the load test lists them)."""
+    window = {"from": "2026-01-05T00:00:00Z", "to": "2026-04-01T00:00:00Z", "limit": 100}
+    items = api.list(alice, alice.id, **window).json()["items"]
+    assert items, "user039 has no bookings in early 2026"
+    assert all(item["user_id"] == alice.id for item in items)
