@@ -20,6 +20,15 @@ import pytest
 BASE_URL = os.environ.get("CLASSROOM_BASE_URL", "http://127.0.0.1:8000")
 SEED_PASSWORD = os.environ.get("SEED_PASSWORD", "seed-password")
 PASSWORD = "correct-horse-battery"
+# The brief's error codes for each status.
+CODES = {
+    400: {"bad_request"},
+    401: {"unauthorized"},
+    403: {"forbidden"},
+    404: {"not_found"},
+    405: {"method_not_allowed"},
+    409: {"conflict", "out_of_stock"},
+}
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,9 @@ def assert_error(response: httpx.Response, status: int) -> None:
         raise AssertionError(f"not JSON: {response.text[:200]}") from None
     error = body.get("error") if isinstance(body, dict) else None
     assert isinstance(error, dict), body
-    assert isinstance(error.get("code"), str) and error["code"], body
+    assert error.get("code") in CODES[status], (
+        f"code for {status} should be one of {CODES[status]}: {body}"
+    )
     assert isinstance(error.get("message"), str) and error["message"], body
 
 

@@ -38,10 +38,7 @@ def hash_password(password: str, salt: str | None = None) -> str:
 
 
 def check_password(password: str, stored: str) -> bool:
-    try:
-        _, iterations, salt, expected = stored.split("$")
-    except ValueError:
-        return False
+    _, iterations, salt, expected = stored.split("$")
     digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(iterations))
     return hmac.compare_digest(digest.hex(), expected)
 

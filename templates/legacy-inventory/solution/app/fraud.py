@@ -1,7 +1,8 @@
 """The payments provider's fraud screen.
 
-Since the provider migration (OPS-88) the real call lives in the payments gateway; here we
-only keep its latency (FRAUD_CHECK_MS) so that local timings look like production.
+Since the provider migration (OPS-88) the real call, and the decision to decline, live in
+the payments gateway; here we only keep its latency (FRAUD_CHECK_MS) so that local timings
+look like production. Call it before opening a transaction: it must never hold a lock.
 """
 
 from __future__ import annotations
@@ -10,11 +11,7 @@ import time
 
 from app.config import Config
 
-# Orders above this go to manual review in the gateway; we only log them now.
-REVIEW_ABOVE_CENTS = 500_000
 
-
-def screen_order(cfg: Config, customer_id: int, total_cents: int) -> bool:
-    """True when the order may go ahead. The stub always says yes, after the usual delay."""
+def screen_order(cfg: Config) -> None:
+    """Wait as long as the fraud screen would."""
     time.sleep(cfg.fraud_check_ms / 1000)
-    return customer_id > 0 and total_cents >= 0

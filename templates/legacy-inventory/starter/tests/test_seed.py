@@ -35,4 +35,6 @@ def test_seed_fills_an_empty_database_once(tmp_path, monkeypatch, capsys):
         " (SELECT SUM(qty * unit_price_cents) FROM order_lines WHERE order_id = o.id)"
     ).fetchone()[0]
     assert wrong_totals == 0
+    cancelled = conn.execute("SELECT COUNT(*) FROM orders WHERE status = 'cancelled'").fetchone()[0]
+    assert 0 < cancelled < 60
     assert "already seeded" in capsys.readouterr().out
