@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     database_path: str
     fraud_check_ms: int
     default_page_size: int

@@ -66,7 +66,7 @@ CREATE INDEX IF NOT EXISTS stock_movements_by_product ON stock_movements(product
 
 def connect(path: str) -> sqlite3.Connection:
     """A connection that waits for locks instead of failing, with rows addressable by name."""
-    conn = sqlite3.connect(path, timeout=15, check_same_thread=False)
+    conn = sqlite3.connect(path, timeout=15)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     return conn

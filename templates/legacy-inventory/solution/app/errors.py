@@ -62,7 +62,7 @@ def _api_error(exc: ApiError) -> tuple[Response, int]:
 def _http_error(exc: HTTPException) -> tuple[Response, int]:
     status = exc.code or 500
     code = HTTP_CODES.get(status, "error")
-    return jsonify(error_body(code, exc.description or code)), status
+    return jsonify(error_body(code, exc.name)), status
 
 
 def _unexpected(exc: Exception) -> tuple[Response, int]:

@@ -17,7 +17,6 @@ def create_app() -> Flask:
     cfg = load_config()
     app = Flask(__name__)
     app.config["STOCKROOM"] = cfg
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     db.init_schema(cfg.database_path)
     db.init_app(app)
     register_error_handlers(app)

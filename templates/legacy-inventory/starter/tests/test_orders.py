@@ -1,3 +1,5 @@
+import json
+
 from app import db
 
 
@@ -34,6 +36,15 @@ def test_place_an_order(shop, staff, alice):
     assert order["created_at"].endswith("Z")
     assert shop.stock(alice, bolt["id"]) == 7
     assert shop.stock(alice, nut["id"]) == 0
+
+
+def test_checkout_accepts_json_without_a_content_type(client, shop, staff, alice):
+    """The 2023 mobile app sends checkout bodies without a Content-Type header."""
+    product = shop.add_product(staff)
+    body = json.dumps({"lines": [{"product_id": product["id"], "qty": 2}]})
+    response = client.post("/orders", data=body, headers=alice.headers)
+    assert response.status_code == 201
+    assert response.get_json()["lines"][0]["qty"] == 2
 
 
 def test_notes_are_optional_and_capped(shop, staff, alice):
