@@ -40,9 +40,8 @@ def make_engine(url: str, *, serialized_writes: bool) -> Engine:
     """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
-    )
+    # SQLAlchemy lets pooled SQLite connections cross threads; waiting writers queue up to 30 s.
+    engine = create_engine(url, connect_args={"timeout": 30}, pool_size=10)
     event.listen(engine, "connect", _sqlite_pragmas)
     if serialized_writes:
         event.listen(engine, "begin", _begin_immediate)

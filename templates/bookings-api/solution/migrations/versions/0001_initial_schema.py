@@ -20,15 +20,17 @@ def upgrade() -> None:
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("username", sa.String(32), nullable=False, unique=True),
+        sa.Column("username", sa.String(32), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
+        sa.UniqueConstraint("username", name="uq_users_username"),
     )
     op.create_table(
         "rooms",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("name", sa.String(64), nullable=False, unique=True),
+        sa.Column("name", sa.String(64), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.UniqueConstraint("name", name="uq_rooms_name"),
     )
     op.create_table(
         "bookings",
