@@ -179,7 +179,7 @@ def verdict(baseline: dict[str, float | None], scores: dict[str, float | None]) 
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{part}/{whole} ({100 * part / (whole or 1):.0f}%)"
+    return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else f"{part}/0 (-)"
 
 
 def _per_file(outcomes: list[Outcome]) -> list[str]:

@@ -140,3 +140,16 @@ def test_json_lists_every_verdict_without_the_mutated_source():
         "verdict": "hidden",
         "seconds": 20.0,
     }
+
+
+def test_a_file_whose_mutants_are_all_skipped_shows_no_percentage():
+    lines = summary([Outcome(_mutant(1, "app/config.py"), "skipped")])
+    assert lines[0] == "caught 0/0 (-) of graded mutants"
+    assert lines[lines.index("per file (caught / graded, skipped):") + 1].split() == [
+        "app/config.py",
+        "0/0",
+        "(-)",
+        "1",
+        "skipped",
+    ]
+    assert lines[-1] == "timing: nothing graded"
