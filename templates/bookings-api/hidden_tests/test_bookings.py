@@ -107,27 +107,29 @@ def test_the_same_time_in_another_room_is_fine(api, alice, bob, day, room, iso):
 
 
 def test_concurrent_overlapping_creates_book_the_slot_once(alice, bob, day, room, iso, base_url):
-    """16 simultaneous POSTs for the same slot: exactly one 201, the others 409 (check and insert in one transaction)."""
-    start, statuses = day + 14 * HOUR, []
-    barrier = threading.Barrier(16)
+    """20 simultaneous POSTs for one slot, 4 times: exactly one 201, the others 409 (check and insert in one transaction)."""
 
-    def attempt(n: int) -> None:
+    def attempt(
+        start: dt.datetime, n: int, barrier: threading.Barrier, statuses: list[int]
+    ) -> None:
         who = (alice, bob)[n % 2]
-        body = {
-            "room_id": room,
-            "start": iso(start + n * dt.timedelta(minutes=1)),
-            "end": iso(start + HOUR),
-        }
+        begin = start + n * dt.timedelta(minutes=1)
+        body = {"room_id": room, "start": iso(begin), "end": iso(start + HOUR)}
         with httpx.Client(base_url=base_url, timeout=60.0) as http:
             barrier.wait(timeout=30)
             statuses.append(http.post("/bookings", json=body, headers=who.headers).status_code)
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert sorted(statuses) == [201] + [409] * 15, sorted(statuses)
+    for round_ in range(4):
+        start, statuses = day + (9 + 2 * round_) * HOUR, []
+        barrier = threading.Barrier(20)
+        threads = [
+            threading.Thread(target=attempt, args=(start, n, barrier, statuses)) for n in range(20)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=90)
+        assert sorted(statuses) == [201] + [409] * 19, f"round {round_ + 1}: {sorted(statuses)}"
 
 
 def test_only_the_owner_or_an_admin_reads_a_booking(api, alice, bob, admin, day, room):
