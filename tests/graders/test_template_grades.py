@@ -33,6 +33,7 @@ def grade(slug: str, folder: str) -> GradeReport:
         hidden_tests=root / "hidden_tests",
         skip=frozenset(),
         submission_info=Submission(path=f"{slug}/{folder}"),
+        official=True,  # graded as the deadline would: protected files from the starter
     )
 
 
@@ -46,6 +47,7 @@ def describe(report: GradeReport) -> str:
 def test_the_solution_scores_full_marks(slug: str) -> None:
     report = grade(slug, "solution")
     assert report.score == report.max_score == 100, describe(report)
+    assert report.integrity == [], "the solution must not need changes to protected files"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
