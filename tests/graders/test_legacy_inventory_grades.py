@@ -36,7 +36,7 @@ AUTHORIZATION_CHECKS = {
     "test_search_with_a_quote_in_the_text",
     "test_search_cannot_be_tricked_into_showing_other_customers_orders",
 }
-ORDERS_PAGE_GOALS = {"GET /orders: p50 ≤ 100 ms", "GET /orders: p95 ≤ 800 ms"}
+ORDERS_PAGE_GOALS = {"GET /orders: p50 ≤ 50 ms", "GET /orders: p95 ≤ 200 ms"}
 
 
 @pytest.fixture(autouse=True)
