@@ -31,17 +31,6 @@ def test_requirements_name_the_stack_the_brief_promises() -> None:
     assert stack <= names
 
 
-def test_seed_password_agrees_everywhere(assignment: LoadedAssignment) -> None:
-    """The hidden checks and the load test log in as seeded users without being told how."""
-    assert assignment.spec.app is not None
-    password = assignment.spec.app.env["SEED_PASSWORD"]
-    default = f'os.environ.get("SEED_PASSWORD", "{password}")'
-    assert default in (HIDDEN / "conftest.py").read_text(encoding="utf-8")
-    assert default in (ROOT / "locustfile.py").read_text(encoding="utf-8")
-    seed = (SOLUTION / "app" / "seed.py").read_text(encoding="utf-8")
-    assert f'DEFAULT_PASSWORD = "{password}"' in seed
-
-
 def test_the_contract_is_shared_and_protected(assignment: LoadedAssignment) -> None:
     assert (STARTER / CONTRACT).read_bytes() == (SOLUTION / CONTRACT).read_bytes()
     assert str(CONTRACT) in assignment.spec.protected_paths

@@ -155,27 +155,23 @@ def test_slo_endpoints_are_named_in_the_locustfile(
             assert re.search(rf"\.{method.lower()}\(", source), f"the locustfile never {method}s"
 
 
-def test_weights_name_exactly_the_public_tests(root: Path, assignment: LoadedAssignment) -> None:
+@pytest.mark.parametrize("stage", ["tests", "hidden"])
+def test_weights_name_exactly_the_tests_they_weigh(
+    root: Path, assignment: LoadedAssignment, stage: str
+) -> None:
     """The grader counts only the listed tests once any weight is given: list them all."""
-    tests = assignment.spec.stages.tests
-    assert tests is not None
-    if not tests.weights:
-        pytest.skip(f"{root.name} weighs its public tests equally")
-    starter = root / "starter"
-    public = {
-        f"{path.relative_to(starter).as_posix()}::{name}"
-        for path in sorted((starter / "tests").rglob("test_*.py"))
+    weights = getattr(assignment.spec.stages, stage).weights
+    if not weights:
+        pytest.skip(f"{root.name} weighs the tests of its {stage} stage equally")
+    # Public tests are named from the submission's root, hidden checks from their own folder.
+    base = root / "starter" if stage == "tests" else root / "hidden_tests"
+    folder = base / "tests" if stage == "tests" else base
+    named = {
+        f"{path.relative_to(base).as_posix()}::{name}"
+        for path in sorted(folder.rglob("test_*.py"))
         for name in _test_functions(path)
     }
-    assert set(tests.weights) == public
-
-
-def test_hidden_weights_name_real_checks(root: Path, assignment: LoadedAssignment) -> None:
-    hidden = assignment.spec.stages.hidden
-    assert hidden is not None
-    names = {check.name for check in _hidden_checks(root)}
-    for node_id in hidden.weights:
-        assert node_id.rsplit("::", 1)[-1] in names, f"no hidden check named by {node_id}"
+    assert set(weights) == named
 
 
 def test_every_hidden_check_has_a_one_line_hint(root: Path) -> None:
@@ -201,9 +197,11 @@ def test_hidden_checks_are_black_box(root: Path) -> None:
             assert roots <= allowed, f"{path.name} imports {roots - allowed}"
 
 
-def test_protected_paths_exist_in_the_starter(root: Path, assignment: LoadedAssignment) -> None:
+@pytest.mark.parametrize("tree", ["starter", "solution"])
+def test_protected_paths_exist(root: Path, assignment: LoadedAssignment, tree: str) -> None:
+    """The official grade puts them back from the starter: the solution must not differ."""
     for path in assignment.spec.protected_paths:
-        assert (root / "starter" / path).exists(), path
+        assert (root / tree / path).exists(), f"{tree}/{path}"
 
 
 def test_starter_workflow_grades_this_assignment(root: Path) -> None:
@@ -211,6 +209,34 @@ def test_starter_workflow_grades_this_assignment(root: Path) -> None:
         encoding="utf-8"
     )
     assert f"assignment: {root.name}\n" in workflow
+
+
+def test_seed_password_agrees_everywhere(root: Path, assignment: LoadedAssignment) -> None:
+    """The hidden checks and the load test log in as seeded users without being told how."""
+    assert assignment.spec.app is not None
+    password = assignment.spec.app.env.get("SEED_PASSWORD")
+    if password is None:
+        pytest.skip(f"{root.name} seeds no accounts")
+    default = f'os.environ.get("SEED_PASSWORD", "{password}")'
+    assert default in (root / "hidden_tests" / "conftest.py").read_text(encoding="utf-8")
+    assert default in (root / "locustfile.py").read_text(encoding="utf-8")
+    for tree in ("starter", "solution"):
+        seed = (root / tree / "app" / "seed.py").read_text(encoding="utf-8")
+        assert f'DEFAULT_PASSWORD = "{password}"' in seed, f"{tree}/app/seed.py"
+
+
+def test_the_catalog_lists_it_with_its_rubric(root: Path, assignment: LoadedAssignment) -> None:
+    catalog = (TEMPLATES / "README.md").read_text(encoding="utf-8").splitlines()
+    link = f"| [{root.name}]({root.name}/starter/{assignment.spec.brief}) |"
+    rows = [line for line in catalog if line.startswith(link)]
+    assert rows, f"templates/README.md has no row for {root.name} starting {link!r}"
+    stages = assignment.spec.stages
+    rubric = " · ".join(
+        f"{name} {spec.points:g}"
+        for name in STAGE_TITLES
+        if (spec := getattr(stages, name)) is not None
+    )
+    assert f"| {rubric} |" in rows[0], f"the catalog's rubric for {root.name} is not {rubric}"
 
 
 @pytest.mark.parametrize("tool", ["ruff", "mypy", "locust"])

@@ -23,13 +23,9 @@ def test_requirements_name_the_stack_the_brief_promises() -> None:
     assert {"fastapi", "uvicorn", "sqlalchemy", "pyjwt", "argon2-cffi", "pytest", "httpx"} <= names
 
 
-def test_seed_password_agrees_everywhere(assignment: LoadedAssignment) -> None:
-    """The hidden checks and the load test log in as seeded users without being told how."""
+def test_hidden_checks_know_the_grading_jwt_secret(assignment: LoadedAssignment) -> None:
+    """One hidden check signs a token for a missing user with the key the grader starts with."""
     assert assignment.spec.app is not None
-    password = assignment.spec.app.env["SEED_PASSWORD"]
-    default = f'os.environ.get("SEED_PASSWORD", "{password}")'
+    secret = assignment.spec.app.env["JWT_SECRET"]
+    default = f'os.environ.get("JWT_SECRET", "{secret}")'
     assert default in (HIDDEN / "conftest.py").read_text(encoding="utf-8")
-    assert default in (ROOT / "locustfile.py").read_text(encoding="utf-8")
-    assert f'DEFAULT_PASSWORD = "{password}"' in (SOLUTION / "app" / "seed.py").read_text(
-        encoding="utf-8"
-    )
