@@ -33,9 +33,11 @@ def tampering(submission: Path, template: Path, protected: Sequence[str]) -> lis
         theirs, ours = submission / rel, template / rel
         if not _present(ours):
             found.append(Tampering(path=rel, change="added"))
+        elif _linked(submission, rel):  # never read through a learner's link
+            found.append(Tampering(path=rel, change="changed"))
         elif not _present(theirs):
             found.append(Tampering(path=rel, change="removed"))
-        elif theirs.is_symlink() or _normalised(theirs) != _normalised(ours):
+        elif _normalised(theirs) != _normalised(ours):
             found.append(Tampering(path=rel, change="changed"))
     strays = stray_conftests(submission, template, protected)
     found += [Tampering(path=rel, change="added") for rel in strays]
@@ -48,6 +50,7 @@ def restore(copy: Path, template: Path, protected: Sequence[str]) -> None:
         (copy / rel).unlink()
     for rel in protected:
         target, original = copy / rel, template / rel
+        _unlink_links_on_the_way(copy, rel)  # else the restore would write where a link points
         _remove(target)
         if original.is_dir():
             shutil.copytree(original, target, ignore=IGNORED, symlinks=False)
@@ -72,7 +75,7 @@ def _protected_files(submission: Path, template: Path, protected: Sequence[str])
     for rel in protected:
         for root in (submission, template):
             path = root / rel
-            if path.is_symlink() or path.is_file():
+            if _linked(root, rel) or path.is_file():
                 found.add(rel)
             elif path.is_dir():
                 found |= {f"{rel}/{inner}" for inner in _files(path)}
@@ -91,6 +94,26 @@ def _files(folder: Path) -> Iterator[str]:
 
 def _under(rel: str, protected: Sequence[str]) -> bool:
     return any(rel == p or rel.startswith(f"{p.rstrip('/')}/") for p in protected)
+
+
+def _linked(root: Path, rel: str) -> bool:
+    """Is `rel`, or a folder on the way to it, a symbolic link inside `root`?"""
+    path = root
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def _unlink_links_on_the_way(root: Path, rel: str) -> None:
+    """Remove (the links themselves, never their targets) every link on the way to `rel`."""
+    path = root
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            path.unlink()
+            return
 
 
 def _present(path: Path) -> bool:

@@ -100,6 +100,28 @@ def test_restore_replaces_a_symlinked_folder_without_touching_its_target(
     assert (elsewhere / "keep.txt").is_file()
 
 
+def test_a_linked_folder_above_a_protected_file_never_lets_the_restore_write_outside(
+    template, untouched, tmp_path
+):
+    """`docs` -> somewhere else: putting docs/contract.yaml back must not write there."""
+    (template / "docs").mkdir()
+    (template / "docs" / "contract.yaml").write_text("openapi: 3.1.0\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "contract.yaml").write_text("the learner's own\n")
+    (untouched / "docs").symlink_to(elsewhere)
+    protected = [*PROTECTED, "docs/contract.yaml"]
+
+    assert Tampering(path="docs/contract.yaml", change="changed") in tampering(
+        untouched, template, protected
+    )
+    restore(untouched, template, protected)
+
+    assert (elsewhere / "contract.yaml").read_text() == "the learner's own\n"
+    assert not (untouched / "docs").is_symlink()
+    assert (untouched / "docs" / "contract.yaml").read_text() == "openapi: 3.1.0\n"
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("grading_runs")
 def test_the_official_grade_undoes_gamed_tests_that_practice_feedback_believes(
