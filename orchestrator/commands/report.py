@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
-from orchestrator.gateway import GitHub
+from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.results_channel import CHECK_NAME, check_run_output, extract
 from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
 
@@ -88,8 +88,12 @@ def comment_body(graded: GradeReport, sha: str, previous: GradeReport | None = N
 def previous_grade(gh: GitHub, repo: str, sha: str, assignment: str) -> GradeReport | None:
     """The grade of `assignment` at commit `sha`, read back from its check run (None if none).
 
-    It only sets the comment's "since last time" line: the score never depends on it."""
-    runs = gh.check_runs(repo, sha, CHECK_NAME, None).data or []
+    It only sets the comment's "since last time" line: the score never depends on it, and a
+    failed read costs that line, never the comment."""
+    try:
+        runs = gh.check_runs(repo, sha, CHECK_NAME, None).data or []
+    except GatewayError:
+        return None
     done = sorted(
         (run for run in runs if run.status == "completed"),
         key=lambda run: (run.completed_at or "", run.id),

@@ -18,7 +18,7 @@ from orchestrator.commands.report import (
     post_comment,
     report,
 )
-from orchestrator.gateway import GitHub
+from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.results_channel import CHECK_NAME, extract
 from orchestrator.sticky import Stamp, is_stale, read_stamp
 from sandbox.seeding import seed
@@ -105,6 +105,27 @@ def test_the_change_line_is_left_out_when_the_old_commit_has_no_readable_grade(p
     [comment] = feedback_comments(repo, pr.number)
     assert "since" not in comment.body.split("\n", 3)[2]
     assert "· 40 / 100" in comment.body
+
+
+def test_a_failed_read_of_the_old_grade_costs_the_change_line_not_the_comment(pull, monkeypatch):
+    _running, repo, pr, gh = pull
+    first_sha = pr.head.sha
+    first = graded_at(starter_report(), first_sha, 10, 0)
+    post_check_run(gh, Target(REPO, first_sha), first)
+    post_comment(gh, Target(REPO, first_sha, pr.number), first)
+    repo.create_file("more.py", "more", "y = 2\n", branch="work")
+    second_sha = repo.get_pull(pr.number).head.sha
+
+    def unreachable(*_args: object) -> None:
+        raise GatewayError("school/hw: could not read check runs (timed out); run again")
+
+    monkeypatch.setattr(gh, "check_runs", unreachable)  # the gateway seam
+    second = graded_at(starter_report(), second_sha, 40, 1)
+    assert "updated" in post_comment(gh, Target(REPO, second_sha, pr.number), second)
+
+    [comment] = feedback_comments(repo, pr.number)
+    assert "· 40 / 100\n" in comment.body
+    assert read_stamp(comment.body).sha == second_sha
 
 
 def test_a_learners_fake_marker_comment_is_neither_edited_nor_trusted(pull):
