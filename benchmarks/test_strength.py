@@ -1,6 +1,6 @@
 """Test strength: how many small bugs in the solution do the public and hidden tests catch?
 
-    .venv/bin/python benchmarks/test_strength.py SLUG [--limit N] [--seed S] [--jobs N]
+    .venv/bin/python benchmarks/test_strength.py SLUG [--limit N] [--seed S] [--jobs N] [--only ID]... [--json FILE]
                                                       [--json FILE]
 
 Mutates `templates/SLUG/solution/app/**/*.py` one AST node at a time (flipped comparisons,
@@ -163,6 +163,16 @@ def all_mutants(solution: Path) -> list[Mutant]:
     return found
 
 
+def only(mutants: list[Mutant], ids: list[int]) -> list[Mutant]:
+    """The mutants numbered `ids` (to re-grade a survivor after a new check); all when empty."""
+    if not ids:
+        return mutants
+    known = {m.id for m in mutants}
+    if unknown := sorted(set(ids) - known):
+        raise SystemExit(f"--only {unknown}: no such mutant (ids run 1 to {max(known, default=0)})")
+    return [m for m in mutants if m.id in ids]
+
+
 def sample(mutants: list[Mutant], limit: int | None, seed: int) -> list[Mutant]:
     if limit is None or limit >= len(mutants):
         return mutants
@@ -320,6 +330,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="mutants graded at once (1-2)")
     parser.add_argument("--json", type=Path, default=None, help="write every verdict here")
+    parser.add_argument(
+        "--only", type=int, action="append", default=[], metavar="ID", help="grade mutant ID"
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -331,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     assignment_dir = ROOT / "templates" / args.slug
     mutants = all_mutants(assignment_dir / "solution")
     skipped = [m for m in mutants if m.skipped]
-    chosen = sample([m for m in mutants if not m.skipped], args.limit, args.seed)
+    graded = only([m for m in mutants if not m.skipped], args.only)
+    chosen = sample(graded, args.limit, args.seed)
     # Keep the environment cache outside the throwaway tempdir, so installs are reused.
     os.environ.setdefault("CLASSROOM_CACHE_DIR", str(cache_root()))
     work = Path(tempfile.mkdtemp(prefix="classroom-strength-"))

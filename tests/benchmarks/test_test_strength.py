@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks.test_strength import (
     Mutant,
     Outcome,
     as_json,
     mutants_of,
+    only,
     pragma_lines,
     sample,
     summary,
@@ -59,6 +62,14 @@ def test_a_limited_sample_is_seeded_and_kept_in_id_order():
     assert first == again and len(first) == 5
     assert [m.id for m in first] == sorted(m.id for m in first)
     assert sample(mutants, None, seed=3) == mutants
+
+
+def test_only_picks_the_named_mutants_and_refuses_unknown_ids():
+    mutants = [Mutant(i, "f.py", i, "c", "") for i in range(1, 11)]
+    assert [m.id for m in only(mutants, [7, 3])] == [3, 7]
+    assert only(mutants, []) == mutants
+    with pytest.raises(SystemExit, match=r"--only \[11\]: no such mutant"):
+        only(mutants, [11])
 
 
 PRAGMA = """\
