@@ -1,7 +1,7 @@
 """Test strength: how many small bugs in the solution do the public and hidden tests catch?
 
-    .venv/bin/python benchmarks/test_strength.py SLUG [--limit N] [--seed S] [--jobs N] [--only ID]... [--json FILE]
-                                                      [--json FILE]
+    .venv/bin/python benchmarks/test_strength.py SLUG [--limit N] [--seed S] [--jobs N]
+                                                      [--only ID]... [--json FILE]
 
 Mutates `templates/SLUG/solution/app/**/*.py` one AST node at a time (flipped comparisons,
 + <-> -, and <-> or, `if ...: raise` guards emptied, HTTP status codes turned into 200,
