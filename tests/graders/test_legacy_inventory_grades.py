@@ -86,17 +86,19 @@ def test_fixing_only_the_slow_orders_page_earns_its_load_goals_and_nothing_else(
     assert not passing(report, "hidden") & (RACE_CHECKS | AUTHORIZATION_CHECKS)
 
 
-def test_fixing_only_the_stock_race_earns_the_race_checks_and_nothing_else(grading_runs):
-    report = grade(fixed("fixes_stock_race_only", grading_runs), skip=STATIC | {"load"})
+@pytest.mark.parametrize(
+    ("fixture", "earned", "not_earned"),
+    [
+        ("fixes_stock_race_only", RACE_CHECKS, AUTHORIZATION_CHECKS),
+        ("fixes_authorization_only", AUTHORIZATION_CHECKS, RACE_CHECKS),
+    ],
+    ids=["stock race", "authorization"],
+)
+def test_fixing_one_ticket_earns_its_checks_and_not_the_others(
+    grading_runs, fixture, earned, not_earned
+):
+    report = grade(fixed(fixture, grading_runs), skip=STATIC | {"load"})
     assert report.stage("tests").score == 10, describe(report)
     hidden = passing(report, "hidden")
-    assert hidden >= RACE_CHECKS, describe(report)
-    assert not hidden & AUTHORIZATION_CHECKS
-
-
-def test_fixing_only_authorization_earns_those_checks_and_nothing_else(grading_runs):
-    report = grade(fixed("fixes_authorization_only", grading_runs), skip=STATIC | {"load"})
-    assert report.stage("tests").score == 10, describe(report)
-    hidden = passing(report, "hidden")
-    assert hidden >= AUTHORIZATION_CHECKS, describe(report)
-    assert not hidden & RACE_CHECKS
+    assert hidden >= earned, describe(report)
+    assert not hidden & not_earned

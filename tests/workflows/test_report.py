@@ -73,14 +73,22 @@ def graded_at(report: GradeReport, sha: str, score: float, days: int) -> GradeRe
     return report.model_copy(update={"score": score, "started_at": later, "submission": submission})
 
 
-def test_a_new_commits_comment_says_what_changed_since_the_grade_it_replaces(pull):
+def graded_then_pushed(pull, score: float, *, check_run: bool = True) -> tuple[str, str]:
+    """The PR's head graded (comment, and the check run unless told not to), then a new
+    commit pushed to it; (first sha, second sha)."""
     _running, repo, pr, gh = pull
     first_sha = pr.head.sha
-    first = graded_at(starter_report(), first_sha, 14.36, 0)
-    post_check_run(gh, Target(REPO, first_sha), first)
+    first = graded_at(starter_report(), first_sha, score, 0)
+    if check_run:
+        post_check_run(gh, Target(REPO, first_sha), first)
     post_comment(gh, Target(REPO, first_sha, pr.number), first)
     repo.create_file("more.py", "more", "y = 2\n", branch="work")
-    second_sha = repo.get_pull(pr.number).head.sha
+    return first_sha, repo.get_pull(pr.number).head.sha
+
+
+def test_a_new_commits_comment_says_what_changed_since_the_grade_it_replaces(pull):
+    _running, repo, pr, gh = pull
+    first_sha, second_sha = graded_then_pushed(pull, 14.36)
 
     second = graded_at(starter_report(), second_sha, 40.0, 1)
     post_comment(gh, Target(REPO, second_sha, pr.number), second)
@@ -91,16 +99,10 @@ def test_a_new_commits_comment_says_what_changed_since_the_grade_it_replaces(pul
 
 def test_the_change_line_is_left_out_when_the_old_commit_has_no_readable_grade(pull):
     _running, repo, pr, gh = pull
-    first_sha = pr.head.sha
-    post_comment(
-        gh, Target(REPO, first_sha, pr.number), graded_at(starter_report(), first_sha, 10, 0)
-    )
-    repo.create_file("more.py", "more", "y = 2\n", branch="work")
-    second_sha = repo.get_pull(pr.number).head.sha
+    _first_sha, second_sha = graded_then_pushed(pull, 10, check_run=False)
 
-    post_comment(
-        gh, Target(REPO, second_sha, pr.number), graded_at(starter_report(), second_sha, 40, 1)
-    )
+    second = graded_at(starter_report(), second_sha, 40, 1)
+    post_comment(gh, Target(REPO, second_sha, pr.number), second)
 
     [comment] = feedback_comments(repo, pr.number)
     assert "since" not in comment.body.split("\n", 3)[2]
@@ -109,12 +111,7 @@ def test_the_change_line_is_left_out_when_the_old_commit_has_no_readable_grade(p
 
 def test_a_failed_read_of_the_old_grade_costs_the_change_line_not_the_comment(pull, monkeypatch):
     _running, repo, pr, gh = pull
-    first_sha = pr.head.sha
-    first = graded_at(starter_report(), first_sha, 10, 0)
-    post_check_run(gh, Target(REPO, first_sha), first)
-    post_comment(gh, Target(REPO, first_sha, pr.number), first)
-    repo.create_file("more.py", "more", "y = 2\n", branch="work")
-    second_sha = repo.get_pull(pr.number).head.sha
+    _first_sha, second_sha = graded_then_pushed(pull, 10)
 
     def unreachable(*_args: object) -> None:
         raise GatewayError("school/hw: could not read check runs (timed out); run again")
