@@ -9,6 +9,7 @@ other. (Its solution's full marks and the starter's share are in test_template_g
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,12 @@ def grade(folder: Path, skip: frozenset[str] = frozenset()) -> GradeReport:
 
 
 def fixed(name: str, work: Path) -> Path:
-    """The starter with one partial-fix fixture's files laid on top."""
+    """The starter with one partial fix applied (a patch: it stops applying, loudly, when the
+    starter changes under it, where a copied file would quietly bring back old code)."""
     target = work / name
     shutil.copytree(LEGACY / "starter", target)
-    shutil.copytree(PARTIAL_FIXES / name, target, dirs_exist_ok=True)
+    patch = PARTIAL_FIXES / f"{name}.patch"
+    subprocess.run(["git", "apply", str(patch)], cwd=target, check=True, timeout=30)
     return target
 
 
