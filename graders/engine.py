@@ -85,8 +85,9 @@ def _restored_copy(
     copy = work / "official-submission"
     shutil.copytree(submission, copy, ignore=IGNORED, symlinks=True)
     make_traversable(copy)
+    changed = tampering(copy, template, protected)  # judged on the copy that gets graded
     restore(copy, template, protected)
-    return tampering(submission, template, protected), copy
+    return changed, copy
 
 
 def _run_all(
