@@ -21,10 +21,12 @@ import binascii
 import re
 import textwrap
 import zlib
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
 from graders.report import GradeReport, ordered
+from orchestrator.gateway import CheckRunInfo
 
 CHECK_NAME = "classroom/grade"
 MARKER = "classroom-results v1"
@@ -62,3 +64,9 @@ def check_run_output(report: GradeReport) -> dict[str, str]:
         "summary": f"{report.assignment_title}: {report.score:g} / {report.max_score:g} ({stages})",
         "text": embed(report),
     }
+
+
+def newest_first(runs: Sequence[CheckRunInfo]) -> list[CheckRunInfo]:
+    """The completed grading runs, the last to complete first (a tie: the later-created run)."""
+    done = [run for run in runs if run.status == "completed"]
+    return sorted(done, key=lambda run: (run.completed_at or "", run.id), reverse=True)

@@ -23,7 +23,7 @@ from orchestrator.course import CourseDir
 from orchestrator.gateway import CheckRunInfo, GitHub
 from orchestrator.grades_store import record_submission, submission_from_report
 from orchestrator.plan import Seat, seats
-from orchestrator.results_channel import CHECK_NAME, extract
+from orchestrator.results_channel import CHECK_NAME, extract, newest_first
 from orchestrator.roster import Learner, load_roster
 
 COLUMNS = (
@@ -118,10 +118,10 @@ def _collect_seat(
 def _latest(
     course: CourseDir, seat: Seat, runs: list[CheckRunInfo], known: Grade | None, tally: Tally
 ) -> Grade | None:
-    done = [r for r in runs if r.status == "completed"]
+    done = newest_first(runs)
     if not done:
         return known
-    run = max(done, key=lambda r: (r.completed_at or "", r.id))
+    run = done[0]
     if known is not None and known.check_id == run.id:
         tally.unchanged += 1
         return known

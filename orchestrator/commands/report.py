@@ -25,7 +25,7 @@ from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
 from orchestrator.gateway import GatewayError, GitHub
-from orchestrator.results_channel import CHECK_NAME, check_run_output, extract
+from orchestrator.results_channel import CHECK_NAME, check_run_output, extract, newest_first
 from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's cap on annotations in one create or update
@@ -94,12 +94,7 @@ def previous_grade(gh: GitHub, repo: str, sha: str, assignment: str) -> GradeRep
         runs = gh.check_runs(repo, sha, CHECK_NAME, None).data or []
     except GatewayError:
         return None
-    done = sorted(
-        (run for run in runs if run.status == "completed"),
-        key=lambda run: (run.completed_at or "", run.id),
-        reverse=True,
-    )
-    for run in done:
+    for run in newest_first(runs):
         before = extract(run.text)
         if before is not None and before.assignment == assignment:
             return before
