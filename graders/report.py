@@ -85,6 +85,18 @@ class Tampering(_Model):
     change: Literal["changed", "removed", "added"]
 
 
+class Containment(_Model):
+    """What kept the learner's code in during this grade (an official grade needs `full`)."""
+
+    level: Literal["full", "partial", "none"]
+    sandbox_uid: int | None = None  # the grading's own unprivileged user; None: the grader's
+    private_filesystem: bool = False  # sees only its own folders, the system and its env
+    network: Literal["none", "host"] = "host"  # none: only its own loopback service
+    processes: str = ""  # how process count and lifetime are bounded
+    memory: str = ""  # how memory is bounded
+    missing: list[str] = Field(default_factory=list)  # what this machine could not provide
+
+
 class Submission(_Model):
     path: str
     commit: str | None = None
@@ -109,6 +121,10 @@ class GradeReport(_Model):
     tier: Literal["practice", "official"] = "practice"
     # Official grades only: what the submission changed of the template's protected files.
     integrity: list[Tampering] = Field(default_factory=list)
+    # The grader's own commit when known (the official workflow passes it), for the store.
+    grader_commit: str | None = None
+    # None in reports written before containment was recorded.
+    containment: Containment | None = None
 
     def stage(self, name: StageName) -> StageResult | None:
         """The result of stage `name`, if it ran or was skipped."""
