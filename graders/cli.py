@@ -41,7 +41,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--official",
         action="store_true",
         help="the official grade: put the template's protected files back first, report what "
-        "the submission changed of them, and require --hidden-tests",
+        "the submission changed of them, and require --hidden-tests and full containment "
+        "(run as root: sudo)",
+    )
+    grade.add_argument(
+        "--grader-commit",
+        metavar="SHA",
+        help="the grader's own commit, recorded in the report (default: read from git when "
+        "the grader runs from a checkout)",
     )
     grade.set_defaults(handler=_run_grade)
 
@@ -59,4 +66,5 @@ def _run_grade(args: argparse.Namespace) -> int:
         previous=args.previous,
         commit=args.commit,
         official=args.official,
+        grader_commit=args.grader_commit,
     )

@@ -1,14 +1,20 @@
-"""How untrusted processes are contained on this machine: unprivileged uid, cgroups, netns.
+"""What this machine lets the grader use to contain a submission, probed once.
 
-Detected once per process. Root ignores RLIMIT_NPROC, so as root the child is dropped to an
-unprivileged uid first (setpriv), and a pids/memory cgroup is used when one can be created:
-the cgroup also makes "no process left behind" exact, because every descendant, however it
-daemonises, stays in it and is killed with it.
+Full containment needs root (the official workflow runs the grader through `sudo`):
+- every grading gets a uid of its own (`setpriv`), so gradings cannot write each other's
+  files or signal each other's processes, and root's exemption from RLIMIT_NPROC is gone;
+- every untrusted command sees a private filesystem (`bwrap`): the system read-only, its own
+  environment and interpreter read-only, its own folders writable, a private /tmp, /proc of
+  its own pid namespace, and nothing else (no hidden tests, no grader, no other learner);
+- it has no network, or (the learner's service) a network namespace of its own with only
+  loopback, which the grader's checks and Locust join (`ip netns`, `nsenter`);
+- pids and memory cgroups bound it where the machine has writable cgroup v1 controllers,
+  rlimits elsewhere (a uid of its own makes RLIMIT_NPROC exact).
+Without root the grader falls back to rlimits and process groups, and says so in the report.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import shutil
@@ -16,40 +22,91 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from graders.report import Containment
+
 CGROUP_FS = Path("/sys/fs/cgroup")
-UNPRIVILEGED_UID = int(os.environ.get("CLASSROOM_SANDBOX_UID", "65534"))
+INSTALL_BWRAP = "install bubblewrap (Debian/Ubuntu: `sudo apt-get install -y bubblewrap`)"
+RUN_AS_ROOT = (
+    "run the grader as root (`sudo -E classroom grade …`; GitHub-hosted runners have "
+    "passwordless sudo)"
+)
 
 
 @dataclass(frozen=True)
 class Capabilities:
     """What this machine lets the grader use to contain a submission."""
 
-    drop_to_uid: int | None
+    is_root: bool
+    setpriv: str | None
+    bwrap: str | None
+    netns: bool  # `ip netns` and `nsenter`: a network namespace per service
     pids_cgroup: Path | None
     memory_cgroup: Path | None
-    private_network: bool
+    disabled: bool = False  # CLASSROOM_CONTAINMENT=none
 
-    def describe(self) -> str:
-        """One line for the report: which containment was in force."""
-        parts = [f"uid {self.drop_to_uid}" if self.drop_to_uid is not None else "same uid"]
-        parts.append("pids cgroup" if self.pids_cgroup else "RLIMIT_NPROC")
-        parts.append("memory cgroup" if self.memory_cgroup else "RLIMIT_AS")
-        parts.append("no network" if self.private_network else "network allowed")
-        return ", ".join(parts)
+    @property
+    def own_uid(self) -> bool:
+        return self.is_root and self.setpriv is not None and not self.disabled
+
+    @property
+    def private_filesystem(self) -> bool:
+        return self.is_root and self.bwrap is not None and not self.disabled
+
+    @property
+    def private_network(self) -> bool:
+        return self.is_root and self.netns and not self.disabled
+
+    def missing(self) -> list[str]:
+        """What full containment needs that this machine lacks, each with how to get it."""
+        if self.disabled:
+            return ["containment was turned off (CLASSROOM_CONTAINMENT=none)"]
+        if not self.is_root:
+            return [f"a uid of its own, a private filesystem and network: {RUN_AS_ROOT}"]
+        gaps = []
+        if self.setpriv is None:
+            gaps.append("a uid of its own: install util-linux (setpriv)")
+        if self.bwrap is None:
+            gaps.append(f"a private filesystem: {INSTALL_BWRAP}")
+        if not self.netns:
+            gaps.append("a private network: install iproute2 (ip) and util-linux (nsenter)")
+        return gaps
+
+    def describe(self, sandbox_uid: int | None) -> Containment:
+        """The report's account of the containment in force."""
+        missing = self.missing()
+        any_at_all = not self.disabled and (self.own_uid or self.private_filesystem)
+        return Containment(
+            level="full" if not missing else ("partial" if any_at_all else "none"),
+            sandbox_uid=sandbox_uid,
+            private_filesystem=self.private_filesystem,
+            network="none" if self.private_network else "host",
+            processes=self._processes(),
+            memory="memory cgroup" if self.memory_cgroup else "address-space limit",
+            missing=missing,
+        )
+
+    def _processes(self) -> str:
+        bounds = ["pids cgroup" if self.pids_cgroup else "RLIMIT_NPROC"]
+        if self.private_filesystem:
+            bounds.append("pid namespace")
+        if self.own_uid:
+            bounds.append("a uid of its own")
+        return ", ".join(bounds)
 
 
 @functools.cache
 def detect() -> Capabilities:
     """Probe the machine once; `CLASSROOM_CONTAINMENT=none` turns everything off."""
-    if os.environ.get("CLASSROOM_CONTAINMENT") == "none":
-        return Capabilities(None, None, None, private_network=False)
     is_root = os.geteuid() == 0
-    can_setpriv = is_root and shutil.which("setpriv") is not None
+    if os.environ.get("CLASSROOM_CONTAINMENT") == "none":
+        return Capabilities(is_root, None, None, False, None, None, disabled=True)
     return Capabilities(
-        drop_to_uid=UNPRIVILEGED_UID if can_setpriv else None,
-        pids_cgroup=_writable_cgroup("pids"),
-        memory_cgroup=_writable_cgroup("memory"),
-        private_network=is_root and shutil.which("unshare") is not None,
+        is_root=is_root,
+        setpriv=shutil.which("setpriv"),
+        bwrap=shutil.which("bwrap"),
+        netns=bool(shutil.which("ip") and shutil.which("nsenter")),
+        pids_cgroup=_writable_cgroup("pids") if is_root else None,
+        memory_cgroup=_writable_cgroup("memory") if is_root else None,
     )
 
 
@@ -77,58 +134,3 @@ def _writable_cgroup(controller: str) -> Path | None:
     except OSError:
         return None
     return parent
-
-
-class Cgroup:
-    """A throwaway cgroup under one controller; `kill_all` empties it, `remove` deletes it."""
-
-    def __init__(self, parent: Path, name: str) -> None:
-        self.path = parent / name
-        self.path.mkdir()
-
-    def set(self, knob: str, value: str) -> None:
-        (self.path / knob).write_text(value)
-
-    def pids(self) -> list[int]:
-        try:
-            text = (self.path / "cgroup.procs").read_text()
-        except OSError:
-            return []
-        return [int(pid) for pid in text.split()]
-
-    def memory_pressure_seen(self) -> bool:
-        """A memory cgroup that hit its limit: failure counters or an OOM kill recorded."""
-        for counter in ("memory.failcnt", "memory.memsw.failcnt"):
-            path = self.path / counter
-            if path.exists() and int(path.read_text().strip() or "0") > 0:
-                return True
-        control = self.path / "memory.oom_control"
-        if control.exists():
-            for line in control.read_text().splitlines():
-                key, _, value = line.partition(" ")
-                if key == "oom_kill" and int(value) > 0:
-                    return True
-        return False
-
-    def kill_all(self) -> None:
-        """SIGKILL every member until none is left (bounded: a fork bomb is capped by pids.max)."""
-        import signal
-
-        for _ in range(200):
-            members = self.pids()
-            if not members:
-                return
-            for pid in members:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-    def remove(self) -> None:
-        import time
-
-        for _ in range(100):
-            try:
-                self.path.rmdir()
-                return
-            except OSError:
-                self.kill_all()
-                time.sleep(0.02)

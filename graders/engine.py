@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import os
 import shutil
 import tempfile
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from graders import __version__, tools
 from graders.assignment import LoadedAssignment, StageName
+from graders.containment import detect
 from graders.integrity import restore, tampering
+from graders.isolation import own_uid
 from graders.logs import write_crash_log
 from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
@@ -31,6 +36,14 @@ NEEDS_ENVIRONMENT: frozenset[StageName] = frozenset({"tests", "hidden", "load"})
 GRADER_BUG = "the grader failed on this stage (a bug on our side, not yours"
 
 
+class UncontainedOfficialGrade(Exception):
+    """This machine cannot contain learner code fully; an official grade is refused."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("; ".join(missing))
+        self.missing = missing
+
+
 def grade_submission(
     assignment: LoadedAssignment,
     submission: Path,
@@ -39,20 +52,24 @@ def grade_submission(
     skip: Collection[StageName],
     submission_info: Submission,
     official: bool = False,
+    grader_commit: str | None = None,
 ) -> GradeReport:
     """Grade `submission`; returns a report whatever happens to the learner's code.
 
     `official` grades a copy with the template's protected files put back (see integrity)."""
     started_at, started = datetime.now(UTC), time.monotonic()
+    caps = detect()
+    if official and caps.missing():
+        raise UncontainedOfficialGrade(caps.missing())
     allow_new_processes()
     tampered: list[Tampering] = []
-    with tempfile.TemporaryDirectory(prefix="classroom-grade-") as tmp:
-        work = Path(tmp)
+    # The uid is given back (everything still running as it killed) before the folder goes.
+    with run_folder() as work, own_uid(caps) as uid:
         make_traversable(work)
         graded = submission.resolve()
         if official:
             tampered, graded = _restored_copy(assignment, graded, work)
-        ctx = StageContext(assignment, graded, work, hidden_tests, env=None)
+        ctx = StageContext(assignment, graded, work, hidden_tests, env=None, uid=uid)
         try:
             stages, env_python = _run_all(ctx, skip)
         except BaseException:
@@ -74,7 +91,27 @@ def grade_submission(
         duration_seconds=round(time.monotonic() - started, 2),
         tier="official" if official else "practice",
         integrity=tampered,
+        grader_commit=grader_commit,
+        containment=caps.describe(uid),
     )
+
+
+@contextlib.contextmanager
+def run_folder() -> Iterator[Path]:
+    """The grading's own folder (root-only under full containment), removed afterwards.
+
+    `CLASSROOM_KEEP_RUN=DIR` moves it into DIR instead, to look at what a submission did
+    (the grader's own tests read what hostile payloads left in their folders)."""
+    work = Path(tempfile.mkdtemp(prefix="classroom-grade-"))
+    try:
+        yield work
+    finally:
+        keep = os.environ.get("CLASSROOM_KEEP_RUN")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.move(work, Path(keep) / work.name)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _restored_copy(
@@ -94,7 +131,7 @@ def _run_all(
     ctx: StageContext, skip: Collection[StageName]
 ) -> tuple[list[StageResult], Path | None]:
     installed, env = install.run(ctx)
-    ctx = StageContext(ctx.assignment, ctx.submission, ctx.work, ctx.hidden_tests, env)
+    ctx = dataclasses.replace(ctx, env=env)
     results = [installed]
     wanted = [name for name in CONCURRENT if _configured(ctx, name)]
     with ThreadPoolExecutor(max_workers=len(wanted) or 1) as pool:

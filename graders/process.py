@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from graders.containment import Capabilities, Cgroup, detect
+from graders.cgroups import Cgroup
+from graders.containment import Capabilities, detect
+from graders.fsview import view_args
 
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 CGROUP_PREFIX = "classroom-"
@@ -104,10 +106,26 @@ def clean_env(
         "PYTHONHASHSEED": "0",
         "NO_COLOR": "1",
         "HOME": str(home) if home else "/tmp",
+        "USER": "classroom",  # the sandbox uid has no passwd entry; getpass() needs a name
+        "LOGNAME": "classroom",
         "TMPDIR": str(home) if home else "/tmp",
     }
     env.update(extra or {})
     return env
+
+
+@dataclass(frozen=True)
+class Untrusted:
+    """How one command that runs learner code is contained (graders.containment says how).
+
+    It runs as `uid` (the grading's own), sees only `readable` and `writable` besides the
+    system, and has no network at all unless `netns` names a network namespace to live in
+    (the learner's service: only loopback, which the grader's checks join)."""
+
+    uid: int | None = None
+    writable: tuple[Path, ...] = ()
+    readable: tuple[Path, ...] = ()
+    netns: Path | None = None
 
 
 class Confinement:
@@ -117,16 +135,16 @@ class Confinement:
         self,
         limits: Limits,
         *,
-        untrusted: bool,
-        network: bool = True,
+        untrusted: Untrusted | None,
+        netns: Path | None = None,
         caps: Capabilities | None = None,
     ) -> None:
         self.limits = limits
         self.untrusted = untrusted
+        self.netns = netns if untrusted is None else untrusted.netns
         self.caps = caps or detect()
-        self.network = network
         self._cgroups: list[Cgroup] = []
-        if untrusted:
+        if untrusted is not None:
             self._make_cgroups()
 
     def _make_cgroups(self) -> None:
@@ -143,35 +161,61 @@ class Confinement:
                 group.set("memory.memsw.limit_in_bytes", limit)
             self._cgroups.append(group)
 
-    def wrap(self, argv: Sequence[str]) -> list[str]:
-        """The command line that runs `argv` inside this confinement."""
-        if not self.untrusted:
-            return list(argv)
+    def wrap(self, argv: Sequence[str], cwd: Path) -> list[str]:
+        """The command line that runs `argv` (from `cwd`) inside this confinement."""
+        joins_network = self.netns is not None and self.caps.private_network
+        enter = ["nsenter", f"--net={self.netns}", "--"] if joins_network else []
+        if self.untrusted is None:
+            return [*enter, *argv]
         prefix: list[str] = []
         if self._cgroups:
             procs = " ".join(f"{g.path}/cgroup.procs" for g in self._cgroups)
             join = f'for f in {procs}; do echo $$ > "$f" || exit 125; done; exec "$@"'
             prefix += ["/bin/sh", "-c", join, "classroom-join"]
-        if not self.network and self.caps.private_network:
-            prefix += ["unshare", "--net", "--"]
-        prefix += ["prlimit", "--core=0", f"--nofile={1024}"]
+        prefix += enter
+        prefix += self._view(cwd, isolate_network=not joins_network)
+        prefix += self._rlimits()
+        prefix += self._user()
+        return prefix + list(argv)
+
+    def _view(self, cwd: Path, *, isolate_network: bool) -> list[str]:
+        untrusted = self.untrusted
+        assert untrusted is not None
+        if self.caps.private_filesystem and self.caps.bwrap:
+            return view_args(
+                self.caps.bwrap,
+                writable=untrusted.writable,
+                readable=untrusted.readable,
+                cwd=cwd,
+                isolate_network=isolate_network,
+            )
+        if isolate_network and self.caps.private_network:
+            return ["unshare", "--net", "--"]
+        return []
+
+    def _rlimits(self) -> list[str]:
+        prefix = ["prlimit", "--core=0", f"--nofile={1024}"]
         if self.limits.max_processes:
             prefix.append(f"--nproc={self.limits.max_processes}")
         if self.limits.memory_mb and not self.caps.memory_cgroup:
             # Address space is a blunt stand-in for memory: allow for mapped-but-unused pages.
             prefix.append(f"--as={self.limits.memory_mb * 4 * 1024 * 1024}")
-        prefix.append("--")
-        if self.caps.drop_to_uid is not None:
-            uid = str(self.caps.drop_to_uid)
-            prefix += [
-                "setpriv",
-                f"--reuid={uid}",
-                f"--regid={uid}",
-                "--clear-groups",
-                "--inh-caps=-all",
-                "--",
-            ]
-        return prefix + list(argv)
+        return [*prefix, "--"]
+
+    def _user(self) -> list[str]:
+        uid = self.untrusted.uid if self.untrusted else None
+        if uid is None or not self.caps.own_uid or self.caps.setpriv is None:
+            return []
+        return [
+            self.caps.setpriv,
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",  # no setuid program (sudo, su) can give anything back
+            "--",
+        ]
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """Kill the command and every descendant it started."""
@@ -197,19 +241,26 @@ def run_cmd(
     cwd: Path,
     env: Mapping[str, str],
     limits: Limits,
-    untrusted: bool = False,
-    network: bool = True,
+    untrusted: Untrusted | None = None,
+    netns: Path | None = None,
     merge_stderr: bool = True,
+    cleanup: bool = False,
 ) -> CommandResult:
-    """Run `argv` to completion or to its time limit; never leaves a process behind."""
-    _refuse_if_aborted()
-    confinement = Confinement(limits, untrusted=untrusted, network=network)
+    """Run `argv` to completion or to its time limit; never leaves a process behind.
+
+    `untrusted` contains a command that runs learner code; `netns` lets a trusted one (the
+    grader's checks, Locust) join the network namespace the learner's service lives in.
+    A `cleanup` command (kill a uid's stragglers, remove a namespace) runs after an interrupt
+    too, when nothing else may start."""
+    if not cleanup:
+        _refuse_if_aborted()
+    confinement = Confinement(limits, untrusted=untrusted, netns=netns)
     started = time.monotonic()
     out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
     proc: subprocess.Popen[bytes] | None = None
     try:
         proc = subprocess.Popen(
-            confinement.wrap(argv),
+            confinement.wrap(argv, cwd),
             cwd=cwd,
             env=dict(env),
             stdin=subprocess.DEVNULL,
@@ -306,14 +357,14 @@ class Spawned:
         cwd: Path,
         env: Mapping[str, str],
         limits: Limits,
-        untrusted: bool = True,
+        untrusted: Untrusted,
     ) -> None:
         _refuse_if_aborted()
         self.argv = list(argv)
-        self._confinement = Confinement(limits, untrusted=untrusted, network=True)
+        self._confinement = Confinement(limits, untrusted=untrusted)
         self._capture = _Capture(limits.output_bytes)
         self.proc = subprocess.Popen(
-            self._confinement.wrap(argv),
+            self._confinement.wrap(argv, cwd),
             cwd=cwd,
             env=dict(env),
             stdin=subprocess.DEVNULL,

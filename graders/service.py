@@ -1,10 +1,16 @@
-"""Start the learner's service on a free loopback port, wait for health, always stop it."""
+"""Start the learner's service on loopback, wait for health, always stop it.
+
+Under full containment the service lives in a network namespace of its own (only loopback):
+its seed command runs with no network at all, and everything the grader sends it (the health
+probe, the hidden checks, Locust) runs inside that namespace (`RunningService.netns`).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import shlex
 import socket
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -13,8 +19,10 @@ from pathlib import Path
 import httpx
 
 from graders.assignment import AppSpec
-from graders.process import CommandResult, Limits, Spawned, clean_env, run_cmd
-from graders.stages.context import SubmissionEnv
+from graders.containment import detect
+from graders.isolation import service_network
+from graders.process import CommandResult, Limits, Spawned, Untrusted, clean_env, run_cmd
+from graders.stages.context import StageContext, SubmissionEnv
 from graders.workspace import private_copy, scratch_dir
 
 
@@ -26,6 +34,7 @@ class ServiceDidNotStart(Exception):
 class RunningService:
     base_url: str
     process: Spawned
+    netns: Path | None  # the grader's checks join it; None: the host's loopback
 
 
 def free_port() -> int:
@@ -47,16 +56,16 @@ def fill(template: str, values: Mapping[str, str]) -> str:
 def running_service(
     app: AppSpec,
     *,
-    submission: Path,
-    work: Path,
     name: str,
-    env: SubmissionEnv,
+    ctx: StageContext,
     extra_env: Mapping[str, str],
     limits: Limits,
 ) -> Iterator[RunningService]:
     """The service, healthy, for the duration of the `with` block; stopped on any exit."""
-    copy = private_copy(submission, work, f"{name}-app")
-    data = scratch_dir(work, f"{name}-data")
+    env = ctx.env
+    assert env is not None
+    copy = private_copy(ctx.submission, ctx.work, f"{name}-app", ctx.uid)
+    data = scratch_dir(ctx.work, f"{name}-data", ctx.uid)
     port = free_port()
     values = {"port": str(port), "data": str(data)}
     variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
@@ -64,15 +73,22 @@ def running_service(
         {**variables, "PORT": str(port), "HOST": "127.0.0.1"}, path_prefix=[env.bin], home=data
     )
     if app.seed:
-        _seed(fill(app.seed, values), copy, process_env, limits, env)
+        _seed(fill(app.seed, values), copy, process_env, limits, ctx.untrusted(copy, data), env)
     argv = _resolve(shlex.split(fill(app.start, values)), env)
-    process = Spawned(argv, cwd=copy, env=process_env, limits=limits)
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds)
-        yield RunningService(base_url=base_url, process=process)
-    finally:
-        process.stop()
+    with service_network(detect()) as netns:
+        process = Spawned(
+            argv,
+            cwd=copy,
+            env=process_env,
+            limits=limits,
+            untrusted=ctx.untrusted(copy, data, netns=netns),
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
+            yield RunningService(base_url=base_url, process=process, netns=netns)
+        finally:
+            process.stop()
 
 
 def _resolve(argv: list[str], env: SubmissionEnv) -> list[str]:
@@ -86,35 +102,84 @@ def _resolve(argv: list[str], env: SubmissionEnv) -> list[str]:
 
 
 def _seed(
-    command: str, cwd: Path, env: dict[str, str], limits: Limits, submission_env: SubmissionEnv
+    command: str,
+    cwd: Path,
+    env: dict[str, str],
+    limits: Limits,
+    untrusted: Untrusted,
+    submission_env: SubmissionEnv,
 ) -> CommandResult:
     argv = _resolve(shlex.split(command), submission_env)
-    outcome = run_cmd(argv, cwd=cwd, env=env, limits=limits, untrusted=True)
+    outcome = run_cmd(argv, cwd=cwd, env=env, limits=limits, untrusted=untrusted)
     if not outcome.ok:
         why = "timed out" if outcome.timed_out else f"exited with code {outcome.returncode}"
         raise ServiceDidNotStart(f"the seed command `{command}` {why}:\n" + outcome.output[-2000:])
     return outcome
 
 
-def _wait_healthy(process: Spawned, url: str, timeout: float) -> None:
+def _wait_healthy(process: Spawned, url: str, timeout: float, netns: Path | None) -> None:
     deadline = time.monotonic() + timeout
     last = "no answer"
-    with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if not process.alive():
-                raise ServiceDidNotStart(
-                    f"the service exited with code {process.proc.returncode} before it answered "
-                    f"{url}; its output:\n{process.output[-2000:]}"
-                )
-            try:
-                response = client.get(url)
-                if response.status_code == 200:
-                    return
-                last = f"HTTP {response.status_code}"
-            except httpx.HTTPError as exc:
-                last = type(exc).__name__
-            time.sleep(0.1)
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise ServiceDidNotStart(
+                f"the service exited with code {process.proc.returncode} before it answered "
+                f"{url}; its output:\n{process.output[-2000:]}"
+            )
+        status = probe(url, netns, budget=min(1.0, max(0.1, deadline - time.monotonic())))
+        if status == "HTTP 200":
+            return
+        last = status
     raise ServiceDidNotStart(
         f"the service did not answer {url} with 200 within {timeout:.0f} s (last: {last}); "
         f"its output:\n{process.output[-2000:]}"
     )
+
+
+# Polls `url` for up to `budget` seconds from wherever it runs; prints the last status seen.
+_PROBE = """
+import sys, time, urllib.error, urllib.request
+url, budget = sys.argv[1], float(sys.argv[2])
+end, last = time.monotonic() + budget, "no answer"
+while True:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            last = f"HTTP {answer.status}"
+    except urllib.error.HTTPError as exc:
+        last = f"HTTP {exc.code}"
+    except OSError as exc:
+        last = type(getattr(exc, "reason", exc)).__name__
+    if last == "HTTP 200" or time.monotonic() > end:
+        break
+    time.sleep(0.1)
+print(last)
+"""
+
+
+def probe(url: str, netns: Path | None, budget: float) -> str:
+    """The service's answer to `url` ("HTTP 200", "HTTP 503", "ConnectionRefusedError"…),
+    asked from inside its network namespace when it has one."""
+    if netns is None:
+        return _probe_here(url, budget)
+    outcome = run_cmd(
+        [sys.executable, "-I", "-c", _PROBE, url, f"{budget:.2f}"],
+        cwd=Path("/"),
+        env=clean_env(),
+        limits=Limits(timeout_seconds=budget + 5, output_bytes=4096),
+        netns=netns,
+    )
+    lines = outcome.output.strip().splitlines()
+    return lines[-1] if lines else "no answer"
+
+
+def _probe_here(url: str, budget: float) -> str:
+    end, last = time.monotonic() + budget, "no answer"
+    with httpx.Client(timeout=2.0) as client:
+        while True:
+            try:
+                last = f"HTTP {client.get(url).status_code}"
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            if last == "HTTP 200" or time.monotonic() > end:
+                return last
+            time.sleep(0.1)

@@ -26,20 +26,27 @@ def executable(name: str) -> str:
 
 
 def versions(submission_python: Path | None) -> dict[str, str]:
-    """Versions of every tool that can decide a score, for the report."""
+    """Versions of every tool that can decide a score, for the report (nothing is run)."""
     found = dict(PINNED)
     found["python (grader)"] = platform.python_version()
     if submission_python is not None:
-        from graders.process import Limits, clean_env, run_cmd
-
-        probe = run_cmd(
-            [str(submission_python), "-c", "import platform; print(platform.python_version())"],
-            cwd=Path("/"),
-            env=clean_env(),
-            limits=Limits(timeout_seconds=30),
-        )
-        found["python (submission)"] = probe.output.strip() if probe.ok else "unknown"
+        found["python (submission)"] = environment_python_version(submission_python)
     return found
+
+
+def environment_python_version(python: Path) -> str:
+    """The environment's Python version from its `pyvenv.cfg`: running that interpreter would
+    run whatever `.pth` files its installed wheels brought along."""
+    config = python.parent.parent / "pyvenv.cfg"
+    try:
+        lines = config.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return "unknown"
+    for line in lines:
+        key, _, value = line.partition("=")
+        if key.strip() in ("version_info", "version"):
+            return value.strip()
+    return "unknown"
 
 
 def tail(text: str, lines: int) -> str:

@@ -25,8 +25,12 @@ IGNORED = shutil.ignore_patterns(
 )
 
 
+class UnsafeCache(Exception):
+    """The environment cache is a folder someone else could write: refusing to use it."""
+
+
 def cache_root() -> Path:
-    """The environment cache, readable by the sandbox uid (so never under a private $HOME)."""
+    """The environment cache: the grader's own, written by nobody else."""
     configured = os.environ.get("CLASSROOM_CACHE_DIR")
     root = (
         Path(configured)
@@ -34,28 +38,38 @@ def cache_root() -> Path:
         else (Path(tempfile.gettempdir()) / f"backend-classroom-cache-{os.geteuid()}")
     )
     root.mkdir(parents=True, exist_ok=True, mode=0o755)
+    _check_owned(root)
     return root
 
 
-def private_copy(submission: Path, parent: Path, name: str) -> Path:
-    """A copy of the submission that one stage may write to, owned by the sandbox uid."""
+def _check_owned(folder: Path) -> None:
+    """A cache in a shared place (/tmp) could have been made first by someone else."""
+    info = folder.lstat()
+    if folder.is_symlink() or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+        raise UnsafeCache(
+            f"{folder}: the environment cache must be a folder of the grader's own user that "
+            "nobody else can write; remove it or set CLASSROOM_CACHE_DIR to another folder"
+        )
+
+
+def private_copy(submission: Path, parent: Path, name: str, owner: int | None) -> Path:
+    """A copy of the submission that one stage may write to, owned by the grading's uid."""
     target = parent / name
     shutil.copytree(submission, target, ignore=IGNORED, symlinks=True)
-    give_to_sandbox(target)
+    give_to(target, owner)
     return target
 
 
-def scratch_dir(parent: Path, name: str) -> Path:
-    """An empty folder the sandbox uid can write (a service's data, a test's junit file)."""
+def scratch_dir(parent: Path, name: str, owner: int | None) -> Path:
+    """An empty folder the grading's uid can write (a service's data, a test's junit file)."""
     target = parent / name
     target.mkdir(parents=True)
-    give_to_sandbox(target)
+    give_to(target, owner)
     return target
 
 
-def give_to_sandbox(path: Path) -> None:
+def give_to(path: Path, uid: int | None) -> None:
     """Hand `path` (recursively) to the unprivileged uid the untrusted code runs as."""
-    uid = detect().drop_to_uid
     if uid is None:
         return
     os.chown(path, uid, uid, follow_symlinks=False)
@@ -65,8 +79,12 @@ def give_to_sandbox(path: Path) -> None:
 
 
 def make_traversable(path: Path) -> None:
-    """Let the sandbox uid reach `path` (the run's temp root is created 0700)."""
-    path.chmod(path.stat().st_mode | stat.S_IXOTH | stat.S_IROTH)
+    """Let the sandbox uid reach `path` where no private view binds it in (partial containment).
+
+    With a private filesystem the run's folders stay 0700: the view binds each stage's own
+    folders in, and no other grading's uid can even list them."""
+    if not detect().private_filesystem:
+        path.chmod(path.stat().st_mode | stat.S_IXOTH | stat.S_IROTH)
 
 
 def sandbox_can_run(executable: Path) -> bool:
@@ -74,7 +92,7 @@ def sandbox_can_run(executable: Path) -> bool:
     real = executable.resolve()
     if not real.exists():
         return False
-    if detect().drop_to_uid is None:
+    if not detect().own_uid:
         return True
     for folder in real.parents:
         if not folder.stat().st_mode & stat.S_IXOTH:

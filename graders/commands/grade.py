@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from graders import exporters
 from graders.assignment import StageName, load_assignment
+from graders.containment import detect
 from graders.engine import GRADER_BUG, grade_submission
 from graders.errors import UserError
 from graders.feedback import render_feedback, render_summary_text
@@ -22,6 +23,7 @@ from graders.gitinfo import head_commit
 from graders.report import GradeReport, Submission
 
 INTERNAL_ERROR = 3
+GRADER_ROOT = Path(__file__).resolve().parent.parent.parent  # a checkout's top, if it is one
 
 
 def grade(
@@ -35,6 +37,7 @@ def grade(
     previous: Path | None = None,
     commit: str | None = None,
     official: bool = False,
+    grader_commit: str | None = None,
 ) -> int:
     """Grade `submission`; 0 when grading finished (whatever the score), 3 on a grader bug."""
     assignment = load_assignment(assignment_dir)
@@ -58,6 +61,7 @@ def grade(
             skip=skip,
             submission_info=info,
             official=official,
+            grader_commit=grader_commit or head_commit(GRADER_ROOT),
         )
     write_results(report, out)  # first: a renderer bug must never cost the grade itself
     feedback = render_feedback(report, previous=before)
@@ -112,6 +116,12 @@ def _check_official(
         "--official",
         f"an assignment with a starter/ folder to restore protected files from ({assignment_dir})",
     )
+    missing = detect().missing()
+    if missing:
+        raise UserError(
+            "--official refuses to grade without full containment of the learner's code; "
+            "missing: " + "; ".join(missing)
+        )
 
 
 def _read_previous(path: Path | None) -> GradeReport | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from graders.assignment import LoadedAssignment, StageName
-from graders.process import Limits
+from graders.process import Limits, Untrusted
 from graders.report import StageResult, Status
 
 
@@ -22,6 +23,15 @@ class SubmissionEnv:
     def bin(self) -> Path:
         return self.python.parent
 
+    @property
+    def root(self) -> Path:
+        return self.python.parent.parent
+
+    @property
+    def interpreter_prefix(self) -> Path:
+        """Where the interpreter this environment was made from lives (`<prefix>/bin/python`)."""
+        return Path(os.path.realpath(self.python)).parent.parent
+
 
 @dataclass(frozen=True)
 class StageContext:
@@ -30,6 +40,7 @@ class StageContext:
     work: Path
     hidden_tests: Path | None
     env: SubmissionEnv | None
+    uid: int | None = None  # this grading's own sandbox uid (None: the machine cannot switch)
 
     def limits(self, stage: StageName) -> Limits:
         resolved = self.assignment.spec.limits_for(stage)
@@ -39,6 +50,11 @@ class StageContext:
             memory_mb=resolved.memory_mb,
             max_processes=resolved.max_processes,
         )
+
+    def untrusted(self, *writable: Path, netns: Path | None = None) -> Untrusted:
+        """Containment for learner code that writes only `writable` (and reads its env)."""
+        readable = (self.env.root, self.env.interpreter_prefix) if self.env else ()
+        return Untrusted(uid=self.uid, writable=writable, readable=readable, netns=netns)
 
 
 def result(

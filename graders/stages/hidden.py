@@ -38,13 +38,7 @@ def run(ctx: StageContext) -> StageResult:
     junit = ctx.work / "hidden-junit.xml"
     try:
         with running_service(
-            app,
-            submission=ctx.submission,
-            work=ctx.work,
-            name="hidden",
-            env=ctx.env,
-            extra_env=spec.env,
-            limits=limits,
+            app, name="hidden", ctx=ctx, extra_env=spec.env, limits=limits
         ) as service:
             argv = [
                 sys.executable,
@@ -63,10 +57,16 @@ def run(ctx: StageContext) -> StageResult:
                 f"--rootdir={ctx.hidden_tests}",
             ]
             env = clean_env(
-                {"CLASSROOM_BASE_URL": service.base_url, "PYTHONPATH": _grader_path()},
+                {
+                    "CLASSROOM_BASE_URL": service.base_url,
+                    "PYTHONPATH": _grader_path(),
+                    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the grader's run, reproducibly
+                },
                 home=ctx.work,
             )
-            outcome = run_cmd(argv, cwd=ctx.hidden_tests, env=env, limits=limits)
+            outcome = run_cmd(
+                argv, cwd=ctx.hidden_tests, env=env, limits=limits, netns=service.netns
+            )
     except ServiceDidNotStart as exc:
         return result(
             "hidden",

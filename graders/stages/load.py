@@ -26,19 +26,14 @@ def run(ctx: StageContext) -> StageResult:
     died_with: int | None = None
     try:
         with running_service(
-            app,
-            submission=ctx.submission,
-            work=ctx.work,
-            name="load",
-            env=ctx.env,
-            extra_env=spec.env,
-            limits=_service_limits(ctx),
+            app, name="load", ctx=ctx, extra_env=spec.env, limits=_service_limits(ctx)
         ) as service:
             outcome = run_cmd(
                 _locust_argv(ctx, service.base_url, out),
                 cwd=ctx.work,
                 env=clean_env(home=ctx.work),
                 limits=Limits(timeout_seconds=spec.duration_seconds + LOCUST_GRACE_SECONDS),
+                netns=service.netns,
             )
             if not service.process.alive():
                 died_with = service.process.proc.returncode

@@ -1,11 +1,17 @@
 """Stage `tests`: the public pytest tests, inside the submission's own environment.
 
-The learner's code runs here, so the run is contained: unprivileged uid, no network, process
-and memory limits, and a per-test timeout so one endless test costs only itself.
+The learner's code runs here, so the run is contained: the grading's own uid, a private
+filesystem, no network, process and memory limits, and a per-test timeout so one endless
+test costs only itself. The run is steered by the assignment alone: the interpreter does not
+put the submission's folder ahead of the installed pytest (`-P`: a `pytest.py` there is not
+pytest), the assignment's pytest configuration is given explicitly (`-c`: a `.pytest.toml`
+or `tox.ini` of the learner's is never read), and no installed plugin loads unless the grader
+names it (`PYTEST_DISABLE_PLUGIN_AUTOLOAD`: a wheel's `pytest11` entry point stays inert).
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -20,14 +26,21 @@ def run(ctx: StageContext) -> StageResult:
     started = time.monotonic()
     spec = ctx.assignment.spec.stages.tests
     assert spec is not None and ctx.env is not None
-    copy = private_copy(ctx.submission, ctx.work, "tests")
-    reports = scratch_dir(ctx.work, "tests-junit")
+    copy = private_copy(ctx.submission, ctx.work, "tests", ctx.uid)
+    reports = scratch_dir(ctx.work, "tests-junit", ctx.uid)
     junit = reports / "junit.xml"
     limits = ctx.limits("tests")
+    config = write_trusted_config(ctx.assignment.root, copy)
     argv = [
         str(ctx.env.python),
+        "-P",  # the submission's folder is not on sys.path before pytest is imported
         "-m",
         "pytest",
+        "-c",
+        str(config),
+        f"--rootdir={copy}",
+        "-p",
+        "pytest_timeout",  # the one plugin the grader names; nothing else auto-loads
         *spec.paths,
         f"--junitxml={junit}",
         "-o",
@@ -39,8 +52,14 @@ def run(ctx: StageContext) -> StageResult:
         "--tb=short",  # a failure's story in a few lines: the learner reads it in a comment
         f"--timeout={min(spec.per_test_timeout_seconds, limits.timeout_seconds)}",
     ]
-    env = clean_env({"CLASSROOM_GRADING": "1"}, path_prefix=[ctx.env.bin], home=reports)
-    outcome = run_cmd(argv, cwd=copy, env=env, limits=limits, untrusted=True, network=False)
+    env = clean_env(
+        {"CLASSROOM_GRADING": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONSAFEPATH": "1"},
+        path_prefix=[ctx.env.bin],
+        home=reports,
+    )
+    outcome = run_cmd(
+        argv, cwd=copy, env=env, limits=limits, untrusted=ctx.untrusted(copy, reports)
+    )
     if outcome.timed_out:
         return result(
             "tests",
@@ -78,6 +97,22 @@ def run(ctx: StageContext) -> StageResult:
     counted = starter_test_files(ctx.assignment.root, spec.paths)
     checks = score_tests(outcomes, spec.weights, spec.points, counted)
     return summarise(checks, spec.points, started, outcome.truncated_bytes)
+
+
+DEFAULT_CONFIG = "[pytest]\npythonpath = .\n"
+
+
+def write_trusted_config(assignment_root: Path, copy: Path) -> Path:
+    """The assignment's pytest.ini (else a minimal one), written over whatever the copy had."""
+    template = assignment_root / "starter" / "pytest.ini"
+    text = template.read_text(encoding="utf-8") if template.is_file() else DEFAULT_CONFIG
+    target = copy / "pytest.ini"
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.is_symlink() or target.exists():
+        target.unlink()
+    target.write_text(text, encoding="utf-8")
+    return target
 
 
 def starter_test_files(assignment_root: Path, paths: list[str]) -> set[str] | None:
