@@ -1,8 +1,13 @@
-"""Stage `install`: an isolated environment for the submission, cached by its dependency files.
+"""Stage `install`: an isolated environment for the submission, cached by its pinned dependencies.
 
-Only prebuilt wheels are installed (`--no-build`): building a source distribution would run
-code the learner chose before any sandbox is in place. The project itself is never installed;
-its code is imported from the working copy.
+Only `name==version` pins resolved to prebuilt wheels from the package index are installed
+(graders.requirements refuses everything else, line by line, before uv sees it). uv runs with
+no configuration but the grader's (`--no-config`, outside the submission), so nothing in the
+submission can point it at another index, a local wheel or a build. The project itself is
+never installed; its code is imported from the working copy.
+
+A cached environment is the grader's: built by it, read-only to every sandbox uid, and checked
+against the digest taken when it was built before each reuse (a changed one is rebuilt).
 """
 
 from __future__ import annotations
@@ -13,13 +18,13 @@ import json
 import os
 import shutil
 import time
-import tomllib
 import uuid
 from pathlib import Path
 
 from graders import tools
 from graders.process import clean_env, run_cmd
 from graders.report import StageResult
+from graders.requirements import DependencyRefused, Pin, read_pins
 from graders.stages.context import StageContext, SubmissionEnv, result
 from graders.workspace import cache_root, submission_interpreter
 
@@ -30,32 +35,10 @@ class InstallFailed(Exception):
     """The submission's dependencies could not be installed; the message says why."""
 
 
-def dependency_spec(submission: Path) -> tuple[list[str], list[str]]:
-    """(requirements-file arguments, plain requirements) for the submission's dependencies."""
-    requirements = submission / "requirements.txt"
-    if requirements.is_file():
-        return ["-r", str(requirements)], []
-    pyproject = submission / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InstallFailed(f"pyproject.toml is not valid TOML: {exc}") from exc
-        deps = data.get("project", {}).get("dependencies", [])
-        if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
-            raise InstallFailed("pyproject.toml: [project] dependencies must be a list of strings")
-        return [], deps
-    return [], []
-
-
-def environment_key(submission: Path, extra: list[str], interpreter: Path) -> str:
+def environment_key(pins: list[Pin], extra: list[str], interpreter: Path) -> str:
     """A hash of everything that decides what the environment holds."""
-    digest = hashlib.sha256()
-    for name in ("requirements.txt", "pyproject.toml"):
-        path = submission / name
-        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
-    digest.update(json.dumps([extra, str(interpreter.resolve()), tools.PINNED]).encode())
-    return digest.hexdigest()[:24]
+    decided = [[p.text for p in pins], extra, str(interpreter.resolve()), tools.PINNED]
+    return hashlib.sha256(json.dumps(decided).encode()).hexdigest()[:24]
 
 
 def run(ctx: StageContext) -> tuple[StageResult, SubmissionEnv | None]:
@@ -63,57 +46,86 @@ def run(ctx: StageContext) -> tuple[StageResult, SubmissionEnv | None]:
     started = time.monotonic()
     spec = ctx.assignment.spec.stages.install
     try:
-        env, cached = ensure_environment(ctx, spec.extra_requirements)
+        env, how = ensure_environment(ctx, spec.extra_requirements)
     except InstallFailed as exc:
         return result("install", "failed", 0, spec.points, started, str(exc)), None
-    how = "reused the cached environment" if cached else "built a fresh environment"
     return result(
         "install", "passed", spec.points, spec.points, started, f"dependencies installed ({how})"
     ), env
 
 
-def ensure_environment(ctx: StageContext, extra: list[str]) -> tuple[SubmissionEnv, bool]:
-    """The cached environment for this submission's dependencies, built under a lock if new."""
+def ensure_environment(ctx: StageContext, extra: list[str]) -> tuple[SubmissionEnv, str]:
+    """The cached environment for these pins (and how it was had), built under a lock if new."""
+    try:
+        pins = read_pins(ctx.submission)
+    except DependencyRefused as exc:
+        raise InstallFailed(str(exc)) from exc
     interpreter = submission_interpreter()
-    files, requirements = dependency_spec(ctx.submission)
-    key = environment_key(ctx.submission, extra, interpreter)
+    key = environment_key(pins, extra, interpreter)
     envs = cache_root() / "envs"
     envs.mkdir(exist_ok=True, mode=0o755)
-    target = envs / key
+    target, digest_file = envs / key, envs / f"{key}.digest"
     with (envs / f"{key}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        how = "built a fresh environment"
         if (target / READY_MARKER).exists():
-            return SubmissionEnv(python=target / "bin" / "python"), True
+            if digest_file.is_file() and digest_file.read_text() == tree_digest(target):
+                return SubmissionEnv(
+                    python=target / "bin" / "python"
+                ), "reused the cached environment"
+            how = "rebuilt: the cached environment had changed since it was built"
         building = envs / f"{key}.build-{uuid.uuid4().hex[:8]}"
         try:
-            _build(ctx, building, interpreter, [*files, *requirements, *extra])
+            _build(ctx, building, interpreter, [*(p.text for p in pins), *extra])
             shutil.rmtree(target, ignore_errors=True)
             building.rename(target)
+            digest_file.write_text(tree_digest(target))
         finally:
             shutil.rmtree(building, ignore_errors=True)
-    return SubmissionEnv(python=target / "bin" / "python"), False
+    return SubmissionEnv(python=target / "bin" / "python"), how
+
+
+def tree_digest(folder: Path) -> str:
+    """A hash of every path, mode, link target and file content under `folder`."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames) + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            path = Path(dirpath) / name
+            info = path.lstat()
+            digest.update(f"{path.relative_to(folder)}\0{info.st_mode:o}\0".encode())
+            if path.is_symlink():
+                digest.update(str(path.readlink()).encode())
+            else:
+                with path.open("rb") as handle:
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()
 
 
 def _build(ctx: StageContext, folder: Path, interpreter: Path, requirements: list[str]) -> None:
     uv = tools.executable("uv")
     env = clean_env({**network_settings(), "UV_PYTHON_DOWNLOADS": "never"}, home=ctx.work)
     limits = ctx.limits("install")
+    wanted = ctx.work / "install-requirements.txt"  # written by the grader from checked pins
+    wanted.write_text("".join(f"{line}\n" for line in requirements))
+    common = ["--no-config", "--quiet"]
     steps = [
-        [uv, "venv", "--quiet", "--python", str(interpreter), str(folder)],
+        [uv, "venv", *common, "--python", str(interpreter), str(folder)],
         [
             uv,
             "pip",
             "install",
-            "--quiet",
+            *common,
             "--no-build",
             "--python",
             str(folder / "bin" / "python"),
-            *requirements,
+            "-r",
+            str(wanted),
             *tools.PINNED_IN_SUBMISSION_ENV,
         ],
     ]
     for argv in steps:
-        outcome = run_cmd(argv, cwd=ctx.submission, env=env | _uv_cache_env(), limits=limits)
+        outcome = run_cmd(argv, cwd=ctx.work, env=env | _uv_cache_env(), limits=limits)
         if outcome.timed_out:
             raise InstallFailed(
                 f"installing dependencies took longer than "
@@ -123,7 +135,19 @@ def _build(ctx: StageContext, folder: Path, interpreter: Path, requirements: lis
             raise InstallFailed(
                 "could not install the dependencies:\n" + tools.tail(outcome.output, 30)
             )
+    _readable_by_all_writable_by_none(folder)
     (folder / READY_MARKER).write_text("ok\n")
+
+
+def _readable_by_all_writable_by_none(folder: Path) -> None:
+    """Whatever the grader's umask: sandbox uids may read and run the env, never change it."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in [*dirnames, *filenames]:
+            path = Path(dirpath) / name
+            if not path.is_symlink():
+                mode = path.stat().st_mode
+                path.chmod((mode | 0o444 | (0o111 if mode & 0o100 else 0)) & ~0o022)
+    folder.chmod(0o755)
 
 
 NETWORK_SETTINGS = (
