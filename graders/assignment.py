@@ -88,6 +88,8 @@ class LintStage(_Stage):
     config: str = "ruff.toml"
     paths: list[str] = Field(default_factory=lambda: ["."])
     per_finding: NonNegative = 1.0
+    # A file that does not parse hides every finding in it: by default it costs the stage.
+    per_unparsable_file: NonNegative | None = None
 
 
 class TypesStage(_Stage):
@@ -96,6 +98,8 @@ class TypesStage(_Stage):
     config: str = "mypy.ini"
     paths: list[str] = Field(default_factory=lambda: ["."])
     per_error: NonNegative = 1.0
+    # A file that does not parse hides every error in it: by default it costs the stage.
+    per_unparsable_file: NonNegative | None = None
 
 
 class Slo(_Strict):

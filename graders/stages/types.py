@@ -1,13 +1,24 @@
-"""Stage `types`: mypy with the assignment's configuration, against the submission's env."""
+"""Stage `types`: mypy with the assignment's configuration, against the submission's env.
+
+mypy reads the grader's copy (graders.stages.static): `# mypy:` inline configuration and a
+`# type: ignore` above a module's first statement are blanked and each costs an error, and a
+file that does not parse costs what the assignment says while the other files are still
+checked. mypy never runs the submission's interpreter: it is handed the environment's
+site-packages by a stand-in "interpreter" the grader writes, which only prints that path
+(running the real one would run any `.pth` file its wheels brought, as root).
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from graders import tools
 from graders.report import Finding, StageResult
-from graders.stages.context import StageContext
+from graders.stages.context import StageContext, SubmissionEnv
 from graders.stages.static import (
+    UNPARSABLE_RULE,
+    analysed_copy,
     now,
     relative,
     run_analyser,
@@ -22,10 +33,12 @@ def run(ctx: StageContext) -> StageResult:
     started = now()
     spec = ctx.assignment.spec.stages.types
     assert spec is not None
+    copy = analysed_copy(ctx, "types", "mypy", spec.paths)
     argv = [
         tools.executable("mypy"),
         "--config-file",
         str(ctx.assignment.root / spec.config),
+        *_search_path(ctx.env, ctx.work),
         "-O",
         "json",
         "--no-error-summary",
@@ -34,21 +47,41 @@ def run(ctx: StageContext) -> StageResult:
         "--hide-error-context",
         *spec.paths,
     ]
-    if ctx.env is not None:
-        argv[1:1] = ["--python-executable", str(ctx.env.python)]
-    outcome = run_analyser(ctx, "types", argv)
-    findings = parse_mypy(outcome.output, ctx) if not outcome.timed_out else []
-    # mypy exits 2 on a blocking error (a syntax error); with findings that is a result.
+    outcome = run_analyser(ctx, "types", argv, copy.root)
+    reported = parse_mypy(outcome.output, copy.root) if not outcome.timed_out else []
+    # mypy exits 2 on a blocking error; with findings that is a result, without it is a crash.
     if (
         outcome.timed_out
         or outcome.returncode not in (0, 1, 2)
-        or (outcome.returncode == 2 and not findings)
+        or (outcome.returncode == 2 and not reported)
     ):
         return tool_broke("types", outcome, spec.points, started, "mypy")
-    return score_findings("types", findings, spec.points, spec.per_error, started, "mypy")
+    findings = sorted(
+        [*reported, *copy.suppressions, *copy.unparsable],
+        key=lambda f: (f.file, f.line, f.column, f.rule),
+    )
+    unparsable_cost = spec.points if spec.per_unparsable_file is None else spec.per_unparsable_file
+
+    def cost(finding: Finding) -> float:
+        return unparsable_cost if finding.rule == UNPARSABLE_RULE else spec.per_error
+
+    return score_findings("types", findings, spec.points, cost, started, "mypy")
 
 
-def parse_mypy(text: str, ctx: StageContext) -> list[Finding]:
+def _search_path(env: SubmissionEnv | None, work: Path) -> list[str]:
+    """mypy's options for finding the submission's installed packages without running it."""
+    if env is None:
+        return ["--no-site-packages"]
+    site = sorted(env.root.glob("lib/python*/site-packages"))
+    stand_in = work / "types-interpreter"
+    # mypy asks `<python> pyinfo.py getsearchdirs` and reads back (sys_path, site_packages).
+    answer = repr(([], [str(p) for p in site]))
+    stand_in.write_text(f"#!/bin/sh\ncat <<'EOF'\n{answer}\nEOF\n", encoding="utf-8")
+    stand_in.chmod(0o700)
+    return ["--python-executable", str(stand_in)]
+
+
+def parse_mypy(text: str, root: Path) -> list[Finding]:
     """mypy's JSON lines → findings (notes kept as `note`, they do not cost points)."""
     findings = []
     for line in text.splitlines():
@@ -59,7 +92,7 @@ def parse_mypy(text: str, ctx: StageContext) -> list[Finding]:
         findings.append(
             Finding(
                 tool="mypy",
-                file=relative(item["file"], ctx),
+                file=relative(item["file"], root),
                 line=max(1, item["line"]),
                 column=max(1, item.get("column", 0) + 1),
                 end_line=item.get("end_line"),
