@@ -8,6 +8,11 @@ from graders.assignment import Slo
 from graders.report import Check, EndpointLoad
 
 AGGREGATED = "Aggregated"
+# A latency or throughput goal is met by answers, not by fast failures: when more than this
+# share of an endpoint's requests failed (an error status, or an answer the locustfile found
+# wrong), its latency and throughput goals are missed too (unless the goal sets its own
+# max_error_rate, which then applies).
+ERRORS_ALLOWED_WITH_A_SPEED_GOAL = 0.01
 
 
 def percentile(histogram: dict[int, int], count: int, fraction: float) -> float:
@@ -110,4 +115,14 @@ def missed_goals(slo: Slo, row: EndpointLoad) -> list[str]:
         misses.append(f"errors {row.error_rate:.1%} > goal {slo.max_error_rate:.0%}")
     if slo.min_rps is not None and row.rps < slo.min_rps:
         misses.append(f"{row.rps:.0f} requests/s < goal {slo.min_rps:g}")
+    speed_goals = (slo.p50_ms, slo.p95_ms, slo.p99_ms, slo.min_rps)
+    if (
+        slo.max_error_rate is None
+        and any(goal is not None for goal in speed_goals)
+        and row.error_rate > ERRORS_ALLOWED_WITH_A_SPEED_GOAL
+    ):
+        misses.append(
+            f"{row.error_rate:.1%} of requests failed: a speed goal counts answers, and at most "
+            f"{ERRORS_ALLOWED_WITH_A_SPEED_GOAL:.0%} may fail"
+        )
     return misses
