@@ -84,7 +84,7 @@ def test_a_learner_page_shows_the_timeline_links_and_late_flags(site: Path) -> N
     page = text(eve)
     links = read_page(eve).links
 
-    assert "notes-api passing 65% 65% 1 1 late" in page
+    assert "notes-api passing 65% ◇ practice 65% 1 1 late" in page
     assert "https://github.com/demo-org/notes-api-eve" in links
     assert "https://github.com/demo-org/notes-api-eve/pull/1" in links
     assert any(link.startswith("https://github.com/demo-org/notes-api-eve/pull/1#issuecomment")
@@ -225,6 +225,8 @@ def test_course_toml_and_the_roster_give_the_class_its_deadlines_and_learners(
     site = course / "site"
     assert "3 learners, 1 assignments" in text(site / "index.html")
     assert "Tasks API 15 Mar" in text(site / "index.html")
-    assert "tasks-api passing 90% 90% 1 1 late" in text(site / "learners" / "ada.html")
-    assert "tasks-api passing 90% 90% 1 repository" in text(site / "learners" / "bo.html")
+    assert "tasks-api passing 90% ◇ practice 90% 1 1 late" in text(site / "learners" / "ada.html")
+    assert "tasks-api passing 90% ◇ practice 90% 1 repository" in text(
+        site / "learners" / "bo.html"
+    )
     assert "cy — never" in text(site / "learners.html")  # on the roster, never pushed

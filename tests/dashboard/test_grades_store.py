@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from small_class import AS_OF, graded, small_class_submissions
+from small_class import AS_OF, graded, small_class_not_graded, small_class_submissions
 
 from graders.errors import UserError
 from graders.report import Check, Finding, GradeReport, StageResult, Submission
@@ -115,7 +115,7 @@ def test_the_store_reads_back_every_history_in_order(course_with_small_class: Pa
     assert store.learners == ["ada", "bo", "cy", "dee", "eve"]
     assert len(store) == len(small_class_submissions())
     assert [s.percent for s in store.history("tasks-api", "cy")] == [90, 70, 40]
-    assert store == store_from_submissions(small_class_submissions())
+    assert store == store_from_submissions([*small_class_submissions(), *small_class_not_graded()])
 
 
 def test_a_course_without_grades_is_an_empty_store(tmp_path: Path) -> None:
