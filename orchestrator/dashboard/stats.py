@@ -132,7 +132,11 @@ def official_gap(
     if not (same or earlier):
         return None
     other = (same or earlier)[-1]
-    stages = tuple(s.name for s in other.stages if s.status != "skipped" and grade.stage(s.name))
+    stages = tuple(
+        s.name
+        for s in other.stages
+        if s.status != "skipped" and s.max_score > 0 and grade.stage(s.name)
+    )
     points = _percent_on(other, stages) - _percent_on(grade, stages)
     if points < GAMED_GAP_POINTS:
         return None
