@@ -4,7 +4,7 @@ A learner's grade on an assignment is their latest official grade if they have o
 latest practice grade, shown as practice (`standing`). An official grade that was attempted
 but could not be given is a `NotGraded` line: never a score, and the next run grades again.
 
-The official workflow calls three things:
+The official workflow calls them in two places:
 - its plan job, `plan_official`: who still needs an official grade of the commit chosen for
   them by this grader commit (a re-run after a lost runner grades only the missing ones);
 - its record job, `official_batch`: the store lines of a run (a grade per report that came
@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graders.errors import UserError
 from graders.report import GradeReport
 from orchestrator.grades_store import (
     GradedSubmission,
@@ -67,23 +68,42 @@ def standing(history: Sequence[GradedSubmission], attempts: Sequence[NotGraded] 
     return Standing(grade, failed)
 
 
-def has_official(history: Sequence[GradedSubmission], commit: str, grader_commit: str) -> bool:
-    """Whether `history` holds an official grade of `commit` by the grader at `grader_commit`."""
+def has_official(
+    history: Sequence[GradedSubmission],
+    commit: str,
+    grader_commit: str,
+    reason: str | None = None,
+) -> bool:
+    """Whether `history` holds an official grade of `commit` by the grader at `grader_commit`
+    (given for `reason`, when one is named)."""
     return any(
-        s.tier == "official" and s.commit == commit and s.grader_commit == grader_commit
+        s.tier == "official"
+        and s.commit == commit
+        and s.grader_commit == grader_commit
+        and (reason is None or s.reason == reason)
         for s in history
     )
 
 
 def needing_official(
-    store: GradesStore, assignment: str, commits: Mapping[str, str], grader_commit: str
+    store: GradesStore,
+    assignment: str,
+    commits: Mapping[str, str],
+    grader_commit: str,
+    *,
+    regrade_reason: str | None = None,
 ) -> list[str]:
     """The learners of `commits` (login -> commit to grade) who have no official grade of that
-    commit by that grader yet, in the order given."""
+    commit by that grader yet, in the order given.
+
+    A regrade with the same grader (a disputed check, hidden tests changed in the course
+    repository) names its reason: then only a grade given for that same reason counts, so
+    the regrade grades everyone once and a re-run of it only those it missed.
+    """
     return [
         login
         for login, commit in commits.items()
-        if not has_official(store.history(assignment, login), commit, grader_commit)
+        if not has_official(store.history(assignment, login), commit, grader_commit, regrade_reason)
     ]
 
 
@@ -98,6 +118,7 @@ class OfficialPlan(BaseModel):
     assignment: Slug
     grader_commit: Annotated[str, Field(min_length=1)]
     reason: str = ""
+    regrade: bool = False  # grades given for another reason do not count (see needing_official)
     to_grade: dict[Login, str]  # login -> the commit to grade
     already_graded: dict[Login, str] = Field(default_factory=dict)  # skipped: graded before
 
@@ -109,13 +130,19 @@ def plan_official(
     *,
     grader_commit: str,
     reason: str = "",
+    regrade: bool = False,
 ) -> OfficialPlan:
-    """The plan of an official run over `commits` (login -> commit chosen for them)."""
-    needed = set(needing_official(store, assignment, commits, grader_commit))
+    """The plan of an official run over `commits` (login -> commit chosen for them); with
+    `regrade`, an official grade counts only if it was given for this `reason`."""
+    if regrade and not reason:
+        raise UserError("a regrade needs its reason: pass --reason TEXT (say what changed)")
+    again = reason if regrade else None
+    needed = set(needing_official(store, assignment, commits, grader_commit, regrade_reason=again))
     return OfficialPlan(
         assignment=assignment,
         grader_commit=grader_commit,
         reason=reason,
+        regrade=regrade,
         to_grade={login: c for login, c in commits.items() if login in needed},
         already_graded={login: c for login, c in commits.items() if login not in needed},
     )
@@ -161,17 +188,19 @@ def official_batch(
     lines: list[StoreLine] = []
     graded, failed, skipped = [], [], list(plan.already_graded)
     for login, commit in plan.to_grade.items():
-        if has_official(store.history(plan.assignment, login), commit, plan.grader_commit):
+        again = plan.reason if plan.regrade else None
+        if has_official(store.history(plan.assignment, login), commit, plan.grader_commit, again):
             skipped.append(login)
             continue
         report, url = reports.get(login), repo_urls.get(login, "")
-        why = report_problem(report, plan, commit) if report else causes.get(login, NO_REPORT)
-        if report is not None and not why:
+        if report is None:
+            why = causes.get(login) or NO_REPORT
+        elif not (why := report_problem(report, plan, commit)):
             lines.append(_official(report, plan, login, url))
             graded.append(login)
-        else:
-            lines.append(_not_graded(plan, login, commit, attempted_at, why or NO_REPORT, url))
-            failed.append((login, why or NO_REPORT))
+            continue
+        lines.append(_not_graded(plan, login, commit, attempted_at, why, url))
+        failed.append((login, why))
     ignored = tuple(
         (login, "not in the plan") for login in sorted(set(reports) - set(plan.to_grade))
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from small_class import GRADER, commit_of, graded, not_graded
 
+from graders.errors import UserError
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import load_store, record_lines, store_from_submissions
 from orchestrator.tiers import (
@@ -256,3 +257,33 @@ def test_the_summary_says_who_was_graded_not_graded_and_skipped(tmp_path: Path) 
         "- graded: ada, bo",
         "- skipped: dee",
     ]
+
+
+def test_a_regrade_by_the_same_grader_grades_everyone_once_and_keeps_both_grades(
+    tmp_path: Path,
+) -> None:
+    deadline = plan_of(tmp_path, commits("ada", "bo"), "deadline")
+    reports = {"ada": report("ada", 60), "bo": report("bo", 70)}
+    record_batch(
+        tmp_path, official_batch(load_store(tmp_path), deadline, reports, attempted_at=RUN)
+    )
+    fixed = "regrade: hidden check fixed"
+    regrade = plan_official(load_store(tmp_path), "tasks-api", commits("ada", "bo"),
+                            grader_commit=GRADER, reason=fixed, regrade=True)  # fmt: skip
+    assert list(regrade.to_grade) == ["ada", "bo"]
+
+    later = RUN + timedelta(days=1)
+    again = {"ada": report("ada", 80, started_at=later), "bo": report("bo", 90, started_at=later)}
+    record_batch(tmp_path, official_batch(load_store(tmp_path), regrade, again, attempted_at=later))
+    replay = official_batch(load_store(tmp_path), regrade, again, attempted_at=later)
+
+    assert replay.summary.skipped == ("ada", "bo") and replay.lines == ()
+    history = load_store(tmp_path).history("tasks-api", "ada")
+    assert [(s.reason, s.score) for s in history] == [("deadline", 60), (fixed, 80)]
+    assert standing(history).grade == history[-1]
+
+
+def test_a_regrade_without_a_reason_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="--reason"):
+        plan_official(load_store(tmp_path), "tasks-api", commits(), grader_commit=GRADER,
+                      regrade=True)  # fmt: skip
