@@ -38,7 +38,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as tmp:
         course = Path(tmp) / "course"
-        files = write_histories(course, generated.submissions)
+        files = write_histories(course, generated.lines)
         store_bytes = sum(p.stat().st_size for p in (course / "grades").rglob("*.jsonl"))
         print(f"store: {files} files, {store_bytes / 1e6:.1f} MB")
 

@@ -5,8 +5,12 @@ Layout, inside the course repository::
     grades/<assignment-slug>/<learner-login>.jsonl
 
 One line per graded commit, keys sorted, lines in grading order, so a new push is a one-line
-diff in git and the whole history stays readable with `git log -p`. `classroom collect`
-writes it (`record_submission`); the dashboard reads it (`load_store`).
+diff in git and the whole history stays readable with `git log -p`. A line is either a grade
+(`GradedSubmission`, of tier `practice` or `official`) or an official grade that was attempted
+but could not be given (`NotGraded`: it has a cause and no score, so it never reads as 0).
+`classroom collect` and the official workflow's record job write it (`record_lines`); the
+dashboard reads it (`load_store`). Lines already in a file are written back byte for byte, so
+a store written by an older version stays as it was when a grade is added.
 """
 
 from __future__ import annotations
@@ -43,6 +47,16 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Tier = Literal["practice", "official"]
+
+
+class PutBack(_Record):
+    """A protected file the submission changed, removed or added; the official grade put it back."""
+
+    path: str
+    change: Literal["changed", "removed", "added"]
+
+
 class StageRecord(_Record):
     """How one stage of a graded submission ended, and which of its checks failed."""
 
@@ -60,7 +74,9 @@ class GradedSubmission(_Record):
     assignment: Slug
     commit: str
     graded_at: AwareDatetime
-    tier: Literal["practice", "official"] = "official"
+    # A line that does not say it is official is not: official grades are written by the
+    # record job, which always says so.
+    tier: Tier = "practice"
     score: float
     max_score: float
     stages: tuple[StageRecord, ...]
@@ -68,6 +84,9 @@ class GradedSubmission(_Record):
     pr_url: WebUrl = ""
     comment_url: WebUrl = ""
     grader_version: str = ""
+    grader_commit: str = ""  # the grading engine's commit, when the grade names it
+    integrity: tuple[PutBack, ...] = ()  # official grades: the protected files put back
+    reason: str = ""  # why this grade was computed: "deadline", "regrade: hidden check fixed"
 
     @property
     def percent(self) -> float:
@@ -83,6 +102,36 @@ class GradedSubmission(_Record):
         return next((s for s in self.stages if s.name == name), None)
 
 
+class NotGraded(_Record):
+    """An official grade attempted for a learner's commit that could not be given.
+
+    It carries the cause (`not_graded`: "the grade job of chunk 3 did not finish") and no
+    score, so nothing can read it as a 0; the next official run grades that learner again.
+    """
+
+    learner: Login
+    assignment: Slug
+    commit: str = ""  # the commit the plan chose; empty when none could be chosen
+    attempted_at: AwareDatetime
+    tier: Literal["official"] = "official"
+    not_graded: Annotated[str, Field(min_length=1)]
+    grader_commit: str = ""
+    reason: str = ""
+    repo_url: WebUrl = ""
+
+
+StoreLine = GradedSubmission | NotGraded
+
+
+def moment(line: StoreLine) -> datetime:
+    """When a line happened: graded, or attempted."""
+    return line.graded_at if isinstance(line, GradedSubmission) else line.attempted_at
+
+
+def _order(line: StoreLine) -> tuple[datetime, str]:
+    return (moment(line), line.commit)
+
+
 def submission_from_report(
     report: GradeReport,
     *,
@@ -91,6 +140,7 @@ def submission_from_report(
     repo_url: str = "",
     pr_url: str = "",
     comment_url: str = "",
+    reason: str = "",
 ) -> GradedSubmission:
     """The store's record of `report`, a grade of `learner`'s commit."""
     if not report.submission.commit:
@@ -111,6 +161,9 @@ def submission_from_report(
         pr_url=pr_url,
         comment_url=comment_url,
         grader_version=report.grader_version,
+        grader_commit=report.grader_commit or "",
+        integrity=tuple(PutBack(path=t.path, change=t.change) for t in report.integrity),
+        reason=reason,
     )
 
 
@@ -127,9 +180,9 @@ def _stage_record(stage: StageResult) -> StageRecord:
     )
 
 
-def format_line(submission: GradedSubmission) -> str:
+def format_line(line: StoreLine) -> str:
     """One store line: sorted keys, stable formatting, no trailing newline."""
-    return json.dumps(submission.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return json.dumps(line.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
 
 
 def store_path(course: Path, assignment: str, learner: str) -> Path:
@@ -137,28 +190,47 @@ def store_path(course: Path, assignment: str, learner: str) -> Path:
     return course / STORE_DIR / assignment / f"{learner}.jsonl"
 
 
-def record_submission(course: Path, submission: GradedSubmission) -> bool:
-    """Add `submission` to the store under `course`; False if that exact grade was already there."""
-    path = store_path(course, submission.assignment, submission.learner)
-    history = list(read_history(path)) if path.exists() else []
-    if submission in history:
-        return False
-    history.append(submission)
-    history.sort(key=lambda s: (s.graded_at, s.commit))
-    _write_atomically(path, "".join(format_line(s) + "\n" for s in history))
-    return True
+def record_submission(course: Path, line: StoreLine) -> bool:
+    """Add `line` to the store under `course`; False if that exact line was already there."""
+    return record_lines(course, [line]) == 1
 
 
-def write_histories(course: Path, submissions: Iterable[GradedSubmission]) -> int:
-    """Write whole histories at once (synthetic classes, imports); returns the files written."""
-    grouped: dict[tuple[str, str], list[GradedSubmission]] = {}
-    for sub in submissions:
-        grouped.setdefault((sub.assignment, sub.learner), []).append(sub)
-    for (assignment, learner), history in grouped.items():
-        history.sort(key=lambda s: (s.graded_at, s.commit))
+def record_lines(course: Path, lines: Iterable[StoreLine]) -> int:
+    """Add `lines` to the store, one write per file; returns how many were not there yet.
+
+    The lines already in a file are kept as they are, byte for byte: a new grade is a
+    one-line diff even in a file written by an older version (with fewer fields).
+    """
+    added = 0
+    for (assignment, learner), new in _grouped(lines).items():
         path = store_path(course, assignment, learner)
-        _write_atomically(path, "".join(format_line(s) + "\n" for s in history))
+        kept = list(read_lines(path)) if path.exists() else []
+        known = {line for _, line in kept}
+        fresh = [line for line in dict.fromkeys(new) if line not in known]
+        if not fresh:
+            continue
+        rows = sorted([*kept, *((format_line(line), line) for line in fresh)],
+                      key=lambda row: _order(row[1]))  # fmt: skip
+        _write_atomically(path, "".join(text + "\n" for text, _ in rows))
+        added += len(fresh)
+    return added
+
+
+def write_histories(course: Path, lines: Iterable[StoreLine]) -> int:
+    """Write whole histories at once (synthetic classes, imports); returns the files written."""
+    grouped = _grouped(lines)
+    for (assignment, learner), history in grouped.items():
+        history.sort(key=_order)
+        path = store_path(course, assignment, learner)
+        _write_atomically(path, "".join(format_line(line) + "\n" for line in history))
     return len(grouped)
+
+
+def _grouped(lines: Iterable[StoreLine]) -> dict[tuple[str, str], list[StoreLine]]:
+    grouped: dict[tuple[str, str], list[StoreLine]] = {}
+    for line in lines:
+        grouped.setdefault((line.assignment, line.learner), []).append(line)
+    return grouped
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -169,82 +241,115 @@ def _write_atomically(path: Path, text: str) -> None:
     Path(tmp).replace(path)
 
 
-def read_history(path: Path) -> Iterator[GradedSubmission]:
-    """Every submission in one store file, checked against the file's place in the store."""
+def read_history(path: Path) -> Iterator[StoreLine]:
+    """Every line of one store file, checked against the file's place in the store."""
+    return (line for _, line in read_lines(path))
+
+
+def read_lines(path: Path) -> Iterator[tuple[str, StoreLine]]:
+    """Every line of one store file as (its text, what it says), in file order."""
     assignment, learner = path.parent.name, path.stem
     with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+        for number, text in enumerate(lines, start=1):
+            if not text.strip():
                 continue
-            sub = _parse_line(path, number, line)
-            if (sub.assignment, sub.learner) != (assignment, learner):
-                right = store_path(Path(), sub.assignment, sub.learner)
+            line = _parse_line(path, number, text)
+            if (line.assignment, line.learner) != (assignment, learner):
+                right = store_path(Path(), line.assignment, line.learner)
                 raise UserError(
-                    f"{path}:{number}: holds {sub.learner} on {sub.assignment}; "
+                    f"{path}:{number}: holds {line.learner} on {line.assignment}; "
                     f"move that line to {right}"
                 )
-            yield sub
+            yield text.rstrip("\n"), line
 
 
-def _parse_line(path: Path, number: int, line: str) -> GradedSubmission:
-    try:
-        return GradedSubmission.model_validate_json(line)
+def _parse_line(path: Path, number: int, text: str) -> StoreLine:
+    try:  # nearly every line is a grade: try that first, it costs one validation
+        return GradedSubmission.model_validate_json(text)
     except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "(line)"
-        raise UserError(
-            f"{path}:{number}: {where}: {problem['msg']}; fix or delete that line "
-            "(git log -p shows who wrote it)"
-        ) from exc
+        error = exc
+    if _names_key(text, "not_graded"):
+        try:
+            return NotGraded.model_validate_json(text)
+        except ValidationError as exc:
+            error = exc
+    problem = error.errors()[0]
+    where = ".".join(str(p) for p in problem["loc"]) or "(line)"
+    raise UserError(
+        f"{path}:{number}: {where}: {problem['msg']}; fix or delete that line "
+        "(git log -p shows who wrote it)"
+    ) from error
+
+
+def _names_key(text: str, key: str) -> bool:
+    """Whether `text` is a JSON object with `key` at its top level."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and key in data
 
 
 @dataclass(frozen=True)
 class GradesStore:
-    """The whole store: each learner's history per assignment, oldest first."""
+    """The whole store: each learner's grades per assignment, and the official grades that
+    could not be given, each oldest first."""
 
     histories: dict[tuple[str, str], tuple[GradedSubmission, ...]] = field(default_factory=dict)
+    not_graded: dict[tuple[str, str], tuple[NotGraded, ...]] = field(default_factory=dict)
 
     def history(self, assignment: str, learner: str) -> tuple[GradedSubmission, ...]:
-        """`learner`'s graded submissions on `assignment`, oldest first (empty if none)."""
+        """`learner`'s grades on `assignment`, both tiers, oldest first (empty if none)."""
         return self.histories.get((assignment, learner), ())
+
+    def attempts(self, assignment: str, learner: str) -> tuple[NotGraded, ...]:
+        """The official grades of `learner` on `assignment` that could not be given."""
+        return self.not_graded.get((assignment, learner), ())
 
     @property
     def assignments(self) -> list[str]:
-        return sorted({a for a, _ in self.histories})
+        return sorted({a for a, _ in self.histories} | {a for a, _ in self.not_graded})
 
     @property
     def learners(self) -> list[str]:
-        return sorted({learner for _, learner in self.histories}, key=str.lower)
+        everyone = {login for _, login in self.histories} | {login for _, login in self.not_graded}
+        return sorted(everyone, key=str.lower)
 
     def __len__(self) -> int:
+        """The grades held (lines that say "not graded" are not grades)."""
         return sum(len(h) for h in self.histories.values())
 
 
-def store_from_submissions(submissions: Iterable[GradedSubmission]) -> GradesStore:
+def store_from_submissions(lines: Iterable[StoreLine]) -> GradesStore:
     """A store held in memory (a synthetic class), grouped and ordered like one on disk."""
-    grouped: dict[tuple[str, str], list[GradedSubmission]] = {}
-    for sub in submissions:
-        grouped.setdefault((sub.assignment, sub.learner), []).append(sub)
-    return GradesStore(
-        {
-            key: tuple(sorted(subs, key=lambda s: (s.graded_at, s.commit)))
-            for key, subs in sorted(grouped.items())
-        }
-    )
+    return _store(sorted(_grouped(lines).items()))
 
 
-def load_store(course: Path) -> GradesStore:
-    """Read every history under `course/grades/`; an absent store is an empty one."""
+def _store(grouped: Iterable[tuple[tuple[str, str], list[StoreLine]]]) -> GradesStore:
+    histories, not_graded = {}, {}
+    for key, lines in grouped:
+        lines.sort(key=_order)
+        graded = tuple(line for line in lines if isinstance(line, GradedSubmission))
+        failed = tuple(line for line in lines if isinstance(line, NotGraded))
+        if graded:
+            histories[key] = graded
+        if failed:
+            not_graded[key] = failed
+    return GradesStore(histories, not_graded)
+
+
+def load_store(course: Path, assignment: str | None = None) -> GradesStore:
+    """Read every history under `course/grades/` (or only `assignment`'s); none is empty."""
     root = course / STORE_DIR
     if not root.is_dir():
         return GradesStore()
-    histories = {}
+    pattern = f"{assignment}/*.jsonl" if assignment else "*/*.jsonl"
     with collector_paused():
-        for path in sorted(root.glob("*/*.jsonl")):
-            history = tuple(sorted(read_history(path), key=lambda s: (s.graded_at, s.commit)))
-            if history:
-                histories[(path.parent.name, path.stem)] = history
-    return GradesStore(histories)
+        grouped = [
+            ((path.parent.name, path.stem), list(read_history(path)))
+            for path in sorted(root.glob(pattern))
+        ]
+        return _store(grouped)
 
 
 @contextmanager

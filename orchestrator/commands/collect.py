@@ -1,9 +1,15 @@
-"""`classroom collect SLUG`: the latest grade of every learner, into a CSV and the grades store.
+"""`classroom collect SLUG`: every learner's latest practice grade into the grades store, and
+the grade that counts into a CSV.
 
 One read per learner repository: the `classroom/grade` check runs of the default branch
 (which carry the whole results.json, see `results_channel`). The ETag of each answer is kept
 in `.classroom/collect-SLUG.json`; a re-run sends it back, GitHub answers 304 for what has not
 changed (free of rate limit), and a grade already seen is neither parsed nor stored again.
+
+What a learner's repository reports is a practice grade whatever it claims: its workflow can
+be edited by the learner. Official grades reach the store only from the course repository's
+official workflow. The CSV takes each learner's grade from the store: the latest official one
+if there is one, else the latest practice one, with a `tier` column saying which.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
@@ -21,10 +27,16 @@ from graders.assignment import STAGE_ORDER
 from graders.report import GradeReport
 from orchestrator.course import CourseDir
 from orchestrator.gateway import CheckRunInfo, GitHub
-from orchestrator.grades_store import record_submission, submission_from_report
+from orchestrator.grades_store import (
+    GradesStore,
+    load_store,
+    record_submission,
+    submission_from_report,
+)
 from orchestrator.plan import Seat, seats
 from orchestrator.results_channel import CHECK_NAME, extract, newest_first
 from orchestrator.roster import Learner, load_roster
+from orchestrator.tiers import Standing, standing
 
 COLUMNS = (
     "assignment_name",
@@ -35,18 +47,18 @@ COLUMNS = (
     "points_awarded",
     "points_available",
 )
+# Ours, after GitHub Classroom's: which tier the points are, the commit they grade, and why an
+# official grade was attempted and not given (the points, if any, are then practice ones).
+TIER_COLUMNS = ("tier", "graded_commit", "not_graded")
 CACHE_DIR = ".classroom"
 
 
 class Grade(BaseModel):
-    """What the CSV needs of one repository's latest grade."""
+    """What collect remembers of a repository's latest grade: which run, which commit (the
+    grade itself is in the store)."""
 
     check_id: int
     commit: str
-    timestamp: str
-    score: float
-    max_score: float
-    stages: dict[str, float] = Field(default_factory=dict)
 
 
 class CacheEntry(BaseModel):
@@ -84,12 +96,13 @@ def collect(
     cache = _load_cache(cache_path)
     before, tally = gh.calls, Tally()
     gh.not_modified = 0
-    grades: dict[str, Grade | None] = {}
+    stored = load_store(course.root, slug)
     for seat in seats(course.course, slug, learners):
-        grades[seat.repo] = _collect_seat(course, gh, seat, cache, tally)
+        _forget_unstored(cache, seat, stored, slug)
+        _collect_seat(course, gh, seat, cache, tally)
     _save_cache(cache_path, cache)
     target = out or course.root / f"grades-{slug}.csv"
-    _write_csv(target, format_rows(course, slug, learners, grades))
+    _write_csv(target, format_rows(course, slug, learners, load_store(course.root, slug)))
     calls = gh.calls - before
     say.print(
         f"{slug}: {tally.graded} of {tally.repos} repositories graded ({tally.new} new, "
@@ -100,9 +113,19 @@ def collect(
     return 0
 
 
-def _collect_seat(
-    course: CourseDir, gh: GitHub, seat: Seat, cache: Cache, tally: Tally
-) -> Grade | None:
+def _forget_unstored(cache: Cache, seat: Seat, store: GradesStore, slug: str) -> None:
+    """Read a repository afresh when the store lost the grade the cache remembers."""
+    entry = cache.repos.get(seat.repo)
+    if entry is None or entry.grade is None:
+        return
+    commit = entry.grade.commit
+    if not all(
+        any(s.commit == commit for s in store.history(slug, login)) for login in seat.members
+    ):
+        cache.repos[seat.repo] = CacheEntry()
+
+
+def _collect_seat(course: CourseDir, gh: GitHub, seat: Seat, cache: Cache, tally: Tally) -> None:
     tally.repos += 1
     entry = cache.repos.setdefault(seat.repo, CacheEntry())
     answer = gh.check_runs(seat.repo, "main", CHECK_NAME, entry.etag)
@@ -112,7 +135,6 @@ def _collect_seat(
     else:
         tally.unchanged += 1
     tally.graded += entry.grade is not None
-    return entry.grade
 
 
 def _latest(
@@ -135,11 +157,12 @@ def _latest(
 
 
 def _store(course: CourseDir, seat: Seat, run: CheckRunInfo, report: GradeReport) -> None:
+    report = as_practice(report)
     if not report.submission.commit:
         submission = report.submission.model_copy(update={"commit": run.head_sha})
         report = report.model_copy(update={"submission": submission})
     graded_at = datetime.fromisoformat(run.completed_at) if run.completed_at else None
-    url = f"{course.api_url.rstrip('/')}/repos/{seat.repo}"
+    url = _html_url(course, seat.repo)
     for login in seat.members:
         record_submission(
             course.root,
@@ -147,40 +170,59 @@ def _store(course: CourseDir, seat: Seat, run: CheckRunInfo, report: GradeReport
         )
 
 
+def as_practice(report: GradeReport) -> GradeReport:
+    """A report from a learner's repository, as what it is: a practice grade.
+
+    A learner can edit the workflow that wrote it, so a claim to be official, or to have had
+    protected files put back, is theirs, not the grader's.
+    """
+    return report.model_copy(update={"tier": "practice", "integrity": []})
+
+
 def _grade(run: CheckRunInfo, report: GradeReport) -> Grade:
-    return Grade(
-        check_id=run.id,
-        commit=report.submission.commit or run.head_sha,
-        timestamp=run.completed_at or report.started_at.isoformat(),
-        score=report.score,
-        max_score=report.max_score,
-        stages={s.name: s.score for s in report.stages},
-    )
+    return Grade(check_id=run.id, commit=report.submission.commit or run.head_sha)
 
 
 def format_rows(
-    course: CourseDir, slug: str, learners: tuple[Learner, ...], grades: dict[str, Grade | None]
+    course: CourseDir, slug: str, learners: tuple[Learner, ...], store: GradesStore
 ) -> list[dict[str, str]]:
-    """One CSV row per learner, in roster order (empty points when there is no grade yet)."""
+    """One CSV row per learner, in roster order, with the grade that counts (empty points when
+    there is none yet: never a 0 for a grade not given)."""
     repo_of = {m: s.repo for s in seats(course.course, slug, learners) for m in s.members}
     rows = []
     for learner in learners:
-        repo = repo_of[learner.login]
-        grade = grades.get(repo)
+        now = standing(store.history(slug, learner.login), store.attempts(slug, learner.login))
         row = {
             "assignment_name": slug,
             "github_username": learner.login,
             "roster_identifier": learner.identifier,
-            "student_repository_url": _html_url(course, repo),
-            "submission_timestamp": grade.timestamp if grade else "",
-            "points_awarded": f"{grade.score:g}" if grade else "",
-            "points_available": f"{grade.max_score:g}" if grade else "",
+            "student_repository_url": _html_url(course, repo_of[learner.login]),
+            **_grade_columns(now),
         }
-        for stage in STAGE_ORDER:
-            value = grade.stages.get(stage) if grade else None
-            row[stage] = "" if value is None else f"{value:g}"
         rows.append(row)
     return rows
+
+
+def _grade_columns(now: Standing) -> dict[str, str]:
+    grade = now.grade
+    row = {
+        "submission_timestamp": _timestamp(grade.graded_at) if grade else "",
+        "points_awarded": f"{grade.score:g}" if grade else "",
+        "points_available": f"{grade.max_score:g}" if grade else "",
+        "tier": grade.tier if grade else "",
+        "graded_commit": grade.commit if grade else "",
+        "not_graded": now.not_graded.not_graded if now.not_graded else "",
+    }
+    scores = {s.name: s.score for s in grade.stages} if grade else {}
+    for stage in STAGE_ORDER:
+        value = scores.get(stage)
+        row[stage] = "" if value is None else f"{value:g}"
+    return row
+
+
+def _timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC, to the second, as GitHub writes times."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _html_url(course: CourseDir, repo: str) -> str:
@@ -192,7 +234,7 @@ def _html_url(course: CourseDir, repo: str) -> str:
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *STAGE_ORDER])
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *TIER_COLUMNS, *STAGE_ORDER])
         writer.writeheader()
         writer.writerows(rows)
 

@@ -54,7 +54,7 @@ def _inputs(
         generated = synthetic_class(*synthetic, seed=seed)
         return (
             generated.info,
-            store_from_submissions(generated.submissions),
+            store_from_submissions(generated.lines),
             as_of or generated.as_of,
         )
     store = load_store(course)

@@ -14,14 +14,60 @@ from markupsafe import Markup, escape
 
 from orchestrator.dashboard.charts import Point, Timeline, timeline
 from orchestrator.dashboard.stats import Progress
-from orchestrator.grades_store import GradedSubmission
+from orchestrator.grades_store import GradedSubmission, PutBack
+from orchestrator.tiers import TierWord
 
 # An en dash reads as "did not run" next to the tick and the cross.
 STATUS_MARKS = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "–"}  # noqa: RUF001
+# Tiers are told by shape and word, never by colour alone (the legend on each page says so).
+TIER_MARKS: dict[TierWord, str] = {"official": "◆", "practice": "◇", "not graded": "⊘"}
+
+
+def tier_mark(tier: TierWord | None) -> Markup:
+    """A tier's mark for a crowded cell; screen readers hear the word."""
+    if tier is None:
+        return Markup("")
+    return Markup(
+        f'<span class="tier {tier.replace(" ", "-")}" title="{tier}">'
+        f'<span aria-hidden="true">{TIER_MARKS[tier]}</span><span class="sr"> {tier}</span></span>'
+    )
+
+
+def tier_word(tier: TierWord | None) -> Markup:
+    """A tier's mark and word, for a Tier column."""
+    if tier is None:
+        return Markup("—")
+    return Markup(
+        f'<span class="tier {tier.replace(" ", "-")}">'
+        f'<span aria-hidden="true">{TIER_MARKS[tier]}</span> {tier}</span>'
+    )
+
+
+def grade_cell(progress: Progress) -> Markup:
+    """A learner's grade with its tier's mark; ⊘ too when an official grade was not given."""
+    grade = progress.grade
+    text = f"{grade.percent:.0f}%{tier_mark(grade.tier)}" if grade else "—"
+    if progress.tier == "not graded":
+        text += str(tier_mark("not graded"))
+    return Markup(text)
+
+
+def tier_note(progress: Progress) -> Markup:
+    """The tier in words, and why an official grade was not given when one was not."""
+    failed = progress.standing.not_graded
+    if failed is None:
+        return tier_word(progress.tier)
+    if progress.tier == "not graded":
+        shown = " (the grade shown is practice)" if progress.grade else ""
+        return Markup(f"{tier_word(progress.tier)}: {escape(failed.not_graded)}{shown}")
+    return Markup(f"{tier_word(progress.tier)} (a later official attempt was not graded)")
+
+
+_TIER_CELLS = {tier: f"<td>{tier_word(tier)}</td>" for tier in ("official", "practice")}
 
 
 def push_rows(progress: Progress) -> Markup:
-    """The rows of a learner's push table, newest first."""
+    """The rows of a learner's table of grades, newest first."""
     return Markup(
         "\n".join(_push_row(sub, progress.is_late(sub)) for sub in reversed(progress.history))
     )
@@ -29,13 +75,24 @@ def push_rows(progress: Progress) -> Markup:
 
 def _push_row(sub: GradedSubmission, late: bool) -> str:
     flag = ' <span class="late">late</span>' if late else ""
+    put_back = f"; put back: {_put_back(sub.integrity)}" if sub.integrity else ""
     return (
         f'<tr><td class="nowrap">{sub.graded_at:%d %b %H:%M}{flag}</td>'
+        f"{_TIER_CELLS[sub.tier]}"
         f"<td><code>{escape(sub.commit[:7])}</code></td>"
         f'<td class="num nowrap">{sub.score:.1f} / {sub.max_score:.1f}</td>'
         f"<td>{_stage_marks(tuple((s.name, s.status) for s in sub.stages))}</td>"
-        f"<td>{_failed_list(sub.failed_checks)}</td></tr>"
+        f"<td>{_failed_list(sub.failed_checks)}{put_back}</td></tr>"
     )
+
+
+def put_back(files: tuple[PutBack, ...]) -> Markup:
+    """The protected files an official grade put back, each with what the submission did."""
+    return Markup(_put_back(files)) if files else Markup("none")
+
+
+def _put_back(files: tuple[PutBack, ...]) -> str:
+    return ", ".join(f"<code>{escape(f.path)}</code> ({f.change})" for f in files)
 
 
 @lru_cache(maxsize=4096)
@@ -79,11 +136,13 @@ def timeline_svg(progress: Progress, chart_id: str) -> Markup:
 
 
 def _summary(progress: Progress) -> str:
-    """What the chart shows, in one sentence (the table below it has every push)."""
+    """What the chart shows, in one sentence (the table below it has every grade)."""
     first, latest = progress.history[0], progress.history[-1]
     late = f", {progress.late_pushes} after the deadline" if progress.late_pushes else ""
+    official = len(progress.history) - len(progress.practice)
+    tiers = f" ({official} official)" if official else ""
     return (
-        f"{len(progress.history)} graded pushes from {first.graded_at:%d %b} to "
+        f"{_plural(len(progress.history), 'grade')}{tiers} from {first.graded_at:%d %b} to "
         f"{latest.graded_at:%d %b}{late}; first {first.percent:.0f}%, "
         f"best {progress.best_percent:.0f}%, latest {latest.percent:.0f}%"
     )
@@ -109,11 +168,17 @@ def _deadline(t: Timeline) -> str:
 
 
 def _points(points: Iterable[Point]) -> str:
-    """Circles on time, squares when late (not colour alone), each with its own title."""
+    """Circles on time, squares when late, diamonds for official grades (not colour alone),
+    each with its own title."""
     return "\n".join(_point(p) for p in points)
 
 
 def _point(p: Point) -> str:
+    if p.official:
+        return (
+            f'<path class="point official" d="M{p.x:.1f} {p.y - 6:.1f}l6 6-6 6-6-6z">'
+            f"<title>{escape(p.label)}</title></path>"
+        )
     if p.late:
         return (
             f'<rect class="point late" x="{p.x - 4:.1f}" y="{p.y - 4:.1f}" width="8" height="8">'
@@ -121,3 +186,7 @@ def _point(p: Point) -> str:
         )
     label = escape(p.label)
     return f'<circle class="point" cx="{p.x}" cy="{p.y}" r="4"><title>{label}</title></circle>'
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

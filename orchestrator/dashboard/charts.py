@@ -96,12 +96,13 @@ def rate_bars(rows: Sequence[tuple[str, float]], width: int = 360) -> RateBars:
 
 
 class Point(NamedTuple):
-    """One graded push on a timeline (a tuple: 45,000 of them in a big build)."""
+    """One grade on a timeline (a tuple: 45,000 of them in a big build)."""
 
     x: float
     y: float
     label: str
-    late: bool
+    late: bool  # a practice grade after the deadline
+    official: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def timeline(
     width: int = 520,
     height: int = 130,
 ) -> Timeline:
-    """Place each push by its grading time (x) and score (y)."""
+    """Place each grade by its grading time (x) and score (y)."""
     left, right, top, bottom = 34.0, width - 10.0, 8.0, height - 20.0
     start, end = _span(history, opens_at, deadline)
     seconds = (end - start).total_seconds() or 1.0
@@ -146,9 +147,10 @@ def timeline(
         Point(
             x_of(s.graded_at),
             y_of(s.percent),
-            f"{s.graded_at:%d %b %H:%M} · {s.commit[:7]} · {s.percent:.0f}%"
-            + (" · late" if deadline and s.graded_at > deadline else ""),
-            late=bool(deadline and s.graded_at > deadline),
+            f"{s.graded_at:%d %b %H:%M} · {s.commit[:7]} · {s.percent:.0f}% · {s.tier}"
+            + (" · late" if _late(s, deadline) else ""),
+            late=_late(s, deadline),
+            official=s.tier == "official",
         )
         for s in history
     )
@@ -166,6 +168,11 @@ def timeline(
         start_label=f"{start:%d %b}",
         end_label=f"{end:%d %b}",
     )
+
+
+def _late(sub: GradedSubmission, deadline: datetime | None) -> bool:
+    """A practice grade after the deadline; official grades come after it by design."""
+    return sub.tier == "practice" and deadline is not None and sub.graded_at > deadline
 
 
 def _span(

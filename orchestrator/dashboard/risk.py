@@ -116,10 +116,11 @@ def _missed(learner: LearnerSummary, as_of: datetime, policy: RiskPolicy) -> Rea
 
 
 def _dropping(progress: Progress, as_of: datetime, policy: RiskPolicy) -> Reason | None:  # noqa: ARG001 -- one signature for all rules
-    latest = progress.latest
-    if latest is None or len(progress.history) < 3:
+    """The practice grades slide: the learner's own pushes, as they work."""
+    pushes = progress.practice
+    if len(pushes) < 3:
         return None
-    best = progress.best_percent
+    latest, best = pushes[-1], max(sub.percent for sub in pushes)
     if best - latest.percent < policy.drop_points:
         return None
     return Reason(
@@ -143,13 +144,13 @@ def _stuck(progress: Progress, as_of: datetime, policy: RiskPolicy) -> Reason | 
 
 def failing_streak(progress: Progress) -> tuple[int, str, str]:
     """The check failed by the most consecutive latest pushes: (pushes, stage, check)."""
-    latest = progress.latest
-    if latest is None:
+    pushes = progress.practice
+    if not pushes:
         return (0, "", "")
     best = (0, "", "")
-    for stage, check in latest.failed_checks:
+    for stage, check in pushes[-1].failed_checks:
         streak = 0
-        for sub in reversed(progress.history):
+        for sub in reversed(pushes):
             if (stage, check) not in sub.failed_checks:
                 break
             streak += 1
@@ -167,11 +168,11 @@ def _deadline_near(progress: Progress, as_of: datetime, policy: RiskPolicy) -> R
         return None
     left = _left(deadline - as_of)
     slug = progress.assignment.slug
-    if progress.latest is None:
+    if progress.grade is None:
         return Reason("deadline", f"{slug} due in {left}, not started", slug)
     return Reason(
         "deadline",
-        f"{slug} due in {left}, at {progress.latest.percent:.0f}% "
+        f"{slug} due in {left}, at {progress.grade.percent:.0f}% "
         f"(pass mark {progress.assignment.pass_percent:.0f}%)",
         slug,
     )

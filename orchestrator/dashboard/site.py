@@ -11,9 +11,22 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from orchestrator.dashboard import charts
-from orchestrator.dashboard.cells import push_rows, timeline_svg
+from orchestrator.dashboard.cells import (
+    grade_cell,
+    push_rows,
+    put_back,
+    tier_mark,
+    tier_note,
+    tier_word,
+    timeline_svg,
+)
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, reason_counts
-from orchestrator.dashboard.stats import AssignmentSummary, ClassSummary, Progress
+from orchestrator.dashboard.stats import (
+    GAMED_GAP_POINTS,
+    AssignmentSummary,
+    ClassSummary,
+    Progress,
+)
 
 
 def render_pages(
@@ -101,6 +114,12 @@ def environment() -> Environment:
         push_rows=push_rows,
         reason_counts=reason_counts,
         timeline_svg=timeline_svg,
+        grade_cell=grade_cell,
+        tier_mark=tier_mark,
+        tier_note=tier_note,
+        tier_word=tier_word,
+        put_back=put_back,
+        gap_points=GAMED_GAP_POINTS,
     )
     return env
 
@@ -124,11 +143,13 @@ def share(part: int, whole: int) -> str:
 
 
 def status(progress: Progress) -> str:
-    """One word for where a learner stands on an assignment."""
+    """A word or two for where a learner stands on an assignment, by the grade that counts."""
     if progress.passing:
         return "passing"
     if progress.started:
         return "failing"
+    if progress.tier == "not graded":
+        return "not graded"
     return "not started" if progress.provisioned else "no repo"
 
 

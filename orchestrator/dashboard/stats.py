@@ -4,35 +4,59 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
 from graders.assignment import STAGE_ORDER, StageName
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
-from orchestrator.grades_store import GradedSubmission, GradesStore
+from orchestrator.grades_store import GradedSubmission, GradesStore, NotGraded
+from orchestrator.tiers import Standing, TierWord, standing
 
 HISTOGRAM_BINS = 10
+# An official grade this many points of 100 (or more) below the practice grade of the same
+# work, on the stages both ran, is listed with the files the official grade put back: honest
+# work scores alike in both tiers (the official grade adds hidden checks, which practice does
+# not run), so a gap this wide means the practice run passed what the real tests fail.
+GAMED_GAP_POINTS = 20.0
 
 
 @dataclass(frozen=True)
 class Progress:
-    """One learner on one assignment: their graded history and what it adds up to."""
+    """One learner on one assignment: their grades (both tiers) and what they add up to."""
 
     login: str
     assignment: AssignmentInfo
     history: tuple[GradedSubmission, ...]
     repo_url: str
+    attempts: tuple[NotGraded, ...] = ()  # official grades attempted and not given
 
     @cached_property
     def deadline(self) -> datetime | None:
         """This learner's deadline (an extension moves it)."""
         return self.assignment.deadline_for(self.login)
 
+    @cached_property
+    def standing(self) -> Standing:
+        return standing(self.history, self.attempts)
+
     @property
-    def latest(self) -> GradedSubmission | None:
-        return self.history[-1] if self.history else None
+    def grade(self) -> GradedSubmission | None:
+        """The grade that counts: the latest official one, else the latest practice one."""
+        return self.standing.grade
+
+    @property
+    def tier(self) -> TierWord | None:
+        return self.standing.tier
+
+    @cached_property
+    def practice(self) -> tuple[GradedSubmission, ...]:
+        return tuple(s for s in self.history if s.tier == "practice")
+
+    @property
+    def latest_practice(self) -> GradedSubmission | None:
+        return self.practice[-1] if self.practice else None
 
     @property
     def provisioned(self) -> bool:
@@ -49,12 +73,17 @@ class Progress:
 
     @property
     def passing(self) -> bool:
-        latest = self.latest
-        return latest is not None and latest.percent >= self.assignment.pass_percent
+        grade = self.grade
+        return grade is not None and grade.percent >= self.assignment.pass_percent
 
     @property
     def best_percent(self) -> float:
         return max((sub.percent for sub in self.history), default=0.0)
+
+    @cached_property
+    def pushes(self) -> int:
+        """The commits graded (an official grade of a commit already graded adds none)."""
+        return len({sub.commit for sub in self.history})
 
     @property
     def pr_url(self) -> str:
@@ -65,13 +94,59 @@ class Progress:
         return next((s.comment_url for s in reversed(self.history) if s.comment_url), "")
 
     def is_late(self, sub: GradedSubmission) -> bool:
-        """Graded after the deadline."""
+        """A practice grade after the deadline (official grades come after it by design)."""
         deadline = self.deadline
-        return deadline is not None and sub.graded_at > deadline
+        return sub.tier == "practice" and deadline is not None and sub.graded_at > deadline
 
     @property
     def late_pushes(self) -> int:
-        return sum(1 for sub in self.history if self.is_late(sub))
+        return sum(1 for sub in self.practice if self.is_late(sub))
+
+    @cached_property
+    def gap(self) -> OfficialGap | None:
+        """The official grade far below the practice grade of the same work, if it is."""
+        return official_gap(self.history, self.grade)
+
+
+@dataclass(frozen=True)
+class OfficialGap:
+    """An official grade far below the practice grade of the same work: the signature of
+    public tests that were gamed (rewritten, or a conftest that turns failures into passes)."""
+
+    official: GradedSubmission
+    practice: GradedSubmission
+    stages: tuple[StageName, ...]  # the stages both grades ran, which the points compare
+    points: float  # practice minus official, in points of 100 on those stages
+
+
+def official_gap(
+    history: Sequence[GradedSubmission], grade: GradedSubmission | None
+) -> OfficialGap | None:
+    """Compare the official `grade` with the practice grade of its commit (else the latest
+    practice grade before it) on the stages both ran; a gap of GAMED_GAP_POINTS or more."""
+    if grade is None or grade.tier != "official":
+        return None
+    practice = [s for s in history if s.tier == "practice"]
+    same = [s for s in practice if s.commit == grade.commit]
+    earlier = [s for s in practice if s.graded_at <= grade.graded_at]
+    if not (same or earlier):
+        return None
+    other = (same or earlier)[-1]
+    stages = tuple(
+        s.name
+        for s in other.stages
+        if s.status != "skipped" and s.max_score > 0 and grade.stage(s.name)
+    )
+    points = _percent_on(other, stages) - _percent_on(grade, stages)
+    if points < GAMED_GAP_POINTS:
+        return None
+    return OfficialGap(grade, other, stages, round(points, 1))
+
+
+def _percent_on(sub: GradedSubmission, names: Sequence[StageName]) -> float:
+    stages = [s for s in sub.stages if s.name in names]
+    top = sum(s.max_score for s in stages)
+    return 100.0 * sum(s.score for s in stages) / top if top else 0.0
 
 
 @dataclass(frozen=True)
@@ -121,25 +196,35 @@ class AssignmentSummary:
 
     @property
     def median_percent(self) -> float | None:
-        latest = [p.latest.percent for p in self.started if p.latest]
-        return statistics.median(latest) if latest else None
+        counted = [grade.percent for grade in _grades(self.started)]
+        return statistics.median(counted) if counted else None
 
     @cached_property
     def histogram(self) -> tuple[int, ...]:
         """Learners per score band of width 100/HISTOGRAM_BINS; 100% counts in the top band."""
         bins = [0] * HISTOGRAM_BINS
-        for p in self.started:
-            if p.latest:
-                bins[min(int(p.latest.percent * HISTOGRAM_BINS / 100), HISTOGRAM_BINS - 1)] += 1
+        for grade in _grades(self.started):
+            bins[min(int(grade.percent * HISTOGRAM_BINS / 100), HISTOGRAM_BINS - 1)] += 1
         return tuple(bins)
 
     @cached_property
+    def tiers(self) -> Counter[TierWord]:
+        """Learners per tier of the grade that counts: official, practice, not graded."""
+        return Counter(p.tier for p in self.progresses if p.tier)
+
+    @cached_property
+    def gaps(self) -> tuple[Progress, ...]:
+        """Learners whose official grade is far below their practice grade, widest gap first."""
+        found = [p for p in self.progresses if p.gap]
+        return tuple(sorted(found, key=lambda p: (-p.gap.points if p.gap else 0, p.login)))
+
+    @cached_property
     def stage_rates(self) -> tuple[tuple[StageName, Rate], ...]:
-        """Share of learners whose latest push passed each stage, out of those it ran for."""
+        """Share of learners whose counted grade passed each stage, out of those it ran for."""
         passed: Counter[StageName] = Counter()
         ran: Counter[StageName] = Counter()
-        for latest in _latest(self.started):
-            for stage in latest.stages:
+        for grade in _grades(self.started):
+            for stage in grade.stages:
                 if stage.status != "skipped":
                     ran[stage.name] += 1
                     passed[stage.name] += stage.status == "passed"
@@ -151,8 +236,8 @@ class AssignmentSummary:
         return _check_failures(self.started)
 
 
-def _latest(progresses: Iterable[Progress]) -> Iterable[GradedSubmission]:
-    return (p.latest for p in progresses if p.latest)
+def _grades(progresses: Iterable[Progress]) -> Iterable[GradedSubmission]:
+    return (p.grade for p in progresses if p.grade)
 
 
 def _check_failures(started: Iterable[Progress]) -> tuple[CheckFailures, ...]:
@@ -162,9 +247,9 @@ def _check_failures(started: Iterable[Progress]) -> tuple[CheckFailures, ...]:
     for progress in started:
         for sub in progress.history:
             pushes.update(sub.failed_checks)
-        latest = progress.history[-1]
-        now_failing.update(latest.failed_checks)
-        ran.update(s.name for s in latest.stages if s.status != "skipped")
+        counted = progress.grade or progress.history[-1]
+        now_failing.update(counted.failed_checks)
+        ran.update(s.name for s in counted.stages if s.status != "skipped")
     rows = [
         CheckFailures(stage, name, Rate(now_failing[(stage, name)], ran[stage]), count)
         for (stage, name), count in pushes.items()
@@ -185,8 +270,10 @@ class LearnerSummary:
 
     @property
     def last_push(self) -> GradedSubmission | None:
-        latest = [p.latest for p in self.progresses if p.latest]
-        return max(latest, key=lambda s: s.graded_at, default=None)
+        """The latest practice grade (a push), else the latest grade of any tier."""
+        pushes = [p.latest_practice for p in self.progresses if p.latest_practice]
+        grades = pushes or [p.history[-1] for p in self.progresses if p.history]
+        return max(grades, key=lambda s: s.graded_at, default=None)
 
 
 @dataclass(frozen=True)
@@ -226,7 +313,13 @@ def _roster_with_store_learners(info: ClassInfo, store: GradesStore) -> list[Lea
 
 def _progress(learner: LearnerInfo, assignment: AssignmentInfo, store: GradesStore) -> Progress:
     history = store.history(assignment.slug, learner.login)
-    repo = learner.repos.get(assignment.slug) or next(
-        (sub.repo_url for sub in reversed(history) if sub.repo_url), ""
-    )
-    return Progress(login=learner.login, assignment=assignment, history=history, repo_url=repo)
+    attempts = store.attempts(assignment.slug, learner.login)
+    repo = learner.repos.get(assignment.slug) or _known_repo(history, attempts)
+    return Progress(login=learner.login, assignment=assignment, history=history, repo_url=repo,
+                    attempts=attempts)  # fmt: skip
+
+
+def _known_repo(history: tuple[GradedSubmission, ...], attempts: tuple[NotGraded, ...]) -> str:
+    """The repository the store last named for this learner and assignment."""
+    urls = [s.repo_url for s in history] + [a.repo_url for a in attempts]
+    return next((url for url in reversed(urls) if url), "")

@@ -4,7 +4,8 @@ Each learner follows a trajectory (strong, steady, stuck on one check, dropping,
 quitting, never started). On each push every failing check may get fixed and every passing
 one may regress, at rates set by the learner's ability and trajectory, so histories look like
 real ones: a few pushes to green for the strong, a plateau for the stuck, a slide for the
-dropping.
+dropping. Each push gets a practice grade; each deadline that has passed gets an official
+run (`synthetic_official`), with a few gamed public tests and a lost grade job among them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from functools import cache
 
 from graders.assignment import StageName
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
-from orchestrator.grades_store import GradedSubmission, StageRecord
+from orchestrator.dashboard.synthetic_official import merged, official_runs
+from orchestrator.grades_store import GradedSubmission, NotGraded, StageRecord, StoreLine
 
 COURSE_START = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)  # a Monday
 ORG_URL = "https://github.com/backend-classroom-demo"
@@ -106,12 +108,20 @@ TRAJECTORIES = [
 
 @dataclass(frozen=True)
 class SyntheticClass:
-    """A generated class: the course facts, every graded push, and the moment it is seen at."""
+    """A generated class: the course facts, every grade (practice grades of pushes, official
+    grades of the deadlines that passed), the official grades not given, and the moment it is
+    seen at."""
 
     info: ClassInfo
     submissions: tuple[GradedSubmission, ...]
     as_of: datetime
     trajectories: dict[str, str]
+    not_graded: tuple[NotGraded, ...] = ()
+
+    @property
+    def lines(self) -> tuple[StoreLine, ...]:
+        """Everything the store holds."""
+        return (*self.submissions, *self.not_graded)
 
 
 def synthetic_class(learners: int, assignments: int, seed: int = 7) -> SyntheticClass:
@@ -120,20 +130,28 @@ def synthetic_class(learners: int, assignments: int, seed: int = 7) -> Synthetic
     infos = [_assignment(i) for i in range(assignments)]
     as_of = COURSE_START + timedelta(days=7 * assignments, hours=-1)
     logins = _logins(rng, learners)
-    roster, subs, kinds = [], [], {}
+    roster, pushes, kinds = [], {}, {}
     for login in logins:
         kind = rng.choices(TRAJECTORIES, weights=[t.weight for t in TRAJECTORIES])[0]
         kinds[login] = kind.name
         learner = _Learner(rng, login, kind, as_of, quit_after=rng.randrange(1, assignments + 1))
         roster.append(learner.info(infos))
         for index, assignment in enumerate(infos):
-            subs.extend(learner.work_on(assignment, index))
+            pushes[(login, assignment.slug)] = learner.work_on(assignment, index)
+    tests = {a.slug: _public_tests(i) for i, a in enumerate(infos)}
+    # A generator of its own, so the official runs leave the pushes as they were.
+    official, lost = official_runs(random.Random(seed + 1), infos, pushes, as_of, tests)
     info = ClassInfo(
         course="Backend Engineering with Python (demo class)",
         learners=tuple(roster),
         assignments=tuple(infos),
     )
-    return SyntheticClass(info=info, submissions=tuple(subs), as_of=as_of, trajectories=kinds)
+    return SyntheticClass(info=info, submissions=tuple(merged(pushes, official)), as_of=as_of,
+                          trajectories=kinds, not_graded=tuple(lost))  # fmt: skip
+
+
+def _public_tests(index: int) -> tuple[str, ...]:
+    return tuple(name for stage, name, _ in _checks_of(index) if stage == "tests")
 
 
 def _assignment(index: int) -> AssignmentInfo:
@@ -267,7 +285,7 @@ class _Learner:
             assignment=info.slug,
             commit=f"{self.rng.getrandbits(160):040x}",
             graded_at=when.replace(microsecond=0),
-            tier="official",
+            tier="practice",
             score=round(sum(s.score for s in stages), 2),
             max_score=info.max_score,
             stages=stages,

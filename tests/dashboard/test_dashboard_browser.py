@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generated = synthetic_class(40, 4, seed=3)
     out = tmp_path_factory.mktemp("dashboard") / "site"
-    build_site(generated.info, store_from_submissions(generated.submissions), out,
+    build_site(generated.info, store_from_submissions(generated.lines), out,
                as_of=generated.as_of)  # fmt: skip
     return out
 
@@ -112,3 +112,39 @@ def test_printing_hides_the_navigation(page: Page, site: Path) -> None:
 
     assert not page.locator("header nav").is_visible()
     assert page.locator("table.overview").is_visible()
+
+
+def test_the_learners_page_explains_and_marks_the_tier_of_each_grade(
+    page: Page, site: Path
+) -> None:
+    page.goto((site / "learners.html").as_uri())
+
+    legend = page.locator("p.legend")
+    assert legend.is_visible()
+    assert all(word in legend.inner_text() for word in ("official", "practice", "not graded"))
+    matrix = page.locator("table.matrix")
+    assert matrix.locator(".tier.official").count() > 0
+    assert matrix.locator(".tier.practice").count() > 0
+    assert matrix.locator(".tier.not-graded").count() >= 1
+    hidden = matrix.locator(".sr").first.bounding_box()  # the words are for screen readers
+    assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1
+    _screenshot(page, "learners.png")
+
+
+def test_a_gamed_learner_is_listed_with_the_files_put_back_and_leads_to_their_page(
+    page: Page, site: Path
+) -> None:
+    page.goto((site / "assignments" / "booking-api.html").as_uri())
+    gaps = page.get_by_role(
+        "table", name="Official grades 20 points or more below practice, widest gap first"
+    )
+    assert gaps.is_visible()
+    first = gaps.locator("tbody tr").first
+    assert "conftest.py (added)" in first.inner_text()
+    page.locator("#gaps").scroll_into_view_if_needed()
+    _screenshot(page, "gaps.png")
+
+    first.locator("th a").click()
+    assert page.locator(".gap").first.inner_text().startswith("Official grade far below practice")
+    assert page.locator("svg.timeline path.point.official").count() >= 1
+    _screenshot(page, "gamed-learner.png")

@@ -43,7 +43,7 @@ def test_a_timeline_places_pushes_in_time_order_and_marks_the_late_one() -> None
     assert chart.left < early.x < (chart.deadline_x or 0) < late.x <= chart.right
     assert late.y < chart.pass_y < early.y  # higher score, higher up (smaller y)
     assert (early.late, late.late) == (False, True)
-    assert late.label.endswith("80% · late")
+    assert late.label.endswith("80% · practice · late")
 
 
 def test_a_class_info_file_with_a_bad_field_names_it(tmp_path: Path) -> None:

@@ -5,16 +5,30 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from small_class import AS_OF, AUTHZ, P95, small_class_info, small_class_submissions
+from small_class import (
+    AS_OF,
+    AUTHZ,
+    P95,
+    small_class_info,
+    small_class_not_graded,
+    small_class_submissions,
+)
 
 from orchestrator.dashboard.risk import RiskPolicy, find_at_risk
-from orchestrator.dashboard.stats import AssignmentSummary, ClassSummary, summarise
-from orchestrator.grades_store import store_from_submissions
+from orchestrator.dashboard.stats import (
+    GAMED_GAP_POINTS,
+    AssignmentSummary,
+    ClassSummary,
+    official_gap,
+    summarise,
+)
+from orchestrator.grades_store import GradedSubmission, StageRecord, Tier, store_from_submissions
 
 
 @pytest.fixture
 def small_class() -> ClassSummary:
-    return summarise(small_class_info(), store_from_submissions(small_class_submissions()))
+    lines = [*small_class_submissions(), *small_class_not_graded()]
+    return summarise(small_class_info(), store_from_submissions(lines))
 
 
 def _tasks(summary: ClassSummary) -> AssignmentSummary:
@@ -102,3 +116,76 @@ def test_nobody_is_at_risk_before_the_course_starts(small_class: ClassSummary) -
     before = AS_OF - timedelta(days=40)
 
     assert find_at_risk(small_class, before) == ()
+
+
+def _notes(summary: ClassSummary) -> AssignmentSummary:
+    return next(a for a in summary.assignments if a.info.slug == "notes-api")
+
+
+def _stages(tests: float, hidden: StageRecord | None = None) -> tuple[StageRecord, ...]:
+    rows = [StageRecord(name="tests", status="passed", score=tests, max_score=30),
+            StageRecord(name="lint", status="passed", score=10, max_score=10)]  # fmt: skip
+    return (*rows, *([hidden] if hidden else []))
+
+
+def _grade(tier: Tier, commit: str, days_ago: float, *stages: StageRecord) -> GradedSubmission:
+    return GradedSubmission(
+        learner="ada", assignment="notes-api", commit=commit * 40, tier=tier,
+        graded_at=AS_OF - timedelta(days=days_ago), score=sum(s.score for s in stages),
+        max_score=sum(s.max_score for s in stages), stages=stages,
+    )  # fmt: skip
+
+
+def test_each_assignment_counts_official_practice_and_not_graded(
+    small_class: ClassSummary,
+) -> None:
+    assert _notes(small_class).tiers == {"official": 2, "practice": 1, "not graded": 1}
+    assert _tasks(small_class).tiers == {"practice": 5}
+
+
+def test_the_official_grade_counts_and_is_never_late(small_class: ClassSummary) -> None:
+    bo = next(p for p in _notes(small_class).progresses if p.login == "bo")
+
+    assert bo.grade is not None and (bo.grade.tier, bo.grade.percent) == ("official", 62)
+    assert not bo.is_late(bo.grade) and bo.late_pushes == 0
+    assert bo.pushes == 1  # the official grade judged the commit already pushed
+
+
+def test_an_official_grade_far_below_practice_is_listed_with_the_files_put_back(
+    small_class: ClassSummary,
+) -> None:
+    (bo,) = _notes(small_class).gaps
+
+    assert bo.login == "bo" and bo.gap is not None
+    assert (bo.gap.points, bo.gap.stages) == (28.0, ("tests", "hidden", "load"))
+    assert [f.path for f in bo.gap.official.integrity] == ["conftest.py", "tests/test_notes.py"]
+
+
+@pytest.mark.parametrize(("official_tests", "listed"), [(24.0, False), (22.0, True)])
+def test_a_gap_is_listed_from_the_threshold_up(official_tests: float, listed: bool) -> None:
+    practice = _grade("practice", "a", 5, *_stages(30))
+    official = _grade("official", "a", 1, *_stages(official_tests))  # 15 or 20 points below
+
+    gap = official_gap([practice, official], official)
+    assert (gap is not None) == listed
+    assert GAMED_GAP_POINTS == 20
+
+
+def test_the_hidden_checks_practice_does_not_run_are_left_out_of_the_gap() -> None:
+    skipped = StageRecord(name="hidden", status="skipped", score=0, max_score=60)
+    failing = StageRecord(name="hidden", status="failed", score=6, max_score=60)
+    practice = _grade("practice", "a", 5, *_stages(30, skipped))  # 40 of 100
+    official = _grade("official", "a", 1, *_stages(30, failing))  # 46 of 100
+
+    assert official_gap([practice, official], official) is None
+    worse = _grade("official", "a", 1, *_stages(20, failing))  # 25 points lost on tests and lint
+    gap = official_gap([practice, worse], worse)
+    assert gap is not None and gap.stages == ("tests", "lint") and gap.points == 25.0
+
+
+def test_the_gap_compares_the_same_commit_not_a_later_push() -> None:
+    on_time = _grade("practice", "a", 5, *_stages(20))
+    official = _grade("official", "a", 3, *_stages(18))
+    later = _grade("practice", "b", 1, *_stages(30))  # improved after the deadline
+
+    assert official_gap([on_time, official, later], official) is None

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from small_class import AS_OF, AUTHZ, P95, graded
+from small_class import AS_OF, AUTHZ, P95, graded, not_graded
 
 from classroom.cli import main
 from orchestrator.grades_store import record_submission
@@ -84,7 +84,7 @@ def test_a_learner_page_shows_the_timeline_links_and_late_flags(site: Path) -> N
     page = text(eve)
     links = read_page(eve).links
 
-    assert "notes-api passing 65% 65% 1 1 late" in page
+    assert "notes-api passing 65% ◇ practice 65% 1 1 late" in page
     assert "https://github.com/demo-org/notes-api-eve" in links
     assert "https://github.com/demo-org/notes-api-eve/pull/1" in links
     assert any(link.startswith("https://github.com/demo-org/notes-api-eve/pull/1#issuecomment")
@@ -225,6 +225,93 @@ def test_course_toml_and_the_roster_give_the_class_its_deadlines_and_learners(
     site = course / "site"
     assert "3 learners, 1 assignments" in text(site / "index.html")
     assert "Tasks API 15 Mar" in text(site / "index.html")
-    assert "tasks-api passing 90% 90% 1 1 late" in text(site / "learners" / "ada.html")
-    assert "tasks-api passing 90% 90% 1 repository" in text(site / "learners" / "bo.html")
+    assert "tasks-api passing 90% ◇ practice 90% 1 1 late" in text(site / "learners" / "ada.html")
+    assert "tasks-api passing 90% ◇ practice 90% 1 repository" in text(
+        site / "learners" / "bo.html"
+    )
     assert "cy — never" in text(site / "learners.html")  # on the roster, never pushed
+
+
+def test_the_overview_counts_official_practice_and_not_graded_grades(site: Path) -> None:
+    overview = text(site / "index.html")
+
+    # ... median grade, official, practice only, not graded
+    assert "Notes API 13 Mar 6 4 4 4 (67%) 72% 2 1 1" in overview
+    assert "Tasks API 18 Mar 6 5 5 2 (33%) 55% 0 5 0" in overview
+    assert "1 learner's official grade is 20 points or more below practice : bo." in overview
+
+
+def test_every_page_with_grades_explains_the_tiers(site: Path) -> None:
+    for page in ("index.html", "learners.html", "assignments/notes-api.html", "learners/ada.html"):
+        words = text(site / page)
+        assert "Tiers. ◆ official : graded by the course repository" in words, page
+        assert "◇ practice : graded in the learner's own repository" in words, page
+        assert "⊘ not graded : an official grade was attempted" in words, page
+        assert "never a score of 0" in words, page
+
+
+def test_the_learners_page_marks_each_grade_with_its_tier(site: Path) -> None:
+    matrix = text(site / "learners.html")
+
+    assert "ada 100% ◆ official 100% ◇ practice" in matrix
+    assert "cy 80% ◇ practice ⊘ not graded 40% ◇ practice" in matrix
+
+
+def test_the_assignment_page_lists_official_grades_far_below_practice(site: Path) -> None:
+    page = text(site / "assignments" / "notes-api.html")
+
+    assert "Official 2 Practice only 1 Not graded 1" in page
+    assert "20 points of 100 or more below the practice grade of the same commit" in page
+    assert (
+        "bo 62% 90% 28.0 tests, hidden, load conftest.py (added), tests/test_notes.py (changed)"
+        in page
+    )
+    assert "bo passing 62% ◆ official 90%" in page
+    lost = "the grade job of chunk 2 did not finish"
+    assert f"cy passing 80% ⊘ not graded : {lost} (the grade shown is practice) 80%" in page
+
+
+def test_an_assignment_without_official_grades_lists_no_gap(site: Path) -> None:
+    assert "No official grade is that far below practice." in text(
+        site / "assignments" / "tasks-api.html"
+    )
+
+
+def test_a_learner_page_shows_the_gap_the_files_put_back_and_the_official_point(
+    site: Path,
+) -> None:
+    bo = site / "learners" / "bo.html"
+    page = text(bo)
+
+    assert "Official grade far below practice: the official grade of" in page
+    assert "scores 28.0 points of 100 less than the practice grade" in page
+    assert "13 Mar 09:00 ◆ official" in page
+    put_back = "conftest.py (added), tests/test_notes.py (changed)"
+    assert f"tests: test_update_note; put back: {put_back}" in page
+    diamonds = [a for tag, a in read_page(bo).tags if tag == "path" and "official" in a["class"]]
+    assert len(diamonds) == 1
+
+
+def test_a_learner_whose_official_grade_was_not_given_sees_why_and_their_practice_grade(
+    site: Path,
+) -> None:
+    page = text(site / "learners" / "cy.html")
+
+    assert "notes-api passing 80% ⊘ not graded : the grade job of chunk 2 did not finish" in page
+    assert "did not finish. The grade shown is the practice one." in page
+
+
+def test_an_official_grade_not_given_never_reads_as_a_zero(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    record_submission(course, not_graded("gil", "notes-api", 2, "runner lost"))
+
+    assert main(["dashboard", "--course", str(course)]) == 0
+
+    site = course / "site"
+    assert "gil — ⊘ not graded" in text(site / "learners.html")
+    learner = text(site / "learners" / "gil.html")
+    assert "notes-api not graded — ⊘ not graded : runner lost —" in learner
+    assert "No grade yet: this is not a 0." in learner
+    assert "0%" not in learner
+    counts = "Passing 0 Median grade — Official 0 Practice only 0 Not graded 1"
+    assert counts in text(site / "assignments" / "notes-api.html")

@@ -15,6 +15,7 @@ from orchestrator.dashboard.build import build_site
 from orchestrator.dashboard.risk import find_at_risk
 from orchestrator.dashboard.stats import summarise
 from orchestrator.dashboard.synthetic import SyntheticClass, synthetic_class
+from orchestrator.dashboard.synthetic_official import GRADER_COMMIT
 from orchestrator.grades_store import format_line, store_from_submissions
 
 
@@ -26,7 +27,7 @@ def generated() -> SyntheticClass:
 def _latest_percents(generated: SyntheticClass, kind: str) -> list[float]:
     latest: dict[tuple[str, str], float] = {}
     for sub in generated.submissions:  # in grading order per learner and assignment
-        if generated.trajectories[sub.learner] == kind:
+        if generated.trajectories[sub.learner] == kind and sub.tier == "practice":
             latest[(sub.learner, sub.assignment)] = sub.percent
     return list(latest.values())
 
@@ -66,7 +67,7 @@ def test_no_push_is_graded_after_the_moment_the_class_is_seen(generated: Synthet
 
 
 def test_the_hard_checks_show_up_as_what_the_class_misses(generated: SyntheticClass) -> None:
-    summary = summarise(generated.info, store_from_submissions(generated.submissions))
+    summary = summarise(generated.info, store_from_submissions(generated.lines))
     tasks = summary.assignments[0]
 
     top = {c.name for c in tasks.check_failures[:3]}
@@ -75,7 +76,7 @@ def test_the_hard_checks_show_up_as_what_the_class_misses(generated: SyntheticCl
 
 
 def test_some_but_not_most_learners_are_at_risk(generated: SyntheticClass) -> None:
-    summary = summarise(generated.info, store_from_submissions(generated.submissions))
+    summary = summarise(generated.info, store_from_submissions(generated.lines))
     rows = find_at_risk(summary, generated.as_of)
 
     assert 0.1 * 300 < len(rows) < 0.6 * 300
@@ -85,7 +86,7 @@ def test_some_but_not_most_learners_are_at_risk(generated: SyntheticClass) -> No
 
 def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path: Path) -> None:
     generated = synthetic_class(60, 2, seed=2)
-    store = store_from_submissions(generated.submissions)
+    store = store_from_submissions(generated.lines)
     one = build_site(generated.info, store, tmp_path / "one", as_of=generated.as_of, jobs=1)
     two = build_site(generated.info, store, tmp_path / "two", as_of=generated.as_of, jobs=2)
 
@@ -100,7 +101,7 @@ def test_the_same_seed_gives_the_same_class_in_another_process() -> None:
         "import hashlib; from orchestrator.dashboard.synthetic import synthetic_class;"
         "from orchestrator.grades_store import format_line;"
         "c = synthetic_class(30, 3, seed=4);"
-        "print(hashlib.sha256(''.join(map(format_line, c.submissions)).encode()).hexdigest())"
+        "print(hashlib.sha256(''.join(map(format_line, c.lines)).encode()).hexdigest())"
     )
     digests = {
         subprocess.run(
@@ -113,5 +114,39 @@ def test_the_same_seed_gives_the_same_class_in_another_process() -> None:
         ).stdout.strip()
         for seed in ("1", "2")
     }
-    here = synthetic_class(30, 3, seed=4).submissions
+    here = synthetic_class(30, 3, seed=4).lines
     assert digests == {hashlib.sha256("".join(map(format_line, here)).encode()).hexdigest()}
+
+
+def test_deadlines_that_passed_have_official_grades_and_open_ones_only_practice(
+    generated: SyntheticClass,
+) -> None:
+    official = {s.assignment for s in generated.submissions if s.tier == "official"}
+
+    assert official == {"tasks-api", "booking-api"}  # due on days 14 and 21 of 28
+    for sub in generated.submissions:
+        if sub.tier == "official":
+            deadline = generated.info.assignment(sub.assignment).deadline
+            assert deadline is not None and sub.graded_at > deadline
+            assert (sub.reason, sub.grader_commit) == ("deadline", GRADER_COMMIT)
+
+
+def test_an_honest_official_grade_equals_the_practice_grade_of_its_commit(
+    generated: SyntheticClass,
+) -> None:
+    practice = {(s.learner, s.commit): s for s in generated.submissions if s.tier == "practice"}
+    official = [s for s in generated.submissions if s.tier == "official"]
+
+    honest = [s for s in official if not s.integrity]
+    assert honest and all(s.score == practice[(s.learner, s.commit)].score for s in honest)
+
+
+def test_the_demo_class_has_gamed_learners_and_a_grade_not_given(
+    generated: SyntheticClass,
+) -> None:
+    summary = summarise(generated.info, store_from_submissions(generated.lines))
+
+    gaps = [p for a in summary.assignments for p in a.gaps]
+    assert gaps and all(p.gap and p.gap.official.integrity for p in gaps)
+    assert generated.not_graded
+    assert sum(a.tiers["not graded"] for a in summary.assignments) == len(generated.not_graded)

@@ -8,12 +8,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from small_class import AS_OF, graded, small_class_submissions
+from small_class import (
+    AS_OF,
+    graded,
+    not_graded,
+    small_class_not_graded,
+    small_class_submissions,
+)
 
 from graders.errors import UserError
-from graders.report import Check, Finding, GradeReport, StageResult, Submission
+from graders.report import Check, Finding, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import (
+    PutBack,
+    format_line,
     load_store,
+    record_lines,
     record_submission,
     store_from_submissions,
     store_path,
@@ -115,7 +124,7 @@ def test_the_store_reads_back_every_history_in_order(course_with_small_class: Pa
     assert store.learners == ["ada", "bo", "cy", "dee", "eve"]
     assert len(store) == len(small_class_submissions())
     assert [s.percent for s in store.history("tasks-api", "cy")] == [90, 70, 40]
-    assert store == store_from_submissions(small_class_submissions())
+    assert store == store_from_submissions([*small_class_submissions(), *small_class_not_graded()])
 
 
 def test_a_course_without_grades_is_an_empty_store(tmp_path: Path) -> None:
@@ -153,3 +162,91 @@ def test_a_link_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(UserError, match=r"ada\.jsonl:1: \w+_url"):
         load_store(tmp_path)
+
+
+# A line as the store wrote it before grades had a grader commit, put-back files or a reason.
+OLD_LINE = (
+    '{"assignment": "tasks-api", "comment_url": "", "commit": "' + "1" * 40 + '", '
+    '"graded_at": "2026-01-15T04:11:41Z", "grader_version": "0.1.0", "learner": "ada", '
+    '"max_score": 100.0, "pr_url": "", "repo_url": "https://github.com/ORG/tasks-api-ada", '
+    '"score": 74.01, "stages": [{"failed_checks": ["test_cursor"], "max_score": 30.0, '
+    '"name": "hidden", "score": 24.0, "status": "failed"}], "tier": "practice"}'
+)
+
+
+def _official_report(commit: str = "b" * 40) -> GradeReport:
+    return _report(commit).model_copy(
+        update={
+            "tier": "official",
+            "grader_commit": "c" * 40,
+            "integrity": [Tampering(path="conftest.py", change="added")],
+        }
+    )
+
+
+def test_an_old_line_still_loads_and_stays_byte_for_byte_when_a_grade_is_added(
+    tmp_path: Path,
+) -> None:
+    path = store_path(tmp_path, "tasks-api", "ada")
+    path.parent.mkdir(parents=True)
+    path.write_text(OLD_LINE + "\n")
+
+    old = load_store(tmp_path).history("tasks-api", "ada")[0]
+    assert (old.tier, old.grader_commit, old.integrity, old.reason) == ("practice", "", (), "")
+    assert record_submission(tmp_path, graded("ada", "tasks-api", 1, 90))
+    assert path.read_text().splitlines()[0] == OLD_LINE
+
+
+def test_a_line_that_does_not_say_it_is_official_is_practice(tmp_path: Path) -> None:
+    path = store_path(tmp_path, "tasks-api", "ada")
+    path.parent.mkdir(parents=True)
+    path.write_text(OLD_LINE.replace(', "tier": "practice"', "") + "\n")
+
+    assert load_store(tmp_path).history("tasks-api", "ada")[0].tier == "practice"
+
+
+def test_an_official_report_keeps_its_grader_commit_files_put_back_and_reason() -> None:
+    sub = submission_from_report(_official_report(), learner="ada", reason="deadline")
+
+    assert (sub.tier, sub.grader_commit, sub.reason) == ("official", "c" * 40, "deadline")
+    assert sub.integrity == (PutBack(path="conftest.py", change="added"),)
+    assert json.loads(format_line(sub))["integrity"] == [{"change": "added", "path": "conftest.py"}]
+
+
+def test_a_not_graded_line_is_kept_apart_from_the_grades(tmp_path: Path) -> None:
+    record_submission(tmp_path, graded("ada", "tasks-api", 3, 40))
+    record_submission(tmp_path, not_graded("ada", "tasks-api", 3, "runner lost"))
+
+    store = load_store(tmp_path)
+    assert [s.score for s in store.history("tasks-api", "ada")] == [40]
+    assert [a.not_graded for a in store.attempts("tasks-api", "ada")] == ["runner lost"]
+    assert len(store) == 1  # a grade not given is not a grade
+    lines = store_path(tmp_path, "tasks-api", "ada").read_text().splitlines()
+    assert "score" not in json.loads(lines[1])
+
+
+def test_a_learner_with_only_a_grade_not_given_is_still_in_the_store(tmp_path: Path) -> None:
+    record_submission(tmp_path, not_graded("gil", "notes-api", 2, "repository not found"))
+
+    store = load_store(tmp_path)
+    assert (store.learners, store.assignments) == (["gil"], ["notes-api"])
+    assert store.history("notes-api", "gil") == ()
+
+
+def test_a_not_graded_line_without_its_cause_names_the_field(tmp_path: Path) -> None:
+    record_submission(tmp_path, not_graded("ada", "tasks-api", 3, "runner lost"))
+    path = store_path(tmp_path, "tasks-api", "ada")
+    path.write_text(path.read_text().replace('"runner lost"', '""'))
+
+    with pytest.raises(UserError, match=r"ada\.jsonl:1: not_graded: .*at least 1 character"):
+        load_store(tmp_path)
+
+
+def test_a_batch_is_one_write_per_file_and_skips_what_is_there(tmp_path: Path) -> None:
+    first = [graded("ada", "tasks-api", 3, 40), graded("bo", "tasks-api", 3, 50)]
+    assert record_lines(tmp_path, first) == 2
+
+    again = [*first, graded("ada", "tasks-api", 1, 90), not_graded("cy", "tasks-api", 1, "x")]
+    assert record_lines(tmp_path, again) == 2
+    assert len(load_store(tmp_path)) == 3
+    assert record_lines(tmp_path, again) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,14 +12,16 @@ import pytest
 from github import Auth, Github
 from rich.console import Console
 
-from graders.report import GradeReport, StageResult, Submission
-from orchestrator.commands.collect import COLUMNS, collect
+from graders.assignment import STAGE_ORDER
+from graders.report import GradeReport, StageResult, Submission, Tampering
+from orchestrator.commands.collect import COLUMNS, TIER_COLUMNS, collect
 from orchestrator.commands.lock import lock
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.grades_store import load_store
 from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
+from orchestrator.tiers import NO_REPORT, official_batch, plan_official, record_batch
 from sandbox.records import Repo
 from tests.orchestrator.conftest import ORG, Classroom, open_classroom
 from tests.orchestrator.state import class_state
@@ -28,7 +31,7 @@ def quiet() -> Console:
     return Console(file=io.StringIO(), width=200)
 
 
-def report(score: float, commit: str | None = None) -> GradeReport:
+def report(score: float, commit: str | None = None, **changes: object) -> GradeReport:
     stages = [
         StageResult(
             name="tests", status="passed", score=score, max_score=60, duration_seconds=1, message=""
@@ -48,14 +51,18 @@ def report(score: float, commit: str | None = None) -> GradeReport:
         grader_version="0.1.0",
         started_at=datetime(2030, 1, 1, tzinfo=UTC),
         duration_seconds=2,
-    )
+    ).model_copy(update=changes)
 
 
-def grade_pushed(room: Classroom, login: str, score: float) -> None:
+def head(room: Classroom, login: str) -> str:
+    return room.server.sandbox.bare(f"{ORG}/tasks-api-{login}").resolve("refs/heads/main")
+
+
+def grade_pushed(room: Classroom, login: str, score: float, **changes: object) -> None:
     """What the grading workflow does: a check run on main's tip carrying results.json."""
     full = f"{ORG}/tasks-api-{login}"
     sandbox = room.server.sandbox
-    sha = sandbox.bare(full).resolve("refs/heads/main")
+    sha = head(room, login)
     token = sandbox.workflow_token(full, {"checks": "write"}).token
     bot = Github(
         base_url=room.url,
@@ -69,7 +76,7 @@ def grade_pushed(room: Classroom, login: str, score: float) -> None:
         head_sha=sha,
         status="completed",
         conclusion="success",
-        output=check_run_output(report(score, commit=None)),
+        output=check_run_output(report(score, commit=None, **changes)),
     )
 
 
@@ -192,3 +199,68 @@ def test_an_unchanged_repository_costs_a_free_304_on_the_sandbox(
         assert rows["school-learner-1"]["points_awarded"] == "40"  # kept through the 304
     finally:
         close()
+
+
+def test_a_grade_from_a_learners_repository_is_practice_whatever_it_claims(
+    provisioned_class: Classroom,
+) -> None:
+    room = provisioned_class
+    forged = [Tampering(path="tests/test_tasks.py", change="changed")]
+    grade_pushed(room, "school-learner-1", 60, tier="official", integrity=forged)
+
+    collect(room.course, room.gateway(), "tasks-api", console=quiet())
+
+    (stored,) = load_store(room.course.root).history("tasks-api", "school-learner-1")
+    assert (stored.tier, stored.integrity) == ("practice", ())
+    assert stored.repo_url.endswith(f"/{ORG}/tasks-api-school-learner-1")
+    rows = {r["github_username"]: r for r in read_csv(room.course.root / "grades-tasks-api.csv")}
+    assert rows["school-learner-1"]["tier"] == "practice"
+
+
+def test_the_csv_gives_the_official_grade_first_with_its_tier_and_commit(
+    provisioned_class: Classroom,
+) -> None:
+    room = provisioned_class
+    grade_pushed(room, "school-learner-1", 60)  # practice 70 of 70
+    grade_pushed(room, "school-learner-2", 12)  # practice 22 of 70
+    collect(room.course, room.gateway(), "tasks-api", console=quiet())
+    chosen = {f"school-learner-{n}": head(room, f"school-learner-{n}") for n in (1, 2, 3)}
+    store = load_store(room.course.root)
+    plan = plan_official(store, "tasks-api", chosen, grader_commit="c" * 40, reason="deadline")
+    official = report(
+        20, commit=chosen["school-learner-1"], tier="official", grader_commit="c" * 40
+    )
+    lost = {"school-learner-3": "repository could not be fetched"}
+    batch = official_batch(store, plan, {"school-learner-1": official},
+                           attempted_at=datetime(2030, 1, 2, tzinfo=UTC), causes=lost)  # fmt: skip
+    record_batch(room.course.root, batch)
+
+    out = room.course.root / "out.csv"
+    collect(room.course, room.gateway(), "tasks-api", out=out, console=quiet())
+
+    table = read_csv(out)
+    assert list(table[0]) == [*COLUMNS, *TIER_COLUMNS, *STAGE_ORDER]
+    rows = {r["github_username"]: r for r in table}
+    one, two, three = (rows[f"school-learner-{n}"] for n in (1, 2, 3))
+    assert (one["points_awarded"], one["tier"], one["tests"]) == ("30", "official", "20")
+    assert (one["graded_commit"], one["submission_timestamp"]) == (
+        chosen["school-learner-1"], "2030-01-01T00:00:00Z")  # fmt: skip
+    assert (two["points_awarded"], two["tier"]) == ("22", "practice")
+    assert two["not_graded"] == NO_REPORT
+    assert (three["points_awarded"], three["points_available"], three["tier"]) == ("", "", "")
+    assert three["not_graded"] == "repository could not be fetched"  # never a 0
+
+
+def test_a_store_that_lost_a_grade_gets_it_back_on_the_next_collect(
+    provisioned_class: Classroom,
+) -> None:
+    room = provisioned_class
+    grade_pushed(room, "school-learner-1", 30)
+    collect(room.course, room.gateway(), "tasks-api", console=quiet())
+    shutil.rmtree(room.course.root / "grades")
+
+    collect(room.course, room.gateway(), "tasks-api", console=quiet())
+
+    assert len(load_store(room.course.root).history("tasks-api", "school-learner-1")) == 1
+    rows = {r["github_username"]: r for r in read_csv(room.course.root / "grades-tasks-api.csv")}
+    assert rows["school-learner-1"]["points_awarded"] == "40"
