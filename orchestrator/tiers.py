@@ -220,8 +220,9 @@ def report_problem(report: GradeReport, plan: OfficialPlan, commit: str) -> str:
     if report.grader_commit not in (None, plan.grader_commit):
         return f"its report names grader {report.grader_commit}, the run used {plan.grader_commit}"
     containment = report.containment
-    if containment is not None and containment.level != "full":
-        return f"its grade ran without full containment ({containment.level})"
+    if containment is None or containment.level != "full":
+        level = containment.level if containment else "not recorded"
+        return f"its grade ran without full containment ({level})"
     return ""
 
 
