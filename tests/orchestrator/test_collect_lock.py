@@ -13,7 +13,7 @@ from github import Auth, Github
 from rich.console import Console
 
 from graders.assignment import STAGE_ORDER
-from graders.report import GradeReport, StageResult, Submission, Tampering
+from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.commands.collect import COLUMNS, TIER_COLUMNS, collect
 from orchestrator.commands.lock import lock
 from orchestrator.commands.provision import provision
@@ -228,7 +228,11 @@ def test_the_csv_gives_the_official_grade_first_with_its_tier_and_commit(
     store = load_store(room.course.root)
     plan = plan_official(store, "tasks-api", chosen, grader_commit="c" * 40, reason="deadline")
     official = report(
-        20, commit=chosen["school-learner-1"], tier="official", grader_commit="c" * 40
+        20,
+        commit=chosen["school-learner-1"],
+        tier="official",
+        grader_commit="c" * 40,
+        containment=Containment(level="full", network="none"),
     )
     lost = {"school-learner-3": "repository could not be fetched"}
     batch = official_batch(store, plan, {"school-learner-1": official},
