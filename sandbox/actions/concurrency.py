@@ -69,6 +69,7 @@ class Handle:
 
     group: str | None
     cancel_in_progress: bool
+    run_id: int = 0
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
 

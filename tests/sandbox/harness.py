@@ -45,6 +45,7 @@ class Running:
 def start(data: Path, contract: ContractLog, **options: object) -> ThreadedServer:
     """A started server on `data` (workflow runs off unless `actions=True`)."""
     options.setdefault("actions", False)
+    options.setdefault("schedule", False)
     config = SandboxConfig(data=data, port=free_port(), **options)  # type: ignore[arg-type]
     return ThreadedServer.open(config, wrap=lambda app: ContractChecker(app, contract)).start()
 
