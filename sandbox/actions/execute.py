@@ -74,7 +74,13 @@ class ActSetup:
         return self.logs / f"{run_id}.event.json"
 
     def artifacts_of(self, run_id: int) -> Path:
-        return self.logs / f"{run_id}.artifacts"
+        """Where a run's artifacts live (uploaded by one job, read by later ones, and by the
+        artifacts API afterwards)."""
+        return artifacts_dir(self.logs, run_id)
+
+
+def artifacts_dir(logs: Path, run_id: int) -> Path:
+    return logs / f"{run_id}.artifacts"
 
 
 def run_act(
@@ -98,8 +104,9 @@ def run_act(
         texts = [request.workflow_text, *_workflow_texts(src)]
         texts += [t for d in (scratch / "deps").glob("*/*/*") for t in _workflow_texts(d)]
         extra += _standin_args(setup, texts)
-        for folder in ("home", "tmp", "cache", "artifacts"):
+        for folder in ("home", "tmp", "cache"):
             (scratch / folder).mkdir()
+        setup.artifacts_of(run.id).mkdir(parents=True, exist_ok=True)
         job_secrets = _per_job_tokens(setup, request, scratch, mint)
         secrets = {**_secrets(sandbox, request, mint(request.permissions)), **job_secrets}
         _write_secrets(scratch / "secrets.env", secrets)
@@ -125,8 +132,6 @@ def run_act(
             return "cancelled", "Canceled: a newer run in its concurrency group took over.\n"
         except CommandFailed as exc:
             return "timed_out", f"act did not finish: {exc}\n"
-        finally:
-            _keep_artifacts(scratch / "artifacts", setup.artifacts_of(run.id))
     output = (proc.stdout + proc.stderr).decode(errors="replace")
     return ("success" if proc.returncode == 0 else "failure"), _mask(output, secrets)
 
@@ -162,13 +167,6 @@ def _action_yml(setup: ActSetup, scratch: Path, uses: str) -> Path | None:
         folder = setup.standins / repo if standin else scratch / "deps" / owner / repo / ref / sub
     found = [folder / n for n in ("action.yml", "action.yaml") if (folder / n).is_file()]
     return found[0] if found else None
-
-
-def _keep_artifacts(folder: Path, target: Path) -> None:
-    """Artifacts outlive the run's scratch folder (the artifacts API serves them)."""
-    if folder.is_dir() and any(folder.iterdir()):
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(folder, target)
 
 
 def _mask(output: str, secrets: dict[str, str]) -> str:
@@ -213,7 +211,7 @@ def _act_args(
         "GITHUB_RUN_ID": str(run.id),
         "GITHUB_RUN_NUMBER": str(run.run_number),
         "GITHUB_ACTOR": request.actor,
-        "SANDBOX_ARTIFACTS": str(scratch / "artifacts"),
+        "SANDBOX_ARTIFACTS": str(setup.artifacts_of(run.id)),
     }
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]

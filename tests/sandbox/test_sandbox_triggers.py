@@ -97,9 +97,7 @@ jobs:
   b: {uses: o/r/.github/workflows/x.yml@v1, permissions: {pull-requests: write}}
 """
     assert wf(text).permissions == {"metadata": "read", "pull_requests": "write"}
-    assert wf("on: push\njobs: {a: {permissions: write-all}}\n").permissions == {
-        "metadata": "read"
-    }
+    assert wf("on: push\njobs: {a: {permissions: write-all}}\n").permissions == {"metadata": "read"}
 
 
 def test_unreadable_workflow_is_an_error():
