@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,8 @@ class ActSetup:
     caches: Path
     tools: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # tells this server's
+    # steps apart from another sandbox's with the same run id (a lost runner kills by it)
 
     def event_path(self, run_id: int) -> Path:
         return self.logs / f"{run_id}.event.json"
@@ -212,6 +215,7 @@ def _act_args(
         "GITHUB_RUN_NUMBER": str(run.run_number),
         "GITHUB_ACTOR": request.actor,
         "SANDBOX_ARTIFACTS": str(setup.artifacts_of(run.id)),
+        "SANDBOX_INSTANCE": setup.instance,
     }
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]

@@ -134,7 +134,21 @@ def parse_jobs(jsonl: str, raw_names: dict[str, str] | None = None) -> list[JobL
             job.conclusion = "success"
         if (label in failed and job.matrix) or label in lost:
             job.conclusion = "failure"
-    return list(jobs.values())
+    return _in_order(jobs)
+
+
+def _in_order(jobs: dict[str, JobLog]) -> list[JobLog]:
+    """By first output, a matrix's instances together in matrix order (they run at once)."""
+    first: dict[str, int] = {}
+    for n, job in enumerate(jobs.values()):
+        first.setdefault(job.job_id or job.name, n)
+
+    def key(item: tuple[str, JobLog]) -> tuple[int, int]:
+        label, job = item
+        number = SUFFIX.search(label) if job.matrix else None
+        return first[job.job_id or job.name], int(number[0][1:]) if number else 0
+
+    return [job for _, job in sorted(jobs.items(), key=key)]
 
 
 def _lost_label(jobs: dict[str, JobLog], item: dict[str, Any]) -> str:

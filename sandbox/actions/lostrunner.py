@@ -27,6 +27,7 @@ LOST = (
 class Target:
     """Which job to kill: a job id or `name:` (plus matrix values), or a display name."""
 
+    instance: str  # the server's SANDBOX_INSTANCE
     run_id: int
     job: str
     matrix: dict[str, Any] | None
@@ -51,7 +52,8 @@ def _environ(pid: int) -> dict[str, str]:
 
 def hit_of(env: dict[str, str], target: Target) -> Hit | None:
     """The job a process belongs to, when it is the target's (pure)."""
-    if env.get("GITHUB_RUN_ID") != str(target.run_id) or "GITHUB_JOB" not in env:
+    ours = env.get("SANDBOX_INSTANCE") == target.instance
+    if not ours or env.get("GITHUB_RUN_ID") != str(target.run_id) or "GITHUB_JOB" not in env:
         return None
     job_id = env["GITHUB_JOB"]
     try:

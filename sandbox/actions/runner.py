@@ -251,7 +251,7 @@ class Runner:
             handle = next((h for h in self.handles if h.run_id == run_id), None)
         if run is None or handle is None or handle.done.is_set():
             return []
-        target = Target(run_id, job, matrix, run.job_names)
+        target = Target(self.setup.instance, run_id, job, matrix, run.job_names)
         hits = kill_now(target)
         if hits:
             self.lost.setdefault(run_id, []).extend(hits)
