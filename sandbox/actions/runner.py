@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.actions import payloads
-from sandbox.actions.concurrency import Groups, Handle, evaluate, github_context
+from sandbox.actions.concurrency import Groups, Handle, group_of
 from sandbox.actions.execute import ActSetup, RunRequest, act_binary, run_act
 from sandbox.actions.jobchecks import close_job_checks, open_job_checks
 from sandbox.actions.joblog import parse_jobs, render
@@ -20,38 +20,19 @@ from sandbox.actions.lostrunner import Hit, Target, keep_killing, kill_now, lost
 from sandbox.actions.schedule import Fired, Scheduler
 from sandbox.actions.triggers import (
     Trigger,
-    Workflow,
-    WorkflowError,
-    parse_workflow,
     triggers,
 )
+from sandbox.actions.workflows import load_workflows
 from sandbox.actions.workspace import install_standins, install_tools
 from sandbox.context import BOT, PushEvent, Sandbox
-from sandbox.gitrepo import ZERO, BareRepo
+from sandbox.gitrepo import ZERO
 from sandbox.pullrefs import head_sha, is_fork_pull
 from sandbox.pullviews import pull_body
 from sandbox.records import Issue, Repo, Token, WorkflowRun, now
 from sandbox.writes import bot
 
 log = logging.getLogger("sandbox.actions")
-WORKFLOWS = ".github/workflows"
 MAX_QUEUED = 200
-
-
-def load_workflows(bare: BareRepo, sha: str) -> list[tuple[Workflow, str]]:
-    """The workflow files at `sha` (unreadable ones are logged and skipped)."""
-    if bare.entry(sha, WORKFLOWS) is None:
-        return []
-    found = []
-    for entry in bare.list_dir(sha, WORKFLOWS):
-        if entry.type != "blob" or not entry.path.endswith((".yml", ".yaml")):
-            continue
-        text = bare.blob(entry.sha).decode(errors="replace")
-        try:
-            found.append((parse_workflow(entry.path, text), text))
-        except WorkflowError as exc:
-            log.warning("skipping %s", exc)
-    return found
 
 
 class Runner:
@@ -207,7 +188,7 @@ class Runner:
             if len(self.futures) >= MAX_QUEUED:
                 self._finish(run, "cancelled", "the sandbox's run queue is full\n")
                 return run
-            handle = Handle(_group_of(request), request.workflow.cancel_in_progress, run.id)
+            handle = Handle(group_of(request), request.workflow.cancel_in_progress, run.id)
             self.handles = {h for h in self.handles if not h.done.is_set()} | {handle}
             self.groups.queue(handle)
             self.futures.add(self.pool.submit(self._execute, run.id, request, handle))
@@ -312,24 +293,3 @@ class Runner:
     def _revoke(self, token: Token) -> None:
         token.revoked = True
         self.sandbox.store.save(token)
-
-
-def _group_of(request: RunRequest) -> str | None:
-    """The run's concurrency group, its expressions evaluated (None: no group)."""
-    if request.workflow.concurrency is None:
-        return None
-    pull = request.payload.get("pull_request") or {}
-    github = github_context(
-        event=request.event,
-        ref=request.ref,
-        head_ref=(pull.get("head") or {}).get("ref", ""),
-        base_ref=(pull.get("base") or {}).get("ref", ""),
-        workflow=request.workflow.name,
-        repository=request.repo,
-        sha=request.sha,
-        actor=request.actor,
-        payload=request.payload,
-    )
-    inputs = request.payload.get("inputs") or {}
-    group = evaluate(request.workflow.concurrency, {"github": github, "inputs": inputs})
-    return f"{request.repo.lower()}:{group}"

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Protocol
 
 from sandbox.actions.execute import RunRequest
-from sandbox.actions.runner import load_workflows
 from sandbox.actions.schedule import Fired, crons_of, occurrences
 from sandbox.actions.triggers import Workflow
+from sandbox.actions.workflows import load_workflows
 from sandbox.context import Sandbox
 from sandbox.records import Activity, Repo, WorkflowRun
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from sandbox.actions import inputs as dispatch_inputs
 from sandbox.actions import payloads
-from sandbox.actions.runner import load_workflows
 from sandbox.actions.triggers import WorkflowError, parse_workflow
+from sandbox.actions.workflows import load_workflows
 from sandbox.auth import Viewer, require_repo
 from sandbox.context import Dispatcher, Sandbox
 from sandbox.datefilter import date_filter

@@ -5,6 +5,7 @@ writes to a learner's private repository with a secret instructor token; and a l
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -46,7 +47,11 @@ def test_dispatched_matrix_passes_artifacts_and_records_with_a_secret(running_ac
     repo, learner = course
     workflow = _dispatch(repo, notify=True)
     assert running_actions.sandbox.runner.wait_idle(90)
-    [run] = list(workflow.get_runs(event="workflow_dispatch"))
+    [run] = list(workflow.get_runs(event="workflow_dispatch", created=f">={run_day()}"))
+    assert [r.id for r in workflow.get_runs(head_sha=repo.get_branch("main").commit.sha)] == [
+        run.id
+    ]
+    assert list(workflow.get_runs(created="<2000-01-01")) == []
     log = _log(running_actions, run)
     assert run.conclusion == "success", log
     assert "| planning hw1 notify=true" in log
@@ -93,6 +98,10 @@ def test_a_killed_grade_job_fails_and_the_record_job_still_runs(running_actions,
         "record": "success",
     }
     assert sorted(a.name for a in run.get_artifacts()) == ["grade-0", "log-0"]
+
+
+def run_day() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
 def _wait_for_run(workflow) -> int:
