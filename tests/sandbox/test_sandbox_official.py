@@ -4,7 +4,9 @@ writes to a learner's private repository with a secret instructor token; and a l
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,8 +71,15 @@ def test_dispatched_matrix_passes_artifacts_and_records_with_a_secret(running_ac
         ("grade (1)", "success"),
         ("record", "success"),
     ]
-    names = sorted(a.name for a in run.get_artifacts())
-    assert names == ["grade-0", "grade-1", "log-0", "log-1"]
+    artifacts = {a.name: a for a in run.get_artifacts()}
+    assert sorted(artifacts) == ["grade-0", "grade-1", "log-0", "log-1"]
+    assert repo.get_artifact(artifacts["grade-1"].id).size_in_bytes == len('{"chunk": "1"}\n')
+    archive = httpx.get(
+        artifacts["grade-1"].archive_download_url,
+        headers={"Authorization": f"token {repo._requester.auth.token}"},
+    )
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as unzipped:
+        assert unzipped.read("chunk-1.json") == b'{"chunk": "1"}\n'
     assert [c.body for c in learner.get_issue(1).get_comments()] == ["official grade: 90"]
     assert learner.get_issue(1).title == "hw1: graded"
     assert learner.get_contents("GRADE.txt", ref="grades").decoded_content == b"90\n"
