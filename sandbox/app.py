@@ -15,7 +15,7 @@ from sandbox.deps import get_viewer
 from sandbox.errors import ApiError
 from sandbox.events import wire
 from sandbox.realism import FaultPlan, Limiter, RealismMiddleware
-from sandbox.routes import GIT_ROUTER, ROUTERS
+from sandbox.routes import ADMIN_ROUTER, GIT_ROUTER, ROUTERS
 
 log = logging.getLogger("sandbox")
 
@@ -31,6 +31,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(get_viewer)])  # 401 for a bad token
     app.include_router(GIT_ROUTER)
+    app.include_router(ADMIN_ROUTER)
     app.include_router(pages.router)  # last: its /{owner}/{name} paths must not shadow the API
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]  # starlette's signature is loose
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]  # same

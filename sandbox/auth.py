@@ -10,6 +10,7 @@ from sandbox.errors import ApiError, forbidden, not_found
 from sandbox.records import LEVELS, Collaborator, Membership, Repo, Token
 
 WRITE_LEVEL = {"read": "pull", "write": "push", "none": "none"}
+STRICT_READS = frozenset({"contents"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,11 @@ def viewer_level(sandbox: Sandbox, viewer: Viewer, repo: Repo, area: str) -> str
         return public
     granted = viewer.token.permissions.get(area, "none")
     level = WRITE_LEVEL.get(granted, "none")
-    return max(level, "pull", key=LEVELS.__getitem__)
+    # Contents (files, commits, git fetch) need `contents: read`, as on GitHub; reads of other
+    # areas stay open to every token of the repository (a simplification: GitHub asks for
+    # that area's read there too).
+    floor = public if area in STRICT_READS else "pull"
+    return max(level, floor, key=LEVELS.__getitem__)
 
 
 def require_repo(
@@ -109,6 +114,8 @@ def require_repo(
         raise not_found()
     have = viewer_level(sandbox, viewer, repo, area)
     if LEVELS[have] < LEVELS["pull"]:
+        if viewer.is_workflow and viewer_level(sandbox, viewer, repo, "metadata") != "none":
+            raise forbidden("Resource not accessible by integration")
         raise not_found()
     if LEVELS[have] < LEVELS[level]:
         if viewer.login is None:

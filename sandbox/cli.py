@@ -23,6 +23,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve = sub.add_parser("serve", help="serve the sandbox on loopback until Ctrl-C")
     _common(serve)
     serve.add_argument("--no-actions", action="store_true", help="do not run workflows")
+    serve.add_argument(
+        "--no-schedule",
+        action="store_true",
+        help="fire `on: schedule` crons only when POST /_sandbox/clock moves the clock",
+    )
     serve.add_argument("--workers", type=int, default=2, help="parallel workflow runs")
     serve.add_argument(
         "--run-timeout",
@@ -93,6 +98,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         actions=not args.no_actions,
+        schedule=not args.no_schedule,
         workers=args.workers,
         run_timeout=args.run_timeout,
         etags=not args.no_etags,

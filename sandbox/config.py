@@ -34,6 +34,7 @@ class SandboxConfig(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8765
     actions: bool = True
+    schedule: bool = True  # check `on: schedule` crons every minute (tests move the clock instead)
     workers: int = 2
     run_timeout: float = 600
     rate_limits: RateLimits | None = None

@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from sandbox.clock import Clock
 from sandbox.config import SandboxConfig
 from sandbox.gitrepo import BareRepo
 from sandbox.records import Account, Repo, Token
@@ -33,6 +35,10 @@ class Dispatcher(Protocol):
 
     def log_path(self, run_id: int) -> Path: ...
 
+    def tick(self, until: datetime) -> list[Any]: ...
+
+    def kill(self, run_id: int, job: str, matrix: dict[str, Any] | None) -> list[str]: ...
+
     def wait_idle(self, timeout: float) -> bool: ...
 
     def shutdown(self) -> None: ...
@@ -48,6 +54,7 @@ class PushEvent:
     after: str
     pusher: str
     by_workflow: bool
+    via: str = "api"  # "git" (smart HTTP), "api" (refs, contents) or "merge" (a pull request)
 
 
 @dataclass
@@ -60,6 +67,7 @@ class Sandbox:
     on_pull_request: list[Callable[[str, str, int, str], None]] = field(default_factory=list)
     wired: bool = False
     runner: Dispatcher | None = None
+    clock: Clock = field(default_factory=Clock)
 
     @classmethod
     def open(cls, config: SandboxConfig) -> Sandbox:
@@ -71,6 +79,15 @@ class Sandbox:
         """The bare git repository behind `repo` (a record or "owner/name")."""
         name = repo.full_name if isinstance(repo, Repo) else repo
         return BareRepo(self.config.git_root / f"{name.lower()}.git")
+
+    @property
+    def admin_token(self) -> str:
+        """The token for the sandbox-only `/_sandbox/...` routes (`--data/admin-token`)."""
+        path = self.config.data / "admin-token"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(f"sbx_{secrets.token_hex(18)}\n")
+        return path.read_text().strip()
 
     def git_path(self, full_name: str) -> Path:
         return self.bare(full_name).path

@@ -3,6 +3,7 @@ in the same repository or in the repository a fork came from."""
 
 from __future__ import annotations
 
+from sandbox import activity
 from sandbox.context import PushEvent, Sandbox
 from sandbox.gitrepo import ZERO
 from sandbox.pullrefs import import_head
@@ -42,4 +43,5 @@ def wire(sandbox: Sandbox) -> None:
     so a push's own runs are queued before the pull_request synchronize runs it causes."""
     if not sandbox.wired:
         sandbox.wired = True
+        sandbox.on_push.insert(0, lambda event: activity.record(sandbox, event))
         sandbox.on_push.append(lambda event: sync_pulls(sandbox, event))

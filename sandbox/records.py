@@ -235,6 +235,7 @@ class WorkflowRun(RepoRecord):
     head_sha: str
     actor: str
     pull_numbers: list[int] = Field(default_factory=list)
+    job_names: dict[str, str] = Field(default_factory=dict)  # job id -> `name:` as written
     created_at: str = Field(default_factory=now)
     updated_at: str = Field(default_factory=now)
     run_started_at: str | None = None
@@ -267,3 +268,16 @@ class Secret(Record):
 
     def key(self) -> str:
         return self.name.upper()
+
+
+class Activity(RepoRecord):
+    """One ref update as the server saw it (GitHub's repository activity), for deadlines."""
+
+    kind: ClassVar[str] = "activity"
+    ref: str
+    before: str
+    after: str
+    actor: str
+    activity_type: str
+    timestamp: str
+    via: str = "api"

@@ -49,5 +49,6 @@ def move_branch(
             after=new,
             pusher=login,
             by_workflow=viewer.is_workflow,
+            via="merge" if via_pr else "api",
         )
     )

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sandbox.actions.execute import RunRequest
 
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 
@@ -69,6 +72,7 @@ class Handle:
 
     group: str | None
     cancel_in_progress: bool
+    run_id: int = 0
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -121,3 +125,24 @@ class Groups:
     def _drop(self, handle: Handle) -> None:
         if handle.group is not None and self._pending.get(handle.group) is handle:
             del self._pending[handle.group]
+
+
+def group_of(request: RunRequest) -> str | None:
+    """The run's concurrency group, its expressions evaluated (None: no group)."""
+    if request.workflow.concurrency is None:
+        return None
+    pull = request.payload.get("pull_request") or {}
+    github = github_context(
+        event=request.event,
+        ref=request.ref,
+        head_ref=(pull.get("head") or {}).get("ref", ""),
+        base_ref=(pull.get("base") or {}).get("ref", ""),
+        workflow=request.workflow.name,
+        repository=request.repo,
+        sha=request.sha,
+        actor=request.actor,
+        payload=request.payload,
+    )
+    inputs = request.payload.get("inputs") or {}
+    group = evaluate(request.workflow.concurrency, {"github": github, "inputs": inputs})
+    return f"{request.repo.lower()}:{group}"

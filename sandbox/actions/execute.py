@@ -7,10 +7,15 @@ import shutil
 import sys
 import tempfile
 import threading
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from sandbox.actions.rewrite import rewrite, token_inputs_of
 from sandbox.actions.triggers import Workflow, read_only
 from sandbox.actions.workspace import STANDINS, export_commit, uses_of
 from sandbox.context import Sandbox
@@ -40,8 +45,17 @@ class RunRequest:
 
     @property
     def permissions(self) -> dict[str, str]:
+        """The run-wide token's grant (reusable workflows' jobs use it)."""
         granted = self.workflow.permissions
         return read_only(granted) if self.read_only else granted
+
+    def job_permissions(self, job_id: str) -> dict[str, str]:
+        """The grant of one job's own token."""
+        granted = self.workflow.job_grants.get(job_id, {"metadata": "read"})
+        return read_only(granted) if self.read_only else granted
+
+
+Mint = Callable[[dict[str, str]], str]  # a grant -> a fresh token with it
 
 
 @dataclass(frozen=True)
@@ -56,9 +70,20 @@ class ActSetup:
     caches: Path
     tools: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex)  # tells this server's
+    # steps apart from another sandbox's with the same run id (a lost runner kills by it)
 
     def event_path(self, run_id: int) -> Path:
         return self.logs / f"{run_id}.event.json"
+
+    def artifacts_of(self, run_id: int) -> Path:
+        """Where a run's artifacts live (uploaded by one job, read by later ones, and by the
+        artifacts API afterwards)."""
+        return artifacts_dir(self.logs, run_id)
+
+
+def artifacts_dir(logs: Path, run_id: int) -> Path:
+    return logs / f"{run_id}.artifacts"
 
 
 def run_act(
@@ -66,10 +91,10 @@ def run_act(
     setup: ActSetup,
     run: WorkflowRun,
     request: RunRequest,
-    token: str,
+    mint: Mint,
     cancel: threading.Event,
 ) -> tuple[str, str]:
-    """Run one workflow with act; (conclusion, log with secrets masked)."""
+    """Run one workflow with act; (conclusion, act's JSON log with secrets masked)."""
     setup.logs.mkdir(parents=True, exist_ok=True)
     setup.event_path(run.id).write_text(json.dumps(request.payload, indent=2))
     with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp:
@@ -82,9 +107,11 @@ def run_act(
         texts = [request.workflow_text, *_workflow_texts(src)]
         texts += [t for d in (scratch / "deps").glob("*/*/*") for t in _workflow_texts(d)]
         extra += _standin_args(setup, texts)
-        for folder in ("home", "tmp", "cache", "artifacts"):
+        for folder in ("home", "tmp", "cache"):
             (scratch / folder).mkdir()
-        secrets = _secrets(sandbox, request, token)
+        setup.artifacts_of(run.id).mkdir(parents=True, exist_ok=True)
+        job_secrets = _per_job_tokens(setup, request, scratch, mint)
+        secrets = {**_secrets(sandbox, request, mint(request.permissions)), **job_secrets}
         _write_secrets(scratch / "secrets.env", secrets)
         env = {
             "PATH": f"{setup.tools}:{CLEAN_PATH}",
@@ -112,6 +139,39 @@ def run_act(
     return ("success" if proc.returncode == 0 else "failure"), _mask(output, secrets)
 
 
+def _per_job_tokens(
+    setup: ActSetup, request: RunRequest, scratch: Path, mint: Mint
+) -> dict[str, str]:
+    """Rewrite the workflow act runs so each job reads its own token; the tokens by secret."""
+
+    def token_inputs(uses: str) -> list[str]:
+        action = _action_yml(setup, scratch, uses)
+        return token_inputs_of(action.read_text(errors="replace")) if action else []
+
+    try:
+        rewritten = rewrite(request.workflow_text, token_inputs)
+    except yaml.YAMLError:  # act will refuse it too, with its own message
+        return {}
+    (scratch / "src" / request.workflow.path).write_text(rewritten.text)
+    return {
+        secret: mint(request.job_permissions(job_id)) for job_id, secret in rewritten.jobs.items()
+    }
+
+
+def _action_yml(setup: ActSetup, scratch: Path, uses: str) -> Path | None:
+    """The action.yml a step's `uses:` names, when the run has it on disk."""
+    if uses.startswith("./"):
+        folder = scratch / "src" / uses
+    else:
+        name, _, ref = uses.partition("@")
+        owner, _, rest = name.partition("/")
+        repo, _, sub = rest.partition("/")
+        standin = owner == "actions" and repo in STANDINS and not sub
+        folder = setup.standins / repo if standin else scratch / "deps" / owner / repo / ref / sub
+    found = [folder / n for n in ("action.yml", "action.yaml") if (folder / n).is_file()]
+    return found[0] if found else None
+
+
 def _mask(output: str, secrets: dict[str, str]) -> str:
     for value in sorted(secrets.values(), key=len, reverse=True):
         if len(value) >= 4:  # short values would mask ordinary words, as GitHub's do not
@@ -120,7 +180,7 @@ def _mask(output: str, secrets: dict[str, str]) -> str:
 
 
 def _secrets(sandbox: Sandbox, request: RunRequest, token: str) -> dict[str, str]:
-    """GITHUB_TOKEN and the repo's and org's secrets (none for a fork's pull request)."""
+    """The run-wide GITHUB_TOKEN and the repo's and org's secrets (none for a fork's PR)."""
     repo = sandbox.repo(request.repo)
     shared = run_secrets(sandbox, repo) if repo and not request.read_only else {}
     return {**shared, "GITHUB_TOKEN": token}
@@ -140,6 +200,7 @@ def _act_args(
         "--action-cache-path",
         str(scratch / "cache"),
         "--no-skip-checkout",
+        "--json",
     ]
     for label in RUNNER_LABELS:
         args += ["-P", f"{label}=-self-hosted"]
@@ -153,7 +214,8 @@ def _act_args(
         "GITHUB_RUN_ID": str(run.id),
         "GITHUB_RUN_NUMBER": str(run.run_number),
         "GITHUB_ACTOR": request.actor,
-        "SANDBOX_ARTIFACTS": str(scratch / "artifacts"),
+        "SANDBOX_ARTIFACTS": str(setup.artifacts_of(run.id)),
+        "SANDBOX_INSTANCE": setup.instance,
     }
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]

@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sandbox.actions import payloads
-from sandbox.actions.concurrency import Groups, Handle, evaluate, github_context
+from sandbox.actions.concurrency import Groups, Handle, group_of
 from sandbox.actions.execute import ActSetup, RunRequest, act_binary, run_act
 from sandbox.actions.jobchecks import close_job_checks, open_job_checks
+from sandbox.actions.joblog import parse_jobs, render
+from sandbox.actions.lostrunner import Hit, Target, keep_killing, kill_now, lost_notes
+from sandbox.actions.schedule import Fired, Scheduler
 from sandbox.actions.triggers import (
     Trigger,
-    Workflow,
-    WorkflowError,
-    parse_workflow,
     triggers,
 )
+from sandbox.actions.workflows import load_workflows
 from sandbox.actions.workspace import install_standins, install_tools
 from sandbox.context import BOT, PushEvent, Sandbox
-from sandbox.gitrepo import ZERO, BareRepo
+from sandbox.gitrepo import ZERO
 from sandbox.pullrefs import head_sha, is_fork_pull
 from sandbox.pullviews import pull_body
 from sandbox.records import Issue, Repo, Token, WorkflowRun, now
 from sandbox.writes import bot
 
 log = logging.getLogger("sandbox.actions")
-WORKFLOWS = ".github/workflows"
 MAX_QUEUED = 200
-
-
-def load_workflows(bare: BareRepo, sha: str) -> list[tuple[Workflow, str]]:
-    """The workflow files at `sha` (unreadable ones are logged and skipped)."""
-    if bare.entry(sha, WORKFLOWS) is None:
-        return []
-    found = []
-    for entry in bare.list_dir(sha, WORKFLOWS):
-        if entry.type != "blob" or not entry.path.endswith((".yml", ".yaml")):
-            continue
-        text = bare.blob(entry.sha).decode(errors="replace")
-        try:
-            found.append((parse_workflow(entry.path, text), text))
-        except WorkflowError as exc:
-            log.warning("skipping %s", exc)
-    return found
 
 
 class Runner:
@@ -72,6 +58,8 @@ class Runner:
         self.groups = Groups()
         self.handles: set[Handle] = set()
         self.lock = threading.Lock()
+        self.scheduler: Scheduler | None = None
+        self.lost: dict[int, list[Hit]] = {}
         self._abandon_unfinished()
         sandbox.on_push.insert(0, self.on_push)  # before synchronize: push runs queue first
         sandbox.on_pull_request.append(self.on_pull_request)
@@ -192,6 +180,7 @@ class Runner:
                     head_sha=request.sha,
                     actor=request.actor,
                     pull_numbers=list(request.pull_numbers),
+                    job_names=request.workflow.job_names,
                 )
             )
         with self.lock:
@@ -199,7 +188,7 @@ class Runner:
             if len(self.futures) >= MAX_QUEUED:
                 self._finish(run, "cancelled", "the sandbox's run queue is full\n")
                 return run
-            handle = Handle(_group_of(request), request.workflow.cancel_in_progress)
+            handle = Handle(group_of(request), request.workflow.cancel_in_progress, run.id)
             self.handles = {h for h in self.handles if not h.done.is_set()} | {handle}
             self.groups.queue(handle)
             self.futures.add(self.pool.submit(self._execute, run.id, request, handle))
@@ -217,8 +206,14 @@ class Runner:
             if left <= 0 or wait(pending, timeout=left).not_done:
                 return False
 
+    def tick(self, until: datetime) -> list[Fired]:
+        """Start the scheduled runs due up to `until` (the clock was moved there)."""
+        return self.scheduler.advance(until) if self.scheduler else []
+
     def shutdown(self) -> None:
         """Stop: queued runs never start, running ones are cancelled (their act killed)."""
+        if self.scheduler is not None:
+            self.scheduler.stop()
         with self.lock:
             for handle in self.handles:
                 handle.cancel.set()
@@ -230,8 +225,24 @@ class Runner:
     def log_path(self, run_id: int) -> Path:
         return self.sandbox.config.logs_dir / f"{run_id}.log"
 
-    def _finish(self, run: WorkflowRun, conclusion: str, output: str) -> None:
+    def kill(self, run_id: int, job: str, matrix: dict[str, Any] | None) -> list[str]:
+        """Kill one running job's processes as a lost runner would; the jobs it hit."""
+        run = self.sandbox.store.get(WorkflowRun, run_id)
+        with self.lock:
+            handle = next((h for h in self.handles if h.run_id == run_id), None)
+        if run is None or handle is None or handle.done.is_set():
+            return []
+        target = Target(self.setup.instance, run_id, job, matrix, run.job_names)
+        hits = kill_now(target)
+        if hits:
+            self.lost.setdefault(run_id, []).extend(hits)
+            threading.Thread(target=keep_killing, args=(target, handle.done), daemon=True).start()
+        return sorted(h.name for h in hits)
+
+    def _finish(self, run: WorkflowRun, conclusion: str, output: str, jsonl: str = "") -> None:
         self.sandbox.config.logs_dir.mkdir(parents=True, exist_ok=True)
+        if jsonl:
+            self.log_path(run.id).with_suffix(".jsonl").write_text(jsonl)
         self.log_path(run.id).write_text(output)
         run.status, run.conclusion, run.updated_at = "completed", conclusion, now()
         self.sandbox.store.save(run)
@@ -256,41 +267,29 @@ class Runner:
     def _run(self, run: WorkflowRun, request: RunRequest, handle: Handle) -> None:
         run.status, run.run_started_at, run.updated_at = "in_progress", now(), now()
         self.sandbox.store.save(run)
-        token = self.sandbox.workflow_token(request.repo, request.permissions)
-        checks = open_job_checks(self.sandbox, run, request.workflow.jobs)
+        minted: list[Token] = []
+
+        def mint(permissions: dict[str, str]) -> str:
+            minted.append(self.sandbox.workflow_token(request.repo, permissions))
+            return minted[-1].token
+
+        checks = open_job_checks(self.sandbox, run, request.workflow)
+        jsonl = ""
         try:
-            conclusion, output = run_act(
-                self.sandbox, self.setup, run, request, token.token, handle.cancel
-            )
+            conclusion, jsonl = run_act(self.sandbox, self.setup, run, request, mint, handle.cancel)
         except Exception as exc:  # a broken run must end recorded, never hang the queue
             log.exception("run %s crashed", run.id)
-            conclusion, output = "failure", f"the sandbox could not run this workflow: {exc!r}\n"
+            conclusion = "failure"
+            jsonl = json.dumps({"msg": f"the sandbox could not run this workflow: {exc!r}"})
         finally:
-            self._revoke(token)
-        close_job_checks(self.sandbox, checks, conclusion, output)
-        self._finish(run, conclusion, output)
+            handle.done.set()
+            for token in minted:
+                self._revoke(token)
+        jsonl += lost_notes(run.id, self.lost.pop(run.id, []))
+        jobs = parse_jobs(jsonl, run.job_names)
+        close_job_checks(self.sandbox, checks, conclusion, jobs)
+        self._finish(run, conclusion, render(jsonl), jsonl)
 
     def _revoke(self, token: Token) -> None:
         token.revoked = True
         self.sandbox.store.save(token)
-
-
-def _group_of(request: RunRequest) -> str | None:
-    """The run's concurrency group, its expressions evaluated (None: no group)."""
-    if request.workflow.concurrency is None:
-        return None
-    pull = request.payload.get("pull_request") or {}
-    github = github_context(
-        event=request.event,
-        ref=request.ref,
-        head_ref=(pull.get("head") or {}).get("ref", ""),
-        base_ref=(pull.get("base") or {}).get("ref", ""),
-        workflow=request.workflow.name,
-        repository=request.repo,
-        sha=request.sha,
-        actor=request.actor,
-        payload=request.payload,
-    )
-    inputs = request.payload.get("inputs") or {}
-    group = evaluate(request.workflow.concurrency, {"github": github, "inputs": inputs})
-    return f"{request.repo.lower()}:{group}"

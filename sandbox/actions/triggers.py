@@ -56,6 +56,9 @@ class Workflow:
     on: dict[str, Any]
     permissions: dict[str, str] = field(default_factory=dict)
     jobs: list[str] = field(default_factory=list)
+    job_ids: list[str] = field(default_factory=list)
+    job_grants: dict[str, dict[str, str]] = field(default_factory=dict)
+    job_names: dict[str, str] = field(default_factory=dict)
     concurrency: str | None = None  # the group, an expression act does not evaluate
     cancel_in_progress: bool = False
 
@@ -75,6 +78,11 @@ def parse_workflow(path: str, text: str) -> Workflow:
         on=_normalise_on(on),
         permissions=token_permissions(doc),
         jobs=_job_names(doc.get("jobs")),
+        job_ids=[str(k) for k in doc.get("jobs") or {}]
+        if isinstance(doc.get("jobs"), dict)
+        else [],
+        job_grants=job_permissions(doc),
+        job_names=raw_job_names(doc),
         **_concurrency(doc.get("concurrency")),
     )
 
@@ -122,17 +130,49 @@ def _grant(block: Any) -> dict[str, str]:
     return dict(DEFAULT_PERMISSIONS)
 
 
+def _scopes(granted: dict[str, str]) -> dict[str, str]:
+    return {k.replace("-", "_"): v for k, v in granted.items() if v in ("read", "write")}
+
+
+def _top(doc: dict[str, Any]) -> dict[str, str]:
+    return _grant(doc.get("permissions")) if "permissions" in doc else dict(DEFAULT_PERMISSIONS)
+
+
+def job_permissions(doc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each job's GITHUB_TOKEN grant: its own `permissions:`, else the workflow's (jobs that
+    call a reusable workflow are left out: see `token_permissions`)."""
+    jobs = doc.get("jobs") or {}
+    grants = {}
+    for job_id, job in jobs.items() if isinstance(jobs, dict) else []:
+        if isinstance(job, dict) and "uses" not in job:
+            own = _grant(job["permissions"]) if "permissions" in job else _top(doc)
+            grants[str(job_id)] = _scopes(own)
+    return grants
+
+
 def token_permissions(doc: dict[str, Any]) -> dict[str, str]:
-    """The widest GITHUB_TOKEN grant any job gets (act hands one token to every job)."""
-    top = _grant(doc.get("permissions")) if "permissions" in doc else dict(DEFAULT_PERMISSIONS)
-    granted = dict(top)
+    """The grant of the run-wide token act hands to reusable workflows' jobs (and to actions
+    that read `github.token` themselves): the widest grant of the jobs that call a reusable
+    workflow, which those jobs cap as on GitHub; metadata only when no job calls one."""
+    granted = {"metadata": "read"}
     jobs = doc.get("jobs") or {}
     for job in jobs.values() if isinstance(jobs, dict) else []:
-        if isinstance(job, dict) and "permissions" in job:
-            for scope, level in _grant(job["permissions"]).items():
+        if isinstance(job, dict) and "uses" in job:
+            own = _grant(job["permissions"]) if "permissions" in job else _top(doc)
+            for scope, level in own.items():
                 if _rank(level) > _rank(granted.get(scope, "none")):
                     granted[scope] = level
-    return {k.replace("-", "_"): v for k, v in granted.items() if v in ("read", "write")}
+    return _scopes(granted)
+
+
+def raw_job_names(doc: dict[str, Any]) -> dict[str, str]:
+    """job id -> its `name:` as written (only jobs that have one)."""
+    jobs = doc.get("jobs") or {}
+    return {
+        str(job_id): str(job["name"])
+        for job_id, job in (jobs.items() if isinstance(jobs, dict) else [])
+        if isinstance(job, dict) and job.get("name") is not None
+    }
 
 
 def _rank(level: str) -> int:

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from sandbox.routes import (
     accounts,
     actions,
+    activity,
+    admin,
     branches,
     checks,
     collaborators,
@@ -15,6 +17,7 @@ from sandbox.routes import (
     git_http,
     gitdata,
     issues,
+    jobs,
     memberships,
     meta,
     pulls,
@@ -33,9 +36,12 @@ ROUTERS: list[APIRouter] = [
     issues.router,
     pulls.router,
     actions.router,
+    jobs.router,
+    activity.router,
     secrets.router,
     checks.router,  # before branches: /commits/{ref}/check-runs vs /commits/{ref}
     gitdata.router,
     branches.router,
 ]
+ADMIN_ROUTER = admin.router  # the sandbox admin token, not a GitHub token
 GIT_ROUTER = git_http.router  # authenticates itself: git needs a Basic challenge on 401

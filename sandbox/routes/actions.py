@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sandbox.actions import inputs as dispatch_inputs
 from sandbox.actions import payloads
-from sandbox.actions.joblog import parse_jobs
 from sandbox.actions.triggers import WorkflowError, parse_workflow
+from sandbox.actions.workflows import load_workflows
 from sandbox.auth import Viewer, require_repo
 from sandbox.context import Dispatcher, Sandbox
+from sandbox.datefilter import date_filter
 from sandbox.deps import SB, Base, Body, Who, page_slice, parse, respond
 from sandbox.errors import ApiError, not_found
 from sandbox.records import Issue, Repo, WorkflowRun
+from sandbox.routes.jobs import find_run
 from sandbox.shapes import actions as shapes
 from sandbox.views import repo_body, user_body
 
@@ -84,6 +85,12 @@ def _filtered(request: Request, runs: list[WorkflowRun]) -> list[WorkflowRun]:
             runs = [r for r in runs if getattr(r, field) == q[param]]
     if "status" in q:
         runs = [r for r in runs if q["status"] in (r.status, r.conclusion)]
+    if "created" in q:
+        try:
+            keep = date_filter(q["created"])
+        except ValueError as exc:
+            raise ApiError(422, f"Invalid created filter: {q['created']}") from exc
+        runs = [r for r in runs if keep(r.created_at)]
     return runs
 
 
@@ -110,87 +117,10 @@ def list_runs(
     return _runs_page(request, sandbox, base, viewer, repo, runs)
 
 
-def _run(sandbox: Sandbox, repo: Repo, run_id: int) -> WorkflowRun:
-    run = sandbox.store.get(WorkflowRun, run_id)
-    if run is None or run.repo.lower() != repo.full_name.lower():
-        raise not_found()
-    return run
-
-
 @router.get("/repos/{owner}/{name}/actions/runs/{run_id}")
 def get_run(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
     repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    return respond(run_body(sandbox, base, viewer, repo, _run(sandbox, repo, run_id)))
-
-
-@router.get("/repos/{owner}/{name}/actions/runs/{run_id}/logs")
-def run_logs(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
-    repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    _run(sandbox, repo, run_id)
-    target = f"{base}/repos/{repo.full_name}/actions/runs/{run_id}/logs/archive.zip"
-    return RedirectResponse(target, status_code=302)
-
-
-@router.get("/repos/{owner}/{name}/actions/runs/{run_id}/logs/archive.zip")
-def run_logs_archive(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who) -> Response:
-    repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    run = _run(sandbox, repo, run_id)
-    path = sandbox.config.logs_dir / f"{run.id}.log"
-    if run.status != "completed" or not path.exists():
-        raise not_found()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"0_{run.name}.txt", path.read_bytes())
-    return Response(buffer.getvalue(), media_type="application/zip")
-
-
-def _jobs(sandbox: Sandbox, base: str, run: WorkflowRun) -> list[dict[str, Any]]:
-    path = sandbox.config.logs_dir / f"{run.id}.log"
-    found = parse_jobs(path.read_text()) if path.exists() else []
-    return [
-        shapes.job(base, run, i, j.name, j.conclusion, [(s.name, s.conclusion) for s in j.steps])
-        for i, j in enumerate(found)
-    ]
-
-
-@router.get("/repos/{owner}/{name}/actions/runs/{run_id}/jobs")
-def run_jobs(owner: str, name: str, run_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
-    repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    jobs = _jobs(sandbox, base, _run(sandbox, repo, run_id))
-    return respond({"total_count": len(jobs), "jobs": jobs})
-
-
-def _job(sandbox: Sandbox, repo: Repo, job_id: int) -> tuple[WorkflowRun, int]:
-    run = _run(sandbox, repo, job_id // 1000)
-    return run, job_id % 1000 - 1
-
-
-@router.get("/repos/{owner}/{name}/actions/jobs/{job_id}")
-def get_job(owner: str, name: str, job_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
-    repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    run, index = _job(sandbox, repo, job_id)
-    jobs = _jobs(sandbox, base, run)
-    if not 0 <= index < len(jobs):
-        raise not_found()
-    return respond(jobs[index])
-
-
-@router.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs")
-def job_logs(owner: str, name: str, job_id: int, sandbox: SB, viewer: Who, base: Base) -> Response:
-    repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    target = f"{base}/repos/{repo.full_name}/actions/jobs/{job_id}/logs/text"
-    return RedirectResponse(target, status_code=302)
-
-
-@router.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs/text")
-def job_logs_text(owner: str, name: str, job_id: int, sandbox: SB, viewer: Who) -> Response:
-    repo = require_repo(sandbox, viewer, owner, name, area="actions")
-    run, index = _job(sandbox, repo, job_id)
-    path = sandbox.config.logs_dir / f"{run.id}.log"
-    found = parse_jobs(path.read_text()) if path.exists() else []
-    if not 0 <= index < len(found):
-        raise not_found()
-    return PlainTextResponse("\n".join(found[index].lines) + "\n")
+    return respond(run_body(sandbox, base, viewer, repo, find_run(sandbox, repo, run_id)))
 
 
 def _workflow_files(sandbox: Sandbox, repo: Repo) -> list[tuple[str, str]]:
@@ -254,17 +184,26 @@ def dispatch_workflow(
     spec = parse(body, WorkflowDispatch, "Workflow")
     path, _ = _find_workflow(sandbox, repo, workflow)
     ref = spec.ref if spec.ref.startswith("refs/") else f"refs/heads/{spec.ref}"
-    sha = sandbox.bare(repo).resolve(ref)
+    bare = sandbox.bare(repo)
+    sha = bare.resolve(ref)
+    if sha is None and not spec.ref.startswith("refs/"):
+        ref = f"refs/tags/{spec.ref}"
+        sha = bare.resolve(ref)
     if sha is None:
         raise ApiError(422, f"No ref found for: {spec.ref}")
+    found = [w for w, _ in load_workflows(bare, sha) if w.path == path]
+    if not found or "workflow_dispatch" not in found[0].on:
+        raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger")
+    try:
+        inputs = dispatch_inputs.resolve(dispatch_inputs.declared(found[0].on), spec.inputs)
+    except dispatch_inputs.InputError as exc:
+        raise ApiError(422, str(exc)) from exc
     payload = payloads.workflow_dispatch(
-        sandbox, base, repo, ref, path, spec.inputs, viewer.require_login()
+        sandbox, base, repo, ref, path, inputs, viewer.require_login()
     )
-    started = _runner(sandbox).dispatch(
+    _runner(sandbox).dispatch(
         repo, "workflow_dispatch", sha, ref, payload, viewer.require_login(), only=path
     )
-    if not started:
-        raise ApiError(422, "Workflow does not have 'workflow_dispatch' trigger")
     return respond(None, 204)
 
 

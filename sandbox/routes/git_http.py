@@ -95,6 +95,7 @@ def _emit_pushes(
                 after=after.get(ref, ZERO),
                 pusher=viewer.login or "",
                 by_workflow=viewer.is_workflow,
+                via="git",
             )
         )
 

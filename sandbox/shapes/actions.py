@@ -146,3 +146,29 @@ def job(
         "runner_group_name": "sandbox",
         "workflow_name": run.name,
     }
+
+
+def artifact(
+    base: str, run: WorkflowRun, number: int, name: str, size: int, stamp: str
+) -> dict[str, Any]:
+    """An `artifact` of a workflow run."""
+    api = f"{base}/repos/{run.repo}/actions/artifacts/{number}"
+    return {
+        "id": number,
+        "node_id": node_id("MDg6QXJ0aWZhY3Q", number),
+        "name": name,
+        "size_in_bytes": size,
+        "url": api,
+        "archive_download_url": f"{api}/zip",
+        "expired": False,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "expires_at": None,
+        "workflow_run": {
+            "id": run.id,
+            "repository_id": 0,
+            "head_repository_id": 0,
+            "head_branch": run.head_branch or "",
+            "head_sha": run.head_sha,
+        },
+    }

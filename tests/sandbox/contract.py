@@ -306,3 +306,18 @@ CONTRACTS.update(
         ("GET", "/repos/{owner}/{name}/actions/jobs/{job_id}"): m.Job,
     }
 )
+
+CONTRACTS.update(
+    {
+        ("GET", "/repos/{owner}/{name}/activity"): list[m.Activity],
+        ("GET", "/repos/{owner}/{name}/actions/runs/{run_id}/artifacts"): (
+            m.ReposOwnerRepoActionsRunsRunIdArtifactsGetResponse200
+        ),
+        ("GET", "/repos/{owner}/{name}/actions/artifacts/{artifact_id}"): m.Artifact,
+        # Sandbox-only admin routes: no GitHub schema to hold them to.
+        ("GET", "/_sandbox/clock"): None,
+        ("POST", "/_sandbox/clock"): None,
+        ("POST", "/_sandbox/runs/{run_id}/kill"): None,
+    }
+)
+NO_JSON.add(("GET", "/repos/{owner}/{name}/actions/artifacts/{artifact_id}/zip"))

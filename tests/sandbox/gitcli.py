@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def git(
-    *args: str, cwd: Path | None = None, check: bool = True
+    *args: str, cwd: Path | None = None, check: bool = True, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ["PATH"],
@@ -20,7 +20,7 @@ def git(
         "GIT_AUTHOR_EMAIL": "learner@example.test",
         "GIT_COMMITTER_NAME": "Learner",
         "GIT_COMMITTER_EMAIL": "learner@example.test",
-    }
+    } | (env or {})
     proc = subprocess.run(
         ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
     )

@@ -66,27 +66,38 @@ def test_filters(on, trigger, expected):
     assert triggers(wf(f"{on}\njobs: {{}}\n"), trigger) is expected
 
 
-def test_permissions_default_to_read_only():
-    assert wf("on: push\njobs: {}\n").permissions == {
+def test_a_job_without_permissions_gets_the_read_only_default():
+    assert wf("on: push\njobs: {a: {runs-on: x}}\n").job_grants["a"] == {
         "contents": "read",
         "metadata": "read",
         "packages": "read",
     }
 
 
-def test_permissions_take_the_widest_job_grant():
+def test_each_job_gets_its_own_grant_and_an_empty_block_gets_nothing():
     text = """
 on: push
 permissions: {contents: read}
 jobs:
   a: {permissions: {pull-requests: write}}
   b: {permissions: {}}
+  c: {runs-on: x}
 """
-    assert wf(text).permissions == {
-        "contents": "read",
-        "metadata": "read",
-        "pull_requests": "write",
-    }
+    grants = wf(text).job_grants
+    assert grants["a"] == {"metadata": "read", "pull_requests": "write"}
+    assert grants["b"] == {"metadata": "read"}
+    assert grants["c"] == {"contents": "read", "metadata": "read"}
+
+
+def test_the_run_wide_token_carries_only_what_reusable_workflow_callers_grant():
+    text = """
+on: push
+jobs:
+  a: {permissions: {issues: write}}
+  b: {uses: o/r/.github/workflows/x.yml@v1, permissions: {pull-requests: write}}
+"""
+    assert wf(text).permissions == {"metadata": "read", "pull_requests": "write"}
+    assert wf("on: push\njobs: {a: {permissions: write-all}}\n").permissions == {"metadata": "read"}
 
 
 def test_unreadable_workflow_is_an_error():
