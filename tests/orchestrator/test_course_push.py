@@ -236,3 +236,19 @@ def test_merging_grades_keeps_the_longer_version_and_reports_divergence() -> Non
     assert merged.files == {"a": b"1\n2\n", "b": b"1\n2\n", "c": b"1\n", "e": b"9\n"}
     assert merged.kept == ["b", "e"]
     assert merged.conflicts == ["d"]
+
+
+def test_only_an_administrator_may_store_the_secret(course: Classroom) -> None:
+    course_push(course.course, course.gateway())
+    learner = course.logins[0]
+    course.gateway().invite(COURSE, learner, "push")
+    member = course.client(course.learner_token(learner)).get_user()
+    for invitation in member.get_invitations():
+        member.accept_invitation(invitation)
+    writer = GitHub(course.url, course.learner_token(learner), backoff=0.0)
+    with pytest.raises(UserError) as refused:
+        writer.store_token_secret(COURSE, SECRET_NAME)
+    assert "admin" in str(refused.value)
+    with pytest.raises(UserError):
+        writer.secret_exists(COURSE, SECRET_NAME)  # not even whether it is there
+    assert stored_secret(course) == course.token

@@ -222,3 +222,9 @@ def test_the_cli_publishes_the_grader_and_never_prints_the_token(
 def test_git_blob_ids_match_git(tmp_path: Path) -> None:
     (tmp_path / "f").write_bytes(b"hello\n")
     assert git("hash-object", "f", cwd=tmp_path).strip() == blob_id(b"hello\n")
+
+
+def test_publish_before_publish_grader_says_to_run_it(course: Classroom) -> None:
+    with pytest.raises(UserError) as refused:
+        publish(course.course, course.gateway(), "tasks-api")
+    assert "run `classroom publish-grader` first" in str(refused.value)
