@@ -39,6 +39,8 @@ def init(target: Path, *, org: str, api_url: str | None = None) -> int:
         if not path.exists():
             path.write_text(text, encoding="utf-8")
     print(f"course for {org} written to {target}")
-    print("next: edit roster.csv, then `classroom roster check`, `classroom publish tasks-api`,")
-    print("      `classroom provision tasks-api --dry-run` (README.md says more)")
+    print("next: edit roster.csv, then `classroom roster check`; uncomment grading_repo in")
+    print("      course.toml, then `classroom publish-grader`, `classroom course push`,")
+    print("      `classroom publish tasks-api`, `classroom provision tasks-api --dry-run`")
+    print("      (README.md says more)")
     return 0
