@@ -1,12 +1,14 @@
 """`make demo`: a whole class on the local sandbox, from provisioning to the dashboard.
 
-Start a local GitHub, seed an organization with three learners, push this project as the
-course's grading repository, publish and provision `tasks-api`. Learner 1 pushes part of the
-work on a branch and opens a pull request: the repository's real workflow files run through
-act and post the feedback comment. A fix updates that same comment; the learner merges, and
-`collect` + `dashboard` turn the class's real grades into the instructor's site. Practice runs
-skip the load stage here so the story fits in the time budget; the demo ends with one full grade
-of the reference solution, hidden checks and the Locust load test included.
+Start a local GitHub, seed an organization with three learners, push the course's two
+repositories (`publish-grader`: the grading repository learners read, without hidden tests or
+solutions; `course push`: the private course repository), publish and provision `tasks-api`.
+Learner 1 pushes part of the work on a branch and opens a pull request: the repository's real
+workflow files run through act and post the feedback comment. A fix updates that same comment;
+the learner merges, and `collect` + `dashboard` turn the class's real grades into the
+instructor's site. Practice runs skip the load stage here so the story fits in the time budget;
+the demo ends with one full grade of the reference solution, hidden checks and the Locust load
+test included.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from classroom.sandbox_story import (
     make_course,
     open_pull,
     publish_and_provision,
+    push_course,
     push_grader,
     sandbox_class,
     solution_files,
@@ -87,9 +90,12 @@ def _full_grade(console: Console) -> int:
 
 def _tell(story: Story, console: Console, *, skip: tuple[str, ...]) -> None:
     _step(console, f"a local GitHub at {story.url}; org school with 3 learners")
-    sha = push_grader(story)
-    console.print(f"grading repository: {story.url}/school/classroom (grader at {sha[:12]})")
     course = make_course(story, skip=skip)
+    _step(console, "instructor: classroom publish-grader + course push (the two repositories)")
+    push_grader(story)
+    console.print(f"grading repository (learners read it): {story.url}/school/classroom")
+    push_course(story)
+    console.print(f"course repository (private): {story.url}/school/course")
     warm_environment(story, cache_root())
     _step(console, "instructor: classroom publish + provision tasks-api")
     publish_and_provision(story, console)

@@ -1,8 +1,10 @@
 """A whole class on the sandbox, step by step: what `make demo` shows and the e2e test checks.
 
-Start a local GitHub, seed an organization with learners, push this project as the course's
-grading repository, publish and provision `tasks-api`, then act as a learner: push work on a
-branch, open a pull request, and let the repository's real workflow files run through act.
+Start a local GitHub, seed an organization with learners, write a course folder, push the
+course's two repositories (`classroom publish-grader`: the learner-readable grading repository;
+`classroom course push`: the private course repository), publish and provision `tasks-api`,
+then act as a learner: push work on a branch, open a pull request, and let the repository's
+real workflow files run through act.
 
 Workflow runs get the sandbox's own Python environment (`SANDBOX_PYTHON_ENV`): the grader is
 still installed from the pinned commit of the grading repository, but its dependencies are
@@ -30,13 +32,16 @@ from rich.console import Console
 from graders.commands.grade import grade
 from graders.feedback import MARKER
 from graders.process import Limits, run_cmd
+from orchestrator.commands.course_push import course_push
 from orchestrator.commands.init import init
 from orchestrator.commands.provision import provision
-from orchestrator.commands.publish import IDENTITY, SKIPPED, publish
+from orchestrator.commands.publish import publish
+from orchestrator.commands.publish_grader import publish_grader
 from orchestrator.course import CourseDir, load_course
 from orchestrator.gateway import GitHub
 from orchestrator.roster import Learner, write_roster
 from orchestrator.sticky import read_stamp
+from orchestrator.treesync import IDENTITY, SKIPPED
 from sandbox.config import SandboxConfig
 from sandbox.seeding import Person, SeedResult, seed
 from sandbox.server import ThreadedServer, free_port
@@ -141,23 +146,20 @@ def sandbox_class(
 # --- the instructor ----------------------------------------------------------------------------
 
 
-def project_files(root: Path = ROOT) -> list[Path]:
-    """This project's files as git sees them (tracked and new, nothing ignored)."""
-    listed = _git(root, "ls-files", "-co", "--exclude-standard", "-z")
-    names = [n for n in listed.split("\0") if n and not SKIPPED.intersection(Path(n).parts)]
-    return [Path(n) for n in names if (root / n).is_file()]
-
-
 def push_grader(story: Story) -> str:
-    """Create the course's public grading repository holding this project; its commit."""
-    org = story.client(story.seeded.instructor).get_organization(ORG)
-    org.create_repo(GRADING_REPO, private=False, auto_init=False)
-    tree = story.work / "grader"
-    for relative in project_files():
-        (tree / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / relative, tree / relative)
-    url = f"{story.url}/{ORG}/{GRADING_REPO}.git"
-    return _commit_and_push(tree, url, story.seeded.instructor.token, "main", "The grader")
+    """`classroom publish-grader` for the story's course; the grading repository's tip."""
+    assert story.course is not None, "make_course first: the grading repository follows it"
+    gh = story.instructor
+    if publish_grader(story.course, gh):
+        raise RuntimeError("publish-grader failed")
+    return gh.branches(f"{ORG}/{GRADING_REPO}")["main"].sha
+
+
+def push_course(story: Story) -> None:
+    """`classroom course push`: the private course repository, the token as its secret."""
+    assert story.course is not None, "make_course first"
+    if course_push(story.course, story.instructor):
+        raise RuntimeError("course push failed")
 
 
 def make_course(story: Story, *, skip: tuple[str, ...] = ("load",)) -> CourseDir:
@@ -172,12 +174,13 @@ def make_course(story: Story, *, skip: tuple[str, ...] = ("load",)) -> CourseDir
     init(root, org=ORG, api_url=story.url)
     toml = root / "course.toml"
     text = toml.read_text(encoding="utf-8").replace(
-        '# grading_repo = "course"', f'grading_repo = "{GRADING_REPO}"'
+        f'# grading_repo = "{GRADING_REPO}"', f'grading_repo = "{GRADING_REPO}"'
     )
     toml.write_text(text.replace(f'catalog = "{ROOT / "templates"}"', f'catalog = "{catalog}"'))
     write_roster(root / "roster.csv", [_learner(p.login) for p in story.seeded.learners])
     story.course = load_course(root)
     assert story.course.course.catalog == catalog, "course.toml's catalog line moved"
+    assert story.course.course.grading_repo == GRADING_REPO, "course.toml's grading_repo moved"
     return story.course
 
 
@@ -274,14 +277,6 @@ def _learner(login: str) -> Learner:
 
 def _ignored(_folder: str, names: list[str]) -> set[str]:
     return {n for n in names if n in SKIPPED or n.endswith(".pyc")}
-
-
-def _commit_and_push(tree: Path, url: str, token: str, branch: str, message: str) -> str:
-    _git(tree, "init", "-q", "-b", branch)
-    _git(tree, "add", "-A")
-    _git(tree, "commit", "-q", "-m", message)
-    _git(tree, "push", "-q", url, f"HEAD:refs/heads/{branch}", token=token)
-    return _git(tree, "rev-parse", "HEAD").strip()
 
 
 def _git(cwd: Path, *args: str, token: str | None = None, mkdir: bool = False) -> str:

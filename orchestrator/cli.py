@@ -18,6 +18,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Register this group's subcommands on the top-level parser."""
     _add_dashboard(commands)
     _add_course_commands(commands)
+    _add_repository_commands(commands)
     _add_report(commands)
 
 
@@ -169,9 +170,7 @@ def _course_option(parser: argparse.ArgumentParser) -> None:
 def _slug_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
     _course_option(parser)
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print what would change, change nothing"
-    )
+    _dry_run_option(parser)
 
 
 def _connect(course: CourseDir) -> GitHub:
@@ -228,6 +227,65 @@ def _run_lock(args: argparse.Namespace) -> int:
 
     course = load_course(args.course)
     return lock(course, _connect(course), args.slug, now=args.now, dry_run=args.dry_run)
+
+
+# --- the two repositories: publish-grader (learners read it), course push (private) ----------
+
+
+def _add_repository_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    grader = commands.add_parser(
+        "publish-grader",
+        help="push the learner-readable grading repository (engine + what learners may see)",
+        description="Make course.toml's grading_repo hold the grading engine and, per "
+        "assignment, only what learners may read (assignment.toml, the grader's configs, the "
+        "starter): never hidden tests, never solutions. Unchanged content makes no commit.",
+    )
+    _course_option(grader)
+    _dry_run_option(grader)
+    grader.set_defaults(handler=_run_publish_grader)
+
+    course = commands.add_parser("course", help="the instructor's private course repository")
+    actions = course.add_subparsers(dest="course_command", required=True, metavar="ACTION")
+    push = actions.add_parser(
+        "push",
+        help="create or update the private course repository from the course folder",
+        description="Push course.toml, the roster, each assignment's hidden tests, the grades "
+        "store and the official workflow to course.toml's course_repo (private), and store "
+        "this command's token as its secret CLASSROOM_TOKEN. Unchanged content makes no commit.",
+    )
+    _course_option(push)
+    _dry_run_option(push)
+    push.add_argument(
+        "--rotate-token",
+        action="store_true",
+        help="store the current token as CLASSROOM_TOKEN again (kept otherwise once set)",
+    )
+    push.set_defaults(handler=_run_course_push)
+
+
+def _dry_run_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would change, change nothing"
+    )
+
+
+def _run_publish_grader(args: argparse.Namespace) -> int:
+    from orchestrator.commands.publish_grader import publish_grader
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return publish_grader(course, _connect(course), dry_run=args.dry_run)
+
+
+def _run_course_push(args: argparse.Namespace) -> int:
+    from orchestrator.commands.course_push import course_push
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    gh = _connect(course)
+    return course_push(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
 
 
 # --- report: the grading workflow's report job -----------------------------------------------

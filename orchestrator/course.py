@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from graders.errors import UserError
 
@@ -17,6 +26,7 @@ DEFAULT_API_URL = "https://api.github.com"
 CATALOG = Path(__file__).resolve().parent.parent / "templates"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ORG_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+REPO_PATTERN = r"^(?:[A-Za-z0-9][A-Za-z0-9-]{0,38}/)?[A-Za-z0-9._-]{1,100}$"
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
@@ -79,10 +89,43 @@ class Course(_Strict):
     catalog: Path = CATALOG
     roster: Path = Path("roster.csv")
     grading_repo: str | None = None
+    grading_visibility: Literal["public", "internal"] = "public"
+    course_repo: str = Field(default="course", validate_default=True)
+    release: Literal["now", "after-deadline"] = "after-deadline"
     lock: Literal["read", "archive"] = "read"
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
+
+    @field_validator("grading_repo", "course_repo")
+    @classmethod
+    def _repository_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(REPO_PATTERN, value):
+            raise ValueError(
+                "must be a repository name of the org (letters, digits, '.', '-', '_'), "
+                'or OWNER/NAME, e.g. "course"'
+            )
+        return value
+
+    @field_validator("course_repo")
+    @classmethod
+    def _apart_from_the_grading_repo(cls, value: str, info: ValidationInfo) -> str:
+        org, grading = info.data.get("org", ""), info.data.get("grading_repo")
+
+        def full(name: str) -> str:
+            return (name if "/" in name else f"{org}/{name}").lower()
+
+        if grading and full(grading) == full(value):
+            raise ValueError(
+                "names the same repository as grading_repo; they must differ: learners read "
+                "the grading repository, never the course repository "
+                '(e.g. grading_repo = "classroom", course_repo = "course")'
+            )
+        return value
+
+    def full_name(self, name: str) -> str:
+        """`name` as OWNER/NAME: a bare repository name lives in the course's org."""
+        return name if "/" in name else f"{self.org}/{name}"
 
     def assignment(self, slug: str) -> Assignment:
         """The assignment `slug`, or a UserError that lists the known ones."""
@@ -113,12 +156,15 @@ class CourseDir(BaseModel):
     def roster_path(self) -> Path:
         return self.root / self.course.roster
 
-    def starter(self, slug: str) -> Path:
-        """The folder `classroom publish SLUG` copies into the template repository."""
+    def assignment_dir(self, slug: str) -> Path:
+        """The assignment's folder: its template, or the catalog's folder of that name."""
         assignment = self.course.assignment(slug)
         folder = assignment.template or (self.course.catalog / slug)
-        folder = folder if folder.is_absolute() else self.root / folder
-        return folder / "starter"
+        return folder if folder.is_absolute() else self.root / folder
+
+    def starter(self, slug: str) -> Path:
+        """The folder `classroom publish SLUG` copies into the template repository."""
+        return self.assignment_dir(slug) / "starter"
 
     @property
     def api_url(self) -> str:

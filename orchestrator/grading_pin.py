@@ -52,12 +52,12 @@ def grading_pin(course: CourseDir, gh: GitHub) -> Pin | None:
     name = course.course.grading_repo
     if not name:
         return None
-    full = name if "/" in name else f"{course.course.org}/{name}"
+    full = course.course.full_name(name)
     info = gh.repo(full)
     branch = gh.branches(full).get(info.default_branch) if info else None
     if branch is None:
         raise UserError(
-            f"course.toml: grading_repo {full} does not exist or is empty; push the grader "
-            "(this project) there first, or remove the line"
+            f"course.toml: grading_repo {full} does not exist or is empty; run "
+            "`classroom publish-grader` first, or remove the line"
         )
     return Pin(full, branch.sha)

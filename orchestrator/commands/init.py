@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
-
-import jinja2
 
 from graders.errors import UserError
 from orchestrator.course import CATALOG, COURSE_FILE
+from orchestrator.rendering import render
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FILES = {
     "course.toml": "course/course.toml.j2",
     "roster.csv": "course/roster.csv.j2",
     "README.md": "course/README.md.j2",
     ".gitignore": "course/gitignore.j2",
 }
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # TOML, CSV and Markdown, written for the instructor and learners
-    )
-
-
-def render(template: str, **values: object) -> str:
-    """Render one of the orchestrator's text templates (`course/…`, `provision/…`)."""
-    return _environment().get_template(template).render(values)
 
 
 def render_scaffold(org: str, api_url: str | None, now: datetime) -> dict[str, str]:
@@ -57,6 +39,8 @@ def init(target: Path, *, org: str, api_url: str | None = None) -> int:
         if not path.exists():
             path.write_text(text, encoding="utf-8")
     print(f"course for {org} written to {target}")
-    print("next: edit roster.csv, then `classroom roster check`, `classroom publish tasks-api`,")
-    print("      `classroom provision tasks-api --dry-run` (README.md says more)")
+    print("next: edit roster.csv, then `classroom roster check`; uncomment grading_repo in")
+    print("      course.toml, then `classroom publish-grader`, `classroom course push`,")
+    print("      `classroom publish tasks-api`, `classroom provision tasks-api --dry-run`")
+    print("      (README.md says more)")
     return 0

@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graders.errors import UserError
-from orchestrator.commands.init import render
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo
 from orchestrator.pacing import Calls, format_duration
@@ -32,6 +31,7 @@ from orchestrator.plan import (
     plan_seat,
     seats,
 )
+from orchestrator.rendering import render
 from orchestrator.roster import load_roster
 
 SHOWN_SEATS = 25

@@ -10,11 +10,12 @@ from orchestrator.gateway.checks import ChecksAPI
 from orchestrator.gateway.issues import IssuesAPI
 from orchestrator.gateway.people import PeopleAPI
 from orchestrator.gateway.repos import ReposAPI
+from orchestrator.gateway.secrets import SecretsAPI
 from orchestrator.gateway.transport import AuthError
 from orchestrator.pacing import Pacer
 
 
-class GitHub(ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI):
+class GitHub(ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI, SecretsAPI):
     """The gateway: typed operations on GitHub, each write paced and never blindly replayed."""
 
 

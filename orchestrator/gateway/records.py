@@ -17,6 +17,7 @@ class RepoInfo:
     default_branch: str
     html_url: str
     clone_url: str
+    visibility: str = ""  # public, private or internal
 
     @property
     def name(self) -> str:
@@ -77,6 +78,7 @@ def repo_from(data: dict[str, Any]) -> RepoInfo:
         default_branch=data.get("default_branch") or "main",
         html_url=data.get("html_url", ""),
         clone_url=data.get("clone_url", ""),
+        visibility=data.get("visibility") or ("private" if data.get("private") else "public"),
     )
 
 

@@ -26,9 +26,27 @@ class ReposAPI(GatewayCore):
         data = self._find(f"/repos/{full_name}")
         return repo_from(data) if data else None
 
-    def create_repo(self, org: str, name: str, *, private: bool, template: bool) -> RepoInfo:
-        """Create an empty repository `org/name`."""
-        body = {"name": name, "private": private, "is_template": template, "auto_init": False}
+    def create_repo(
+        self,
+        org: str,
+        name: str,
+        *,
+        private: bool,
+        template: bool,
+        visibility: str | None = None,
+        description: str | None = None,
+    ) -> RepoInfo:
+        """Create an empty repository `org/name` (`visibility` "internal" needs an enterprise)."""
+        body: dict[str, Any] = {
+            "name": name,
+            "private": private,
+            "is_template": template,
+            "auto_init": False,
+        }
+        if visibility is not None:
+            body["visibility"] = visibility
+        if description is not None:
+            body["description"] = description
         return self._write(
             f"create {org}/{name}",
             lambda: repo_from(self._send("POST", f"/orgs/{quote(org)}/repos", body)),

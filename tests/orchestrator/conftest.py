@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from github import Auth, Github
 
 from orchestrator.commands.init import init
 from orchestrator.course import CourseDir, load_course
@@ -42,6 +43,15 @@ class Classroom:
         """The instructor's gateway: no pacing, no backoff sleeps (tests must be fast)."""
         options.setdefault("backoff", 0.0)
         return GitHub(self.url, self.token, **options)  # type: ignore[arg-type]
+
+    def client(self, token: str | None = None) -> Github:
+        """PyGithub as the instructor (or as `token`), without client-side throttling."""
+        return Github(
+            base_url=self.url,
+            auth=Auth.Token(token or self.token),
+            seconds_between_requests=0,
+            seconds_between_writes=0,
+        )
 
     def learner_token(self, login: str) -> str:
         return next(p.token for p in self.seeded.learners if p.login == login)
@@ -90,3 +100,31 @@ def classroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Class
     yield room
     close()
     assert not room.contract.violations, room.contract.violations[:3]
+
+
+ALL_ASSIGNMENTS = ("tasks-api", "legacy-inventory", "bookings-api")
+GRADING_REPO = "classroom"
+
+
+def with_two_repositories(
+    room: Classroom,
+    *,
+    catalog: Path | None = None,
+    assignments: tuple[str, ...] = ALL_ASSIGNMENTS,
+    extra: str = "",
+) -> Classroom:
+    """The room's course with `grading_repo` set, `assignments` listed and `catalog` used."""
+    toml = room.course.root / "course.toml"
+    text = toml.read_text().replace(
+        f'# grading_repo = "{GRADING_REPO}"', f'grading_repo = "{GRADING_REPO}"'
+    )
+    if catalog is not None:
+        start = text.index("catalog = ")
+        text = text[:start] + f'catalog = "{catalog}"' + text[text.index("\n", start) :]
+    tables = "".join(
+        f"\n[assignments.{s}]\n" for s in assignments if f"[assignments.{s}]" not in text
+    )
+    toml.write_text(text + tables + extra)
+    course = load_course(toml.parent)
+    assert course.course.grading_repo == GRADING_REPO, "course.toml's grading_repo line moved"
+    return Classroom(room.server, room.seeded, course, room.contract)

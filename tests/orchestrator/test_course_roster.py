@@ -9,11 +9,13 @@ import pytest
 
 from classroom.cli import main
 from graders.errors import UserError
-from orchestrator.commands.publish import publish, starter_files
+from orchestrator.commands.init import init
+from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.gateway import missing_scopes
 from orchestrator.pacing import Pacer, format_duration, modelled_seconds
 from orchestrator.roster import load_roster
+from orchestrator.treesync import tree_files
 from tests.orchestrator.conftest import ORG, Classroom
 
 ROSTER_WITH_EVERY_MISTAKE = """github_username,name,email,section,team
@@ -61,6 +63,48 @@ def test_a_bad_course_file_names_file_and_field(tmp_path: Path) -> None:
     message = str(error.value)
     assert "course.toml: repos.name" in message and "{login}" in message
     assert "assignments.Bad_Slug" in message
+
+
+def test_init_scaffolds_the_two_repositories_and_when_grades_are_released(
+    tmp_path: Path,
+) -> None:
+    init(tmp_path, org="school")
+    course = load_course(tmp_path).course
+    assert (course.grading_repo, course.grading_visibility) == (None, "public")
+    assert (course.course_repo, course.release) == ("course", "after-deadline")
+    toml = (tmp_path / "course.toml").read_text()
+    assert '# grading_repo = "classroom"' in toml  # uncommented once, before publish-grader
+    readme = (tmp_path / "README.md").read_text()
+    assert "classroom publish-grader" in readme and "classroom course push" in readme
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "fix"),
+    [
+        ('release = "later"', "release", "'now' or 'after-deadline'"),
+        ('grading_visibility = "private"', "grading_visibility", "'public' or 'internal'"),
+        ('course_repo = "my course"', "course_repo", "OWNER/NAME"),
+        ('grading_repo = "course"', "course_repo", "must differ"),
+        ('grading_repo = "School/Course"', "course_repo", "must differ"),
+    ],
+)
+def test_the_repository_fields_are_checked_and_name_the_fix(
+    tmp_path: Path, lines: str, field: str, fix: str
+) -> None:
+    (tmp_path / "course.toml").write_text(f'org = "school"\n{lines}\n')
+    with pytest.raises(UserError) as error:
+        load_course(tmp_path)
+    message = str(error.value)
+    assert f"course.toml: {field}:" in message and fix in message
+
+
+def test_a_bare_repository_name_lives_in_the_org(tmp_path: Path) -> None:
+    (tmp_path / "course.toml").write_text(
+        'org = "school"\ngrading_repo = "other/grader"\ncourse_repo = "private-course"\n'
+    )
+    course = load_course(tmp_path).course
+    assert course.full_name(course.course_repo) == "school/private-course"
+    assert course.full_name(course.grading_repo or "") == "other/grader"
 
 
 def test_extensions_override_the_deadline(tmp_path: Path) -> None:
@@ -129,7 +173,7 @@ def test_publish_commits_a_changed_starter(classroom: Classroom, tmp_path: Path)
         text[:start] + f'catalog = "{starter.parents[1]}"' + text[text.index("\n", start) :]
     )
     course = load_course(classroom.course.root)
-    assert starter_files(starter) == [Path("README.md")]
+    assert tree_files(starter) == [Path("README.md")]
     gh = classroom.gateway()
     publish(course, gh, "tasks-api")
     first = gh.branches(f"{ORG}/tasks-api-template")["main"].sha

@@ -271,14 +271,15 @@ def test_a_group_assignment_gets_one_repository_per_team(published: Classroom) -
 
 def test_learner_repositories_may_use_the_course_grading_workflow(published: Classroom) -> None:
     gh = published.gateway()
-    gh.create_repo(ORG, "course", private=True, template=False)
+    gh.create_repo(ORG, "classroom", private=True, template=False)
     toml = published.course.root / "course.toml"
     toml.write_text(
-        toml.read_text().replace('# grading_repo = "course"', 'grading_repo = "course"')
+        toml.read_text().replace('# grading_repo = "classroom"', 'grading_repo = "classroom"')
     )
     room = Classroom(
         published.server, published.seeded, load_course(toml.parent), published.contract
     )
-    assert gh.actions_access(f"{ORG}/course") == "none"
+    assert room.course.course.grading_repo == "classroom"
+    assert gh.actions_access(f"{ORG}/classroom") == "none"
     run_provision(room, room.gateway())
-    assert gh.actions_access(f"{ORG}/course") == "organization"
+    assert gh.actions_access(f"{ORG}/classroom") == "organization"

@@ -50,8 +50,8 @@ def story(tmp_path_factory):
     with sandbox_class(
         work, 1, cache=SHARED_CACHE, wrap=lambda app: ContractChecker(app, contract)
     ) as story:
-        push_grader(story)
         make_course(story)
+        push_grader(story)
         warm_environment(story, SHARED_CACHE)
         publish_and_provision(story, Console(quiet=True))
         assert story.wait_for_runs(180)

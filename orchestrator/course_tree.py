@@ -1,0 +1,141 @@
+"""The instructor's private course repository's tree, computed from the course folder.
+
+Layout (every path below is what `classroom course push` owns, and nothing else):
+
+    course.toml                        the course folder's, as it is
+    roster.csv                         the roster, at the path course.toml names
+    README.md                          the course folder's, when it has one
+    assignments/<slug>/hidden_tests/   each assignment's hidden tests (from its template)
+    .github/workflows/official.yml     every file of orchestrator/templates/course/workflows/
+    grades/                            the grades store, merged append-only (below)
+
+The owned paths are mirrored exactly: a file gone from the folder is gone from the
+repository, and a workflow nobody shipped is removed (the repository holds the instructor's
+token as a secret, so no workflow runs there but the ones `classroom` ships). Other paths of
+the repository are left as they are.
+
+The grades store is merged, never overwritten: the official workflow records grades in the
+repository itself, so the folder may be behind. A file is one line per grade, appended: of
+two versions the one that extends the other wins, a file only in the repository is kept, and
+two versions that diverged stop the push with the file's name.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graders.errors import UserError
+from orchestrator.course import COURSE_FILE, CourseDir
+from orchestrator.grades_store import STORE_DIR
+from orchestrator.rendering import TEMPLATES
+from orchestrator.treesync import Content, folder_files, read_bytes, write_files
+
+WORKFLOWS = TEMPLATES / "course" / "workflows"
+WORKFLOWS_DIR = ".github/workflows"
+ASSIGNMENTS_DIR = "assignments"
+SECRET_NAME = "CLASSROOM_TOKEN"
+
+
+@dataclass(frozen=True)
+class CourseTree:
+    """The owned files of the course repository, and the folder's grades store apart."""
+
+    files: dict[str, Content]
+    owned: tuple[str, ...]  # files, and folders ending in "/"
+    grades: dict[str, Content]
+    hidden: dict[str, int]  # slug → hidden test files (0: the assignment has none)
+
+
+@dataclass
+class GradesMerge:
+    """The grades store after a merge: its files, what only the repository had, conflicts."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def course_tree(course: CourseDir) -> CourseTree:
+    """What `course push` puts in the course repository; a UserError for a bad folder."""
+    files: dict[str, Content] = {COURSE_FILE: course.root / COURSE_FILE}
+    roster = _roster_name(course)
+    files[roster] = course.roster_path
+    owned = [COURSE_FILE, roster, "README.md", f"{ASSIGNMENTS_DIR}/", f"{WORKFLOWS_DIR}/"]
+    if (course.root / "README.md").is_file():
+        files["README.md"] = course.root / "README.md"
+    hidden: dict[str, int] = {}
+    for slug in sorted(course.course.assignments):
+        tests = folder_files(
+            course.assignment_dir(slug) / "hidden_tests", f"{ASSIGNMENTS_DIR}/{slug}/hidden_tests"
+        )
+        files |= tests
+        hidden[slug] = len(tests)
+    files |= folder_files(WORKFLOWS, WORKFLOWS_DIR)
+    grades = folder_files(course.root / STORE_DIR, STORE_DIR)
+    return CourseTree(files, tuple(owned), grades, hidden)
+
+
+def _roster_name(course: CourseDir) -> str:
+    path = course.roster_path
+    if not path.is_file():
+        raise UserError(
+            f"{course.root / COURSE_FILE}: roster: {path} does not exist; "
+            "create it (github_username,name,email,section,team) or fix the field"
+        )
+    try:
+        return path.resolve().relative_to(course.root.resolve()).as_posix()
+    except ValueError:
+        raise UserError(
+            f"{course.root / COURSE_FILE}: roster: {path} is outside the course folder; the "
+            "course repository keeps the roster: move it into the folder and fix the field"
+        ) from None
+
+
+def merge_grades(local: Mapping[str, bytes], remote: Mapping[str, bytes]) -> GradesMerge:
+    """Both stores in one: the longer of two versions when one extends the other."""
+    merged = GradesMerge()
+    for name in sorted(set(local) | set(remote)):
+        mine, theirs = local.get(name), remote.get(name)
+        if mine is None or (theirs is not None and theirs.startswith(mine)):
+            assert theirs is not None
+            merged.files[name] = theirs
+            if theirs != mine:
+                merged.kept.append(name)
+        elif theirs is None or mine.startswith(theirs):
+            merged.files[name] = mine
+        else:
+            merged.conflicts.append(name)
+    return merged
+
+
+def apply_course_tree(work: Path, tree: CourseTree) -> GradesMerge:
+    """Turn a checkout of the course repository's tip into the pushed tree (in place)."""
+    for owned in tree.owned:
+        _remove(work / owned.rstrip("/"))
+    write_files(work, tree.files)
+    remote = {
+        name: path.read_bytes()
+        for name, path in folder_files(work / STORE_DIR, STORE_DIR).items()
+        if isinstance(path, Path)
+    }
+    local = {name: read_bytes(content) for name, content in tree.grades.items()}
+    merged = merge_grades(local, remote)
+    if merged.conflicts:
+        raise UserError(
+            "the course repository and this folder hold different grades in "
+            + ", ".join(merged.conflicts)
+            + " (neither extends the other); copy the repository's version of those files "
+            "into the folder's grades/ (git clone the course repository), then push again"
+        )
+    write_files(work, merged.files)
+    return merged
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
