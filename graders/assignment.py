@@ -6,7 +6,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from graders.errors import UserError
 
@@ -136,6 +143,38 @@ class LoadStage(_Stage):
     profile: str = ""
 
 
+MILESTONE_STAGES = ("tests", "hidden", "load")
+WHOLE_STAGE_CHECKS = {"lint": "lint clean", "types": "types clean"}
+
+
+class Milestone(_Strict):
+    """One step of an issue-based assignment: an issue of its own, done when its checks pass.
+
+    `checks` are selectors: `tests:<node id glob>`, `hidden:<file>::<check glob>`,
+    `load:<goal glob>` (a load goal's name, e.g. `GET /tasks:*`), or `lint` / `types` (the
+    stage is clean)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: str
+    body: str  # a Markdown file of the assignment folder, rendered with the course's facts
+    checks: list[str] = Field(min_length=1)
+    points: NonNegative | None = None  # its share of the points, shown to learners
+
+    @field_validator("checks")
+    @classmethod
+    def _selectors(cls, checks: list[str]) -> list[str]:
+        for selector in checks:
+            stage, sep, pattern = selector.partition(":")
+            if selector in WHOLE_STAGE_CHECKS:
+                continue
+            if not sep or stage not in MILESTONE_STAGES or not pattern:
+                raise ValueError(
+                    f"{selector!r} is not a check selector: write `tests:<node id glob>`, "
+                    "`hidden:<file>::<name glob>`, `load:<goal glob>`, `lint` or `types`"
+                )
+        return checks
+
+
 class Stages(_Strict):
     install: InstallStage = Field(default_factory=InstallStage)
     tests: TestsStage | None = None
@@ -155,6 +194,15 @@ class Assignment(_Strict):
     app: AppSpec | None = None
     stages: Stages
     protected_paths: list[str] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _milestone_ids_are_unique(self) -> Assignment:
+        ids = [m.id for m in self.milestones]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"milestone ids must be unique: {', '.join(twice)} appear twice")
+        return self
 
     @model_validator(mode="after")
     def _service_stages_need_an_app(self) -> Assignment:
@@ -206,6 +254,12 @@ def load_assignment(folder: Path) -> LoadedAssignment:
         spec = Assignment.model_validate(data)
     except ValidationError as exc:
         raise UserError(describe_validation_error(path, exc)) from exc
+    for index, milestone in enumerate(spec.milestones):
+        if not (folder / milestone.body).is_file():
+            raise UserError(
+                f"{path}: milestones.{index}.body: {milestone.body} is not a file of "
+                f"{folder}; write the issue's Markdown there or fix the path"
+            )
     return LoadedAssignment(spec=spec, root=folder.resolve())
 
 

@@ -19,6 +19,7 @@ from graders.containment import detect
 from graders.integrity import restore, tampering
 from graders.isolation import own_uid
 from graders.logs import write_crash_log
+from graders.milestones import progress
 from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
 from graders.stages import hidden, install, lint, load, tests, types
@@ -78,7 +79,7 @@ def grade_submission(
         finally:
             stop_everything()
     score, max_score = total(stages)
-    return GradeReport(
+    report = GradeReport(
         assignment=assignment.spec.slug,
         assignment_title=assignment.spec.title,
         score=score,
@@ -94,6 +95,7 @@ def grade_submission(
         grader_commit=grader_commit,
         containment=caps.describe(uid),
     )
+    return report.model_copy(update={"milestones": progress(report, assignment.spec.milestones)})
 
 
 @contextlib.contextmanager

@@ -223,6 +223,7 @@ def _view(
         "marker": Md(MARKER),
         "heading": _heading(report, delta),
         "moved": _moved(delta),
+        "milestones": milestone_line(report),
         "next": next_step(report),
         "rows": [_row(s, why_below=True) for s in _table_stages(report)],
         "put_back": protected_files_put_back(report, d),
@@ -236,6 +237,23 @@ def _view(
         "trimmed": level > 0,
         "footer": _footer(report),
     }
+
+
+def milestone_line(report: GradeReport) -> list[dict[str, object]]:
+    """The milestones at the top of the comment: done, the current one, the ones after it."""
+    current = next((m.id for m in report.milestones if m.status != "done"), None)
+    line: list[dict[str, object]] = []
+    for number, milestone in enumerate(report.milestones, start=1):
+        if milestone.status == "done":
+            icon, note = "✅", ""
+        elif milestone.status == "waiting":
+            icon, note = "◻", "its checks run in the official grade"
+        else:
+            icon, note = "◻", f"{milestone.passing} of {milestone.total} checks pass"
+        if milestone.id == current:
+            icon = "▶"
+        line.append({"icon": Md(icon), "number": number, "title": milestone.title, "note": note})
+    return line
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ class Check(_Model):
     max_score: float
     message: str = ""
     hint: str = ""
+    node_id: str = ""  # hidden checks: `file::name`, for milestone selectors
 
 
 class Finding(_Model):
@@ -97,6 +98,21 @@ class Containment(_Model):
     missing: list[str] = Field(default_factory=list)  # what this machine could not provide
 
 
+MilestoneStatus = Literal["done", "in_progress", "waiting"]  # waiting: none of its checks ran
+
+
+class MilestoneResult(_Model):
+    """How far one milestone is, by the checks it names that this grade ran."""
+
+    id: str
+    title: str
+    status: MilestoneStatus
+    passing: int
+    total: int
+    failing: list[str] = Field(default_factory=list)  # checks that ran and did not pass
+    not_run: list[str] = Field(default_factory=list)  # selectors nothing in this grade matched
+
+
 class Submission(_Model):
     path: str
     commit: str | None = None
@@ -125,6 +141,8 @@ class GradeReport(_Model):
     grader_commit: str | None = None
     # None in reports written before containment was recorded.
     containment: Containment | None = None
+    # Issue-based assignments: each milestone's progress, in the assignment's order.
+    milestones: list[MilestoneResult] = Field(default_factory=list)
 
     def stage(self, name: StageName) -> StageResult | None:
         """The result of stage `name`, if it ran or was skipped."""

@@ -106,6 +106,7 @@ def run(ctx: StageContext) -> StageResult:
             score=round(worth[o.node_id], 4) if o.outcome == "passed" else 0.0,
             max_score=round(worth[o.node_id], 4),
             hint=o.hint or NO_HINT,
+            node_id=o.node_id,
         )
         for o in outcomes
         if o.node_id in worth
