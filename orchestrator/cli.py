@@ -306,6 +306,13 @@ def _add_report(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--pull-request", metavar="N", help="the pull request to comment on (empty: none)"
     )
     report.add_argument(
+        "--assignment",
+        type=Path,
+        metavar="ASSIGNMENT_DIR",
+        help="the assignment's folder: with milestones, its issues follow the grade",
+    )
+    report.add_argument("--ref", default="", help="the event's ref (GITHUB_REF)")
+    report.add_argument(
         "--dry-run", action="store_true", help="say what it would post, post nothing"
     )
     report.set_defaults(handler=_run_report)
@@ -318,6 +325,7 @@ def _run_report(args: argparse.Namespace) -> int:
     from orchestrator.course import DEFAULT_API_URL
     from orchestrator.gateway import GitHub, find_token
 
-    target = Target(args.repo, args.sha, parse_pull_request(args.pull_request))
+    target = Target(args.repo, args.sha, parse_pull_request(args.pull_request), args.ref)
     api_url = os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    return report(args.dir, target, GitHub(api_url, find_token()), dry_run=args.dry_run)
+    gh = GitHub(api_url, find_token())
+    return report(args.dir, target, gh, dry_run=args.dry_run, assignment=args.assignment)

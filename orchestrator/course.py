@@ -43,6 +43,8 @@ class Assignment(_Strict):
     deadline: AwareDatetime | None = None
     extensions: dict[str, AwareDatetime] = Field(default_factory=dict)
     group: bool = False
+    # Overrides the course's `milestone_issues` for this assignment.
+    milestone_issues: Literal["one-at-a-time", "all", "off"] | None = None
 
     def deadline_of(self, login: str) -> datetime | None:
         """`login`'s deadline: their extension if they have one, else the assignment's."""
@@ -92,6 +94,10 @@ class Course(_Strict):
     grading_visibility: Literal["public", "internal"] = "public"
     course_repo: str = Field(default="course", validate_default=True)
     release: Literal["now", "after-deadline"] = "after-deadline"
+    # Assignments with milestones: open the first milestone's issue at provisioning and the
+    # next as each is done ("one-at-a-time"), all of them at once ("all"), or none: the one
+    # issue with the whole brief ("off").
+    milestone_issues: Literal["one-at-a-time", "all", "off"] = "one-at-a-time"
     lock: Literal["read", "archive"] = "read"
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
@@ -136,6 +142,10 @@ class Course(_Strict):
                 f"add an [assignments.{slug}] table"
             )
         return self.assignments[slug]
+
+    def milestone_mode(self, slug: str) -> Literal["one-at-a-time", "all", "off"]:
+        """How `slug`'s milestones become issues: its own setting, else the course's."""
+        return self.assignment(slug).milestone_issues or self.milestone_issues
 
     def repo_name(self, slug: str, login: str) -> str:
         return self.repos.name.format(assignment=slug, login=login)

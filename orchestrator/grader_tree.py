@@ -99,7 +99,8 @@ def learner_files(assignment: LoadedAssignment) -> dict[str, Content]:
 
 
 def trusted_files(assignment: LoadedAssignment) -> dict[str, str]:
-    """The files `assignment.toml` names for the grader, with the field that names each."""
+    """The files `assignment.toml` names for the grader (configs, locustfile, milestone issue
+    bodies), with the field that names each."""
     stages = assignment.spec.stages
     named: dict[str, str] = {}
     if stages.lint is not None:
@@ -108,6 +109,8 @@ def trusted_files(assignment: LoadedAssignment) -> dict[str, str]:
         named[stages.types.config] = "stages.types.config"
     if stages.load is not None:
         named[stages.load.locustfile] = "stages.load.locustfile"
+    for index, milestone in enumerate(assignment.spec.milestones):
+        named[milestone.body] = f"milestones.{index}.body"  # the report job opens these issues
     return named
 
 

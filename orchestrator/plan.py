@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -87,10 +88,21 @@ def issue_title(title: str) -> str:
     return f"Assignment: {title}"
 
 
-def plan_seat(seat: Seat, seen: Observed, title: str) -> SeatPlan:
-    """The writes that bring `seat` to the provisioned state, in apply order."""
+def plan_seat(
+    seat: Seat, seen: Observed, title: str, milestones: Sequence[tuple[str, str]] = ()
+) -> SeatPlan:
+    """The writes that bring `seat` to the provisioned state, in apply order.
+
+    `milestones` (id, issue title) are the milestone issues to open instead of the one issue
+    with the whole brief (an assignment with milestones, in a course that uses them)."""
+    issues = list(milestones) or [("", issue_title(title))]
     if seen.repo is None:
-        steps: list[tuple[Step, str]] = [(s, "") for s in ORDER if s is not Step.INVITE]
+        steps: list[tuple[Step, str]] = []
+        for step in ORDER:
+            if step is Step.OPEN_ISSUE:
+                steps += [(Step.OPEN_ISSUE, key) for key, _ in issues]
+            elif step is not Step.INVITE:
+                steps.append((step, ""))
         steps[4:4] = [(Step.INVITE, login) for login in seat.members]
         return SeatPlan(seat, tuple(steps))
     todo: list[tuple[Step, str]] = []
@@ -104,8 +116,8 @@ def plan_seat(seat: Seat, seen: Observed, title: str) -> SeatPlan:
     if main is None or not main.protected:
         todo.append((Step.PROTECT_MAIN, ""))
     todo += [(Step.INVITE, x) for x in seat.members if seen.members.get(x, "none") == "none"]
-    if not any(not i.is_pull and i.title == issue_title(title) for i in seen.issues):
-        todo.append((Step.OPEN_ISSUE, ""))
+    opened = {i.title for i in seen.issues if not i.is_pull}
+    todo += [(Step.OPEN_ISSUE, key) for key, wanted in issues if wanted not in opened]
     if not has_pull:
         todo.append((Step.OPEN_PULL, ""))
     return SeatPlan(seat, tuple(todo))

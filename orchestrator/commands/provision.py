@@ -14,9 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from graders.assignment import LoadedAssignment, load_assignment
 from graders.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo
+from orchestrator.milestone_issues import issues_at_start
+from orchestrator.milestone_issues import open_issue as open_milestone_issue
 from orchestrator.pacing import Calls, format_duration
 from orchestrator.plan import (
     FEEDBACK_BRANCH,
@@ -66,13 +69,15 @@ def provision(
     template = _template(course, gh, slug)
     wanted = seats(course.course, slug, learners)
     observed, read_calls = observe(gh, course.course.org, wanted)
-    plan = Plan(slug, tuple(plan_seat(s, observed[s.repo], title) for s in wanted))
+    loaded = milestone_spec(course, slug)
+    opening = issues_at_start(loaded, course.course.milestone_mode(slug))
+    plan = Plan(slug, tuple(plan_seat(s, observed[s.repo], title, opening) for s in wanted))
     pacing = course.course.pacing
     out.print(format_plan(plan, pacing.writes_per_minute, pacing.writes_per_hour))
     if dry_run or not plan.pending:
         return 0
     _share_grading_workflow(course, gh)
-    outcomes = _apply_all(_Run(gh, course, slug, template), plan, observed, out)
+    outcomes = _apply_all(_Run(gh, course, slug, template, loaded), plan, observed, out)
     _charge_reads(outcomes, read_calls, len(wanted))
     out.print(summary_table(outcomes))
     out.print(format_totals(outcomes))
@@ -130,6 +135,7 @@ class _Run:
     course: CourseDir
     slug: str
     template: RepoInfo
+    milestones: LoadedAssignment | None = None  # when its milestones each get an issue
 
     @property
     def title(self) -> str:
@@ -197,12 +203,26 @@ def _apply_step(
         gh.protect(full, main)
     elif step is Step.INVITE:
         outcome.members[login] = gh.invite(full, login)
+    elif step is Step.OPEN_ISSUE and login and run.milestones is not None:
+        milestone = next(m for m in run.milestones.spec.milestones if m.id == login)
+        open_milestone_issue(gh, full, run.milestones, milestone)
     elif step is Step.OPEN_ISSUE:
         gh.open_issue(full, issue_title(run.title), _issue_body(run, seat, repo))
     elif step is Step.OPEN_PULL:
         body = render("provision/pull.md.j2", title=run.title)
         gh.open_pull(full, main, FEEDBACK_BRANCH, FEEDBACK_TITLE, body)
     return repo
+
+
+def milestone_spec(course: CourseDir, slug: str) -> LoadedAssignment | None:
+    """The assignment, when its milestones each get an issue in this course."""
+    if course.course.milestone_mode(slug) == "off":
+        return None
+    folder = course.starter(slug).parent
+    if not (folder / "assignment.toml").is_file():
+        return None
+    loaded = load_assignment(folder)
+    return loaded if loaded.spec.milestones else None
 
 
 def _issue_body(run: _Run, seat: Seat, repo: RepoInfo) -> str:

@@ -9,7 +9,10 @@ printed or wrote elsewhere can change the score or the comment. It posts:
   when two runs race: create, re-list, keep the oldest, delete the rest) and never
   overwritten by the result of an older commit;
 - the `classroom/grade` check run on the graded commit, whose output carries the report for
-  `classroom collect` and annotations for lint and type findings, 50 per request.
+  `classroom collect` and annotations for lint and type findings, 50 per request;
+- for an assignment with milestones (`--assignment`), on a pull request or a push to the
+  default branch: the milestone issues closed, opened and reopened as the grade says
+  (orchestrator.milestone_issues), when the repository has them (a course can opt out).
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graders.assignment import LoadedAssignment
 from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
 from orchestrator.gateway import GatewayError, GitHub
+from orchestrator.milestone_issues import milestone_assignment, our_issues
+from orchestrator.milestone_issues import sync as milestone_sync
 from orchestrator.results_channel import CHECK_NAME, check_run_output, extract, newest_first
 from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
 
@@ -41,9 +47,17 @@ class Target:
     repo: str
     sha: str
     pull_request: int | None = None
+    ref: str = ""  # the event's ref (refs/heads/main on a push to main)
 
 
-def report(folder: Path, target: Target, gh: GitHub, *, dry_run: bool = False) -> int:
+def report(
+    folder: Path,
+    target: Target,
+    gh: GitHub,
+    *,
+    dry_run: bool = False,
+    assignment: Path | None = None,
+) -> int:
     """Post the comment and the check run for the grade in `folder`; 1 when there is none."""
     graded = load_report(folder)
     if dry_run:
@@ -57,7 +71,25 @@ def report(folder: Path, target: Target, gh: GitHub, *, dry_run: bool = False) -
     print(f"{CHECK_NAME}: check run {check_id}, {_score(graded)}")
     if target.pull_request is not None:
         print(post_comment(gh, target, graded))
+    for line in sync_milestones(gh, target, graded, milestone_assignment(assignment)):
+        print(line)
     return 0
+
+
+def sync_milestones(
+    gh: GitHub, target: Target, graded: GradeReport, loaded: LoadedAssignment | None
+) -> list[str]:
+    """The milestone issues brought in line with `graded`, on the events that count: a pull
+    request, or a push to the default branch (a branch pushed mid-work moves nothing)."""
+    if loaded is None or not graded.milestones:
+        return []
+    if target.pull_request is None:
+        info = gh.repo(target.repo)
+        if info is None or target.ref != f"refs/heads/{info.default_branch}":
+            return []
+    if not our_issues(gh, target.repo, loaded.spec.slug):
+        return []  # the course opted out: the repository has the brief's one issue
+    return milestone_sync(gh, target.repo, loaded, graded, "one-at-a-time")
 
 
 def load_report(folder: Path) -> GradeReport | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from github import GithubException
 
 from orchestrator.gateway.core import GatewayCore
@@ -11,24 +13,32 @@ from orchestrator.gateway.records import CommentInfo, IssueInfo, comment_from
 class IssuesAPI(GatewayCore):
     """Open issues and pull requests; list, post, edit and delete their comments."""
 
-    def issues(self, full_name: str) -> list[IssueInfo]:
-        """Every issue and pull request, open or closed (GitHub lists both together)."""
-        return [
-            IssueInfo(i["number"], i["title"], "pull_request" in i, i["html_url"])
-            for i in self._paged(f"/repos/{full_name}/issues", {"state": "all"})
-        ]
+    def issues(self, full_name: str, label: str | None = None) -> list[IssueInfo]:
+        """Every issue and pull request, open or closed (GitHub lists both together);
+        with `label`, only those carrying it."""
+        params = {"state": "all", **({"labels": label} if label else {})}
+        return [_issue(i) for i in self._paged(f"/repos/{full_name}/issues", params)]
 
-    def open_issue(self, full_name: str, title: str, body: str) -> IssueInfo:
+    def open_issue(
+        self, full_name: str, title: str, body: str, labels: tuple[str, ...] = ()
+    ) -> IssueInfo:
         """Open an issue (an ambiguous failure is resolved by looking for its title)."""
 
         def probe() -> IssueInfo | None:
             return next((i for i in self.issues(full_name) if i.title == title), None)
 
         def do() -> IssueInfo:
-            data = self._send("POST", f"/repos/{full_name}/issues", {"title": title, "body": body})
-            return IssueInfo(data["number"], title, False, data["html_url"])
+            spec = {"title": title, "body": body, **({"labels": list(labels)} if labels else {})}
+            return _issue(self._send("POST", f"/repos/{full_name}/issues", spec))
 
         return self._write(f"{full_name}: open issue", do, probe)
+
+    def set_issue_state(self, full_name: str, number: int, state: str) -> None:
+        """Close (`closed`) or reopen (`open`) issue `number` (replaying this is harmless)."""
+        path = f"/repos/{full_name}/issues/{number}"
+        self._write(
+            f"{full_name}#{number}: {state}", lambda: self._send("PATCH", path, {"state": state})
+        )
 
     def open_pull(self, full_name: str, head: str, base: str, title: str, body: str) -> IssueInfo:
         """Open a pull request `head` → `base` (an ambiguous failure is resolved by listing)."""
@@ -86,3 +96,15 @@ class IssuesAPI(GatewayCore):
                     raise
 
         self._write(f"{full_name}: delete comment {comment_id}", do)
+
+
+def _issue(data: dict[str, Any]) -> IssueInfo:
+    return IssueInfo(
+        number=data["number"],
+        title=data["title"],
+        is_pull="pull_request" in data,
+        html_url=data["html_url"],
+        state=data.get("state", "open"),
+        labels=tuple(label["name"] for label in data.get("labels") or []),
+        author=(data.get("user") or {}).get("login", ""),
+    )

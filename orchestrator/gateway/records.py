@@ -37,6 +37,9 @@ class IssueInfo:
     title: str
     is_pull: bool
     html_url: str
+    state: str = "open"
+    labels: tuple[str, ...] = ()
+    author: str = ""
 
 
 @dataclass(frozen=True)

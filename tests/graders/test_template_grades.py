@@ -36,3 +36,17 @@ def test_the_starter_scores_under_40_percent_and_leaves_the_real_work(slug: str)
     assert report.stage("tests").score > 0, "the starter should pass some public tests"
     for name in ("hidden", "load"):
         assert report.stage(name).status == "failed", describe(report)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_milestone_names_real_checks_the_solution_finishes_and_the_starter_does_not(
+    slug: str,
+) -> None:
+    """Each selector matches something in a complete grade (no typo goes unnoticed), every
+    milestone is done in the solution's grade, and the starter has work left in each."""
+    solution, starter = template_grade(slug, "solution"), template_grade(slug, "starter")
+    for done in solution.milestones:
+        assert done.not_run == [], f"{done.id}: nothing matches {done.not_run}"
+        assert done.status == "done", f"{done.id}: {done.failing}"
+    for todo in starter.milestones:
+        assert todo.status == "in_progress", f"{todo.id} is {todo.status} in the starter"

@@ -51,14 +51,14 @@ def class_state(sandbox: Sandbox, org: str) -> dict[str, RepoState]:
     }
 
 
-def provisioned(title: str, login: str) -> RepoState:
-    """The state a freshly provisioned learner repository must be in."""
+def provisioned(issues: tuple[str, ...], login: str) -> RepoState:
+    """The state a freshly provisioned learner repository must be in (`issues`: their titles)."""
     return RepoState(
         private=True,
         branches=("feedback", "main"),
         commits_on_main=2,
         main_protected=True,
-        issues=(f"Assignment: {title}",),
+        issues=issues,
         pulls=(("Feedback", "main", "feedback"),),
         people=((login, "invited", "push"),),
     )

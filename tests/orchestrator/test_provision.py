@@ -27,6 +27,7 @@ from tests.orchestrator.state import class_state, provisioned
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Tasks API"
+FIRST_MILESTONE = "Milestone 1 of 5: Lock the doors: accounts, ownership and input"
 
 
 def quiet() -> Console:
@@ -41,7 +42,7 @@ def run_provision(room: Classroom, gh: GitHub, **options: object) -> tuple[int, 
 
 
 def expected(room: Classroom, logins: list[str] | None = None) -> dict[str, object]:
-    return {f"tasks-api-{x}": provisioned(TITLE, x) for x in logins or room.logins}
+    return {f"tasks-api-{x}": provisioned((FIRST_MILESTONE,), x) for x in logins or room.logins}
 
 
 @pytest.fixture

@@ -65,8 +65,11 @@ def test_the_grading_repository_holds_the_engine_and_only_what_learners_may_read
     assert "graders/commands/grade.py" in files and "pyproject.toml" in files
     for slug in ALL_ASSIGNMENTS:
         shown = {n.split("/", 2)[2] for n in files if n.startswith(f"templates/{slug}/")}
-        top = {n for n in shown if not n.startswith("starter/")}
+        top = {n for n in shown if not n.startswith(("starter/", "milestones/"))}
         assert top == {"assignment.toml", "ruff.toml", "mypy.ini", "locustfile.py"}
+        issues = {n for n in shown if n.startswith("milestones/")}
+        assert issues == {f"milestones/{p.name}" for p in (ROOT / "templates" / slug).glob(
+            "milestones/*.md")}  # fmt: skip
         starter = ROOT / "templates" / slug / "starter"
         assert files[f"templates/{slug}/starter/README.md"] == (starter / "README.md").read_bytes()
     tip = gh.branches(GRADER)["main"].sha
