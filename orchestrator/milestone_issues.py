@@ -138,11 +138,21 @@ def issue_body(loaded: LoadedAssignment, milestone: Milestone, facts: Facts) -> 
 
 
 def our_issues(gh: GitHub, repo: str, slug: str) -> dict[str, IssueInfo]:
-    """Milestone id -> the issue the grader's identity opened for it (the oldest if two)."""
+    """Milestone id -> its issue (the oldest if two), counting only issues opened by this
+    token's identity (the report job) or by an admin of the repository (provisioning, with
+    the instructor's token): never one a learner opened with look-alike labels."""
     me = gh.identity().lower()
+    trusted: dict[str, bool] = {}
+
+    def trusted_author(login: str) -> bool:
+        key = login.lower()
+        if key not in trusted:
+            trusted[key] = key == me or gh.permission(repo, login) == "admin"
+        return trusted[key]
+
     found: dict[str, IssueInfo] = {}
     for issue in sorted(gh.issues(repo, assignment_label(slug)), key=lambda i: i.number):
-        if issue.is_pull or issue.author.lower() != me:
+        if issue.is_pull or not trusted_author(issue.author):
             continue
         for label in issue.labels:
             if label.startswith("milestone:"):
