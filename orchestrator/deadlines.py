@@ -149,6 +149,12 @@ def format_moment(moment: datetime, zone: str = "UTC") -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M} {utc_offset(local)}"
 
 
+def format_utc(moment: datetime) -> str:
+    """`2026-12-13 04:59 UTC` (with seconds when it has some): compact, for tables."""
+    at = utc(moment)
+    return at.strftime("%Y-%m-%d %H:%M:%S UTC" if at.second else "%Y-%m-%d %H:%M UTC")
+
+
 def format_span(span: timedelta) -> str:
     """A duration as people say it: `45 min`, `3 h`, `2 days` (rounded down; `0 min`)."""
     seconds = abs(int(span.total_seconds()))
