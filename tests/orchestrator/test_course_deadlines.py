@@ -130,3 +130,12 @@ def test_a_deadline_without_an_offset_is_suggested_in_the_course_time_zone(
         tmp_path, 'timezone = "Europe/Berlin"\n[assignments.a]\ndeadline = 2026-07-01T12:00:00\n'
     )
     assert "e.g. 2026-07-01T12:00:00+02:00 (that time in Europe/Berlin)" in message
+
+
+def test_the_instructor_guide_s_course_file_loads(tmp_path: Path) -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "instructor-guide.md").read_text()
+    example = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "course.toml").write_text(example)
+    course = load_course(tmp_path).course
+    assert course.late_policy("tasks-api") == LatePolicy(penalty_per_day=10, max_late_days=2)
+    assert course.assignment("tasks-api").extension_of("school-learner-2") is not None

@@ -17,9 +17,6 @@ from orchestrator.course import load_course
 from orchestrator.late_ledger import Graded, budget_left
 from orchestrator.roster import Learner, write_roster
 
-POLICY = """timezone = "America/New_York"
-late_days = 3
-"""
 ASSIGNMENTS = """
 [assignments.tasks-api.late]
 penalty_per_day = 10
@@ -36,7 +33,8 @@ def course_dir(tmp_path: Path) -> Path:
     text = toml.read_text()
     start = text.index("deadline = ")
     text = text[:start] + "deadline = 2026-03-07T23:59:00-05:00" + text[text.index("\n", start) :]
-    text = text.replace("[repos]", POLICY + "\n[repos]", 1)
+    text = text.replace('timezone = "UTC"', 'timezone = "America/New_York"')
+    text = text.replace("late_days = 0", "late_days = 3")
     toml.write_text(text + ASSIGNMENTS)
     people = [Learner(github_username=x, name=x, email=f"{x}@example.edu") for x in ("ada", "bob")]
     write_roster(tmp_path / "roster.csv", people)
