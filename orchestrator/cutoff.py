@@ -19,13 +19,16 @@ it graded that moment (the grades store keeps it).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
 from orchestrator.deadlines import days_late, utc
-from orchestrator.gateway.records import Push
+from orchestrator.gateway.records import Push, RepoInfo
+
+if TYPE_CHECKING:
+    from orchestrator.gateway import GitHub
 
 ACTIVITY_KEPT = timedelta(days=90)
 ZERO = "0" * 40
@@ -105,6 +108,21 @@ def first_push_after(
         ),
         None,
     )
+
+
+def read_cutoffs(
+    gh: GitHub,
+    repo: RepoInfo,
+    moments: Iterable[datetime],
+    learners: Collection[str],
+    *,
+    read_at: datetime | None = None,
+) -> dict[datetime, Cutoff]:
+    """The cutoff of `repo`'s default branch at each of `moments`, from one read of its record
+    of pushes (a call per 100 pushes). `read_at` is when the record is read (default: now)."""
+    pushes = gh.pushes(repo.full_name, repo.default_branch)
+    kept = record_kept_since(read_at or datetime.now(UTC), repo.created_at)
+    return {m: cutoff(pushes, m, learners=learners, kept_since=kept) for m in moments}
 
 
 def _ordered(pushes: Sequence[Push]) -> list[Push]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from orchestrator.cutoff import cutoff, first_push_after, record_kept_since
+from orchestrator.cutoff import cutoff, first_push_after, read_cutoffs, record_kept_since
 from orchestrator.deadlines import days_late
 from tests.orchestrator.conftest import ORG, Classroom
 from tests.sandbox.gitcli import clone_url, commit_file, git
@@ -68,19 +68,23 @@ def test_the_commit_at_the_deadline_is_the_last_one_pushed_before_it(
 ) -> None:
     room, full, a, b = pushed_late
     gh = room.gateway()
-    pushes = gh.pushes(full, "main")
+    repo = gh.repo(full)
+    assert repo is not None
     learners = {"school-learner-1"}
-    on_time = cutoff(pushes, DEADLINE, learners=learners)
+    end_of_day_1 = DEADLINE + timedelta(days=1)
+    before = gh.calls.reads
+    found = read_cutoffs(gh, repo, [DEADLINE, end_of_day_1], learners)
+    assert gh.calls.reads - before == 1  # one read of the record answers every moment
+    on_time, late = found[DEADLINE], found[end_of_day_1]
     assert (on_time.status, on_time.commit, on_time.pusher) == ("submitted", a, "school-learner-1")
     assert on_time.days_late(DEADLINE) == 0
-    late = cutoff(pushes, DEADLINE + timedelta(days=1), learners=learners)
     assert late.commit == b
     assert late.pushed_at is not None
     assert (
         DEADLINE + timedelta(hours=3) <= late.pushed_at < DEADLINE + timedelta(hours=3, minutes=5)
     )
     assert late.days_late(DEADLINE) == 1  # its commit dates say 20:00, before the deadline
-    first = first_push_after(pushes, DEADLINE, learners)
+    first = first_push_after(gh.pushes(full, "main"), DEADLINE, learners)
     assert first is not None and first.after == b and first.before == a
     assert days_late(first.pushed_at, DEADLINE) == 1
 
