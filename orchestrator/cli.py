@@ -152,6 +152,20 @@ def _add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     collect.add_argument("--out", type=Path, help="the CSV to write (default: grades-SLUG.csv)")
     collect.set_defaults(handler=_run_collect)
 
+    deadlines = commands.add_parser(
+        "deadlines",
+        help="each learner's deadline, late days left, and when official grading runs",
+        description="Print every learner's effective deadline (extensions marked) in the "
+        "course's time zone and in UTC, the late days of their budget left, and the moments "
+        "the official workflow grades at (deadlines, extended deadlines, the end of each late "
+        "day) with their cron lines. Offline: reads course.toml, the roster and the store.",
+    )
+    deadlines.add_argument(
+        "slug", nargs="?", metavar="SLUG", help="only this assignment (default: all)"
+    )
+    _course_option(deadlines)
+    deadlines.set_defaults(handler=_run_deadlines)
+
     lock = commands.add_parser(
         "lock",
         help="at the deadline, drop learners to read access (or archive), honouring extensions",
@@ -219,6 +233,13 @@ def _run_collect(args: argparse.Namespace) -> int:
 
     course = load_course(args.course)
     return collect(course, _connect(course), args.slug, out=args.out)
+
+
+def _run_deadlines(args: argparse.Namespace) -> int:
+    from orchestrator.commands.deadlines import deadlines
+    from orchestrator.course import load_course
+
+    return deadlines(load_course(args.course), args.slug)
 
 
 def _run_lock(args: argparse.Namespace) -> int:

@@ -7,19 +7,30 @@ import re
 import tomllib
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from graders.errors import UserError
+from orchestrator.course_checks import (
+    MAX_LATE_DAYS,
+    check_extensions,
+    check_login,
+    check_zone,
+    require_offset,
+    require_offsets,
+)
 
 COURSE_FILE = "course.toml"
 DEFAULT_API_URL = "https://api.github.com"
@@ -29,29 +40,96 @@ ORG_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 REPO_PATTERN = r"^(?:[A-Za-z0-9][A-Za-z0-9-]{0,38}/)?[A-Za-z0-9._-]{1,100}$"
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+LoginKey = Annotated[str, AfterValidator(check_login)]
+Counts = Literal["on-time", "best", "latest"]
+Deadline = Annotated[AwareDatetime | None, BeforeValidator(require_offset)]
+Extensions = Annotated[
+    dict[LoginKey, AwareDatetime],
+    BeforeValidator(require_offsets),
+    AfterValidator(check_extensions),
+]
+Zone = Annotated[str, AfterValidator(check_zone)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class LatePolicy(_Strict):
+    """Late work on an assignment: accepted for `max_late_days` late days after the learner's
+    deadline, each costing `penalty_per_day` percent of the full marks."""
+
+    penalty_per_day: float | None = None
+    max_late_days: int | None = None
+
+    @field_validator("penalty_per_day")
+    @classmethod
+    def _percent(cls, value: float | None) -> float | None:
+        if value is not None and not 0 <= value <= 100:
+            raise ValueError(
+                f"is {value:g}; it is the percent of full marks taken per late day, "
+                "from 0 to 100 (e.g. penalty_per_day = 10)"
+            )
+        return value
+
+    @field_validator("max_late_days")
+    @classmethod
+    def _days(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= MAX_LATE_DAYS:
+            raise ValueError(
+                f"is {value}; late work is accepted for 0 to {MAX_LATE_DAYS} late days "
+                "(e.g. max_late_days = 3; 0 accepts none)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _both_given(self) -> LatePolicy:
+        missing = [
+            f"{name} = {example}"
+            for name, example in (("penalty_per_day", 10), ("max_late_days", 3))
+            if getattr(self, name) is None
+        ]
+        if missing:
+            raise ValueError(
+                f"a late policy names both the penalty and how long late work is accepted; "
+                f"add {' and '.join(missing)} (penalty_per_day = 0 accepts late work unpenalised)"
+            )
+        return self
+
+    @property
+    def penalty(self) -> float:
+        """Percent of full marks per late day."""
+        return self.penalty_per_day or 0.0
+
+    @property
+    def days(self) -> int:
+        """Late days accepted after the learner's deadline."""
+        return self.max_late_days or 0
+
+
 class Assignment(_Strict):
-    """One assignment of the course: its template folder, deadline and extensions."""
+    """One assignment of the course: its template folder, deadline, extensions, late policy."""
 
     title: str = ""
     template: Path | None = None
-    deadline: AwareDatetime | None = None
-    extensions: dict[str, AwareDatetime] = Field(default_factory=dict)
+    deadline: Deadline = None
+    extensions: Extensions = Field(default_factory=dict)
     group: bool = False
     # Overrides the course's `milestone_issues` for this assignment.
     milestone_issues: Literal["one-at-a-time", "all", "off"] | None = None
+    late: LatePolicy | None = None  # replaces the course's [late] table for this assignment
+    counts: Counts | None = None  # None: the course's `counts`
 
     def deadline_of(self, login: str) -> datetime | None:
         """`login`'s deadline: their extension if they have one, else the assignment's."""
+        return self.extension_of(login) or self.deadline
+
+    def extension_of(self, login: str) -> datetime | None:
+        """`login`'s extended deadline, if they have one (logins compare case-insensitively)."""
         for who, moment in self.extensions.items():
             if who.lower() == login.lower():
                 return moment
-        return self.deadline
+        return None
 
 
 class Repos(_Strict):
@@ -99,9 +177,23 @@ class Course(_Strict):
     # issue with the whole brief ("off").
     milestone_issues: Literal["one-at-a-time", "all", "off"] = "one-at-a-time"
     lock: Literal["read", "archive"] = "read"
+    timezone: Zone = "UTC"  # how deadlines are shown (an IANA name); they are kept with offsets
+    late_days: int = 0  # free late days each learner spends across the course's assignments
+    counts: Counts = "latest"  # which official grade counts; an assignment may override it
+    late: LatePolicy | None = None  # the late policy of every assignment without its own
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
+
+    @field_validator("late_days")
+    @classmethod
+    def _budget(cls, value: int) -> int:
+        if not 0 <= value <= MAX_LATE_DAYS:
+            raise ValueError(
+                f"is {value}; a learner's budget of free late days is 0 to {MAX_LATE_DAYS} "
+                "(e.g. late_days = 5)"
+            )
+        return value
 
     @field_validator("grading_repo", "course_repo")
     @classmethod
@@ -146,6 +238,14 @@ class Course(_Strict):
     def milestone_mode(self, slug: str) -> Literal["one-at-a-time", "all", "off"]:
         """How `slug`'s milestones become issues: its own setting, else the course's."""
         return self.assignment(slug).milestone_issues or self.milestone_issues
+
+    def late_policy(self, slug: str) -> LatePolicy | None:
+        """The late policy of `slug`: its own `[late]` table, else the course's, else none."""
+        return self.assignment(slug).late or self.late
+
+    def counts_of(self, slug: str) -> Counts:
+        """Which grade counts on `slug`: its own `counts`, else the course's."""
+        return self.assignment(slug).counts or self.counts
 
     def repo_name(self, slug: str, login: str) -> str:
         return self.repos.name.format(assignment=slug, login=login)
@@ -195,14 +295,21 @@ def load_course(root: Path) -> CourseDir:
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML ({exc}); fix the syntax") from exc
     try:
-        return CourseDir(root=root, course=Course.model_validate(data))
+        course = Course.model_validate(data, context={"timezone": _zone_name(data)})
+        return CourseDir(root=root, course=course)
     except ValidationError as exc:
         raise UserError(_describe(path, exc)) from exc
+
+
+def _zone_name(data: dict[str, Any]) -> str | None:
+    """The raw `timezone` of a course file, to suggest offsets in messages (checked later)."""
+    zone = data.get("timezone")
+    return zone if isinstance(zone, str) else None
 
 
 def _describe(path: Path, exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "(file)"
-        lines.append(f"{path}: {where}: {error['msg']}")
+        lines.append(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}")
     return "\n".join(lines) + "\nfix these fields and run the command again"

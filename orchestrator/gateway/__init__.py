@@ -7,7 +7,7 @@ small frozen values in `records`.
 - `transport`: counting retry and connections, error classification, messages, scopes
 - `records`: the frozen values handed out, and how each is read from GitHub's JSON
 - `core`: the session and the read/write primitives (writes never blindly replayed)
-- `repos`, `people`, `issues`, `checks`, `secrets`: the operations, by API area
+- `repos`, `people`, `issues`, `checks`, `secrets`, `activity`: the operations, by API area
 - `client`: `GitHub` composed of those areas; `find_token` and `connect`
 """
 
@@ -19,6 +19,7 @@ from orchestrator.gateway.records import (
     Conditional,
     IssueInfo,
     Membership,
+    Push,
     RepoInfo,
 )
 from orchestrator.gateway.transport import AuthError, GatewayError, missing_scopes
@@ -33,6 +34,7 @@ __all__ = [
     "GitHub",
     "IssueInfo",
     "Membership",
+    "Push",
     "RepoInfo",
     "connect",
     "find_token",

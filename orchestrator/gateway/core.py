@@ -114,7 +114,7 @@ class GatewayCore:
 
     def _paged(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         url: str | None = path
-        query: dict[str, Any] | None = {**(params or {}), "per_page": 100}
+        query: dict[str, Any] | None = {"per_page": 100, **(params or {})}
         while url:
             try:
                 headers, data = self._req.requestJsonAndCheck("GET", url, parameters=query)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 Membership = Literal["member", "invited", "none"]
@@ -18,6 +19,7 @@ class RepoInfo:
     html_url: str
     clone_url: str
     visibility: str = ""  # public, private or internal
+    created_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -63,6 +65,20 @@ class CommentInfo:
 
 
 @dataclass(frozen=True)
+class Push:
+    """One update of a branch as GitHub recorded it: when (the server's time), by whom, from
+    which commit to which (`after` is all zeros when the branch was deleted)."""
+
+    id: int
+    ref: str
+    before: str
+    after: str
+    pushed_at: datetime
+    actor: str  # "" when GitHub no longer knows the account
+    kind: str  # push, force_push, branch_creation, branch_deletion, pr_merge, merge_queue_merge
+
+
+@dataclass(frozen=True)
 class Conditional:
     """A conditional read: `changed` False means GitHub answered 304 (free, nothing new)."""
 
@@ -82,7 +98,25 @@ def repo_from(data: dict[str, Any]) -> RepoInfo:
         html_url=data.get("html_url", ""),
         clone_url=data.get("clone_url", ""),
         visibility=data.get("visibility") or ("private" if data.get("private") else "public"),
+        created_at=_moment(data.get("created_at")),
     )
+
+
+def push_from(data: dict[str, Any]) -> Push:
+    """A `Push` from one item of GitHub's repository activity."""
+    return Push(
+        id=int(data["id"]),
+        ref=str(data["ref"]),
+        before=str(data["before"]),
+        after=str(data["after"]),
+        pushed_at=datetime.fromisoformat(str(data["timestamp"])),
+        actor=str((data.get("actor") or {}).get("login", "")),
+        kind=str(data.get("activity_type", "")),
+    )
+
+
+def _moment(text: object) -> datetime | None:
+    return datetime.fromisoformat(text) if isinstance(text, str) and text else None
 
 
 def comment_from(data: dict[str, Any]) -> CommentInfo:
