@@ -67,6 +67,14 @@ class StageRecord(_Record):
     failed_checks: tuple[str, ...] = ()
 
 
+class MilestoneRecord(_Record):
+    """One milestone of an issue-based assignment, and whether this grade had it done."""
+
+    id: str
+    title: str
+    done: bool
+
+
 class GradedSubmission(_Record):
     """One graded commit of one learner on one assignment: a line of the store."""
 
@@ -87,6 +95,7 @@ class GradedSubmission(_Record):
     grader_commit: str = ""  # the grading engine's commit, when the grade names it
     integrity: tuple[PutBack, ...] = ()  # official grades: the protected files put back
     reason: str = ""  # why this grade was computed: "deadline", "regrade: hidden check fixed"
+    milestones: tuple[MilestoneRecord, ...] = ()  # in the assignment's order
 
     @property
     def percent(self) -> float:
@@ -163,6 +172,10 @@ def submission_from_report(
         grader_version=report.grader_version,
         grader_commit=report.grader_commit or "",
         integrity=tuple(PutBack(path=t.path, change=t.change) for t in report.integrity),
+        milestones=tuple(
+            MilestoneRecord(id=m.id, title=m.title, done=m.status == "done")
+            for m in report.milestones
+        ),
         reason=reason,
     )
 

@@ -20,6 +20,7 @@ from orchestrator.dashboard.cells import (
     tier_word,
     timeline_svg,
 )
+from orchestrator.dashboard.milestones import MilestoneRow, milestone_rows
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, reason_counts
 from orchestrator.dashboard.stats import (
     GAMED_GAP_POINTS,
@@ -103,6 +104,7 @@ def environment() -> Environment:
         "pct": format_percent,
         "when": format_when,
         "day": format_day,
+        "days": format_days,
     }
     env.filters.update(filters)
     env.globals.update(
@@ -120,8 +122,18 @@ def environment() -> Environment:
         tier_word=tier_word,
         put_back=put_back,
         gap_points=GAMED_GAP_POINTS,
+        milestone_rows=assignment_milestones,
     )
     return env
+
+
+def assignment_milestones(summary: AssignmentSummary, as_of: datetime) -> list[MilestoneRow]:
+    """The assignment's milestones across the class (none for one without milestones)."""
+    return milestone_rows((p.history for p in summary.progresses), as_of)
+
+
+def format_days(value: float | None) -> str:
+    return "—" if value is None else f"{value:g} d"
 
 
 def format_percent(value: float | None) -> str:
