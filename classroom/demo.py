@@ -113,9 +113,11 @@ def _tell(story: Story, console: Console, *, skip: tuple[str, ...]) -> None:
     again = _show_feedback(story, console, number, fixed)
     same = "the same comment, edited in place" if again == comment else "a NEW comment (bug!)"
     console.print(f"[bold]{same}[/bold]: {again}")
-    _step(console, "learner 1 merges; instructor: classroom collect + dashboard")
+    _step(console, "learner 1 merges: main is graded, and the milestone issues follow the grade")
     story.client(learner).get_repo(story.repo_of(learner)).get_pull(number).merge()
     story.wait_for_runs(120)
+    _show_milestones(story, console)
+    _step(console, "instructor: classroom collect + dashboard")
     collect(course, story.instructor, SLUG, console=console)
     dashboard(course.root, out=OUT / "site")
     console.print(f"dashboard: {(OUT / 'site' / 'index.html').as_uri()}")
@@ -138,6 +140,17 @@ def _show_feedback(story: Story, console: Console, number: int, sha: str) -> str
         f"{check.output.annotations_count} annotation(s) · comment: {url}"
     )
     return url
+
+
+def _show_milestones(story: Story, console: Console) -> None:
+    """Each milestone issue of learner 1's repository: its state and the comment that moved it."""
+    learner = story.seeded.learners[0]
+    repo = story.client(learner).get_repo(story.repo_of(learner))
+    issues = repo.get_issues(state="all", labels=[f"assignment:{SLUG}"])
+    for issue in sorted(issues, key=lambda i: i.number):
+        console.print(f"#{issue.number} {issue.title}: [bold]{issue.state}[/bold]")
+        for comment in issue.get_comments():
+            console.print(f"    {comment.user.login}: {comment.body.splitlines()[0]}")
 
 
 def _step(console: Console, text: str) -> None:

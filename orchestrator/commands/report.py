@@ -10,8 +10,8 @@ printed or wrote elsewhere can change the score or the comment. It posts:
   overwritten by the result of an older commit;
 - the `classroom/grade` check run on the graded commit, whose output carries the report for
   `classroom collect` and annotations for lint and type findings, 50 per request;
-- for an assignment with milestones (`--assignment`), on a pull request or a push to the
-  default branch: the milestone issues closed, opened and reopened as the grade says
+- for an assignment with milestones (`--assignment`), on a push to the default branch: the
+  milestone issues closed, opened and reopened as the grade says
   (orchestrator.milestone_issues), when the repository has them (a course can opt out).
 """
 
@@ -79,14 +79,14 @@ def report(
 def sync_milestones(
     gh: GitHub, target: Target, graded: GradeReport, loaded: LoadedAssignment | None
 ) -> list[str]:
-    """The milestone issues brought in line with `graded`, on the events that count: a pull
-    request, or a push to the default branch (a branch pushed mid-work moves nothing)."""
-    if loaded is None or not graded.milestones:
+    """The milestone issues brought in line with `graded`, on the event that counts: a push to
+    the default branch, where work lands (a branch or pull request mid-work moves nothing, so
+    two open pull requests never fight over an issue)."""
+    if loaded is None or not graded.milestones or target.pull_request is not None:
         return []
-    if target.pull_request is None:
-        info = gh.repo(target.repo)
-        if info is None or target.ref != f"refs/heads/{info.default_branch}":
-            return []
+    info = gh.repo(target.repo)
+    if info is None or target.ref != f"refs/heads/{info.default_branch}":
+        return []
     if not our_issues(gh, target.repo, loaded.spec.slug):
         return []  # the course opted out: the repository has the brief's one issue
     return milestone_sync(gh, target.repo, loaded, graded, "one-at-a-time")

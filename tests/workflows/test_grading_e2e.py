@@ -68,6 +68,9 @@ def story(tmp_path_factory):
         story.second_sha = learner_push(story, learner, "work", fix, "Wire the middleware")
         story.second = wait_for_feedback(story, learner, story.number, story.second_sha, 180)
         assert story.wait_for_runs(60)
+        repo = story.client(learner).get_repo(story.repo_of(learner))
+        story.merge_sha = repo.get_pull(story.number).merge().sha  # its push grades main
+        assert story.wait_for_runs(180)
         yield story
     assert not contract.violations, contract.violations
 
@@ -192,3 +195,20 @@ def _grade_locally(story, name: str, tmp_path):
     )
     assert code == 0
     return GradeReport.model_validate_json((out / "results.json").read_bytes())
+
+
+@pytest.mark.slow
+def test_merging_the_work_closes_every_milestone_issue_with_the_commit_that_did_it(story):
+    """Provisioning opened milestone 1's issue; the push of the merge to main is graded, and
+    its report job closes it and opens and closes the others: all done, each saying so."""
+    repo = story.client(story.seeded.instructor).get_repo(story.repo_of(story.learner))
+    issues = sorted(repo.get_issues(state="all", labels=["assignment:tasks-api"]),
+                    key=lambda i: i.number)  # fmt: skip
+    titles = [i.title for i in issues]
+    assert [t.split(":", 1)[0] for t in titles] == [f"Milestone {n} of 5" for n in range(1, 6)]
+    assert issues[0].user.login == story.seeded.instructor.login  # opened by provisioning
+    for issue in issues:
+        assert issue.state == "closed", run_log(story, repo.full_name)
+        comments = [c.body for c in issue.get_comments()]
+        assert len(comments) == 1
+        assert comments[0].startswith(f"Done in `{story.merge_sha[:7]}`")
