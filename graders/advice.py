@@ -25,6 +25,7 @@ __all__ = [
     "group_by_rule",
     "load_goal",
     "miss_causes",
+    "next_item",
     "next_step",
     "next_step_plain",
     "points_lost",
@@ -145,7 +146,7 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
     broken = [st for st in report.stages if st.status == "error" and st.max_score > 0]
     if not broken:
         return None
-    service = [st for st in broken if st.name in ("hidden", "load")]
+    service = [st for st in broken if st.cause in ("service-unhealthy", "service-exited")]
     first = max(broken, key=lambda st: st.max_score)
     if first in service:
         points = pts(sum(st.max_score for st in service))
@@ -214,15 +215,22 @@ def _candidates(report: GradeReport) -> list[tuple[float, int, StageResult, Chec
     return found
 
 
-def _next_step(report: GradeReport, s: _Style) -> str | None:
-    blocker = _blocker(report, s)
-    if blocker is not None:
-        return blocker
+def next_item(report: GradeReport) -> tuple[StageResult, Check | None] | None:
+    """What the next step is about: the failing item worth the most points (its stage, and its
+    check when it is one), chosen from scores and typed fields alone."""
     candidates = _candidates(report)
     if not candidates:
         return None
     _, _, stage, check = max(candidates, key=lambda c: (c[0], c[1]))
-    return _item_step(stage, check, s)
+    return stage, check
+
+
+def _next_step(report: GradeReport, s: _Style) -> str | None:
+    blocker = _blocker(report, s)
+    if blocker is not None:
+        return blocker
+    item = next_item(report)
+    return _item_step(*item, s) if item is not None else None
 
 
 def next_step(report: GradeReport) -> Md | None:
@@ -349,18 +357,16 @@ def endpoint_name(check: Check, stage: StageResult) -> str:
 
 
 def _cause_keys(stage: StageResult, check: Check) -> list[str]:
-    said = check.message.lower()
-    text = said if said and said != "met" else check.name.lower()
-    endpoint = endpoint_of(check, stage)
-    keys = []
-    if "exited" in stage.message.lower():
-        keys.append("crashed")
-    if "error" in text or "no requests" in text:
+    """The advice keys for a missed load goal, from its typed fields (never its words)."""
+    missed = set(check.missed)
+    keys = ["crashed"] if stage.cause == "service-exited" else []
+    if missed & {"errors", "no-requests"}:
         keys.append("errors")
-    if "requests/s" in text or "rps" in text or "throughput" in text:
+    if "throughput" in missed:
         keys.append("throughput")
-    if re.search(r"\bp\d\d\b|latency", text):
-        method = check.name.split(" ", 1)[0].upper()
+    if missed & {"p50", "p95", "p99"}:
+        endpoint = endpoint_of(check, stage)
+        method = (endpoint.endpoint if endpoint else check.name).split(" ", 1)[0].upper()
         keys.append("read" if method in ("GET", "HEAD") else "write")
         if endpoint is not None and endpoint.p99_ms > 4 * max(endpoint.p50_ms, 1.0):
             keys.append("tail")

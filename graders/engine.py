@@ -155,7 +155,10 @@ def _one(
     started = time.monotonic()
     points = getattr(ctx.assignment.spec.stages, name).points
     if name in skip:
-        return result(name, "skipped", 0, points, started, "skipped on request (--skip)")
+        return result(
+            name, "skipped", 0, points, started, "skipped on request (--skip)",
+            cause="skipped-on-request",
+        )  # fmt: skip
     if name in NEEDS_ENVIRONMENT and ctx.env is None:
         return result(
             name,
@@ -164,6 +167,7 @@ def _one(
             points,
             started,
             "could not run: the submission's dependencies did not install",
+            cause="not-installed",
         )
     try:
         return runner(ctx)
@@ -171,4 +175,7 @@ def _one(
         raise
     except Exception as exc:
         log = write_crash_log(exc)
-        return result(name, "error", 0, points, started, f"{GRADER_BUG}; details in {log})")
+        return result(
+            name, "error", 0, points, started, f"{GRADER_BUG}; details in {log})",
+            cause="grader-bug",
+        )  # fmt: skip

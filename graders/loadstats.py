@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graders.assignment import Slo
-from graders.report import Check, EndpointLoad
+from graders.report import Check, EndpointLoad, LoadMiss
 
 AGGREGATED = "Aggregated"
 # A latency or throughput goal is met by answers, not by fast failures: when more than this
@@ -75,15 +75,17 @@ def judge(slo: Slo, rows: list[EndpointLoad], points_per_weight: float) -> Check
             max_score=worth,
             message=f"no requests to {slo.endpoint} completed",
             hint=slo.why,
+            missed=["no-requests"],
         )
-    misses = missed_goals(slo, row)
+    misses = missed(slo, row)
     return Check(
         name=name,
         status="failed" if misses else "passed",
         score=0.0 if misses else worth,
         max_score=worth,
-        message="; ".join(misses) if misses else "met",
+        message="; ".join(words for _, words in misses) if misses else "met",
         hint=slo.why,
+        missed=list(dict.fromkeys(measure for measure, _ in misses)),
     )
 
 
@@ -102,27 +104,33 @@ def describe_goal(slo: Slo) -> str:
 
 def missed_goals(slo: Slo, row: EndpointLoad) -> list[str]:
     """Each goal of `slo` that `row` misses, worded with the measured figure."""
-    misses = [
-        f"{label} {measured:.0f} ms > goal {goal:g} ms"
-        for label, goal, measured in (
-            ("p50", slo.p50_ms, row.p50_ms),
-            ("p95", slo.p95_ms, row.p95_ms),
-            ("p99", slo.p99_ms, row.p99_ms),
-        )
-        if goal is not None and measured > goal
-    ]
+    return [words for _, words in missed(slo, row)]
+
+
+def missed(slo: Slo, row: EndpointLoad) -> list[tuple[LoadMiss, str]]:
+    """Each goal of `slo` that `row` misses: the measure that missed, and it in words."""
+    misses: list[tuple[LoadMiss, str]] = []
+    percentiles: tuple[tuple[LoadMiss, float | None, float], ...] = (
+        ("p50", slo.p50_ms, row.p50_ms),
+        ("p95", slo.p95_ms, row.p95_ms),
+        ("p99", slo.p99_ms, row.p99_ms),
+    )
+    for label, goal, measured in percentiles:
+        if goal is not None and measured > goal:
+            misses.append((label, f"{label} {measured:.0f} ms > goal {goal:g} ms"))
     if slo.max_error_rate is not None and row.error_rate > slo.max_error_rate:
-        misses.append(f"errors {row.error_rate:.1%} > goal {slo.max_error_rate:.0%}")
+        misses.append(("errors", f"errors {row.error_rate:.1%} > goal {slo.max_error_rate:.0%}"))
     if slo.min_rps is not None and row.rps < slo.min_rps:
-        misses.append(f"{row.rps:.0f} requests/s < goal {slo.min_rps:g}")
+        misses.append(("throughput", f"{row.rps:.0f} requests/s < goal {slo.min_rps:g}"))
     speed_goals = (slo.p50_ms, slo.p95_ms, slo.p99_ms, slo.min_rps)
     if (
         slo.max_error_rate is None
         and any(goal is not None for goal in speed_goals)
         and row.error_rate > ERRORS_ALLOWED_WITH_A_SPEED_GOAL
     ):
-        misses.append(
+        misses.append((
+            "errors",
             f"{row.error_rate:.1%} of requests failed: a speed goal counts answers, and at most "
-            f"{ERRORS_ALLOWED_WITH_A_SPEED_GOAL:.0%} may fail"
-        )
+            f"{ERRORS_ALLOWED_WITH_A_SPEED_GOAL:.0%} may fail",
+        ))  # fmt: skip
     return misses

@@ -10,6 +10,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from graders.assignment import STAGE_ORDER, StageName
 
 Status = Literal["passed", "failed", "error", "skipped"]
+# Why a stage ended as it did when it was not simply scored: renderers, exporters and exit
+# codes decide from this, never from a message's words (messages are for people).
+StageCause = Literal[
+    "grader-bug",  # the grader failed: our side, never the learner's
+    "skipped-on-request",
+    "no-hidden-tests",  # a practice run: the official grade adds them
+    "not-installed",  # the submission's dependencies did not install
+    "service-unhealthy",  # the service never answered its health check
+    "service-exited",  # the service (or its seed) exited
+    "timed-out",
+    "memory",  # stopped at the assignment's memory limit
+    "no-tests",  # nothing was collected
+    "no-report",  # the tool ended without its report
+    "tool-failed",  # ruff, mypy or Locust failed on their own
+]
+# Which goals of a load SLO were missed, by the measure that missed.
+LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "no-requests"]
 
 
 class _Model(BaseModel):
@@ -26,6 +43,7 @@ class Check(_Model):
     message: str = ""
     hint: str = ""
     node_id: str = ""  # hidden checks: `file::name`, for milestone selectors
+    missed: list[LoadMiss] = Field(default_factory=list)  # load goals: the measures missed
 
 
 class Finding(_Model):
@@ -77,6 +95,7 @@ class StageResult(_Model):
     findings: list[Finding] = Field(default_factory=list)
     load: LoadMetrics | None = None
     log_excerpt: str = ""
+    cause: StageCause | None = None
 
 
 class Tampering(_Model):

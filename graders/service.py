@@ -22,12 +22,17 @@ from graders.assignment import AppSpec
 from graders.containment import detect
 from graders.isolation import service_network
 from graders.process import CommandResult, Limits, Spawned, Untrusted, clean_env, run_cmd
+from graders.report import StageCause
 from graders.stages.context import StageContext, SubmissionEnv
 from graders.workspace import private_copy, scratch_dir
 
 
 class ServiceDidNotStart(Exception):
     """The service never answered its health endpoint; the message says what was seen."""
+
+    def __init__(self, message: str, cause: StageCause = "service-unhealthy") -> None:
+        super().__init__(message)
+        self.cause: StageCause = cause
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,10 @@ def _seed(
     outcome = run_cmd(argv, cwd=cwd, env=env, limits=limits, untrusted=untrusted)
     if not outcome.ok:
         why = "timed out" if outcome.timed_out else f"exited with code {outcome.returncode}"
-        raise ServiceDidNotStart(f"the seed command `{command}` {why}:\n" + outcome.output[-2000:])
+        raise ServiceDidNotStart(
+            f"the seed command `{command}` {why}:\n" + outcome.output[-2000:],
+            "timed-out" if outcome.timed_out else "service-exited",
+        )
     return outcome
 
 
@@ -124,7 +132,8 @@ def _wait_healthy(process: Spawned, url: str, timeout: float, netns: Path | None
         if not process.alive():
             raise ServiceDidNotStart(
                 f"the service exited with code {process.proc.returncode} before it answered "
-                f"{url}; its output:\n{process.output[-2000:]}"
+                f"{url}; its output:\n{process.output[-2000:]}",
+                "service-exited",
             )
         status = probe(url, netns, budget=min(1.0, max(0.1, deadline - time.monotonic())))
         if status == "HTTP 200":

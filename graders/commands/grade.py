@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from graders import exporters
 from graders.assignment import StageName, load_assignment
 from graders.containment import detect
-from graders.engine import GRADER_BUG, grade_submission
+from graders.engine import grade_submission
 from graders.errors import UserError
 from graders.feedback import render_feedback, render_summary_text
 from graders.gitinfo import head_commit
@@ -67,7 +67,12 @@ def grade(
     feedback = render_feedback(report, previous=before)
     write_feedback(report, feedback, out)
     print(_formatted(report, feedback, output_format, out))
-    bug = any(stage.message.startswith(GRADER_BUG) for stage in report.stages)
+    return exit_code(report)
+
+
+def exit_code(report: GradeReport) -> int:
+    """0 when grading finished, whatever the score; 3 when a stage hit a bug of the grader's."""
+    bug = any(stage.cause == "grader-bug" for stage in report.stages)
     return INTERNAL_ERROR if bug else 0
 
 

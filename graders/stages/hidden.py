@@ -33,6 +33,7 @@ def run(ctx: StageContext) -> StageResult:
             spec.points,
             started,
             "skipped: no hidden tests were given (practice run; the official grade adds them)",
+            cause="no-hidden-tests",
         )
     limits = ctx.limits("hidden")
     junit = ctx.work / "hidden-junit.xml"
@@ -76,6 +77,7 @@ def run(ctx: StageContext) -> StageResult:
             started,
             _first_line(str(exc)),
             log_excerpt=str(exc)[-4000:],
+            cause=exc.cause,
         )
     if outcome.timed_out:
         return result(
@@ -86,6 +88,7 @@ def run(ctx: StageContext) -> StageResult:
             started,
             f"the hidden checks did not finish within {limits.timeout_seconds:.0f} s; "
             "the service may hang on some request",
+            cause="timed-out",
         )
     try:
         outcomes = read_junit(junit)
@@ -97,6 +100,7 @@ def run(ctx: StageContext) -> StageResult:
             spec.points,
             started,
             f"the hidden checks produced no report ({exc})",
+            cause="no-report",
         )
     worth = weigh(outcomes, spec.weights, spec.points)
     checks = [

@@ -48,7 +48,9 @@ def run(ctx: StageContext) -> tuple[StageResult, SubmissionEnv | None]:
     try:
         env, how = ensure_environment(ctx, spec.extra_requirements)
     except InstallFailed as exc:
-        return result("install", "failed", 0, spec.points, started, str(exc)), None
+        return result(
+            "install", "failed", 0, spec.points, started, str(exc), cause="not-installed"
+        ), None
     return result(
         "install", "passed", spec.points, spec.points, started, f"dependencies installed ({how})"
     ), env

@@ -10,7 +10,7 @@ from typing import Any
 from graders import tools
 from graders.loadstats import endpoint_figures, judge, measured_duration
 from graders.process import Limits, clean_env, run_cmd
-from graders.report import LoadMetrics, StageResult, Status
+from graders.report import LoadMetrics, StageCause, StageResult, Status
 from graders.service import ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result
 
@@ -46,6 +46,7 @@ def run(ctx: StageContext) -> StageResult:
             started,
             str(exc).splitlines()[0],
             log_excerpt=str(exc)[-4000:],
+            cause=exc.cause,
         )
     stats = Path(f"{out}.json")
     if outcome.timed_out or not stats.is_file():
@@ -57,6 +58,7 @@ def run(ctx: StageContext) -> StageResult:
             started,
             "Locust did not finish; the grader could not measure the service",
             log_excerpt=outcome.output[-4000:],
+            cause="tool-failed",
         )
     return _score(ctx, json.loads(stats.read_text()), started, died_with)
 
@@ -119,4 +121,8 @@ def _score(
     status: Status = "passed" if met == len(checks) and died_with is None else "failed"
     metrics = LoadMetrics(users=spec.users, duration_seconds=round(duration, 1), endpoints=rows)
     score = sum(c.score for c in checks) if died_with is None else 0.0
-    return result("load", status, score, spec.points, started, message, checks=checks, load=metrics)
+    exited: StageCause | None = "service-exited" if died_with is not None else None
+    return result(
+        "load", status, score, spec.points, started, message, checks=checks, load=metrics,
+        cause=exited,
+    )  # fmt: skip

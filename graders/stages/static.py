@@ -123,6 +123,7 @@ def tool_broke(
         started,
         f"{tool} {why}; the grader could not judge this stage",
         log_excerpt=detail,
+        cause="timed-out" if outcome.timed_out else "tool-failed",
     )
 
 

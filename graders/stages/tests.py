@@ -70,6 +70,7 @@ def run(ctx: StageContext) -> StageResult:
             f"the test run did not finish within {limits.timeout_seconds:.0f} s and "
             "was stopped; look for a test or fixture that never returns",
             log_excerpt=outcome.output[-4000:],
+            cause="timed-out",
         )
     if outcome.memory_exceeded and not junit.exists():
         return result(
@@ -81,6 +82,7 @@ def run(ctx: StageContext) -> StageResult:
             f"the test run was stopped: it used more than {limits.memory_mb} MB of "
             "memory, the assignment's limit; look for data that grows without bound",
             log_excerpt=outcome.output[-4000:],
+            cause="memory",
         )
     try:
         outcomes = read_junit(junit)
@@ -93,6 +95,7 @@ def run(ctx: StageContext) -> StageResult:
             started,
             f"pytest ended without a report ({exc}); its output says why",
             log_excerpt=outcome.output[-4000:],
+            cause="no-report",
         )
     counted = starter_test_files(ctx.assignment.root, spec.paths)
     checks = score_tests(outcomes, spec.weights, spec.points, counted)
@@ -161,6 +164,7 @@ def summarise(checks: list[Check], points: float, started: float, truncated: int
             started,
             "no tests were collected; the tests folder may be missing",
             checks=checks,
+            cause="no-tests",
         )
     status: Status = "passed" if passed == len(checks) else "failed"
     message = f"{passed} of {len(checks)} tests pass"
