@@ -11,7 +11,6 @@ The token is never printed and never written into a file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from graders.errors import UserError
 from orchestrator.course import CourseDir
@@ -23,17 +22,10 @@ from orchestrator.course_tree import (
     course_tree,
 )
 from orchestrator.gateway import GitHub, RepoInfo
+from orchestrator.token_secret import SecretStep, plan_secret, secret_line
 from orchestrator.treesync import Synced, Target, sync_tree
 
 SHOWN_CHANGES = 20
-
-
-class SecretStep(Enum):
-    """What happens to the repository secret holding the token."""
-
-    SET = "set"
-    KEPT = "kept"
-    REPLACED = "replaced"
 
 
 @dataclass(frozen=True)
@@ -84,13 +76,6 @@ def course_push(
     return 0
 
 
-def plan_secret(exists: bool, *, rotate: bool) -> SecretStep:
-    """Set the secret when missing; replace it only when asked to rotate."""
-    if not exists:
-        return SecretStep.SET
-    return SecretStep.REPLACED if rotate else SecretStep.KEPT
-
-
 def _sync(
     gh: GitHub, repo: RepoInfo | None, tree: CourseTree, *, dry_run: bool
 ) -> tuple[Synced, GradesMerge]:
@@ -126,7 +111,7 @@ def format_result(done: Pushed, tree: CourseTree) -> str:
             f"{verb} {done.repo} at {synced.commit[:12]}: {synced.files} files "
             f"({format_contents(tree)}), {len(synced.changes)} changed"
         ]
-    lines.append(_secret_line(done.secret, done.repo, dry_run=False))
+    lines.append(secret_line(done.secret, SECRET_NAME, done.repo, dry_run=False))
     lines += _grades_lines(done.grades)
     return "\n".join(lines)
 
@@ -144,17 +129,9 @@ def format_dry_run(done: Pushed, tree: CourseTree) -> str:
     lines += [f"  {change}" for change in synced.changes[:SHOWN_CHANGES]]
     if len(synced.changes) > SHOWN_CHANGES:
         lines.append(f"  … and {len(synced.changes) - SHOWN_CHANGES} more")
-    lines.append(_secret_line(done.secret, done.repo, dry_run=True))
+    lines.append(secret_line(done.secret, SECRET_NAME, done.repo, dry_run=True))
     lines += _grades_lines(done.grades)
     return "\n".join(lines)
-
-
-def _secret_line(step: SecretStep, repo: str, *, dry_run: bool) -> str:
-    if step is SecretStep.KEPT:
-        return f"secret {SECRET_NAME}: already set, kept (--rotate-token stores the current token)"
-    done = {SecretStep.SET: "set", SecretStep.REPLACED: "replaced"}[step]
-    verb = f"would be {done}" if dry_run else done
-    return f"secret {SECRET_NAME}: {verb} to this command's token, sealed to {repo}'s public key"
 
 
 def _grades_lines(grades: GradesMerge) -> list[str]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from github import GithubException
 
 from orchestrator.gateway.core import GatewayCore
-from orchestrator.gateway.records import CommentInfo, IssueInfo, comment_from
+from orchestrator.gateway.records import CommentInfo, IssueInfo, Request, comment_from
+
+CloseReason = Literal["completed", "not_planned"]
 
 
 class IssuesAPI(GatewayCore):
@@ -17,6 +21,28 @@ class IssuesAPI(GatewayCore):
             IssueInfo(i["number"], i["title"], "pull_request" in i, i["html_url"])
             for i in self._paged(f"/repos/{full_name}/issues", {"state": "all"})
         ]
+
+    def open_requests(self, full_name: str) -> list[Request]:
+        """The open issues (no pull requests), oldest first, with author and text."""
+        params = {"state": "open", "sort": "created", "direction": "asc"}
+        found = [
+            Request(
+                number=int(i["number"]),
+                author=str((i.get("user") or {}).get("login", "")),
+                title=i.get("title") or "",
+                body=i.get("body") or "",
+                html_url=i.get("html_url") or "",
+            )
+            for i in self._paged(f"/repos/{full_name}/issues", params)
+            if "pull_request" not in i
+        ]
+        return sorted(found, key=lambda r: r.number)
+
+    def close_issue(self, full_name: str, number: int, reason: CloseReason) -> None:
+        """Close issue `number` as `completed` or `not_planned` (replaying this is harmless)."""
+        path = f"/repos/{full_name}/issues/{number}"
+        body = {"state": "closed", "state_reason": reason}
+        self._write(f"{full_name}#{number}: close", lambda: self._send("PATCH", path, body))
 
     def open_issue(self, full_name: str, title: str, body: str) -> IssueInfo:
         """Open an issue (an ambiguous failure is resolved by looking for its title)."""
