@@ -18,6 +18,7 @@ from orchestrator.course_tree import (
     SECRET_NAME,
     CourseTree,
     GradesMerge,
+    Merged,
     apply_course_tree,
     course_tree,
 )
@@ -37,6 +38,7 @@ class Pushed:
     synced: Synced
     grades: GradesMerge
     secret: SecretStep
+    joined: tuple[str, ...] = ()
 
 
 def course_push(
@@ -56,8 +58,9 @@ def course_push(
     had_secret = repo is not None and gh.secret_exists(full, SECRET_NAME)
     secret = plan_secret(had_secret, rotate=rotate_token)
     if dry_run:
-        synced, grades = _sync(gh, repo, tree, dry_run=True)
-        print(format_dry_run(Pushed(full, repo is None, synced, grades, secret), tree))
+        synced, merged = _sync(gh, repo, tree, dry_run=True)
+        pushed = Pushed(full, repo is None, synced, merged.grades, secret, merged.joined)
+        print(format_dry_run(pushed, tree))
         return 0
     created = repo is None
     if repo is None:
@@ -69,18 +72,18 @@ def course_push(
             template=False,
             description="The course: roster, hidden tests, grades and official grading (private)",
         )
-    synced, grades = _sync(gh, repo, tree, dry_run=False)
+    synced, merged = _sync(gh, repo, tree, dry_run=False)
     if secret is not SecretStep.KEPT:
         gh.store_token_secret(full, SECRET_NAME)
-    print(format_result(Pushed(full, created, synced, grades, secret), tree))
+    print(format_result(Pushed(full, created, synced, merged.grades, secret, merged.joined), tree))
     return 0
 
 
 def _sync(
     gh: GitHub, repo: RepoInfo | None, tree: CourseTree, *, dry_run: bool
-) -> tuple[Synced, GradesMerge]:
+) -> tuple[Synced, Merged]:
     target = Target(repo.clone_url, repo.default_branch) if repo else Target(None, "main")
-    merges: list[GradesMerge] = []
+    merges: list[Merged] = []
     synced = sync_tree(
         target,
         gh.git_auth_env(),
@@ -112,7 +115,7 @@ def format_result(done: Pushed, tree: CourseTree) -> str:
             f"({format_contents(tree)}), {len(synced.changes)} changed"
         ]
     lines.append(secret_line(done.secret, SECRET_NAME, done.repo, dry_run=False))
-    lines += _grades_lines(done.grades)
+    lines += _grades_lines(done.grades) + _joined_lines(done.joined)
     return "\n".join(lines)
 
 
@@ -130,7 +133,7 @@ def format_dry_run(done: Pushed, tree: CourseTree) -> str:
     if len(synced.changes) > SHOWN_CHANGES:
         lines.append(f"  … and {len(synced.changes) - SHOWN_CHANGES} more")
     lines.append(secret_line(done.secret, SECRET_NAME, done.repo, dry_run=True))
-    lines += _grades_lines(done.grades)
+    lines += _grades_lines(done.grades) + _joined_lines(done.joined)
     return "\n".join(lines)
 
 
@@ -140,4 +143,14 @@ def _grades_lines(grades: GradesMerge) -> list[str]:
     return [
         f"kept {len(grades.kept)} grades file(s) the repository holds beyond this folder "
         "(recorded there by the official workflow); clone the course repository to read them"
+    ]
+
+
+def _joined_lines(joined: tuple[str, ...]) -> list[str]:
+    if not joined:
+        return []
+    return [
+        f"{len(joined)} learner(s) joined at the front desk and are not in this folder's roster "
+        f"yet ({', '.join(joined)}): copy their rows from joined.csv in the course repository "
+        "into the roster, so that collect, lock and the dashboard count them"
     ]

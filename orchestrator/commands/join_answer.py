@@ -26,10 +26,11 @@ from rich.table import Table
 from graders.errors import UserError
 from orchestrator.commands.provision import Seated, prepare, provision_learner
 from orchestrator.course import CourseDir
+from orchestrator.course_tree import JOINED_FILE
 from orchestrator.frontdesk import ANSWER_MARK, Admission, Verdict, admit, form_link
 from orchestrator.gateway import GatewayError, GitHub, Request
 from orchestrator.rendering import render
-from orchestrator.roster import Roster, load_roster
+from orchestrator.roster import HEADER, Learner, Roster, load_roster, with_learner
 
 STOP_AFTER = 3  # failures in a row: the cause is shared (a token, a template), stop
 
@@ -71,7 +72,7 @@ def join_answer(
 ) -> int:
     """Answer every open request of `desk_repo`; 1 when one failed on our side."""
     out = console or Console(highlight=False)
-    roster = load_roster(course.roster_path).require_valid()
+    roster = enrolled(course)
     instructor.whoami({"repo"})
     ctx = _Desk(
         course, roster, desk, instructor, desk_repo, desk.identity(), dry_run, Console(quiet=True)
@@ -94,6 +95,18 @@ def join_answer(
     if failed:
         out.print('those requests stay open: the next run answers them ("Run workflow")')
     return 1 if failed else 0
+
+
+def enrolled(course: CourseDir) -> Roster:
+    """The roster, and those the desk enrolled by section code (`joined.csv` beside
+    course.toml: the course repository's checkout has it once someone joined that way)."""
+    roster = load_roster(course.roster_path).require_valid()
+    joined = course.root / JOINED_FILE
+    if not joined.is_file():
+        return roster
+    known = {x.login.lower() for x in roster.learners}
+    extra = [x for x in load_roster(joined).learners if x.login.lower() not in known]
+    return Roster(roster.path, (*roster.learners, *extra))
 
 
 def _stuck(done: list[Answered]) -> bool:
@@ -119,11 +132,26 @@ def _seat(ctx: _Desk, admission: Admission) -> Seated:
     assert admission.learner is not None  # admitted
     slug, learner = admission.slug, admission.learner
     if not ctx.dry_run:
+        if admission.by_code:
+            _enrol(ctx, learner)
         return provision_learner(ctx.course, ctx.instructor, slug, learner, console=ctx.quiet)
     prepared = prepare(ctx.course, ctx.instructor, slug, (learner,))
     seat_plan = prepared.plan.seats[0]
     seen = prepared.observed[seat_plan.seat.repo]
     return Seated(seen.repo, seen.members.get(learner.login, "none"), bool(seat_plan.steps))
+
+
+def _enrol(ctx: _Desk, learner: Learner) -> None:
+    """Open enrolment: record the learner in the course repository's `joined.csv` before
+    anything is provisioned, so the next run finds them enrolled (no code needed again) and
+    `course push` tells the instructor to add them to the roster."""
+    full = ctx.course.course.full_name(ctx.course.course.course_repo)
+    found = ctx.instructor.file_text(full, JOINED_FILE)
+    text, sha = found if found is not None else (",".join(HEADER) + "\n", None)
+    updated = with_learner(text, learner)
+    if updated is not None:
+        message = f"Front desk: {learner.login} joined section {learner.section}"
+        ctx.instructor.put_file(full, JOINED_FILE, updated, message, sha)
 
 
 def _reply(

@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from classroom.cli import main
+from orchestrator.commands.course_push import course_push
 from orchestrator.commands.join_answer import join_answer
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
@@ -65,7 +66,7 @@ def desk(classroom: Classroom) -> Desk:
 
 
 def learner_repos(desk: Desk) -> set[str]:
-    return {name for name in desk.repos() if name != "join"}
+    return {name for name in desk.repos() if name.startswith("tasks-api-")}
 
 
 def test_a_learner_on_the_roster_gets_a_repository_an_invitation_and_the_link(
@@ -172,19 +173,48 @@ def test_a_dry_run_answers_nothing_and_creates_nothing(desk: Desk) -> None:
     assert "dry run" in printed and "joined" in printed
 
 
-def test_open_enrolment_admits_whoever_types_a_sections_code(desk: Desk) -> None:
-    toml = desk.room.course.root / "course.toml"
-    toml.write_text(
-        toml.read_text() + '\n[join]\nenrolment = "open"\nsections = { B = "blue-heron-42" }\n'
-    )
-    token = stranger(desk.room.server.sandbox, "zoe")
-    joined = desk.ask(token, form_body("tasks-api", "BLUE-heron-42"))
-    refused = desk.ask(stranger(desk.room.server.sandbox, "mallory"), form_body("tasks-api", "x"))
-    code, _, _ = desk.answer()
-    assert code == 0
+def test_open_enrolment_admits_a_code_holder_and_records_them_in_the_courses_roster(
+    desk: Desk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    room = desk.room
+    toml = room.course.root / "course.toml"
+    open_desk = '\n[join]\nenrolment = "open"\nsections = { B = "blue-heron-42" }\n'
+    toml.write_text(toml.read_text() + open_desk)
+    course = load_course(room.course.root)
+    assert course_push(course, room.gateway()) == 0
+    joined = desk.ask(stranger(room.server.sandbox, "zoe"), form_body("tasks-api", "BLUE-heron-42"))
+    refused = desk.ask(stranger(room.server.sandbox, "mallory"), form_body("tasks-api", "x"))
+    assert desk.answer()[0] == 0
     assert learner_repos(desk) == {"tasks-api-zoe"}
     assert "is ready" in desk.state(joined).comments[0][1]
     assert "not a section code of this course" in desk.state(refused).comments[0][1]
+    joined_csv = room.gateway().file_text(f"{ORG}/course", "joined.csv")
+    assert joined_csv is not None
+    assert joined_csv[0] == (
+        "github_username,name,email,section,team\nzoe,zoe,zoe@users.noreply.github.com,B,\n"
+    )
+    capsys.readouterr()
+    assert course_push(course, room.gateway()) == 0
+    assert (
+        "1 learner(s) joined at the front desk and are not in this folder's roster yet (zoe)"
+        in (capsys.readouterr().out)
+    )
+    assert room.gateway().file_text(f"{ORG}/course", "joined.csv") == joined_csv  # left alone
+
+
+def test_a_learner_the_desk_enrolled_needs_no_code_the_next_time(desk: Desk) -> None:
+    room = desk.room
+    toml = room.course.root / "course.toml"
+    toml.write_text(
+        toml.read_text() + '\n[join]\nenrolment = "open"\nsections = { B = "blue-heron-42" }\n'
+    )
+    (room.course.root / "joined.csv").write_text(
+        "github_username,name,email,section,team\nzoe,zoe,zoe@users.noreply.github.com,B,\n"
+    )
+    number = desk.ask(stranger(room.server.sandbox, "zoe"), form_body("tasks-api"))
+    assert desk.answer()[0] == 0
+    assert "is ready" in desk.state(number).comments[0][1]
+    assert learner_repos(desk) == {"tasks-api-zoe"}
 
 
 def test_the_command_line_reads_both_tokens_from_the_environment(
