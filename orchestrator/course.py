@@ -129,7 +129,7 @@ class Course(_Strict):
     lock: Literal["read", "archive"] = "read"
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
-    join: Join = Join()
+    join: Join | None = None  # the front desk is on when course.toml has a [join] table
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
 
     @field_validator("grading_repo", "course_repo", "join_repo")
@@ -169,7 +169,8 @@ class Course(_Strict):
 
     @model_validator(mode="after")
     def _offered_assignments_exist(self) -> Course:
-        unknown = sorted(set(self.join.assignments or ()) - set(self.assignments))
+        offered = (self.join.assignments if self.join else None) or ()
+        unknown = sorted(set(offered) - set(self.assignments))
         if unknown:
             raise ValueError(
                 f"join.assignments names {', '.join(unknown)}, which [assignments] lacks; "

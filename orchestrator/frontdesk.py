@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from orchestrator.course import Course
+from orchestrator.course import Course, Join
 from orchestrator.gateway import Request
 from orchestrator.grading_pin import Pin
 from orchestrator.roster import Learner, Roster
@@ -82,7 +82,10 @@ def answer_of(values: dict[str, list[str]], label: str) -> str | None:
 
 
 def offered(course: Course, now: datetime) -> list[str]:
-    """The assignments the form lists: `[join] assignments`, else every one not yet due."""
+    """The assignments the form lists: `[join] assignments`, else every one not yet due
+    (none without a `[join]` table: the front desk is off)."""
+    if course.join is None:
+        return []
     if course.join.assignments is not None:
         return list(course.join.assignments)
     due = {slug: a.deadline for slug, a in course.assignments.items()}
@@ -95,37 +98,38 @@ def admit(course: Course, roster: Roster, request: Request, now: datetime) -> Ad
     slug = answer_of(values, ASSIGNMENT_LABEL)
     if slug is None or slug not in course.assignments:
         return Admission(Verdict.MALFORMED)
-    learner, by_code = _who(course, roster, request.author, answer_of(values, CODE_LABEL))
+    desk = course.join
+    if desk is None:  # the [join] table is gone: the desk is closed for everything
+        return Admission(Verdict.CLOSED, slug)
+    learner, by_code = _who(desk, roster, request.author, answer_of(values, CODE_LABEL))
     if learner is None:
-        refused = Verdict.WRONG_CODE if course.join.enrolment == "open" else Verdict.NOT_ON_ROSTER
+        refused = Verdict.WRONG_CODE if desk.enrolment == "open" else Verdict.NOT_ON_ROSTER
         return Admission(refused, slug)
     deadline = course.assignments[slug].deadline_of(learner.login)
-    listed = course.join.assignments is None or slug in course.join.assignments
+    listed = desk.assignments is None or slug in desk.assignments
     if not listed or (deadline is not None and deadline <= now):
         return Admission(Verdict.CLOSED, slug, learner, deadline=deadline)
     return Admission(None, slug, learner, by_code)
 
 
-def _who(
-    course: Course, roster: Roster, login: str, code: str | None
-) -> tuple[Learner | None, bool]:
+def _who(desk: Join, roster: Roster, login: str, code: str | None) -> tuple[Learner | None, bool]:
     """The roster's learner for `login`; in open enrolment, one made up for a valid code."""
     for learner in roster.learners:
         if learner.login.lower() == login.lower():
             return learner, False
-    section = section_of(course, code) if course.join.enrolment == "open" else None
+    section = section_of(desk, code) if desk.enrolment == "open" else None
     if section is None or not login:
         return None, False
     email = f"{login}@{NOREPLY}"
     return Learner(github_username=login, name=login, email=email, section=section), True
 
 
-def section_of(course: Course, code: str | None) -> str | None:
+def section_of(desk: Join, code: str | None) -> str | None:
     """The section whose code is `code` (trimmed, any case); None for no match."""
     if code is None:
         return None
     typed = code.strip().lower().encode()
-    for section, wanted in course.join.sections.items():
+    for section, wanted in desk.sections.items():
         if hmac.compare_digest(typed, wanted.strip().lower().encode()):
             return section
     return None

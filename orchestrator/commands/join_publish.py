@@ -63,6 +63,11 @@ def join_publish(
 ) -> int:
     """Bring the front desk to the course's state; store the token; print the join links."""
     full = course.course.full_name(course.course.join_repo)
+    if course.course.join is None:
+        raise UserError(
+            f"{course.root / COURSE_FILE}: join: no [join] table, so the front desk is off; "
+            'add a [join] table (enrolment = "roster" is the default) and run join publish again'
+        )
     gh.whoami({"repo", "workflow"})
     pin = _grader(course, gh)
     course_repo = _course_repo(course, gh)
@@ -141,7 +146,7 @@ def desk_files(
     course: CourseDir, pin: Pin, course_repo: str, offers: list[Offer]
 ) -> dict[str, bytes]:
     """The front desk's whole tree, by path."""
-    is_open = course.course.join.enrolment == "open"
+    is_open = course.course.join is not None and course.course.join.enrolment == "open"
     form = render(
         "join/form.yml.j2",
         assignments=offers,

@@ -111,6 +111,13 @@ def test_an_assignment_past_its_deadline_is_closed_unless_extended() -> None:
     assert admit(course(), ROSTER, extended, NOW).verdict is None
 
 
+def test_without_a_join_table_nothing_is_offered_and_every_request_is_closed() -> None:
+    off = Course.model_validate({"org": "school", "assignments": {"tasks-api": {}}})
+    assert off.join is None and offered(off, NOW) == []
+    assert admit(off, ROSTER, request(form("tasks-api")), NOW).verdict is Verdict.CLOSED
+    assert admit(off, ROSTER, request("hi"), NOW).verdict is Verdict.MALFORMED
+
+
 def test_an_assignment_the_desk_does_not_offer_is_closed() -> None:
     desk = course(assignments=["tasks-api"])
     assert admit(desk, ROSTER, request(form("bookings-api")), NOW).verdict is Verdict.CLOSED

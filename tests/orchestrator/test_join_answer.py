@@ -20,7 +20,7 @@ from orchestrator.gateway import GitHub
 from sandbox.context import BOT
 from sandbox.records import Comment
 from tests.orchestrator.conftest import ORG, Classroom
-from tests.orchestrator.desk import answer_of, ask, form_body, stranger
+from tests.orchestrator.desk import answer_of, ask, form_body, open_the_desk, stranger
 from tests.orchestrator.state import class_state, provisioned
 
 DESK = f"{ORG}/join"
@@ -52,7 +52,8 @@ class Desk:
         return class_state(self.room.server.sandbox, ORG)
 
 
-def open_desk(room: Classroom) -> Desk:
+def open_desk(room: Classroom, settings: str = "") -> Desk:
+    open_the_desk(room.course.root, settings)
     room.client().get_organization(ORG).create_repo("join", private=False, auto_init=True)
     token = room.server.sandbox.workflow_token(DESK, {"issues": "write"}).token
     return Desk(room, token)
@@ -63,6 +64,16 @@ def desk(classroom: Classroom) -> Desk:
     """The course's tasks-api template published, and an empty front desk."""
     publish(classroom.course, classroom.gateway(), "tasks-api")
     return open_desk(classroom)
+
+
+OPEN = 'enrolment = "open"\nsections = { B = "blue-heron-42" }\n'
+
+
+@pytest.fixture
+def open_enrolment(classroom: Classroom) -> Desk:
+    """The same, with open enrolment: section B's code is blue-heron-42."""
+    publish(classroom.course, classroom.gateway(), "tasks-api")
+    return open_desk(classroom, OPEN)
 
 
 def learner_repos(desk: Desk) -> set[str]:
@@ -174,12 +185,10 @@ def test_a_dry_run_answers_nothing_and_creates_nothing(desk: Desk) -> None:
 
 
 def test_open_enrolment_admits_a_code_holder_and_records_them_in_the_courses_roster(
-    desk: Desk, capsys: pytest.CaptureFixture[str]
+    open_enrolment: Desk, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    desk = open_enrolment
     room = desk.room
-    toml = room.course.root / "course.toml"
-    open_desk = '\n[join]\nenrolment = "open"\nsections = { B = "blue-heron-42" }\n'
-    toml.write_text(toml.read_text() + open_desk)
     course = load_course(room.course.root)
     assert course_push(course, room.gateway()) == 0
     joined = desk.ask(stranger(room.server.sandbox, "zoe"), form_body("tasks-api", "BLUE-heron-42"))
@@ -202,12 +211,9 @@ def test_open_enrolment_admits_a_code_holder_and_records_them_in_the_courses_ros
     assert room.gateway().file_text(f"{ORG}/course", "joined.csv") == joined_csv  # left alone
 
 
-def test_a_learner_the_desk_enrolled_needs_no_code_the_next_time(desk: Desk) -> None:
+def test_a_learner_the_desk_enrolled_needs_no_code_the_next_time(open_enrolment: Desk) -> None:
+    desk = open_enrolment
     room = desk.room
-    toml = room.course.root / "course.toml"
-    toml.write_text(
-        toml.read_text() + '\n[join]\nenrolment = "open"\nsections = { B = "blue-heron-42" }\n'
-    )
     (room.course.root / "joined.csv").write_text(
         "github_username,name,email,section,team\nzoe,zoe,zoe@users.noreply.github.com,B,\n"
     )
@@ -215,6 +221,15 @@ def test_a_learner_the_desk_enrolled_needs_no_code_the_next_time(desk: Desk) -> 
     assert desk.answer()[0] == 0
     assert "is ready" in desk.state(number).comments[0][1]
     assert learner_repos(desk) == {"tasks-api-zoe"}
+
+
+def test_without_a_join_table_the_desk_is_closed_for_everyone(desk: Desk) -> None:
+    toml = desk.room.course.root / "course.toml"
+    toml.write_text(toml.read_text().replace("\n[join]\n", "\n"))
+    number = desk.ask(desk.room.logins[0], form_body("tasks-api"))
+    code, _, instructor = desk.answer()
+    assert code == 0 and instructor.calls.writes == 0
+    assert "is closed for joining" in desk.state(number).comments[0][1]
 
 
 def test_the_command_line_reads_both_tokens_from_the_environment(
@@ -233,3 +248,22 @@ def test_the_command_line_reads_both_tokens_from_the_environment(
     printed = capsys.readouterr()
     assert desk.token not in printed.out + printed.err
     assert desk.room.token not in printed.out + printed.err
+
+
+def test_both_tokens_writes_are_paced_under_the_secondary_limit(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, GitHub] = {}
+
+    def record(_course: object, desk_gh: GitHub, instructor: GitHub, *_: object, **__: object):
+        seen.update(desk=desk_gh, instructor=instructor)
+        return 0
+
+    monkeypatch.setattr("orchestrator.commands.join_answer.join_answer", record)
+    monkeypatch.delenv("CLASSROOM_PACING", raising=False)
+    monkeypatch.setenv("GITHUB_TOKEN", desk.token)
+    monkeypatch.setenv("CLASSROOM_TOKEN", desk.room.token)
+    assert main(["join", "answer", "--course", str(desk.room.course.root), "--desk", DESK]) == 0
+    pacers = [seen["desk"].pacer, seen["instructor"].pacer]
+    assert all(p is not None and p.interval == 60 / 80 for p in pacers)  # course.toml's 80/min
+    assert pacers[0] is not pacers[1]  # one limit per identity, as GitHub counts them

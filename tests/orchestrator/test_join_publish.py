@@ -17,6 +17,7 @@ from orchestrator.course_tree import SECRET_NAME
 from orchestrator.gateway import GitHub
 from sandbox.records import Secret
 from tests.orchestrator.conftest import ORG, Classroom, with_two_repositories
+from tests.orchestrator.desk import open_the_desk
 from tests.orchestrator.repo_files import head_files, mirror
 
 DESK = f"{ORG}/join"
@@ -27,7 +28,9 @@ WORKFLOW = ".github/workflows/join.yml"
 @pytest.fixture
 def course(classroom: Classroom) -> Classroom:
     """A course whose grading and course repositories are pushed (the desk needs both)."""
-    room = with_two_repositories(classroom, assignments=("tasks-api", "bookings-api"))
+    room = with_two_repositories(
+        classroom, assignments=("tasks-api", "bookings-api"), extra="\n[join]\n"
+    )
     gh = room.gateway()
     assert publish_grader(room.course, gh) == 0
     assert course_push(room.course, gh) == 0
@@ -94,11 +97,8 @@ def test_open_enrolment_adds_the_section_code_to_the_form(
     course: Classroom, tmp_path: Path
 ) -> None:
     toml = course.course.root / "course.toml"
-    extra = (
-        '\n[join]\nenrolment = "open"\nassignments = ["tasks-api"]\n'
-        'sections = { A = "blue-heron-42" }\n'
-    )
-    toml.write_text(toml.read_text() + extra)
+    settings = 'enrolment = "open"\nassignments = ["tasks-api"]\nsections = { A = "blue-heron-42" }'
+    toml.write_text(toml.read_text().replace("\n[join]\n", f"\n[join]\n{settings}\n"))
     assert join_publish(load_course(course.course.root), course.gateway()) == 0
     files = desk_files(course, tmp_path)
     dropdown, code = fields(files[FORM])
@@ -120,10 +120,13 @@ def test_the_dry_run_writes_nothing_and_says_what_it_would_do(
     assert "assignment=tasks-api" in printed
 
 
-def test_the_desk_needs_the_grading_and_the_course_repositories(
+def test_the_desk_needs_its_table_and_the_grading_and_course_repositories(
     classroom: Classroom, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["join", "publish", "--course", str(classroom.course.root)]
+    assert main(args) == 2
+    assert "no [join] table, so the front desk is off" in capsys.readouterr().err
+    open_the_desk(classroom.course.root)
     assert main(args) == 2
     assert "grading_repo: not set" in capsys.readouterr().err
     room = with_two_repositories(classroom, assignments=("tasks-api",))

@@ -95,7 +95,7 @@ def make_course(work: Path, url: str) -> CourseDir:
     (root / "course.toml").write_text(
         f'org = "{ORG}"\napi_url = "{url}"\ncatalog = "{catalog}"\n'
         'grading_repo = "classroom"\ncourse_repo = "course"\n'
-        f'\n[assignments.{SLUG}]\ntitle = "Notes service"\n'
+        f'\n[join]\n\n[assignments.{SLUG}]\ntitle = "Notes service"\n'
     )
     logins = [f"{ORG}-learner-{n}" for n in range(1, ON_ROSTER + 1)]
     write_roster(
