@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from orchestrator.course import Course, Join
 from orchestrator.gateway import Request
 from orchestrator.grading_pin import Pin
-from orchestrator.roster import Learner, Roster
+from orchestrator.roster import LOGIN_PATTERN, Learner, Roster
 
 FORM_FILE = "join.yml"
 ASSIGNMENT_FIELD = "assignment"  # the form's field ids, also the keys of a prefilled link
@@ -105,9 +105,10 @@ def admit(course: Course, roster: Roster, request: Request, now: datetime) -> Ad
     if learner is None:
         refused = Verdict.WRONG_CODE if desk.enrolment == "open" else Verdict.NOT_ON_ROSTER
         return Admission(refused, slug)
+    if desk.assignments is not None and slug not in desk.assignments:
+        return Admission(Verdict.CLOSED, slug, learner)
     deadline = course.assignments[slug].deadline_of(learner.login)
-    listed = desk.assignments is None or slug in desk.assignments
-    if not listed or (deadline is not None and deadline <= now):
+    if deadline is not None and deadline <= now:
         return Admission(Verdict.CLOSED, slug, learner, deadline=deadline)
     return Admission(None, slug, learner, by_code)
 
@@ -118,7 +119,7 @@ def _who(desk: Join, roster: Roster, login: str, code: str | None) -> tuple[Lear
         if learner.login.lower() == login.lower():
             return learner, False
     section = section_of(desk, code) if desk.enrolment == "open" else None
-    if section is None or not login:
+    if section is None or not re.fullmatch(LOGIN_PATTERN, login):  # a bot has no seat
         return None, False
     email = f"{login}@{NOREPLY}"
     return Learner(github_username=login, name=login, email=email, section=section), True

@@ -115,17 +115,18 @@ def _stuck(done: list[Answered]) -> bool:
 
 
 def _answer(ctx: _Desk, request: Request, now: datetime) -> Answered:
+    """Admit or refuse, provision the admitted, reply; a failure leaves the request open."""
     admission = admit(ctx.course.course, ctx.roster, request, now)
-    if admission.verdict is not None:
-        return _reply(ctx, request, admission, admission.verdict, None)
     try:
+        if admission.verdict is not None:
+            return _reply(ctx, request, admission, admission.verdict, None)
         seated = _seat(ctx, admission)
+        if seated.error:
+            return Answered(request, Verdict.FAILED, admission.slug, error=seated.error)
+        verdict = Verdict.JOINED if seated.changed else Verdict.ALREADY
+        return _reply(ctx, request, admission, verdict, seated)
     except (GatewayError, UserError) as exc:
         return Answered(request, Verdict.FAILED, admission.slug, error=str(exc))
-    if seated.error:
-        return Answered(request, Verdict.FAILED, admission.slug, error=seated.error)
-    verdict = Verdict.JOINED if seated.changed else Verdict.ALREADY
-    return _reply(ctx, request, admission, verdict, seated)
 
 
 def _seat(ctx: _Desk, admission: Admission) -> Seated:

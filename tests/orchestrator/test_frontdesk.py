@@ -120,7 +120,8 @@ def test_without_a_join_table_nothing_is_offered_and_every_request_is_closed() -
 
 def test_an_assignment_the_desk_does_not_offer_is_closed() -> None:
     desk = course(assignments=["tasks-api"])
-    assert admit(desk, ROSTER, request(form("bookings-api")), NOW).verdict is Verdict.CLOSED
+    closed = admit(desk, ROSTER, request(form("bookings-api")), NOW)
+    assert (closed.verdict, closed.deadline) == (Verdict.CLOSED, None)  # not for its deadline
     assert offered(desk, NOW) == ["tasks-api"]
     assert offered(course(), NOW) == ["tasks-api", "bookings-api"]  # not the one past due
 
@@ -135,6 +136,8 @@ def test_open_enrolment_admits_a_stranger_with_a_sections_code() -> None:
     assert wrong.verdict is Verdict.WRONG_CODE
     missing = admit(desk, ROSTER, request(form("tasks-api"), "zoe"), NOW)
     assert missing.verdict is Verdict.WRONG_CODE
+    bot = admit(desk, ROSTER, request(form("tasks-api", "red-fox-17"), "dependabot[bot]"), NOW)
+    assert bot.verdict is Verdict.WRONG_CODE
     on_roster = admit(desk, ROSTER, request(form("tasks-api"), "ada"), NOW)
     assert on_roster.verdict is None and not on_roster.by_code
 
