@@ -19,6 +19,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_dashboard(commands)
     _add_course_commands(commands)
     _add_repository_commands(commands)
+    _add_join(commands)
     _add_report(commands)
 
 
@@ -187,12 +188,15 @@ def _slug_options(parser: argparse.ArgumentParser) -> None:
     _dry_run_option(parser)
 
 
-def _connect(course: CourseDir) -> GitHub:
+def _connect(course: CourseDir, token: str | None = None) -> GitHub:
     from orchestrator.gateway import connect
 
     pacing = course.course.pacing
     return connect(
-        course.api_url, per_minute=pacing.writes_per_minute, per_hour=pacing.writes_per_hour
+        course.api_url,
+        per_minute=pacing.writes_per_minute,
+        per_hour=pacing.writes_per_hour,
+        token=token,
     )
 
 
@@ -307,6 +311,62 @@ def _run_course_push(args: argparse.Namespace) -> int:
     course = load_course(args.course)
     gh = _connect(course)
     return course_push(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
+
+
+# --- join: the front desk where learners ask for their repositories ------------------------
+
+
+def _add_join(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    join = commands.add_parser(
+        "join", help="the front desk: learners open an issue and get their repository"
+    )
+    actions = join.add_subparsers(dest="join_command", required=True, metavar="ACTION")
+    publish = actions.add_parser(
+        "publish",
+        help="create or update the public front-desk repository and print the join links",
+        description="Push course.toml's join_repo (public): the issue form 'Join an "
+        "assignment', its workflow and a README; store this command's token as its secret "
+        "CLASSROOM_TOKEN; print, per assignment, the link that opens the form with it picked.",
+    )
+    _course_option(publish)
+    _dry_run_option(publish)
+    publish.add_argument(
+        "--rotate-token",
+        action="store_true",
+        help="store the current token as CLASSROOM_TOKEN again (kept otherwise once set)",
+    )
+    publish.set_defaults(handler=_run_join_publish)
+    answer = actions.add_parser(
+        "answer",
+        help="answer every open join request (the front desk workflow's step)",
+        description="Read the desk's open issues, admit or refuse each (roster or section "
+        "code, assignment open), provision the admitted with CLASSROOM_TOKEN as `provision "
+        "--only` does, answer with the link and close. Desk token: GITHUB_TOKEN.",
+    )
+    _course_option(answer)
+    answer.add_argument("--desk", required=True, metavar="OWNER/NAME", help="the front desk")
+    _dry_run_option(answer)
+    answer.set_defaults(handler=_run_join_answer)
+
+
+def _run_join_publish(args: argparse.Namespace) -> int:
+    from orchestrator.commands.join_publish import join_publish
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    gh = _connect(course)
+    return join_publish(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
+
+
+def _run_join_answer(args: argparse.Namespace) -> int:
+    from orchestrator.commands.join_answer import join_answer
+    from orchestrator.course import load_course
+    from orchestrator.gateway import token_from
+
+    course = load_course(args.course)
+    fix = "the front desk's workflow passes the secret; `classroom join publish` stores it"
+    instructor = _connect(course, token_from("CLASSROOM_TOKEN", fix))
+    return join_answer(course, _connect(course), instructor, args.desk, dry_run=args.dry_run)
 
 
 # --- report: the grading workflow's report job -----------------------------------------------

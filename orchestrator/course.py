@@ -39,6 +39,8 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ORG_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 REPO_PATTERN = r"^(?:[A-Za-z0-9][A-Za-z0-9-]{0,38}/)?[A-Za-z0-9._-]{1,100}$"
 
+MIN_CODE = 6  # characters: a shorter section code is too easy to guess
+
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 LoginKey = Annotated[str, AfterValidator(check_login)]
 Counts = Literal["on-time", "best", "latest"]
@@ -161,6 +163,36 @@ class Pacing(_Strict):
     writes_per_hour: Annotated[int, Field(ge=1)] = 500
 
 
+class Join(_Strict):
+    """The front desk (`[join]`): who may join by themselves, and which assignments it offers."""
+
+    enrolment: Literal["roster", "open"] = "roster"
+    assignments: list[Slug] | None = None  # None: every assignment whose deadline is ahead
+    sections: dict[str, str] = Field(default_factory=dict)  # section -> the code learners type
+
+    @field_validator("sections")
+    @classmethod
+    def _codes(cls, value: dict[str, str]) -> dict[str, str]:
+        codes = [code.strip().lower() for code in value.values()]
+        if any(len(code) < MIN_CODE for code in codes):
+            raise ValueError(
+                f"every section code needs at least {MIN_CODE} characters, e.g. "
+                'sections = { A = "blue-heron-42" }'
+            )
+        if len(set(codes)) != len(codes):
+            raise ValueError("two sections share a code; give each section its own")
+        return value
+
+    @model_validator(mode="after")
+    def _open_needs_codes(self) -> Join:
+        if self.enrolment == "open" and not self.sections:
+            raise ValueError(
+                'enrolment = "open" needs section codes: add sections = { A = "blue-heron-42" } '
+                '(anyone who types a section\'s code may join), or use enrolment = "roster"'
+            )
+        return self
+
+
 class Course(_Strict):
     """The whole `course.toml`."""
 
@@ -171,6 +203,7 @@ class Course(_Strict):
     grading_repo: str | None = None
     grading_visibility: Literal["public", "internal"] = "public"
     course_repo: str = Field(default="course", validate_default=True)
+    join_repo: str = Field(default="join", validate_default=True)
     release: Literal["now", "after-deadline"] = "after-deadline"
     # Assignments with milestones: open the first milestone's issue at provisioning and the
     # next as each is done ("one-at-a-time"), all of them at once ("all"), or none: the one
@@ -183,6 +216,7 @@ class Course(_Strict):
     late: LatePolicy | None = None  # the late policy of every assignment without its own
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
+    join: Join | None = None  # the front desk is on when course.toml has a [join] table
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
 
     @field_validator("late_days")
@@ -195,7 +229,7 @@ class Course(_Strict):
             )
         return value
 
-    @field_validator("grading_repo", "course_repo")
+    @field_validator("grading_repo", "course_repo", "join_repo")
     @classmethod
     def _repository_name(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(REPO_PATTERN, value):
@@ -210,16 +244,36 @@ class Course(_Strict):
     def _apart_from_the_grading_repo(cls, value: str, info: ValidationInfo) -> str:
         org, grading = info.data.get("org", ""), info.data.get("grading_repo")
 
-        def full(name: str) -> str:
-            return (name if "/" in name else f"{org}/{name}").lower()
-
-        if grading and full(grading) == full(value):
+        if grading and _full(org, grading) == _full(org, value):
             raise ValueError(
                 "names the same repository as grading_repo; they must differ: learners read "
                 "the grading repository, never the course repository "
                 '(e.g. grading_repo = "classroom", course_repo = "course")'
             )
         return value
+
+    @field_validator("join_repo")
+    @classmethod
+    def _apart_from_the_other_two(cls, value: str, info: ValidationInfo) -> str:
+        org = info.data.get("org", "")
+        others = [info.data.get("grading_repo"), info.data.get("course_repo")]
+        if any(n and _full(org, n) == _full(org, value) for n in others):
+            raise ValueError(
+                "names the same repository as grading_repo or course_repo; the front desk is "
+                'a public repository of its own (e.g. join_repo = "join")'
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _offered_assignments_exist(self) -> Course:
+        offered = (self.join.assignments if self.join else None) or ()
+        unknown = sorted(set(offered) - set(self.assignments))
+        if unknown:
+            raise ValueError(
+                f"join.assignments names {', '.join(unknown)}, which [assignments] lacks; "
+                "add their tables or drop them from the list"
+            )
+        return self
 
     def full_name(self, name: str) -> str:
         """`name` as OWNER/NAME: a bare repository name lives in the course's org."""
@@ -254,6 +308,10 @@ class Course(_Strict):
         return self.repos.template_name.format(assignment=slug)
 
 
+def _full(org: str, name: str) -> str:
+    return (name if "/" in name else f"{org}/{name}").lower()
+
+
 class CourseDir(BaseModel):
     """A loaded course: where it lives and what its `course.toml` says."""
 
@@ -280,6 +338,20 @@ class CourseDir(BaseModel):
     def api_url(self) -> str:
         """`GITHUB_API_URL` when set (as in Actions), else course.toml's, else GitHub's."""
         return os.environ.get("GITHUB_API_URL") or self.course.api_url or DEFAULT_API_URL
+
+    @property
+    def web_url(self) -> str:
+        """Where people browse: github.com for GitHub's API, the server itself otherwise."""
+        return web_url(self.api_url)
+
+
+def web_url(api_url: str) -> str:
+    """The web address behind an API address (`https://api.github.com` -> github.com;
+    Enterprise Server's `https://host/api/v3` -> `https://host`; a sandbox serves both)."""
+    url = api_url.rstrip("/")
+    if url == DEFAULT_API_URL:
+        return "https://github.com"
+    return url.removesuffix("/api/v3")
 
 
 def load_course(root: Path) -> CourseDir:

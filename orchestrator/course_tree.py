@@ -18,6 +18,11 @@ The grades store is merged, never overwritten: the official workflow records gra
 repository itself, so the folder may be behind. A file is one line per grade, appended: of
 two versions the one that extends the other wins, a file only in the repository is kept, and
 two versions that diverged stop the push with the file's name.
+
+One file of the repository is written by someone else and never by `course push`:
+`joined.csv` (roster columns), where the front desk records who joined by open enrolment.
+`course push` names the learners it lists that the folder's roster lacks, so the instructor
+can copy their rows into the roster.
 """
 
 from __future__ import annotations
@@ -31,12 +36,14 @@ from graders.errors import UserError
 from orchestrator.course import COURSE_FILE, CourseDir
 from orchestrator.grades_store import STORE_DIR
 from orchestrator.rendering import TEMPLATES
+from orchestrator.roster import missing_from
 from orchestrator.treesync import Content, folder_files, read_bytes, write_files
 
 WORKFLOWS = TEMPLATES / "course" / "workflows"
 WORKFLOWS_DIR = ".github/workflows"
 ASSIGNMENTS_DIR = "assignments"
 SECRET_NAME = "CLASSROOM_TOKEN"
+JOINED_FILE = "joined.csv"  # the front desk's record of who joined by open enrolment
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class CourseTree:
     owned: tuple[str, ...]  # files, and folders ending in "/"
     grades: dict[str, Content]
     hidden: dict[str, int]  # slug → hidden test files (0: the assignment has none)
+    roster: str = "roster.csv"  # its path in the repository
 
 
 @dataclass
@@ -56,6 +64,15 @@ class GradesMerge:
     files: dict[str, bytes] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a push found in the repository: grades it kept, and learners who joined at the
+    front desk but are not on the folder's roster yet."""
+
+    grades: GradesMerge
+    joined: tuple[str, ...] = ()
 
 
 def course_tree(course: CourseDir) -> CourseTree:
@@ -75,7 +92,7 @@ def course_tree(course: CourseDir) -> CourseTree:
         hidden[slug] = len(tests)
     files |= folder_files(WORKFLOWS, WORKFLOWS_DIR)
     grades = folder_files(course.root / STORE_DIR, STORE_DIR)
-    return CourseTree(files, tuple(owned), grades, hidden)
+    return CourseTree(files, tuple(owned), grades, hidden, roster)
 
 
 def _roster_name(course: CourseDir) -> str:
@@ -111,11 +128,14 @@ def merge_grades(local: Mapping[str, bytes], remote: Mapping[str, bytes]) -> Gra
     return merged
 
 
-def apply_course_tree(work: Path, tree: CourseTree) -> GradesMerge:
+def apply_course_tree(work: Path, tree: CourseTree) -> Merged:
     """Turn a checkout of the course repository's tip into the pushed tree (in place)."""
     for owned in tree.owned:
         _remove(work / owned.rstrip("/"))
     write_files(work, tree.files)
+    desk = work / JOINED_FILE
+    joined = desk.read_text(encoding="utf-8") if desk.is_file() else ""
+    roster = read_bytes(tree.files[tree.roster]).decode("utf-8-sig")
     remote = {
         name: path.read_bytes()
         for name, path in folder_files(work / STORE_DIR, STORE_DIR).items()
@@ -131,7 +151,7 @@ def apply_course_tree(work: Path, tree: CourseTree) -> GradesMerge:
             "into the folder's grades/ (git clone the course repository), then push again"
         )
     write_files(work, merged.files)
-    return merged
+    return Merged(merged, tuple(missing_from(roster, joined)))
 
 
 def _remove(path: Path) -> None:

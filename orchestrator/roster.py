@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -167,3 +168,30 @@ def write_roster(path: Path, learners: Iterable[Learner]) -> None:
         out.writerow(HEADER)
         for x in learners:
             out.writerow([x.github_username, x.name, x.email, x.section, x.team or ""])
+
+
+def roster_line(learner: Learner) -> str:
+    """One learner as a roster row (a line of CSV, with its newline)."""
+    out = io.StringIO()
+    row = [learner.github_username, learner.name, learner.email, learner.section, learner.team]
+    csv.writer(out, lineterminator="\n").writerow([cell or "" for cell in row])
+    return out.getvalue()
+
+
+def _logins(text: str) -> set[str]:
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    return {row[0].strip().lower() for row in rows if row and row[0].strip()}
+
+
+def with_learner(text: str, learner: Learner) -> str | None:
+    """The roster text with `learner` appended; None when their login is on it already."""
+    if learner.login.lower() in _logins(text):
+        return None
+    return (text if not text or text.endswith("\n") else text + "\n") + roster_line(learner)
+
+
+def missing_from(roster: str, other: str) -> list[str]:
+    """The logins of `other` (roster text) that `roster` lacks, in `other`'s order."""
+    known = _logins(roster)
+    rows = list(csv.reader(io.StringIO(other)))[1:]
+    return [row[0].strip() for row in rows if row and row[0].strip().lower() not in known]

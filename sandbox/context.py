@@ -65,6 +65,7 @@ class Sandbox:
     store: Store
     on_push: list[Callable[[PushEvent], None]] = field(default_factory=list)
     on_pull_request: list[Callable[[str, str, int, str], None]] = field(default_factory=list)
+    on_issue: list[Callable[[str, str, int, str], None]] = field(default_factory=list)
     wired: bool = False
     runner: Dispatcher | None = None
     clock: Clock = field(default_factory=Clock)
@@ -125,4 +126,9 @@ class Sandbox:
     def pull_request_event(self, repo: str, action: str, number: int, actor: str) -> None:
         """Tell the listeners a pull request was opened, synchronized or reopened."""
         for listener in self.on_pull_request:
+            listener(repo, action, number, actor)
+
+    def issue_event(self, repo: str, action: str, number: int, actor: str) -> None:
+        """Tell the listeners an issue (not a pull request) was opened, closed or reopened."""
+        for listener in self.on_issue:
             listener(repo, action, number, actor)

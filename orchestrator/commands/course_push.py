@@ -11,7 +11,6 @@ The token is never printed and never written into a file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from graders.errors import UserError
 from orchestrator.course import CourseDir
@@ -19,21 +18,15 @@ from orchestrator.course_tree import (
     SECRET_NAME,
     CourseTree,
     GradesMerge,
+    Merged,
     apply_course_tree,
     course_tree,
 )
 from orchestrator.gateway import GitHub, RepoInfo
+from orchestrator.token_secret import SecretStep, plan_secret, secret_line
 from orchestrator.treesync import Synced, Target, sync_tree
 
 SHOWN_CHANGES = 20
-
-
-class SecretStep(Enum):
-    """What happens to the repository secret holding the token."""
-
-    SET = "set"
-    KEPT = "kept"
-    REPLACED = "replaced"
 
 
 @dataclass(frozen=True)
@@ -45,6 +38,7 @@ class Pushed:
     synced: Synced
     grades: GradesMerge
     secret: SecretStep
+    joined: tuple[str, ...] = ()
 
 
 def course_push(
@@ -64,8 +58,9 @@ def course_push(
     had_secret = repo is not None and gh.secret_exists(full, SECRET_NAME)
     secret = plan_secret(had_secret, rotate=rotate_token)
     if dry_run:
-        synced, grades = _sync(gh, repo, tree, dry_run=True)
-        print(format_dry_run(Pushed(full, repo is None, synced, grades, secret), tree))
+        synced, merged = _sync(gh, repo, tree, dry_run=True)
+        pushed = Pushed(full, repo is None, synced, merged.grades, secret, merged.joined)
+        print(format_dry_run(pushed, tree))
         return 0
     created = repo is None
     if repo is None:
@@ -77,25 +72,18 @@ def course_push(
             template=False,
             description="The course: roster, hidden tests, grades and official grading (private)",
         )
-    synced, grades = _sync(gh, repo, tree, dry_run=False)
+    synced, merged = _sync(gh, repo, tree, dry_run=False)
     if secret is not SecretStep.KEPT:
         gh.store_token_secret(full, SECRET_NAME)
-    print(format_result(Pushed(full, created, synced, grades, secret), tree))
+    print(format_result(Pushed(full, created, synced, merged.grades, secret, merged.joined), tree))
     return 0
-
-
-def plan_secret(exists: bool, *, rotate: bool) -> SecretStep:
-    """Set the secret when missing; replace it only when asked to rotate."""
-    if not exists:
-        return SecretStep.SET
-    return SecretStep.REPLACED if rotate else SecretStep.KEPT
 
 
 def _sync(
     gh: GitHub, repo: RepoInfo | None, tree: CourseTree, *, dry_run: bool
-) -> tuple[Synced, GradesMerge]:
+) -> tuple[Synced, Merged]:
     target = Target(repo.clone_url, repo.default_branch) if repo else Target(None, "main")
-    merges: list[GradesMerge] = []
+    merges: list[Merged] = []
     synced = sync_tree(
         target,
         gh.git_auth_env(),
@@ -126,8 +114,8 @@ def format_result(done: Pushed, tree: CourseTree) -> str:
             f"{verb} {done.repo} at {synced.commit[:12]}: {synced.files} files "
             f"({format_contents(tree)}), {len(synced.changes)} changed"
         ]
-    lines.append(_secret_line(done.secret, done.repo, dry_run=False))
-    lines += _grades_lines(done.grades)
+    lines.append(secret_line(done.secret, SECRET_NAME, done.repo, dry_run=False))
+    lines += _grades_lines(done.grades) + _joined_lines(done.joined)
     return "\n".join(lines)
 
 
@@ -144,17 +132,9 @@ def format_dry_run(done: Pushed, tree: CourseTree) -> str:
     lines += [f"  {change}" for change in synced.changes[:SHOWN_CHANGES]]
     if len(synced.changes) > SHOWN_CHANGES:
         lines.append(f"  … and {len(synced.changes) - SHOWN_CHANGES} more")
-    lines.append(_secret_line(done.secret, done.repo, dry_run=True))
-    lines += _grades_lines(done.grades)
+    lines.append(secret_line(done.secret, SECRET_NAME, done.repo, dry_run=True))
+    lines += _grades_lines(done.grades) + _joined_lines(done.joined)
     return "\n".join(lines)
-
-
-def _secret_line(step: SecretStep, repo: str, *, dry_run: bool) -> str:
-    if step is SecretStep.KEPT:
-        return f"secret {SECRET_NAME}: already set, kept (--rotate-token stores the current token)"
-    done = {SecretStep.SET: "set", SecretStep.REPLACED: "replaced"}[step]
-    verb = f"would be {done}" if dry_run else done
-    return f"secret {SECRET_NAME}: {verb} to this command's token, sealed to {repo}'s public key"
 
 
 def _grades_lines(grades: GradesMerge) -> list[str]:
@@ -163,4 +143,14 @@ def _grades_lines(grades: GradesMerge) -> list[str]:
     return [
         f"kept {len(grades.kept)} grades file(s) the repository holds beyond this folder "
         "(recorded there by the official workflow); clone the course repository to read them"
+    ]
+
+
+def _joined_lines(joined: tuple[str, ...]) -> list[str]:
+    if not joined:
+        return []
+    return [
+        f"{len(joined)} learner(s) joined at the front desk and are not in this folder's roster "
+        f"yet ({', '.join(joined)}): copy their rows from joined.csv in the course repository "
+        "into the roster, so that collect, lock and the dashboard count them"
     ]

@@ -7,7 +7,7 @@ the others; failures are listed at the end with what to do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -35,10 +35,11 @@ from orchestrator.plan import (
     seats,
 )
 from orchestrator.rendering import render
-from orchestrator.roster import load_roster
+from orchestrator.roster import Learner, load_roster
 
 SHOWN_SEATS = 25
 STOP_AFTER = 3  # consecutive failures from the start that stop a run
+FEW_SEATS = 3  # up to this many seats, reading each repository beats listing the org
 
 
 @dataclass
@@ -49,6 +50,28 @@ class Outcome:
     applied: list[Step] = field(default_factory=list)
     members: dict[str, Membership] = field(default_factory=dict)
     calls: Calls = field(default_factory=Calls)
+    error: str = ""
+    repo: RepoInfo | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A provisioning run before its first write: the template, what exists, the plan."""
+
+    slug: str
+    template: RepoInfo
+    observed: dict[str, Observed]
+    plan: Plan
+    reads: Calls
+
+
+@dataclass(frozen=True)
+class Seated:
+    """One learner's seat after `provision_learner`: the repository and their membership."""
+
+    repo: RepoInfo | None
+    membership: Membership
+    changed: bool  # False: everything was there already, nothing was written
     error: str = ""
 
 
@@ -63,22 +86,14 @@ def provision(
 ) -> int:
     """Bring every (or each `only`) learner's repository of `slug` to the provisioned state."""
     out = console or Console(highlight=False)
-    title = course.course.assignment(slug).title or slug
     learners = load_roster(course.roster_path).require_valid().select(only)
     gh.whoami({"repo"})
-    template = _template(course, gh, slug)
-    wanted = seats(course.course, slug, learners)
-    observed, read_calls = observe(gh, course.course.org, wanted)
-    loaded = milestone_spec(course, slug)
-    opening = issues_at_start(loaded, course.course.milestone_mode(slug))
-    plan = Plan(slug, tuple(plan_seat(s, observed[s.repo], title, opening) for s in wanted))
+    prepared = prepare(course, gh, slug, learners)
     pacing = course.course.pacing
-    out.print(format_plan(plan, pacing.writes_per_minute, pacing.writes_per_hour))
-    if dry_run or not plan.pending:
+    out.print(format_plan(prepared.plan, pacing.writes_per_minute, pacing.writes_per_hour))
+    if dry_run or not prepared.plan.pending:
         return 0
-    _share_grading_workflow(course, gh)
-    outcomes = _apply_all(_Run(gh, course, slug, template, loaded), plan, observed, out)
-    _charge_reads(outcomes, read_calls, len(wanted))
+    outcomes = apply(course, gh, prepared, out)
     out.print(summary_table(outcomes))
     out.print(format_totals(outcomes))
     failed = [o for o in outcomes if o.error]
@@ -89,6 +104,40 @@ def provision(
     return 1 if failed else 0
 
 
+def provision_learner(
+    course: CourseDir, gh: GitHub, slug: str, learner: Learner, *, console: Console
+) -> Seated:
+    """`provision SLUG --only LOGIN` as a value: the seat of one learner, made complete."""
+    prepared = prepare(course, gh, slug, (learner,))
+    seat_plan = prepared.plan.seats[0]
+    seen = prepared.observed[seat_plan.seat.repo]
+    if not seat_plan.steps:
+        return Seated(seen.repo, seen.members.get(learner.login, "none"), changed=False)
+    [outcome] = apply(course, gh, prepared, console)
+    member = outcome.members.get(learner.login, "none")
+    return Seated(outcome.repo, member, changed=bool(outcome.applied), error=outcome.error)
+
+
+def prepare(course: CourseDir, gh: GitHub, slug: str, learners: Sequence[Learner]) -> Prepared:
+    """Read what exists for `learners`' seats of `slug` and plan the writes; write nothing."""
+    title = course.course.assignment(slug).title or slug
+    template = _template(course, gh, slug)
+    wanted = seats(course.course, slug, tuple(learners))
+    observed, reads = observe(gh, course.course.org, wanted)
+    opening = issues_at_start(milestone_spec(course, slug), course.course.milestone_mode(slug))
+    plan = Plan(slug, tuple(plan_seat(s, observed[s.repo], title, opening) for s in wanted))
+    return Prepared(slug, template, observed, plan, reads)
+
+
+def apply(course: CourseDir, gh: GitHub, prepared: Prepared, out: Console) -> list[Outcome]:
+    """Apply a prepared plan, seat by seat; one seat's failure never stops the others."""
+    _share_grading_workflow(course, gh)
+    run = _Run(gh, course, prepared.slug, prepared.template, milestone_spec(course, prepared.slug))
+    outcomes = _apply_all(run, prepared.plan, prepared.observed, out)
+    _charge_reads(outcomes, prepared.reads, len(prepared.plan.seats))
+    return outcomes
+
+
 def _template(course: CourseDir, gh: GitHub, slug: str) -> RepoInfo:
     full = f"{course.course.org}/{course.course.template_name(slug)}"
     found = gh.repo(full)
@@ -97,15 +146,24 @@ def _template(course: CourseDir, gh: GitHub, slug: str) -> RepoInfo:
     return found
 
 
-def observe(gh: GitHub, org: str, wanted: Iterable[Seat]) -> tuple[dict[str, Observed], Calls]:
+def observe(gh: GitHub, org: str, wanted: Sequence[Seat]) -> tuple[dict[str, Observed], Calls]:
     """What exists for each seat, read with as few calls as possible."""
     before = gh.calls
-    existing = gh.org_repos(org)
+    existing = _existing(gh, org, wanted)
     found: dict[str, Observed] = {}
     for seat in wanted:
         repo = existing.get(seat.repo.split("/", 1)[1].lower())
         found[seat.repo] = _observe_repo(gh, seat, repo) if repo else Observed()
     return found, gh.calls - before
+
+
+def _existing(gh: GitHub, org: str, wanted: Sequence[Seat]) -> dict[str, RepoInfo]:
+    """The seats' repositories that exist, by lower-case name: a read each for a few seats
+    (the front desk provisions one learner at a time), the org's listing for more."""
+    if len(wanted) > FEW_SEATS:
+        return gh.org_repos(org)
+    found = (gh.repo(seat.repo) for seat in wanted)
+    return {repo.name.lower(): repo for repo in found if repo is not None}
 
 
 def _observe_repo(gh: GitHub, seat: Seat, repo: RepoInfo) -> Observed:
@@ -171,12 +229,11 @@ def _systematic(outcomes: list[Outcome]) -> bool:
 
 
 def _apply_seat(run: _Run, seat_plan: SeatPlan, seen: Observed) -> Outcome:
-    outcome = Outcome(seat_plan.seat, members=dict(seen.members))
+    outcome = Outcome(seat_plan.seat, members=dict(seen.members), repo=seen.repo)
     before = run.gh.calls
     try:
-        repo = seen.repo
         for step, login in seat_plan.steps:
-            repo = _apply_step(run, seat_plan.seat, repo, step, login, outcome)
+            outcome.repo = _apply_step(run, seat_plan.seat, outcome.repo, step, login, outcome)
             outcome.applied.append(step)
     except GatewayError as exc:
         outcome.error = str(exc)

@@ -38,6 +38,7 @@ class AssignmentInfo(_Model):
     max_score: Annotated[float, Field(ge=0)] = 100.0
     pass_percent: Annotated[float, Field(ge=0, le=100)] = 60.0
     extensions: dict[str, AwareDatetime] = Field(default_factory=dict)
+    join_url: WebUrl = ""  # the front desk's form with this assignment picked (none: no desk)
 
     def deadline_for(self, login: str) -> datetime | None:
         """`login`'s deadline: their extension if they have one, else the assignment's."""

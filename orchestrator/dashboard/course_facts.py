@@ -9,6 +9,7 @@ from graders.assignment import load_assignment
 from graders.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
+from orchestrator.frontdesk import join_link
 from orchestrator.grades_store import GradesStore
 from orchestrator.roster import load_roster
 
@@ -31,9 +32,18 @@ def _assignment(course: CourseDir, slug: str, store: GradesStore) -> AssignmentI
         opens_at=min(firsts, default=None),
         deadline=spec.deadline,
         extensions=spec.extensions,
+        join_url=_join_url(course, slug),
         max_score=_max_score(course, slug)
         or max((h[-1].max_score for h in histories), default=100),
     )
+
+
+def _join_url(course: CourseDir, slug: str) -> str:
+    """The link that opens the front desk's form with `slug` picked, when the desk offers it."""
+    desk = course.course.join
+    if desk is None or (desk.assignments is not None and slug not in desk.assignments):
+        return ""
+    return join_link(course.web_url, course.course.full_name(course.course.join_repo), slug)
 
 
 def _max_score(course: CourseDir, slug: str) -> float | None:

@@ -11,7 +11,7 @@ small frozen values in `records`.
 - `client`: `GitHub` composed of those areas; `find_token` and `connect`
 """
 
-from orchestrator.gateway.client import GitHub, connect, find_token
+from orchestrator.gateway.client import GitHub, connect, find_token, token_from
 from orchestrator.gateway.records import (
     Branch,
     CheckRunInfo,
@@ -21,6 +21,7 @@ from orchestrator.gateway.records import (
     Membership,
     Push,
     RepoInfo,
+    Request,
 )
 from orchestrator.gateway.transport import AuthError, GatewayError, missing_scopes
 
@@ -36,7 +37,9 @@ __all__ = [
     "Membership",
     "Push",
     "RepoInfo",
+    "Request",
     "connect",
     "find_token",
     "missing_scopes",
+    "token_from",
 ]

@@ -39,8 +39,17 @@ def find_token() -> str:
     return token
 
 
-def connect(api_url: str, *, per_minute: int, per_hour: int) -> GitHub:
-    """The gateway for a command; CLASSROOM_PACING=off turns pacing off (sandbox runs)."""
+def token_from(variable: str, fix: str) -> str:
+    """The token in the environment variable `variable` (a workflow's secret); never printed."""
+    token = os.environ.get(variable, "").strip()
+    if not token:
+        raise AuthError(f"{variable} is not set; {fix}")
+    return token
+
+
+def connect(api_url: str, *, per_minute: int, per_hour: int, token: str | None = None) -> GitHub:
+    """The gateway for a command, with `token` (default: `find_token()`) and its own pacer;
+    CLASSROOM_PACING=off turns pacing off (sandbox runs)."""
     pacing = os.environ.get("CLASSROOM_PACING", "on").lower() not in ("off", "0", "no")
     pacer = Pacer(per_minute, per_hour) if pacing else None
-    return GitHub(api_url, find_token(), pacer=pacer, backoff=1.0 if pacing else 0.05)
+    return GitHub(api_url, token or find_token(), pacer=pacer, backoff=1.0 if pacing else 0.05)

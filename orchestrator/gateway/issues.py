@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from github import GithubException
 
 from orchestrator.gateway.core import GatewayCore
-from orchestrator.gateway.records import CommentInfo, IssueInfo, comment_from
+from orchestrator.gateway.records import CommentInfo, IssueInfo, Request, comment_from
+
+CloseReason = Literal["completed", "not_planned"]
 
 
 class IssuesAPI(GatewayCore):
@@ -18,6 +20,28 @@ class IssuesAPI(GatewayCore):
         with `label`, only those carrying it."""
         params = {"state": "all", **({"labels": label} if label else {})}
         return [_issue(i) for i in self._paged(f"/repos/{full_name}/issues", params)]
+
+    def open_requests(self, full_name: str) -> list[Request]:
+        """The open issues (no pull requests), oldest first, with author and text."""
+        params = {"state": "open", "sort": "created", "direction": "asc"}
+        found = [
+            Request(
+                number=int(i["number"]),
+                author=str((i.get("user") or {}).get("login", "")),
+                title=i.get("title") or "",
+                body=i.get("body") or "",
+                html_url=i.get("html_url") or "",
+            )
+            for i in self._paged(f"/repos/{full_name}/issues", params)
+            if "pull_request" not in i
+        ]
+        return sorted(found, key=lambda r: r.number)
+
+    def close_issue(self, full_name: str, number: int, reason: CloseReason) -> None:
+        """Close issue `number` as `completed` or `not_planned` (replaying this is harmless)."""
+        path = f"/repos/{full_name}/issues/{number}"
+        body = {"state": "closed", "state_reason": reason}
+        self._write(f"{full_name}#{number}: close", lambda: self._send("PATCH", path, body))
 
     def open_issue(
         self, full_name: str, title: str, body: str, labels: tuple[str, ...] = ()

@@ -45,6 +45,18 @@ class IssueInfo:
 
 
 @dataclass(frozen=True)
+class Request:
+    """An open issue as someone wrote it: its number, its author (GitHub's record of who
+    opened it, never anything the text says) and its text."""
+
+    number: int
+    author: str
+    title: str
+    body: str
+    html_url: str
+
+
+@dataclass(frozen=True)
 class CheckRunInfo:
     id: int
     head_sha: str

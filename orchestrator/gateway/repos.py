@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 from typing import Any
 from urllib.parse import quote
@@ -110,6 +111,33 @@ class ReposAPI(GatewayCore):
         data = self._find(f"/repos/{full_name}/contents/{quote(path)}", {"ref": ref})
         return str(data["sha"]) if isinstance(data, dict) else None
 
+    def file_text(self, full_name: str, path: str) -> tuple[str, str] | None:
+        """The text of `path` on the default branch and its blob sha; None without the file."""
+        data = self._find(f"/repos/{full_name}/contents/{quote(path)}")
+        if not isinstance(data, dict) or data.get("type") != "file":
+            return None
+        return base64.b64decode(data["content"]).decode("utf-8"), str(data["sha"])
+
+    def put_file(self, full_name: str, path: str, text: str, message: str, sha: str | None) -> str:
+        """Write `path` on the default branch: create it (`sha` None) or replace the version
+        at blob `sha`; the new blob's sha. A file that moved on meanwhile is a 409 (read it
+        again); after an ambiguous failure, a look at the file says whether the write landed."""
+        blob = blob_sha(text.encode())
+        body = {"message": message, "content": base64.b64encode(text.encode()).decode()}
+        if sha is not None:
+            body["sha"] = sha
+        put = f"/repos/{full_name}/contents/{quote(path)}"
+
+        def probe() -> str | None:
+            found = self.file_text(full_name, path)
+            return blob if found is not None and found[1] == blob else None
+
+        return self._write(
+            f"{full_name}: write {path}",
+            lambda: str(self._send("PUT", put, body)["content"]["sha"]),
+            probe,
+        )
+
     def add_file(self, full_name: str, path: str, text: str, message: str, branch: str) -> str:
         """Create `path` on `branch` (a new commit); its blob sha."""
         body = {
@@ -136,3 +164,8 @@ class ReposAPI(GatewayCore):
         }
         path = f"/repos/{full_name}/branches/{quote(branch)}/protection"
         self._write(f"{full_name}: protect {branch}", lambda: self._send("PUT", path, body))
+
+
+def blob_sha(data: bytes) -> str:
+    """Git's id of a file with content `data` (what GitHub answers as its `sha`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()

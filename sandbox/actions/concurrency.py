@@ -1,5 +1,7 @@
 """Concurrency groups, which act ignores: one run at a time per group; a newer run replaces
-the pending one, and with `cancel-in-progress` stops the running one too (as on GitHub)."""
+the pending one, and with `cancel-in-progress` stops the running one too (as on GitHub).
+A run holds its group from the moment it is queued when nothing else holds it, so a burst
+keeps the first run and the newest, and cancels every one in between."""
 
 from __future__ import annotations
 
@@ -86,17 +88,22 @@ class Groups:
         self._pending: dict[str, Handle] = {}
 
     def queue(self, handle: Handle) -> None:
-        """A new run joins its group: the pending one is cancelled (and the running one too
-        with cancel-in-progress)."""
+        """A new run joins its group. With nothing running there it holds the group at once,
+        even while it waits for a free worker (GitHub's run holds it while it waits for a
+        runner); otherwise it is the group's pending run: the older pending one is cancelled
+        (and the running one too with cancel-in-progress)."""
         if handle.group is None:
             return
         with self._lock:
+            running = self._running.get(handle.group)
+            if running is None or running.done.is_set():
+                self._running[handle.group] = handle
+                return
             replaced = self._pending.get(handle.group)
             if replaced is not None:
                 replaced.cancel.set()
             self._pending[handle.group] = handle
-            running = self._running.get(handle.group)
-            if handle.cancel_in_progress and running is not None:
+            if handle.cancel_in_progress:
                 running.cancel.set()
 
     def start(self, handle: Handle) -> bool:
@@ -105,11 +112,13 @@ class Groups:
             return not handle.cancel.is_set()
         while True:
             with self._lock:
+                running = self._running.get(handle.group)
                 if handle.cancel.is_set():
                     self._drop(handle)
+                    if running is handle:
+                        del self._running[handle.group]
                     return False
-                running = self._running.get(handle.group)
-                if running is None or running.done.is_set():
+                if running is handle or running is None or running.done.is_set():
                     self._running[handle.group] = handle
                     self._drop(handle)
                     return True

@@ -8,9 +8,10 @@ from sandbox.auth import Viewer
 from sandbox.context import PushEvent, Sandbox
 from sandbox.gitrepo import ZERO, CommitInfo
 from sandbox.records import Issue, Repo
-from sandbox.views import full_repo_body, user_body
+from sandbox.views import full_repo_body, issue_body, user_body
 
 ANONYMOUS = Viewer(login=None)
+REACTIONS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
 
 
 def repository(sandbox: Sandbox, base: str, repo: Repo) -> dict[str, Any]:
@@ -98,6 +99,21 @@ def pull_request(
     if action == "synchronize":
         payload.update(before=pull["base"]["sha"], after=pull["head"]["sha"])
     return payload
+
+
+def issues(
+    sandbox: Sandbox, base: str, repo: Repo, issue: Issue, action: str, actor: str
+) -> dict[str, Any]:
+    """An `issues` event (opened, closed, reopened) for an issue that is no pull request."""
+    body = issue_body(sandbox, base, repo, issue)
+    body["reactions"] = {"url": f"{body['url']}/reactions", "total_count": 0}
+    body["reactions"] |= dict.fromkeys(REACTIONS, 0)
+    return {
+        "action": action,
+        "issue": body,
+        "repository": repository(sandbox, base, repo),
+        "sender": user_body(sandbox, base, actor),
+    }
 
 
 def workflow_dispatch(

@@ -63,6 +63,7 @@ class Runner:
         self._abandon_unfinished()
         sandbox.on_push.insert(0, self.on_push)  # before synchronize: push runs queue first
         sandbox.on_pull_request.append(self.on_pull_request)
+        sandbox.on_issue.append(self.on_issue)
 
     def _abandon_unfinished(self) -> None:
         for run in self.sandbox.store.scan(WorkflowRun):
@@ -132,6 +133,35 @@ class Runner:
                         actor,
                         (number,),
                         read_only=is_fork_pull(repo, issue.pull),
+                    )
+                )
+
+    def on_issue(self, full_name: str, action: str, number: int, actor: str) -> None:
+        """Start the workflows an `issues` event triggers, on the default branch's tip (as on
+        GitHub: the workflow files of the default branch decide, whoever wrote the issue)."""
+        repo = self.sandbox.repo(full_name)
+        issue = self.sandbox.store.find(Issue, full_name.lower(), str(number))
+        if repo is None or issue is None or issue.pull is not None or actor == BOT:
+            return
+        ref = f"refs/heads/{repo.default_branch}"
+        tip = self.sandbox.bare(repo).resolve(ref)
+        if tip is None:  # an empty repository has no workflow to run
+            return
+        payload = payloads.issues(self.sandbox, self.base, repo, issue, action, actor)
+        trigger = Trigger("issues", ref=ref, action=action)
+        for workflow, text in load_workflows(self.sandbox.bare(repo), tip):
+            if triggers(workflow, trigger):
+                self.submit(
+                    RunRequest(
+                        repo.full_name,
+                        workflow,
+                        text,
+                        "issues",
+                        payload,
+                        tip,
+                        ref,
+                        repo.default_branch,
+                        actor,
                     )
                 )
 

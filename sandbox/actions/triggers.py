@@ -268,4 +268,5 @@ def triggers(workflow: Workflow, trigger: Trigger) -> bool:
     if trigger.event == "repository_dispatch":
         types = _list(spec.get("types"))
         return not types or trigger.dispatch_type in types
-    return True
+    types = _list(spec.get("types"))  # issues, issue_comment …: every activity type by default
+    return not types or trigger.action in types

@@ -98,6 +98,8 @@ def create_issue(
         assignees=assignees,
     )
     sandbox.store.add(issue)
+    if not viewer.is_workflow:  # GITHUB_TOKEN's events start no workflow run, as on GitHub
+        sandbox.issue_event(repo.full_name, "opened", issue.number, issue.user)
     return respond(issue_body(sandbox, base, repo, issue), 201)
 
 
@@ -209,6 +211,8 @@ def update_issue(
     sandbox.store.save(issue)
     if issue.pull and flipped:
         sandbox.pull_request_event(repo.full_name, flipped, number, viewer.login or "")
+    elif flipped and not viewer.is_workflow:
+        sandbox.issue_event(repo.full_name, flipped, number, viewer.login or "")
     return respond(issue_body(sandbox, base, repo, issue))
 
 

@@ -232,6 +232,21 @@ def test_course_toml_and_the_roster_give_the_class_its_deadlines_and_learners(
     assert "cy — never" in text(site / "learners.html")  # on the roster, never pushed
 
 
+def test_with_a_front_desk_each_assignment_page_shows_its_join_link(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.toml").write_text(
+        'org = "demo-org"\n[join]\nassignments = ["tasks-api"]\n'
+        "[assignments.tasks-api]\n[assignments.bookings-api]\n"
+    )
+    (course / "roster.csv").write_text("github_username,name,email,section,team\n")
+    record_submission(course, graded("ada", "tasks-api", 0.2, 90))
+    assert main(["dashboard", "--course", str(course), "--as-of", AS_OF.isoformat()]) == 0
+    link = "https://github.com/demo-org/join/issues/new?template=join.yml&amp;assignment=tasks-api"
+    assert f'<a href="{link}">' in (course / "site" / "assignments" / "tasks-api.html").read_text()
+    assert "Join link" not in (course / "site" / "assignments" / "bookings-api.html").read_text()
+
+
 def test_the_overview_counts_official_practice_and_not_graded_grades(site: Path) -> None:
     overview = text(site / "index.html")
 

@@ -14,7 +14,7 @@ from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.gateway import missing_scopes
 from orchestrator.pacing import Pacer, format_duration, modelled_seconds
-from orchestrator.roster import load_roster
+from orchestrator.roster import Learner, load_roster, missing_from, with_learner
 from orchestrator.treesync import tree_files
 from tests.orchestrator.conftest import ORG, Classroom
 
@@ -230,3 +230,21 @@ def test_the_modelled_time_follows_githubs_limits() -> None:
     assert modelled_seconds(81) == 60
     assert modelled_seconds(501) == 3600
     assert format_duration(modelled_seconds(1400)) == "2 h 04 min"
+
+
+ZOE = Learner(github_username="zoe", name="Zoe", email="zoe@example.edu", section="B")
+HEAD = "github_username,name,email,section,team\n"
+
+
+def test_a_learner_is_appended_to_a_roster_once() -> None:
+    text = HEAD + "ada,Ada,ada@example.edu,A,"
+    added = with_learner(text, ZOE)
+    assert added == text + "\nzoe,Zoe,zoe@example.edu,B,\n"
+    assert with_learner(added, ZOE.model_copy(update={"github_username": "ZOE"})) is None
+
+
+def test_the_logins_a_roster_lacks_are_named_in_order() -> None:
+    local = HEAD + "ada,Ada,ada@example.edu,A,\n"
+    joined = HEAD + "zoe,Zoe,zoe@example.edu,B,\nADA,Ada,a@example.edu,A,\nyan,Yan,y@x.io,B,\n"
+    assert missing_from(local, joined) == ["zoe", "yan"]
+    assert missing_from(local, "") == []

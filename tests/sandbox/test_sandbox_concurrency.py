@@ -42,6 +42,15 @@ def test_a_newer_run_replaces_the_pending_one_and_waits_for_the_running_one():
     assert started.is_set()
 
 
+def test_the_first_run_holds_its_group_while_it_waits_for_a_worker():
+    groups = Groups()
+    first, second, third = (Handle("g", cancel_in_progress=False) for _ in range(3))
+    for handle in (first, second, third):  # queued at once, none started yet
+        groups.queue(handle)
+    assert [h.cancel.is_set() for h in (first, second, third)] == [False, True, False]
+    assert groups.start(first) and not groups.start(second)
+
+
 def test_cancel_in_progress_stops_the_running_one():
     groups = Groups()
     running, newer = Handle("g", True), Handle("g", True)

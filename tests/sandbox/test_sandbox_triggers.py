@@ -19,6 +19,9 @@ def wf(text: str):
         ("on: pull_request", Trigger("pull_request", action="closed"), False),
         ("on: {pull_request: {types: [closed]}}", Trigger("pull_request", action="closed"), True),
         ("on: {push: {branches: [main]}}", Trigger("push", ref="refs/heads/main"), True),
+        ("on: {issues: {types: [opened]}}", Trigger("issues", action="opened"), True),
+        ("on: {issues: {types: [opened]}}", Trigger("issues", action="closed"), False),
+        ("on: issues", Trigger("issues", action="reopened"), True),
         ("on: {push: {branches: [main]}}", Trigger("push", ref="refs/heads/dev"), False),
         (
             "on: {push: {branches: ['releases/**', '!releases/old']}}",

@@ -16,6 +16,7 @@ WORKFLOWS = sorted(
     [
         *(ROOT / ".github" / "workflows").glob("*.yml"),
         *(ROOT / "templates").glob("*/starter/.github/workflows/*.yml"),
+        ROOT / "orchestrator" / "templates" / "join" / "join.yml",
     ]
 )
 UNSAFE = """\
@@ -42,6 +43,7 @@ def test_there_are_workflows_to_check():
     names = {p.relative_to(ROOT).as_posix() for p in WORKFLOWS}
     assert ".github/workflows/grade.yml" in names
     assert "templates/tasks-api/starter/.github/workflows/classroom.yml" in names
+    assert "orchestrator/templates/join/join.yml" in names
 
 
 def test_actionlint_finds_nothing():
@@ -85,3 +87,22 @@ def test_the_job_that_runs_learner_code_can_only_read():
     assert "secrets" not in str(grade["grade"])
     report_steps = " ".join(s.get("run", "") for s in grade["report"]["steps"])
     assert "classroom grade" not in report_steps and "pytest" not in report_steps
+
+
+def test_the_front_desk_reads_no_issue_text_and_runs_nothing_but_classroom():
+    """The desk holds the instructor's token and runs on issues anyone can open: no event
+    value reaches it but through the command's own API reads, and nothing else is run."""
+    path = ROOT / "orchestrator" / "templates" / "join" / "join.yml"
+    text = path.read_text()
+    assert "github.event" not in text and "inputs." not in text
+    [job] = _jobs(path).values()
+    assert job["permissions"] == {"issues": "write"}
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    assert runs == [
+        'python -m pip install --quiet --disable-pip-version-check "./grader[instructor]"',
+        'classroom join answer --course course --desk "$GITHUB_REPOSITORY"',
+    ]
+    checkouts = [s for s in job["steps"] if "checkout" in s.get("uses", "")]
+    assert all(s["with"]["persist-credentials"] is False for s in checkouts)
+    spec = yaml.safe_load(text)
+    assert spec["concurrency"] == {"group": "join-desk", "cancel-in-progress": False}
