@@ -24,7 +24,8 @@ from tests.orchestrator.desk import answer_of, ask, form_body, open_the_desk, st
 from tests.orchestrator.state import class_state, provisioned
 
 DESK = f"{ORG}/join"
-TITLE = "Tasks API"
+# tasks-api is a milestone assignment: provisioning opens its first milestone's issue.
+FIRST_MILESTONE = "Milestone 1 of 5: Lock the doors: accounts, ownership and input"
 
 
 @dataclass
@@ -87,7 +88,7 @@ def test_a_learner_on_the_roster_gets_a_repository_an_invitation_and_the_link(
     number = desk.ask(ada, form_body("tasks-api"))
     code, printed, _ = desk.answer()
     assert code == 0, printed
-    assert desk.repos()[f"tasks-api-{ada}"] == provisioned(TITLE, ada)  # invited, push
+    assert desk.repos()[f"tasks-api-{ada}"] == provisioned((FIRST_MILESTONE,), ada)  # invited, push
     answer = desk.state(number)
     assert (answer.state, answer.reason) == ("closed", "completed")
     [(author, body)] = answer.comments
