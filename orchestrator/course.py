@@ -81,6 +81,17 @@ class Pacing(_Strict):
     writes_per_hour: Annotated[int, Field(ge=1)] = 500
 
 
+class Official(_Strict):
+    """How the course repository's official workflow spreads a class over GitHub Actions jobs."""
+
+    # GitHub Free runs 20 jobs at once per organization (Team 60, Enterprise 500), shared
+    # with learners' practice runs: the official run never asks for more than this.
+    concurrent_jobs: Annotated[int, Field(ge=1, le=256)] = 20
+    # At most this many learners per grade job: it bounds a job's length (GitHub stops a job
+    # after 6 hours) and what a lost runner costs.
+    learners_per_job: Annotated[int, Field(ge=1, le=1000)] = 25
+
+
 class Course(_Strict):
     """The whole `course.toml`."""
 
@@ -95,6 +106,7 @@ class Course(_Strict):
     lock: Literal["read", "archive"] = "read"
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
+    official: Official = Official()
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
 
     @field_validator("grading_repo", "course_repo")

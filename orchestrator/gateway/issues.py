@@ -18,6 +18,11 @@ class IssuesAPI(GatewayCore):
             for i in self._paged(f"/repos/{full_name}/issues", {"state": "all"})
         ]
 
+    def find_issue(self, full_name: str, title: str) -> IssueInfo | None:
+        """The issue (not a pull request) titled exactly `title`, the oldest if several."""
+        found = [i for i in self.issues(full_name) if not i.is_pull and i.title == title]
+        return min(found, key=lambda i: i.number) if found else None
+
     def open_issue(self, full_name: str, title: str, body: str) -> IssueInfo:
         """Open an issue (an ambiguous failure is resolved by looking for its title)."""
 

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from orchestrator.gateway.core import GatewayCore
-from orchestrator.gateway.records import Branch, RepoInfo, repo_from
+from orchestrator.gateway.records import Branch, Push, RepoInfo, repo_from
 from orchestrator.gateway.transport import GatewayError
 
 
@@ -75,6 +75,19 @@ class ReposAPI(GatewayCore):
             b["name"]: Branch(b["name"], b["commit"]["sha"], bool(b.get("protected")))
             for b in self._paged(f"/repos/{full_name}/branches")
         }
+
+    def branch_head(self, full_name: str, branch: str) -> str | None:
+        """The commit `branch` points at now (None: no such branch, or an empty repository)."""
+        data = self._find(f"/repos/{full_name}/branches/{quote(branch)}")
+        return str(data["commit"]["sha"]) if data else None
+
+    def branch_pushes(self, full_name: str, branch: str) -> list[Push]:
+        """Every change of `branch` GitHub recorded (repository activity), newest first."""
+        params = {"ref": f"refs/heads/{branch}", "direction": "desc"}
+        return [
+            Push(str(a.get("before") or ""), str(a.get("after") or ""), str(a["timestamp"]))
+            for a in self._paged(f"/repos/{full_name}/activity", params)
+        ]
 
     def wait_for_branch(self, full_name: str, branch: str, timeout: float = 120.0) -> str:
         """The tip of `branch` once it exists (a generated repo fills in asynchronously)."""
