@@ -88,7 +88,8 @@ def official_workflow(course: CourseDir) -> str:
     template = (WORKFLOWS / OFFICIAL_WORKFLOW).read_text(encoding="utf-8")
     grading = course.course.grading_repo
     full = course.course.full_name(grading) if grading else ""
-    return render_official(template, deadline_crons(course.course), full)
+    jobs = course.course.official.concurrent_jobs
+    return render_official(template, deadline_crons(course.course), full, jobs)
 
 
 def _roster_name(course: CourseDir) -> str:

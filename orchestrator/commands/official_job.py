@@ -63,7 +63,7 @@ def plan_job(
     _append(summary, f"## Plan\n\n{text}\n")
     lines = {
         "grader-commit": plan.grader_commit,
-        **job_outputs(plan.chunks, concurrent=plan.max_parallel),
+        **job_outputs(plan.chunks),
     }
     _append(outputs, "".join(f"{key}={value}\n" for key, value in lines.items()))
     return 0

@@ -45,12 +45,11 @@ def split(entries: Sequence[Entry], *, concurrent: int, per_job: int) -> tuple[C
     return tuple(chunks)
 
 
-def job_outputs(chunks: Sequence[Chunk], *, concurrent: int) -> dict[str, str]:
-    """The plan job's outputs: both matrices as JSON, the chunk count, jobs at once."""
+def job_outputs(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """The plan job's outputs: both matrices as JSON, and the chunk count."""
     names = [str(c.index) for c in chunks]
     return {
         "chunks": str(len(chunks)),
         "grade-matrix": json.dumps({"chunk": names}),
         "fetch-matrix": json.dumps({"part": [GRADER_PART, *names]}),
-        "max-parallel": str(max(1, min(concurrent, len(chunks)))),
     }

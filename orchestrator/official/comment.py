@@ -24,7 +24,7 @@ from orchestrator.gateway import GitHub
 from orchestrator.official.model import Entry
 from orchestrator.plan import issue_title
 from orchestrator.rendering import render
-from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
+from orchestrator.sticky import Stamp, ours, read_stamp, stamped
 
 OFFICIAL_GRADE_MARKER = "<!-- classroom:official-grade -->"
 SHOWN_HIDDEN = 15
@@ -148,7 +148,7 @@ def post_grade(
     if created is not None and keep.id == created.id:
         return Posted(entry, keep.html_url)
     shown = read_stamp(keep.body, marker=OFFICIAL_GRADE_MARKER)
-    if keep.body == body or is_stale(mine, shown, None):
+    if keep.body == body or (shown is not None and shown.at > mine.at):  # a later grade shows
         return Posted(entry, keep.html_url, unchanged=True)
     gh.edit_comment(entry.repo, keep.id, body)
     return Posted(entry, keep.html_url)

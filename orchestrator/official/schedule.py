@@ -22,6 +22,7 @@ from orchestrator.plan import Seat
 SCHEDULE_START = "# classroom:schedule-start"
 SCHEDULE_END = "# classroom:schedule-end"
 GRADING_REPOSITORY = "GRADING_REPOSITORY:"
+MAX_PARALLEL = "max-parallel:"
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,13 @@ def seat_deadline(course: Course, slug: str, seat: Seat) -> datetime | None:
     return max(known) if known else None
 
 
-def render_official(template: str, crons: Sequence[Cron], grading_repo: str) -> str:
-    """official.yml with the course's crons between the schedule markers and its grading
-    repository in the workflow's env; no deadline leaves no `schedule:` at all."""
+def render_official(
+    template: str, crons: Sequence[Cron], grading_repo: str, concurrent_jobs: int
+) -> str:
+    """official.yml with the course's crons between the schedule markers, its grading
+    repository in the workflow's env and its jobs at once as each matrix's `max-parallel`
+    (a literal: GitHub takes an expression there, act does not); no deadline leaves no
+    `schedule:` at all."""
     head, start, rest = template.partition(SCHEDULE_START)
     _, end, tail = rest.partition(SCHEDULE_END)
     if not start or not end:
@@ -93,16 +98,20 @@ def render_official(template: str, crons: Sequence[Cron], grading_repo: str) -> 
     else:
         lines.append("# no deadline in course.toml: no scheduled run")
     body = f"\n{indent}".join([*lines, SCHEDULE_END])
-    return _with_grading_repo(head.rstrip(" ") + indent + body + tail, grading_repo)
+    text = head.rstrip(" ") + indent + body + tail
+    return _with_settings(text, grading_repo, concurrent_jobs)
 
 
-def _with_grading_repo(text: str, grading_repo: str) -> str:
+def _with_settings(text: str, grading_repo: str, concurrent_jobs: int) -> str:
     out = []
     for line in text.splitlines(keepends=True):
         stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
         if stripped.startswith(GRADING_REPOSITORY):
-            indent = line[: len(line) - len(stripped)]
             value = f'"{grading_repo}"' if grading_repo else '""'
             line = f"{indent}{GRADING_REPOSITORY} {value}  # course.toml's grading_repo\n"
+        elif stripped.startswith(MAX_PARALLEL):
+            note = "# course.toml's [official] concurrent_jobs"
+            line = f"{indent}{MAX_PARALLEL} {concurrent_jobs}  {note}\n"
         out.append(line)
     return "".join(out)

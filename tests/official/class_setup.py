@@ -13,23 +13,21 @@ from uuid import uuid4
 
 from rich.console import Console
 
-from classroom.sandbox_story import (
-    ORG,
-    Story,
-    push_course,
-    push_grader,
-    sandbox_class,
-)
+from classroom.sandbox_story import ORG, Story, push_course, push_grader, runner_env
 from orchestrator.commands.init import init
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import CourseDir, load_course
 from orchestrator.roster import Learner, write_roster
 from orchestrator.treesync import SKIPPED
-from sandbox.seeding import Person
+from sandbox.config import SandboxConfig
+from sandbox.seeding import Person, seed
+from sandbox.server import ThreadedServer, free_port
 from tests.conftest import SHARED_CACHE
 from tests.orchestrator.repo_files import git, head_files, mirror
 from tests.sandbox.contract import ContractChecker, ContractLog
+
+RUN_TIMEOUT = 900  # seconds: a class of tasks-api takes minutes on two cores
 
 
 @dataclass
@@ -113,9 +111,7 @@ def official_class(
 ) -> Iterator[OfficialClass]:
     """A class of `learners` on the assignment folder `assignment`, up to official grading."""
     contract = ContractLog()
-    with sandbox_class(
-        work, learners, cache=SHARED_CACHE, wrap=lambda app: ContractChecker(app, contract)
-    ) as story:
+    with _sandbox(work, learners, contract) as story:
         slug = assignment.name
         story.course = _course(story, assignment, concurrent=concurrent, release=release)
         push_grader(story)
@@ -133,10 +129,38 @@ def official_class(
     assert not contract.violations, contract.violations[:3]
 
 
+@contextmanager
+def _sandbox(work: Path, learners: int, contract: ContractLog) -> Iterator[Story]:
+    """A started sandbox whose runs may take RUN_TIMEOUT (a class graded officially)."""
+    config = SandboxConfig(
+        data=work / "sandbox",
+        port=free_port(),
+        run_timeout=RUN_TIMEOUT,
+        runner_env=runner_env(SHARED_CACHE),
+    )
+    wrap = lambda app: ContractChecker(app, contract)  # noqa: E731
+    server = ThreadedServer.open(config, wrap=wrap).start()  # type: ignore[arg-type]
+    try:
+        yield Story(server, seed(server.sandbox, ORG, learners, server.url), work)
+    finally:
+        server.stop()
+
+
+def _no_practice_runs(starter: Path) -> None:
+    """The learners' practice workflow runs only when dispatched: these tests are about the
+    official grade, and practice runs would only cost time (the same file goes to the
+    grading repository and the template, so nothing differs from what the grade restores)."""
+    workflow = starter / ".github" / "workflows" / "classroom.yml"
+    if workflow.is_file():
+        text = workflow.read_text(encoding="utf-8")
+        workflow.write_text(text.replace("  push:\n  pull_request:\n", "  workflow_dispatch:\n"))
+
+
 def _course(story: Story, assignment: Path, *, concurrent: int, release: str) -> CourseDir:
     slug = assignment.name
     catalog = story.work / "catalog"
     shutil.copytree(assignment, catalog / slug, ignore=shutil.ignore_patterns("__pycache__"))
+    _no_practice_runs(catalog / slug / "starter")
     root = story.work / "course"
     init(root, org=ORG, api_url=story.url)
     toml = root / "course.toml"
