@@ -76,6 +76,8 @@ def _row(stage: StageResult) -> dict[str, Md]:
     elif stage.findings:
         noun = "error" if stage.name == "types" else "finding"
         summary = f"{len(stage.findings)} {noun}{'s' if len(stage.findings) != 1 else ''}"
+    elif stage.name == "install":
+        summary = "installed" if stage.status == "passed" else "does not install"
     else:
         summary = "clean" if stage.status == "passed" else stage.status
     score = f"{pts(stage.score)} / {pts(stage.max_score)}" if stage.max_score else "—"

@@ -190,7 +190,7 @@ def test_the_comment_shows_the_grade_without_anything_the_learners_code_printed(
     body = comment_body(report, entry("ada"), grader_commit=GRADER, reason="deadline")
     assert body.startswith(f"{OFFICIAL_GRADE_MARKER}\n<!-- classroom:graded ")
     assert f"## Official grade · {report.assignment_title} · " in body
-    assert f"`{COMMITS['ada'][:12]}`" in body and "(deadline)" in body
+    assert f"`{COMMITS['ada'][:12]}`" in body and "(graded for: deadline)" in body
     assert "| Hidden checks | 1 / 3 | ⚠️ 1 of 2 fail |" in body
     assert "**test\\_owner\\_only**: Only the owner may read it." in body
     assert "`conftest.py` (added)" in body
