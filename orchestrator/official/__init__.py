@@ -15,7 +15,10 @@ Four jobs of `.github/workflows/official.yml` (the course repository), each a su
   summary is written and the dashboard rebuilt.
 
 `model` holds the JSON handed between jobs; `schedule` turns deadlines into crons and a
-fired cron back into the assignments due. Only `planning`, `record` and `comment` talk to
-GitHub, through the gateway; `grade_chunk` needs nothing but the grader's own dependencies
-(the grade job installs the grader alone).
+fired cron back into the assignments due; `publishing` makes the record job's writes (one
+commit of grades, the comments, the dashboard), or the same on the instructor's machine for
+`local`. GitHub is reached only through the gateway (and git with the gateway's auth);
+`grade_chunk` needs nothing but the grader's own dependencies (the grade job installs the
+grader alone). The commands are `orchestrator.commands.official` (dispatch and follow) and
+`orchestrator.commands.official_job` (the jobs).
 """

@@ -18,6 +18,7 @@ import io
 import json
 import os
 
+import httpx
 import pytest
 
 from classroom.cli import main
@@ -105,6 +106,11 @@ def graded(tmp_path_factory):
         room.roles, room.commits, room.before = roles, commits, before
         room.after = repository_state(room)
         room.files = room.course_files(work)
+        room.course_activity = httpx.get(
+            f"{room.story.url}/repos/{COURSE}/activity",
+            params={"per_page": 100},
+            headers={"Authorization": f"token {room.story.seeded.instructor.token}"},
+        ).json()
         room.comments = {role: _official_comments(room, person) for role, person in roles.items()}
         yield room
 
@@ -203,6 +209,8 @@ def test_nothing_a_learners_code_did_was_written_anywhere(graded):
         ], key
     texts = " ".join(str(v) for v in graded.after.values())
     assert "pwned" not in texts and "phoned home" not in texts
+    pushed_by = {a["actor"]["login"] for a in graded.course_activity}
+    assert pushed_by == {instructor, "github-actions[bot]"}  # course push; the record job
 
 
 def test_the_course_repository_got_one_commit_of_grades(graded):

@@ -145,6 +145,8 @@ def test_the_official_job_that_runs_learner_code_holds_nothing_and_only_record_w
         for step in job.get("steps", []):
             if "checkout" in step.get("uses", ""):
                 assert step["with"]["persist-credentials"] is False, step
+    runs = [s.get("run", "") for job in jobs.values() for s in job.get("steps", [])]
+    assert runs and not [run for run in runs if "${{" in run]  # values travel through env
     record_runs = " ".join(s.get("run", "") for s in jobs["record"]["steps"])
     assert "classroom grade" not in record_runs and "official-job grade" not in record_runs
 
