@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graders.errors import UserError
+from orchestrator.cli_official import add_official_commands
 
 if TYPE_CHECKING:
     from orchestrator.course import CourseDir
@@ -21,6 +22,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_repository_commands(commands)
     _add_join(commands)
     _add_report(commands)
+    add_official_commands(commands)
 
 
 def _add_dashboard(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

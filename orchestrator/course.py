@@ -193,6 +193,17 @@ class Join(_Strict):
         return self
 
 
+class Official(_Strict):
+    """How the course repository's official workflow spreads a class over GitHub Actions jobs."""
+
+    # GitHub Free runs 20 jobs at once per organization (Team 60, Enterprise 500), shared
+    # with learners' practice runs: the official run never asks for more than this.
+    concurrent_jobs: Annotated[int, Field(ge=1, le=256)] = 20
+    # At most this many learners per grade job: it bounds a job's length (GitHub stops a job
+    # after 6 hours) and what a lost runner costs.
+    learners_per_job: Annotated[int, Field(ge=1, le=1000)] = 25
+
+
 class Course(_Strict):
     """The whole `course.toml`."""
 
@@ -217,6 +228,7 @@ class Course(_Strict):
     repos: Repos = Repos()
     pacing: Pacing = Pacing()
     join: Join | None = None  # the front desk is on when course.toml has a [join] table
+    official: Official = Official()
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
 
     @field_validator("late_days")

@@ -7,6 +7,8 @@ Layout (every path below is what `classroom course push` owns, and nothing else)
     README.md                          the course folder's, when it has one
     assignments/<slug>/hidden_tests/   each assignment's hidden tests (from its template)
     .github/workflows/official.yml     every file of orchestrator/templates/course/workflows/
+                                       (official.yml with the course's deadline crons and
+                                       grading repository written in)
     grades/                            the grades store, merged append-only (below)
 
 The owned paths are mirrored exactly: a file gone from the folder is gone from the
@@ -35,6 +37,7 @@ from pathlib import Path
 from graders.errors import UserError
 from orchestrator.course import COURSE_FILE, CourseDir
 from orchestrator.grades_store import STORE_DIR
+from orchestrator.official.schedule import deadline_crons, render_official
 from orchestrator.rendering import TEMPLATES
 from orchestrator.roster import missing_from
 from orchestrator.treesync import Content, folder_files, read_bytes, write_files
@@ -44,6 +47,7 @@ WORKFLOWS_DIR = ".github/workflows"
 ASSIGNMENTS_DIR = "assignments"
 SECRET_NAME = "CLASSROOM_TOKEN"
 JOINED_FILE = "joined.csv"  # the front desk's record of who joined by open enrolment
+OFFICIAL_WORKFLOW = "official.yml"
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,18 @@ def course_tree(course: CourseDir) -> CourseTree:
         files |= tests
         hidden[slug] = len(tests)
     files |= folder_files(WORKFLOWS, WORKFLOWS_DIR)
+    files[f"{WORKFLOWS_DIR}/{OFFICIAL_WORKFLOW}"] = official_workflow(course).encode()
     grades = folder_files(course.root / STORE_DIR, STORE_DIR)
     return CourseTree(files, tuple(owned), grades, hidden, roster)
+
+
+def official_workflow(course: CourseDir) -> str:
+    """official.yml for this course: a cron per deadline moment (UTC), its grading repo."""
+    template = (WORKFLOWS / OFFICIAL_WORKFLOW).read_text(encoding="utf-8")
+    grading = course.course.grading_repo
+    full = course.course.full_name(grading) if grading else ""
+    jobs = course.course.official.concurrent_jobs
+    return render_official(template, deadline_crons(course.course), full, jobs)
 
 
 def _roster_name(course: CourseDir) -> str:

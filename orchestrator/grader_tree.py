@@ -9,6 +9,12 @@ What goes in, and nothing else:
   `assignment.toml`, the files it names for the grader (lint and type configs, locustfile)
   and `starter/` with the brief. Never `hidden_tests/`, never `solution/`.
 
+`starter/` is the starter as a provisioned learner repository holds it: its workflows name
+this grading repository (with a zero commit on the `# pinned` lines, which the official grade
+compares blanked) and it has the setup file `classroom provision` commits. The official grade
+puts protected files back from this copy, so an untouched learner repository differs from it
+in nothing.
+
 A second, independent check runs on the result: no file may have the content of a hidden
 test, nor of a solution file that is not also public (in a starter or a trusted config).
 """
@@ -24,6 +30,8 @@ from pathlib import Path, PurePosixPath
 from graders.assignment import LoadedAssignment, load_assignment
 from graders.errors import UserError
 from orchestrator.course import CourseDir
+from orchestrator.grading_pin import Pin
+from orchestrator.plan import SETUP_PATH
 from orchestrator.rendering import render
 from orchestrator.treesync import Content, folder_files, read_bytes, tree_files
 
@@ -46,8 +54,9 @@ def grader_tree(course: CourseDir, project: Path = PROJECT) -> GraderTree:
     counts = {"engine": len(files) + 1}
     slugs = sorted(course.course.assignments)
     public: set[str] = set()
+    grading = course.course.full_name(course.course.grading_repo or "classroom")
     for slug in slugs:
-        shown = learner_files(load_assignment(course.assignment_dir(slug)))
+        shown = as_provisioned(learner_files(load_assignment(course.assignment_dir(slug))), grading)
         files |= {f"templates/{slug}/{name}": content for name, content in shown.items()}
         counts[slug] = len(shown)
         public |= {digest(read_bytes(content)) for content in shown.values()}
@@ -96,6 +105,19 @@ def learner_files(assignment: LoadedAssignment) -> dict[str, Content]:
     if not starter.is_dir():
         raise UserError(f"{starter}: missing; every assignment needs a starter/ folder")
     return files | folder_files(starter, "starter")
+
+
+def as_provisioned(files: dict[str, Content], grading_repo: str) -> dict[str, Content]:
+    """`files` (an assignment's learner files) with `starter/` as a provisioned repository
+    holds it: workflows pinned to `grading_repo` (commit zero), provision's setup file."""
+    pin = Pin(grading_repo, "0" * 40)
+    done: dict[str, Content] = {}
+    for name, content in files.items():
+        if name.startswith("starter/.github/workflows/") and name.endswith((".yml", ".yaml")):
+            content = pin.apply(read_bytes(content).decode("utf-8")).encode("utf-8")
+        done[name] = content
+    done[f"starter/{SETUP_PATH}"] = render("provision/setup.md.j2").encode("utf-8")
+    return done
 
 
 def trusted_files(assignment: LoadedAssignment) -> dict[str, str]:

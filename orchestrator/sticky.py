@@ -1,5 +1,8 @@
 """The sticky feedback comment, as pure functions: its stamp, whose it is, which one to keep.
 
+The official grade on an assignment issue is sticky the same way, with its own marker
+(`orchestrator.official.comment`).
+
 A feedback comment starts with the feedback marker, then a stamp line saying which commit it
 grades and when that grading started:
 
@@ -33,17 +36,17 @@ class Stamp:
     at: datetime
 
 
-def stamped(feedback: str, stamp: Stamp) -> str:
-    """`feedback` (which starts with the marker) with the stamp line right after the marker."""
-    rest = feedback.removeprefix(MARKER).lstrip("\n")
+def stamped(feedback: str, stamp: Stamp, *, marker: str = MARKER) -> str:
+    """`feedback` (which starts with `marker`) with the stamp line right after the marker."""
+    rest = feedback.removeprefix(marker).lstrip("\n")
     data = json.dumps({"sha": stamp.sha, "at": stamp.at.isoformat()})
-    return f"{MARKER}\n{STAMP_PREFIX}{data}{STAMP_SUFFIX}\n{rest}"
+    return f"{marker}\n{STAMP_PREFIX}{data}{STAMP_SUFFIX}\n{rest}"
 
 
-def read_stamp(body: str) -> Stamp | None:
-    """The stamp of a feedback comment (None when the second line is not one)."""
+def read_stamp(body: str, *, marker: str = MARKER) -> Stamp | None:
+    """The stamp of a comment that starts with `marker` (None when the second line is not one)."""
     lines = body.split("\n", 2)
-    if len(lines) < 2 or lines[0] != MARKER:
+    if len(lines) < 2 or lines[0] != marker:
         return None
     line = lines[1]
     if not (line.startswith(STAMP_PREFIX) and line.endswith(STAMP_SUFFIX)):
@@ -55,9 +58,9 @@ def read_stamp(body: str) -> Stamp | None:
         return None
 
 
-def ours(comments: Sequence[CommentInfo], me: str) -> list[CommentInfo]:
-    """Feedback comments written by `me`, oldest first (the oldest is the one to keep)."""
-    mine = [c for c in comments if c.author.lower() == me.lower() and c.body.startswith(MARKER)]
+def ours(comments: Sequence[CommentInfo], me: str, *, marker: str = MARKER) -> list[CommentInfo]:
+    """Comments written by `me` that start with `marker`, oldest first (the one to keep)."""
+    mine = [c for c in comments if c.author.lower() == me.lower() and c.body.startswith(marker)]
     return sorted(mine, key=lambda c: (c.created_at, c.id))
 
 

@@ -34,6 +34,10 @@ Files = Mapping[str, Content]  # posix path in the repository → its content
 Fill = Callable[[Path], None]  # writes the wanted tree into the scratch work tree
 
 
+class PushRejected(UserError):
+    """git refused the push: most often the branch moved meanwhile (start again from its tip)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where the tree goes: a clone URL (None: the repository does not exist yet) and branch."""
@@ -130,7 +134,7 @@ def _push(git: _Git, target: Target) -> None:
     assert target.clone_url is not None, "only a dry run may target a missing repository"
     pushed = git.run("push", "-q", target.clone_url, f"HEAD:refs/heads/{target.branch}")
     if not pushed.ok:
-        raise UserError(
+        raise PushRejected(
             f"git push to {target.branch} failed: {pushed.output.strip()[-400:]}; if the branch "
             "moved meanwhile, run the command again: it starts from the new tip"
         )

@@ -7,25 +7,30 @@ small frozen values in `records`.
 - `transport`: counting retry and connections, error classification, messages, scopes
 - `records`: the frozen values handed out, and how each is read from GitHub's JSON
 - `core`: the session and the read/write primitives (writes never blindly replayed)
-- `repos`, `people`, `issues`, `checks`, `secrets`, `activity`: the operations, by API area
+- `repos`, `people`, `issues`, `checks`, `secrets`, `activity`, `actions`: the operations,
+  by API area
 - `client`: `GitHub` composed of those areas; `find_token` and `connect`
 """
 
 from orchestrator.gateway.client import GitHub, connect, find_token, token_from
 from orchestrator.gateway.records import (
+    ArtifactInfo,
     Branch,
     CheckRunInfo,
     CommentInfo,
     Conditional,
     IssueInfo,
+    JobInfo,
     Membership,
     Push,
     RepoInfo,
     Request,
+    RunInfo,
 )
 from orchestrator.gateway.transport import AuthError, GatewayError, missing_scopes
 
 __all__ = [
+    "ArtifactInfo",
     "AuthError",
     "Branch",
     "CheckRunInfo",
@@ -34,10 +39,12 @@ __all__ = [
     "GatewayError",
     "GitHub",
     "IssueInfo",
+    "JobInfo",
     "Membership",
     "Push",
     "RepoInfo",
     "Request",
+    "RunInfo",
     "connect",
     "find_token",
     "missing_scopes",

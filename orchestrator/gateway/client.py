@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+from orchestrator.gateway.actions import ActionsAPI
 from orchestrator.gateway.activity import ActivityAPI
 from orchestrator.gateway.checks import ChecksAPI
 from orchestrator.gateway.issues import IssuesAPI
@@ -16,7 +17,7 @@ from orchestrator.gateway.transport import AuthError
 from orchestrator.pacing import Pacer
 
 
-class GitHub(ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI, SecretsAPI, ActivityAPI):
+class GitHub(ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI, SecretsAPI, ActivityAPI, ActionsAPI):
     """The gateway: typed operations on GitHub, each write paced and never blindly replayed."""
 
 

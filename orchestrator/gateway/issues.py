@@ -21,6 +21,11 @@ class IssuesAPI(GatewayCore):
         params = {"state": "all", **({"labels": label} if label else {})}
         return [_issue(i) for i in self._paged(f"/repos/{full_name}/issues", params)]
 
+    def find_issue(self, full_name: str, title: str) -> IssueInfo | None:
+        """The issue (not a pull request) titled exactly `title`, the oldest if several."""
+        found = [i for i in self.issues(full_name) if not i.is_pull and i.title == title]
+        return min(found, key=lambda i: i.number) if found else None
+
     def open_requests(self, full_name: str) -> list[Request]:
         """The open issues (no pull requests), oldest first, with author and text."""
         params = {"state": "open", "sort": "created", "direction": "asc"}

@@ -154,3 +154,67 @@ def check_run_from(data: dict[str, Any]) -> CheckRunInfo:
         text=output.get("text") or "",
         summary=output.get("summary") or "",
     )
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A workflow run: where it is, and how it ended (`conclusion` None while it runs)."""
+
+    id: int
+    status: str
+    conclusion: str | None
+    event: str
+    actor: str
+    created_at: str
+    html_url: str
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """One job of a workflow run (a matrix job has one per instance, e.g. `Grade chunk 1`)."""
+
+    id: int
+    name: str
+    status: str
+    conclusion: str | None
+
+
+@dataclass(frozen=True)
+class ArtifactInfo:
+    id: int
+    name: str
+    size: int
+    expired: bool
+
+
+def run_from(data: dict[str, Any]) -> RunInfo:
+    """A `RunInfo` from GitHub's workflow-run JSON."""
+    return RunInfo(
+        id=int(data["id"]),
+        status=str(data.get("status") or ""),
+        conclusion=data.get("conclusion"),
+        event=str(data.get("event") or ""),
+        actor=str((data.get("actor") or {}).get("login", "")),
+        created_at=str(data.get("created_at") or ""),
+        html_url=str(data.get("html_url") or ""),
+    )
+
+
+def job_from(data: dict[str, Any]) -> JobInfo:
+    """A `JobInfo` from GitHub's job JSON."""
+    return JobInfo(
+        id=int(data["id"]),
+        name=str(data.get("name") or ""),
+        status=str(data.get("status") or ""),
+        conclusion=data.get("conclusion"),
+    )
+
+
+def artifact_from(data: dict[str, Any]) -> ArtifactInfo:
+    """An `ArtifactInfo` from GitHub's artifact JSON."""
+    return ArtifactInfo(
+        id=int(data["id"]),
+        name=str(data.get("name") or ""),
+        size=int(data.get("size_in_bytes") or 0),
+        expired=bool(data.get("expired")),
+    )

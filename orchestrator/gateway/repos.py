@@ -77,6 +77,11 @@ class ReposAPI(GatewayCore):
             for b in self._paged(f"/repos/{full_name}/branches")
         }
 
+    def branch_head(self, full_name: str, branch: str) -> str | None:
+        """The commit `branch` points at now (None: no such branch, or an empty repository)."""
+        data = self._find(f"/repos/{full_name}/branches/{quote(branch)}")
+        return str(data["commit"]["sha"]) if data else None
+
     def wait_for_branch(self, full_name: str, branch: str, timeout: float = 120.0) -> str:
         """The tip of `branch` once it exists (a generated repo fills in asynchronously)."""
         deadline, delay = time.monotonic() + timeout, 0.25

@@ -10,7 +10,8 @@ import pytest
 from classroom.cli import main
 from graders.errors import UserError
 from orchestrator.commands.course_push import course_push
-from orchestrator.course_tree import SECRET_NAME, WORKFLOWS, merge_grades
+from orchestrator.course import load_course
+from orchestrator.course_tree import SECRET_NAME, merge_grades, official_workflow
 from orchestrator.gateway import GitHub
 from sandbox.records import Secret
 from tests.orchestrator.conftest import ORG, Classroom, with_two_repositories
@@ -62,7 +63,7 @@ def test_course_push_creates_the_private_course_repository_with_its_layout(
         "roster.csv": (root / "roster.csv").read_bytes(),
         "README.md": (root / "README.md").read_bytes(),
         GRADES: FIRST_GRADE,
-        ".github/workflows/official.yml": (WORKFLOWS / "official.yml").read_bytes(),
+        ".github/workflows/official.yml": official_workflow(course.course).encode(),
         **hidden_tests("tasks-api"),
         **hidden_tests("legacy-inventory"),
     }
@@ -252,3 +253,29 @@ def test_only_an_administrator_may_store_the_secret(course: Classroom) -> None:
     with pytest.raises(UserError):
         writer.secret_exists(COURSE, SECRET_NAME)  # not even whether it is there
     assert stored_secret(course) == course.token
+
+
+def test_the_official_workflow_runs_at_every_deadline_and_extension_in_utc(
+    classroom: Classroom, tmp_path: Path
+) -> None:
+    extra = (
+        "\n[assignments.notes]\ndeadline = 2026-12-10T18:00:30+02:00\n"
+        "[assignments.notes.extensions]\nschool-learner-2 = 2026-12-12T09:15:00-05:00\n"
+    )
+    room = with_two_repositories(classroom, assignments=("tasks-api",), extra=extra)
+    toml = room.course.root / "course.toml"
+    toml.write_text(toml.read_text().replace("concurrent_jobs = 20", "concurrent_jobs = 7"))
+    course_push(load_course(room.course.root), room.gateway())
+    text = files_of(room, tmp_path)[".github/workflows/official.yml"].decode()
+    tasks = room.course.course.assignments["tasks-api"].deadline
+    assert tasks is not None
+    expected = {
+        f"{tasks.minute} {tasks.hour} {tasks.day} {tasks.month} *",  # init writes 23:59Z
+        "1 16 10 12 *",  # 18:00:30+02:00 is 16:00:30 UTC: the next whole minute
+        "15 14 12 12 *",  # the extension, 09:15-05:00
+    }
+    crons = {line.split('"')[1] for line in text.splitlines() if "- cron:" in line}
+    assert crons == expected
+    assert 'GRADING_REPOSITORY: "school/classroom"' in text
+    assert text.count("max-parallel: 7 ") == 2
+    assert "# notes extension of school-learner-2" in text

@@ -10,13 +10,19 @@ from pathlib import Path
 import pytest
 import yaml
 
+from orchestrator.course import Course
+from orchestrator.official.record import FETCH_JOB, GRADE_JOB
+from orchestrator.official.schedule import deadline_crons, render_official
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+OFFICIAL = ROOT / "orchestrator" / "templates" / "course" / "workflows" / "official.yml"
 WORKFLOWS = sorted(
     [
         *(ROOT / ".github" / "workflows").glob("*.yml"),
         *(ROOT / "templates").glob("*/starter/.github/workflows/*.yml"),
         ROOT / "orchestrator" / "templates" / "join" / "join.yml",
+        *OFFICIAL.parent.glob("*.yml"),
     ]
 )
 UNSAFE = """\
@@ -44,6 +50,7 @@ def test_there_are_workflows_to_check():
     assert ".github/workflows/grade.yml" in names
     assert "templates/tasks-api/starter/.github/workflows/classroom.yml" in names
     assert "orchestrator/templates/join/join.yml" in names
+    assert "orchestrator/templates/course/workflows/official.yml" in names
 
 
 def test_actionlint_finds_nothing():
@@ -106,3 +113,67 @@ def test_the_front_desk_reads_no_issue_text_and_runs_nothing_but_classroom():
     assert all(s["with"]["persist-credentials"] is False for s in checkouts)
     spec = yaml.safe_load(text)
     assert spec["concurrency"] == {"group": "join-desk", "cancel-in-progress": False}
+
+
+# --- the course repository's official workflow, as course push writes it -------------------
+
+
+def rendered_official(tmp_path: Path) -> Path:
+    """official.yml with deadlines, an extension, a grading repository and 5 jobs at once."""
+    course = Course.model_validate(
+        {
+            "org": "school",
+            "grading_repo": "classroom",
+            "assignments": {
+                "tasks-api": {
+                    "deadline": "2026-12-06T23:59:00Z",
+                    "extensions": {"ada": "2026-12-08T23:59:00+01:00"},
+                }
+            },
+        }
+    )
+    text = render_official(OFFICIAL.read_text(), deadline_crons(course), "school/classroom", 5)
+    path = tmp_path / ".github" / "workflows" / "official.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    return path
+
+
+def test_the_official_workflow_as_course_push_writes_it_lints_clean(tmp_path):
+    path = rendered_official(tmp_path)
+    spec = yaml.safe_load(path.read_text())
+    triggers = spec[True]
+    assert [c["cron"] for c in triggers["schedule"]] == ["59 23 6 12 *", "59 22 8 12 *"]
+    assert spec["env"] == {"GRADING_REPOSITORY": "school/classroom"}
+    jobs = spec["jobs"]
+    assert (
+        jobs["grade"]["strategy"]["max-parallel"] == jobs["fetch"]["strategy"]["max-parallel"] == 5
+    )
+    result = lint("actionlint", "-no-color", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = lint("zizmor", "--offline", "--persona", "pedantic", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_official_job_that_runs_learner_code_holds_nothing_and_only_record_writes():
+    jobs = _jobs(OFFICIAL)
+    assert jobs["grade"]["permissions"] == {}
+    assert "secrets" not in str(jobs["grade"]) and "github.token" not in str(jobs["grade"])
+    assert all("checkout" not in s.get("uses", "") for s in jobs["grade"]["steps"])
+    writes = {name for name, job in jobs.items() if "write" in str(job["permissions"])}
+    assert writes == {"record"} and jobs["record"]["permissions"] == {"contents": "write"}
+    for job in jobs.values():
+        for step in job.get("steps", []):
+            if "checkout" in step.get("uses", ""):
+                assert step["with"]["persist-credentials"] is False, step
+    runs = [s.get("run", "") for job in jobs.values() for s in job.get("steps", [])]
+    assert runs and not [run for run in runs if "${{" in run]  # values travel through env
+    record_runs = " ".join(s.get("run", "") for s in jobs["record"]["steps"])
+    assert "classroom grade" not in record_runs and "official-job grade" not in record_runs
+
+
+def test_the_matrix_jobs_are_named_as_the_record_job_reads_them():
+    jobs = _jobs(OFFICIAL)
+    fetch = jobs["fetch"]["name"].replace("${{ matrix.part }}", "3")
+    grade = jobs["grade"]["name"].replace("${{ matrix.chunk }}", "3")
+    assert FETCH_JOB.match(fetch) and GRADE_JOB.match(grade)

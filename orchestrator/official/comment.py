@@ -1,0 +1,161 @@
+"""The official grade on a learner's assignment issue: one comment, edited in place.
+
+Rendered from the validated report (`templates/official/comment.md.j2`): the score, a row per
+stage, the hints of the hidden checks that failed (never their code), the protected files
+the grade put back, how the learner's code was contained (no network), the graded commit.
+No output of the learner's code and none of their code is quoted: only what the grader decided.
+
+Sticky like the practice feedback (`orchestrator.sticky`): the comment starts with its own
+marker and a stamp (graded commit, grading time); only the posting token's own comments
+count, so a learner who pastes the marker gets it neither edited nor believed; a re-run
+that would replace a newer grade with an older one leaves the comment as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from graders.advice import STAGE_LABELS, check_title, failing_checks, points_lost
+from graders.mdsafe import Md, code_span, instructor_inline, md_inline, one_line, pts
+from graders.report import Containment, GradeReport, StageResult, ordered
+from orchestrator.gateway import GitHub
+from orchestrator.official.model import Entry
+from orchestrator.plan import issue_title
+from orchestrator.rendering import render
+from orchestrator.sticky import Stamp, ours, read_stamp, stamped
+
+OFFICIAL_GRADE_MARKER = "<!-- classroom:official-grade -->"
+SHOWN_HIDDEN = 15
+SHOWN_FILES = 20
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What posting one seat's grade did: a link, or why nothing was posted."""
+
+    entry: Entry
+    url: str = ""
+    problem: str = ""
+    unchanged: bool = False
+
+
+def comment_body(report: GradeReport, entry: Entry, *, grader_commit: str, reason: str) -> str:
+    """The issue comment for `entry`'s official grade `report` (marker and stamp first)."""
+    text = render(
+        "official/comment.md.j2",
+        marker=OFFICIAL_GRADE_MARKER,
+        title=md_inline(report.assignment_title or report.assignment, 80),
+        score=pts(report.score),
+        max_score=pts(report.max_score),
+        commit=code_span(entry.commit[:12]),
+        grader=code_span(grader_commit[:12]),
+        reason=md_inline(reason, 120) if reason else "",
+        rows=[_row(stage) for stage in ordered(report.stages)],
+        hidden=_hidden(report),
+        put_back=_put_back(report),
+        contained=containment_sentence(report.containment),
+        graded_at=report.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    stamp = Stamp(sha=entry.commit, at=report.started_at)
+    return stamped(text, stamp, marker=OFFICIAL_GRADE_MARKER)
+
+
+def _row(stage: StageResult) -> dict[str, Md]:
+    label = Md(STAGE_LABELS[stage.name])
+    if stage.status in ("error", "skipped"):
+        word = "could not be judged" if stage.status == "error" else "skipped"
+        return {"label": label, "score": Md(f"0 / {pts(stage.max_score)}"), "summary": Md(word)}
+    failing, total = len(failing_checks(stage)), len(stage.checks)
+    if total:
+        noun = "goals missed" if stage.name == "load" else "fail"
+        summary = f"{failing} of {total} {noun}" if failing else f"all {total} pass"
+        if stage.name == "load" and not failing:
+            summary = f"all {total} goals met"
+    elif stage.findings:
+        noun = "error" if stage.name == "types" else "finding"
+        summary = f"{len(stage.findings)} {noun}{'s' if len(stage.findings) != 1 else ''}"
+    elif stage.name == "install":
+        summary = "installed" if stage.status == "passed" else "does not install"
+    else:
+        summary = "clean" if stage.status == "passed" else stage.status
+    score = f"{pts(stage.score)} / {pts(stage.max_score)}" if stage.max_score else "—"
+    icon = "✅" if stage.score >= stage.max_score and stage.status == "passed" else "⚠️"
+    return {"label": label, "score": Md(score), "summary": Md(f"{icon} {one_line(summary, 60)}")}
+
+
+def _hidden(report: GradeReport) -> dict[str, Any] | None:
+    stage = report.stage("hidden")
+    if stage is None or stage.status in ("error", "skipped"):
+        return None
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c))
+    if not failing:
+        return None
+    items = [
+        {
+            "title": md_inline(check_title(c), 80),
+            "hint": instructor_inline(c.hint or "no hint for this one: re-read the brief", 400),
+        }
+        for c in failing[:SHOWN_HIDDEN]
+    ]
+    return {"items": items, "more": len(failing) - len(items)}
+
+
+def _put_back(report: GradeReport) -> dict[str, Any] | None:
+    if not report.integrity:
+        return None
+    shown = report.integrity[:SHOWN_FILES]
+    return {
+        "files": [Md(f"{code_span(t.path, 120)} ({t.change})") for t in shown],
+        "more": len(report.integrity) - len(shown),
+    }
+
+
+def containment_sentence(containment: Containment | None) -> str:
+    """How the learner's code was kept in, in words a learner reads."""
+    if containment is None:
+        return "the report does not say how your code was contained"
+    parts = []
+    if containment.sandbox_uid is not None:
+        parts.append("as an unprivileged user of its own")
+    if containment.private_filesystem:
+        parts.append("in a private filesystem that held only your code")
+    if containment.network == "none":
+        parts.append(
+            "**without network**: your service could reach nothing but its own loopback address"
+        )
+    else:
+        parts.append("with the machine's network")
+    return "your code ran " + ", ".join(parts)
+
+
+def post_grade(
+    gh: GitHub, entry: Entry, report: GradeReport, *, title: str, me: str, body: str
+) -> Posted:
+    """Create or edit the one official-grade comment on the seat's assignment issue."""
+    issue = gh.find_issue(entry.repo, issue_title(title))
+    if issue is None:
+        return Posted(entry, problem=f"no issue '{issue_title(title)}' (provision opens it)")
+    mine = Stamp(sha=entry.commit, at=report.started_at)
+    found = ours(gh.comments(entry.repo, issue.number), me, marker=OFFICIAL_GRADE_MARKER)
+    created = None
+    if not found:
+        created = gh.create_comment(entry.repo, issue.number, body)
+        found = ours(gh.comments(entry.repo, issue.number), me, marker=OFFICIAL_GRADE_MARKER)
+        found = found or [created]
+    keep = found[0]
+    for duplicate in found[1:]:
+        gh.delete_comment(entry.repo, duplicate.id)
+    if created is not None and keep.id == created.id:
+        return Posted(entry, keep.html_url)
+    shown = read_stamp(keep.body, marker=OFFICIAL_GRADE_MARKER)
+    if keep.body == body or (shown is not None and shown.at > mine.at):  # a later grade shows
+        return Posted(entry, keep.html_url, unchanged=True)
+    gh.edit_comment(entry.repo, keep.id, body)
+    return Posted(entry, keep.html_url)
+
+
+def released(release: str, deadline: datetime | None, now: datetime) -> bool:
+    """May the learner see their official grade now? (`after-deadline`: once it has passed.)"""
+    return release == "now" or deadline is None or deadline <= now

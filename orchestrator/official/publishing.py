@@ -1,0 +1,186 @@
+"""The record job's writes: one commit of grades, the issue comments, the dashboard.
+
+In the workflow the grades go to the course repository as one commit per run, made on its
+tip with the job's own token (`sync_tree` with the tip kept; a push that lost a race starts
+again from the new tip, so two runs never lose each other's lines), and the dashboard to its
+`gh-pages` branch. On the instructor's machine (`classroom official --local`) they go to the
+course folder (`classroom course push` sends them on). Either way each learner's official
+grade is posted on their assignment issue with the instructor's token.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from graders.errors import UserError
+from graders.report import GradeReport
+from orchestrator.course import CourseDir, load_course
+from orchestrator.dashboard.build import build_site
+from orchestrator.dashboard.course_facts import class_info_from_course
+from orchestrator.dashboard.publish import PAGES_BRANCH
+from orchestrator.gateway import GatewayError, GitHub
+from orchestrator.grades_store import STORE_DIR, load_store
+from orchestrator.official.comment import Posted, comment_body, post_grade
+from orchestrator.official.model import Entry, RunPlan
+from orchestrator.official.record import (
+    Collected,
+    Recorded,
+    ToPost,
+    grades_to_post,
+    write_run,
+)
+from orchestrator.tiers import OfficialBatch
+from orchestrator.treesync import (
+    PushRejected,
+    Synced,
+    Target,
+    folder_files,
+    sync_tree,
+    write_files,
+)
+
+PUSH_ATTEMPTS = 3
+
+
+def post_grades(
+    gh: GitHub, plan: RunPlan, ready: Sequence[tuple[Entry, GradeReport, str]]
+) -> list[Posted]:
+    """Post (or edit) each official grade on its assignment issue; a failure costs one post."""
+    if not ready:
+        return []
+    me = gh.identity()
+    posted = []
+    for entry, report, reason in ready:
+        body = comment_body(report, entry, grader_commit=plan.grader_commit, reason=reason)
+        title = plan.titles.get(entry.assignment, entry.assignment)
+        try:
+            posted.append(post_grade(gh, entry, report, title=title, me=me, body=body))
+        except GatewayError as exc:
+            posted.append(Posted(entry, problem=str(exc)))
+    return posted
+
+
+def build_dashboard(root: Path, out: Path, now: datetime, name: str) -> Path:
+    """The dashboard of the course held in `root` (course.toml, roster, grades) into `out`."""
+    course = load_course(root)
+    store = load_store(root)
+    info = class_info_from_course(course, store).model_copy(update={"course": name})
+    return build_site(info, store, out, as_of=now).out
+
+
+@dataclass
+class _Made:
+    """What filling the course repository's tree made, for after the push."""
+
+    batches: list[OfficialBatch] = field(default_factory=list)
+    to_post: ToPost = field(default_factory=lambda: ToPost((), ()))
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)
+    site: Path | str = ""
+
+
+def record_in_repository(
+    gh: GitHub, course_gh: GitHub, plan: RunPlan, collected: Collected, now: datetime, message: str
+) -> Recorded:
+    """One commit of the run's grades on the course repository's tip, the posts, the site."""
+    repo = course_gh.repo(plan.course_repo)
+    if repo is None:
+        raise UserError(f"{plan.course_repo}: not readable with the job's token (contents: read)")
+    auth = course_gh.git_auth_env()
+    made = _Made()
+    with tempfile.TemporaryDirectory(prefix="classroom-record-") as tmp:
+
+        def fill(work: Path) -> None:
+            made.batches = write_run(work, plan, collected, now)
+            made.to_post = grades_to_post(work, plan, now)
+            made.reasons = _reasons(work, plan)
+            made.site = _try_dashboard(work, Path(tmp) / "site", now, plan.course_repo)
+
+        target = Target(repo.clone_url, repo.default_branch)
+        synced = _sync_with_retries(target, auth, message, fill)
+        posted = post_grades(gh, plan, _with_reasons(made.to_post, made.reasons))
+        dashboard = _publish(made.site, repo.clone_url, auth)
+    store = (
+        f"commit {synced.commit[:12]} of {plan.course_repo}"
+        if synced.commit
+        else f"nothing new for {plan.course_repo}"
+    )
+    return Recorded(tuple(made.batches), tuple(posted), made.to_post.waiting, store, dashboard)
+
+
+def _sync_with_retries(
+    target: Target, auth: dict[str, str], message: str, fill: Callable[[Path], None]
+) -> Synced:
+    """`sync_tree` on the tip; a push that lost a race is made again on the new tip."""
+    for _ in range(PUSH_ATTEMPTS - 1):
+        try:
+            return sync_tree(target, auth, message, fill, keep_remote=True)
+        except PushRejected:
+            continue
+    return sync_tree(target, auth, message, fill, keep_remote=True)
+
+
+def record_locally(
+    gh: GitHub, course: CourseDir, plan: RunPlan, collected: Collected, now: datetime
+) -> Recorded:
+    """The run's grades into the course folder's store, the posts, the site in `site/`."""
+    batches: list[OfficialBatch] = write_run(course.root, plan, collected, now)
+    to_post = grades_to_post(course.root, plan, now)
+    posted = post_grades(gh, plan, _with_reasons(to_post, _reasons(course.root, plan)))
+    built = _try_dashboard(course.root, course.root / "site", now, course.root.resolve().name)
+    store = f"{course.root / STORE_DIR} (`classroom course push` sends it to the course repository)"
+    where = f"built in {built}" if isinstance(built, Path) else str(built)
+    return Recorded(tuple(batches), tuple(posted), to_post.waiting, store, where)
+
+
+def _reasons(root: Path, plan: RunPlan) -> dict[tuple[str, str], str]:
+    """(assignment, seat) -> the reason of the seat's official grade by this grader."""
+    found = {}
+    for slug, entries in plan.seats.items():
+        store = load_store(root, slug)
+        for entry in entries:
+            history = store.history(slug, entry.members[0]) if entry.members else ()
+            mine = [
+                s
+                for s in history
+                if s.tier == "official"
+                and s.commit == entry.commit
+                and s.grader_commit == plan.grader_commit
+            ]
+            if mine:
+                found[(slug, entry.seat)] = mine[-1].reason
+    return found
+
+
+def _with_reasons(
+    to_post: ToPost, reasons: dict[tuple[str, str], str]
+) -> list[tuple[Entry, GradeReport, str]]:
+    return [(e, r, reasons.get((e.assignment, e.seat), "")) for e, r in to_post.now]
+
+
+def _try_dashboard(root: Path, out: Path, now: datetime, name: str) -> Path | str:
+    """The built site's folder, or why it could not be built (the grades stand either way)."""
+    try:
+        return build_dashboard(root, out, now, name)
+    except (UserError, OSError, ValueError) as exc:
+        return f"not built: {exc}"
+
+
+def _publish(site: Path | str, clone_url: str, auth: dict[str, str]) -> str:
+    if not isinstance(site, Path):
+        return str(site)
+    try:
+        done = sync_tree(
+            Target(clone_url, PAGES_BRANCH),
+            auth,
+            "Dashboard: the official grades",
+            lambda work: write_files(work, folder_files(site)),
+        )
+    except UserError as exc:
+        return f"not published: {exc}"
+    if done.commit is None:
+        return f"{PAGES_BRANCH} already showed it"
+    return f"published on {PAGES_BRANCH} at {done.commit[:12]}"
