@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest browsers containment clean
+.PHONY: demo test check lint typecheck pytest browsers containment clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ demo: $(STAMP) containment
 	@$(BIN)/python -m classroom.demo
 
 test: lint typecheck pytest
+
+# The inner loop while developing (about a minute): lint, types and every test that needs no
+# install, no grading run and no workflow run through act (those are marked `slow`).
+check: $(STAMP) containment
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -m "not slow" -q -n 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
