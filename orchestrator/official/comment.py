@@ -21,6 +21,7 @@ from graders.advice import STAGE_LABELS, check_title, failing_checks, points_los
 from graders.mdsafe import Md, code_span, instructor_inline, md_inline, one_line, pts
 from graders.report import Containment, GradeReport, StageResult, ordered
 from orchestrator.gateway import GitHub
+from orchestrator.milestone_issues import our_issues
 from orchestrator.official.model import Entry
 from orchestrator.plan import issue_title
 from orchestrator.rendering import render
@@ -133,10 +134,16 @@ def containment_sentence(containment: Containment | None) -> str:
 def post_grade(
     gh: GitHub, entry: Entry, report: GradeReport, *, title: str, me: str, body: str
 ) -> Posted:
-    """Create or edit the one official-grade comment on the seat's assignment issue."""
+    """Create or edit the one official-grade comment on the seat's assignment issue: the issue
+    with the whole brief, or (an assignment taught as milestones) its first milestone's."""
     issue = gh.find_issue(entry.repo, issue_title(title))
     if issue is None:
-        return Posted(entry, problem=f"no issue '{issue_title(title)}' (provision opens it)")
+        milestones = our_issues(gh, entry.repo, entry.assignment)
+        issue = min(milestones.values(), key=lambda i: i.number) if milestones else None
+    if issue is None:
+        return Posted(
+            entry, problem=f"no assignment issue '{issue_title(title)}' (provision opens it)"
+        )
     mine = Stamp(sha=entry.commit, at=report.started_at)
     found = ours(gh.comments(entry.repo, issue.number), me, marker=OFFICIAL_GRADE_MARKER)
     created = None
