@@ -71,7 +71,7 @@ def _outside(item: dict[str, Any], start: dt.datetime, until: dt.datetime) -> st
 
 
 class MobileClient(FastHttpUser):
-    wait_time = between(0.1, 0.3)
+    wait_time = between(0.2, 0.6)
 
     def __init__(self, environment: Any) -> None:
         self.default_headers = {"User-Agent": random.choice(USER_AGENTS)}

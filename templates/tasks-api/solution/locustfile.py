@@ -49,7 +49,7 @@ def problem_with_task(item: Any, owner: str) -> str | None:
 
 
 class WebClient(FastHttpUser):
-    wait_time = between(0.1, 0.3)
+    wait_time = between(0.2, 0.6)
 
     def __init__(self, environment: Any) -> None:
         self.default_headers = {"User-Agent": random.choice(USER_AGENTS)}
