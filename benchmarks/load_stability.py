@@ -86,7 +86,7 @@ def variant(slug: str, folder: str, hog: bool, runs: int) -> None:
                 spread[check["name"]].append(figure)
     where = "with a CPU hog" if hog else "idle"
     listed = ", ".join(f"{score:g}" for score in scores)
-    print(f"{slug} {folder}, {where}: load {listed} of {top:g}; sets of goals missed: {len(missed)}")
+    print(f"{slug} {folder}, {where}: load {listed} of {top:g}; goal sets missed: {len(missed)}")
     for goal, figures in spread.items():
         low, mid, high = min(figures), statistics.median(figures), max(figures)
         print(f"    {goal:45} min {low:8.1f}  median {mid:8.1f}  max {high:8.1f}")
