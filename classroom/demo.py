@@ -39,9 +39,13 @@ from classroom.sandbox_story import (
     warm_environment,
 )
 from graders.commands.grade import grade
+from graders.containment import detect
 from graders.workspace import cache_root
 from orchestrator.commands.collect import collect
 from orchestrator.commands.dashboard import dashboard
+from orchestrator.commands.official import Waiting, official
+from orchestrator.course import CourseDir
+from orchestrator.official.comment import OFFICIAL_GRADE_MARKER
 from orchestrator.results_channel import CHECK_NAME
 from orchestrator.sticky import read_stamp
 
@@ -90,7 +94,7 @@ def _full_grade(console: Console) -> int:
 
 def _tell(story: Story, console: Console, *, skip: tuple[str, ...]) -> None:
     _step(console, f"a local GitHub at {story.url}; org school with 3 learners")
-    course = make_course(story, skip=skip)
+    course = make_course(story, skip=skip, release="now")
     _step(console, "instructor: classroom publish-grader + course push (the two repositories)")
     push_grader(story)
     console.print(f"grading repository (learners read it): {story.url}/school/classroom")
@@ -121,6 +125,28 @@ def _tell(story: Story, console: Console, *, skip: tuple[str, ...]) -> None:
     collect(course, story.instructor, SLUG, console=console)
     dashboard(course.root, out=OUT / "site")
     console.print(f"dashboard: {(OUT / 'site' / 'index.html').as_uri()}")
+    _official(story, course, console)
+
+
+def _official(story: Story, course: CourseDir, console: Console) -> None:
+    """The grade that counts: the course repository's workflow grades the whole class."""
+    missing = detect().missing()
+    if missing:
+        console.print(f"[yellow]official grading skipped[/yellow]: {'; '.join(missing)}")
+        return
+    _step(console, "instructor: classroom official tasks-api --wait (the grade that counts)")
+    waiting = Waiting(timeout=900, poll=5)
+    if official(course, story.instructor, SLUG, wait=waiting, say=console.print):
+        raise RuntimeError(f"the official run failed: see {story.work / 'sandbox' / 'logs'}")
+    learner = story.seeded.learners[0]
+    repo = story.client(learner).get_repo(story.repo_of(learner))
+    for issue in repo.get_issues(state="all"):
+        for comment in issue.get_comments():
+            if comment.body.startswith(OFFICIAL_GRADE_MARKER):
+                (OUT / "official-comment.md").write_text(comment.body, encoding="utf-8")
+                console.print(Rule(f"learner 1's official grade, on issue #{issue.number}"))
+                console.print(Markdown(comment.body))
+                return
 
 
 def _show_feedback(story: Story, console: Console, number: int, sha: str) -> str:

@@ -162,8 +162,11 @@ def push_course(story: Story) -> None:
         raise RuntimeError("course push failed")
 
 
-def make_course(story: Story, *, skip: tuple[str, ...] = ("load",)) -> CourseDir:
-    """A course folder: the catalog's tasks-api (its workflow skipping `skip`), the roster."""
+def make_course(
+    story: Story, *, skip: tuple[str, ...] = ("load",), release: str = "after-deadline"
+) -> CourseDir:
+    """A course folder: the catalog's tasks-api (its workflow skipping `skip`), the roster;
+    `release` says when learners see their official grade (the demo shows it at once)."""
     catalog = story.work / "catalog"
     shutil.copytree(ROOT / "templates" / SLUG, catalog / SLUG, ignore=_ignored)
     if skip:
@@ -176,7 +179,10 @@ def make_course(story: Story, *, skip: tuple[str, ...] = ("load",)) -> CourseDir
     text = toml.read_text(encoding="utf-8").replace(
         f'# grading_repo = "{GRADING_REPO}"', f'grading_repo = "{GRADING_REPO}"'
     )
-    toml.write_text(text.replace(f'catalog = "{ROOT / "templates"}"', f'catalog = "{catalog}"'))
+    text = text.replace(f'catalog = "{ROOT / "templates"}"', f'catalog = "{catalog}"')
+    # One official grade job: on two cores, a job per learner would run their load tests at once.
+    text = text.replace("concurrent_jobs = 20", "concurrent_jobs = 1")
+    toml.write_text(text.replace('release = "after-deadline"', f'release = "{release}"'))
     write_roster(root / "roster.csv", [_learner(p.login) for p in story.seeded.learners])
     story.course = load_course(root)
     assert story.course.course.catalog == catalog, "course.toml's catalog line moved"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import threading
 import tokenize
 from dataclasses import dataclass
 from typing import Literal
@@ -27,6 +28,10 @@ Tool = Literal["ruff", "mypy"]
 RUFF_FILE_WIDE = re.compile(r"#\s*(?:ruff|flake8)\s*:\s*noqa", re.IGNORECASE)
 MYPY_INLINE = "# mypy: "
 TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
+# CPython 3.11's parser keeps its recursion-depth check in shared state: two threads parsing at
+# once (lint and types run side by side) can fail with "AST constructor recursion depth
+# mismatch" (a SystemError, CPython gh-106905). One parse at a time.
+_PARSING = threading.Lock()
 # What mypy checks other files against in place of a file it cannot parse: every name is Any.
 STAND_IN = "from typing import Any\n\n\ndef __getattr__(name: str) -> Any: ...\n"
 
@@ -74,7 +79,8 @@ def blank_out(source: str, suppressions: list[Suppression]) -> str:
 def parse_error(source: str) -> SyntaxError | None:
     """Why `source` does not parse as Python (None when it does)."""
     try:
-        ast.parse(source)
+        with _PARSING:
+            ast.parse(source)
     except SyntaxError as exc:
         return exc
     except ValueError as exc:  # null bytes
@@ -102,7 +108,8 @@ def _comments(source: str) -> list[tuple[int, int, str]]:
 def _type_ignores_before_first_statement(source: str) -> set[int]:
     """Lines of `# type: ignore` comments above the first statement (mypy's rule)."""
     try:
-        module = ast.parse(source, type_comments=True)
+        with _PARSING:
+            module = ast.parse(source, type_comments=True)
     except (SyntaxError, ValueError):
         return set()
     if not module.body:
