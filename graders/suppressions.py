@@ -28,10 +28,11 @@ Tool = Literal["ruff", "mypy"]
 RUFF_FILE_WIDE = re.compile(r"#\s*(?:ruff|flake8)\s*:\s*noqa", re.IGNORECASE)
 MYPY_INLINE = "# mypy: "
 TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
-# CPython 3.11's parser keeps its recursion-depth check in shared state: two threads parsing at
-# once (lint and types run side by side) can fail with "AST constructor recursion depth
-# mismatch" (a SystemError, CPython gh-106905). One parse at a time.
+# CPython 3.11's AST conversion can fail spuriously with "AST constructor recursion depth
+# mismatch" (a SystemError; CPython gh-106905, seen here once while lint and types parsed side
+# by side): one parse at a time, and a spurious failure is retried.
 _PARSING = threading.Lock()
+_ATTEMPTS = 3
 # What mypy checks other files against in place of a file it cannot parse: every name is Any.
 STAND_IN = "from typing import Any\n\n\ndef __getattr__(name: str) -> Any: ...\n"
 
@@ -79,8 +80,7 @@ def blank_out(source: str, suppressions: list[Suppression]) -> str:
 def parse_error(source: str) -> SyntaxError | None:
     """Why `source` does not parse as Python (None when it does)."""
     try:
-        with _PARSING:
-            ast.parse(source)
+        _parse(source)
     except SyntaxError as exc:
         return exc
     except ValueError as exc:  # null bytes
@@ -108,8 +108,7 @@ def _comments(source: str) -> list[tuple[int, int, str]]:
 def _type_ignores_before_first_statement(source: str) -> set[int]:
     """Lines of `# type: ignore` comments above the first statement (mypy's rule)."""
     try:
-        with _PARSING:
-            module = ast.parse(source, type_comments=True)
+        module = _parse(source, type_comments=True)
     except (SyntaxError, ValueError):
         return set()
     if not module.body:
@@ -118,3 +117,14 @@ def _type_ignores_before_first_statement(source: str) -> set[int]:
     decorators = getattr(first, "decorator_list", None) or []
     start = decorators[0].lineno if decorators else first.lineno
     return {ignore.lineno for ignore in module.type_ignores if ignore.lineno < start}
+
+
+def _parse(source: str, *, type_comments: bool = False) -> ast.Module:
+    for attempt in range(_ATTEMPTS):
+        try:
+            with _PARSING:
+                return ast.parse(source, type_comments=type_comments)
+        except SystemError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
