@@ -23,7 +23,8 @@ from graders.advice import (
     why,
 )
 from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
-from graders.report import Finding, GradeReport, StageResult, ordered
+from graders.report import Check, Finding, GradeReport, StageResult, ordered
+from graders.tracebacks import cause, trimmed
 
 __all__ = [
     "LEVELS",
@@ -101,31 +102,46 @@ LEVELS = (
 
 
 def failing_tests(report: GradeReport, d: Detail) -> dict[str, Any] | None:
-    """The failing public tests, costliest first, the first few with their output."""
+    """The failing public tests, costliest first, each story told once: tests that fail the
+    same way (the same error at the same place in the learner's code) are one entry, and the
+    output shows the learner's frames, not pages of installed packages."""
     stage = report.stage("tests")
     failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
     if not failing or stage is None:
         return None
-    shown = [
-        {
-            "name": code_span(c.name, 200),
-            "points": pts(points_lost(c)),
-            "hint": instructor_inline(c.hint, 400) if c.hint else None,
-            "output": fenced(
-                c.message or "(the test gave no message)",
-                max_lines=d.output_lines,
-                max_bytes=d.output_bytes,
-            ),
-        }
-        for c in failing[: d.tests]
-    ]
-    named = [code_span(c.name, 200) for c in failing[d.tests : d.tests + d.names]]
+    groups: dict[str, list[Check]] = {}
+    for check in failing:
+        groups.setdefault(cause(check.message) or f"\0{check.name}", []).append(check)
+    ordered_groups = sorted(groups.values(), key=lambda g: -sum(points_lost(c) for c in g))
+    shown = [_test_story(group, d) for group in ordered_groups[: d.tests]]
+    rest = [c for group in ordered_groups[d.tests :] for c in group]
+    named = [code_span(c.name, 200) for c in rest[: d.names]]
     return {
         "count": len(failing),
         "total": len(stage.checks),
         "shown": shown,
         "named": Md(", ".join(named)),
-        "more": len(failing) - len(shown) - len(named),
+        "more": len(rest) - len(named),
+    }
+
+
+SAME_FAILURE_NAMES = 5  # tests named beside the first one that fail the same way
+
+
+def _test_story(group: list[Check], d: Detail) -> dict[str, Any]:
+    first = group[0]
+    others = [code_span(c.name, 200) for c in group[1 : 1 + min(d.names, SAME_FAILURE_NAMES)]]
+    return {
+        "name": code_span(first.name, 200),
+        "points": pts(sum(points_lost(c) for c in group)),
+        "same": Md(", ".join(others)) if others else None,
+        "same_more": max(0, len(group) - 1 - len(others)),
+        "hint": instructor_inline(first.hint, 400) if first.hint else None,
+        "output": fenced(
+            trimmed(first.message) or "(the test gave no message)",
+            max_lines=d.output_lines,
+            max_bytes=d.output_bytes,
+        ),
     }
 
 
