@@ -14,12 +14,11 @@ from graders import tools
 from graders.report import Finding, StageResult
 from graders.stages.context import StageContext
 from graders.stages.static import (
-    UNPARSABLE_RULE,
     analysed_copy,
     now,
     relative,
     run_analyser,
-    score_findings,
+    score_analysis,
     tool_broke,
 )
 
@@ -53,16 +52,16 @@ def run(ctx: StageContext) -> StageResult:
     reported = [
         f for f in reported if not (f.file in copy.unparsable_files and f.rule == "syntax-error")
     ]
-    findings = sorted(
-        [*reported, *copy.suppressions, *copy.unparsable],
-        key=lambda f: (f.file, f.line, f.column, f.rule),
+    return score_analysis(
+        "lint",
+        reported,
+        copy,
+        spec.points,
+        spec.per_finding,
+        spec.per_unparsable_file,
+        started,
+        "ruff",
     )
-    unparsable_cost = spec.points if spec.per_unparsable_file is None else spec.per_unparsable_file
-
-    def cost(finding: Finding) -> float:
-        return unparsable_cost if finding.rule == UNPARSABLE_RULE else spec.per_finding
-
-    return score_findings("lint", findings, spec.points, cost, started, "ruff")
 
 
 def parse_ruff(text: str, root: Path) -> list[Finding]:

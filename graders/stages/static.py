@@ -86,6 +86,30 @@ def run_analyser(
     )
 
 
+def score_analysis(
+    stage: StageName,
+    reported: list[Finding],
+    copy: AnalysedCopy,
+    points: float,
+    per_finding: float,
+    per_unparsable_file: float | None,
+    started: float,
+    tool: str,
+) -> StageResult:
+    """The analyser's findings, the copy's suppressions and unparsable files, scored: each
+    finding costs `per_finding`, each unparsable file `per_unparsable_file` (default: all)."""
+    findings = sorted(
+        [*reported, *copy.suppressions, *copy.unparsable],
+        key=lambda f: (f.file, f.line, f.column, f.rule),
+    )
+    unparsable = points if per_unparsable_file is None else per_unparsable_file
+
+    def cost(finding: Finding) -> float:
+        return unparsable if finding.rule == UNPARSABLE_RULE else per_finding
+
+    return score_findings(stage, findings, points, cost, started, tool)
+
+
 def score_findings(
     stage: StageName,
     findings: list[Finding],

@@ -17,12 +17,11 @@ from graders import tools
 from graders.report import Finding, StageResult
 from graders.stages.context import StageContext, SubmissionEnv
 from graders.stages.static import (
-    UNPARSABLE_RULE,
     analysed_copy,
     now,
     relative,
     run_analyser,
-    score_findings,
+    score_analysis,
     tool_broke,
 )
 
@@ -56,16 +55,16 @@ def run(ctx: StageContext) -> StageResult:
         or (outcome.returncode == 2 and not reported)
     ):
         return tool_broke("types", outcome, spec.points, started, "mypy")
-    findings = sorted(
-        [*reported, *copy.suppressions, *copy.unparsable],
-        key=lambda f: (f.file, f.line, f.column, f.rule),
+    return score_analysis(
+        "types",
+        reported,
+        copy,
+        spec.points,
+        spec.per_error,
+        spec.per_unparsable_file,
+        started,
+        "mypy",
     )
-    unparsable_cost = spec.points if spec.per_unparsable_file is None else spec.per_unparsable_file
-
-    def cost(finding: Finding) -> float:
-        return unparsable_cost if finding.rule == UNPARSABLE_RULE else spec.per_error
-
-    return score_findings("types", findings, spec.points, cost, started, "mypy")
 
 
 def _search_path(env: SubmissionEnv | None, work: Path) -> list[str]:

@@ -64,12 +64,9 @@ def course_push(
         return 0
     created = repo is None
     if repo is None:
-        owner, name = full.split("/", 1)
-        repo = gh.create_repo(
-            owner,
-            name,
+        repo = gh.create_repo_named(
+            full,
             private=True,
-            template=False,
             description="The course: roster, hidden tests, grades and official grading (private)",
         )
     synced, merged = _sync(gh, repo, tree, dry_run=False)

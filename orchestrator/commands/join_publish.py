@@ -89,12 +89,9 @@ def join_publish(
         return 0
     created = repo is None
     if repo is None:
-        owner, name = full.split("/", 1)
-        repo = gh.create_repo(
-            owner,
-            name,
+        repo = gh.create_repo_named(
+            full,
             private=False,
-            template=False,
             description="Join an assignment of the course: open an issue with the form",
         )
     synced = _sync(gh, repo, files, dry_run=False)

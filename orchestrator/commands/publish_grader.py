@@ -37,12 +37,9 @@ def publish_grader(
         return 0
     created = repo is None
     if repo is None:
-        owner, name = full.split("/", 1)
-        repo = gh.create_repo(
-            owner,
-            name,
+        repo = gh.create_repo_named(
+            full,
             private=visibility != "public",
-            template=False,
             visibility=visibility,
             description="The course's grader: engine and what learners may read of each assignment",
         )

@@ -27,6 +27,21 @@ class ReposAPI(GatewayCore):
         data = self._find(f"/repos/{full_name}")
         return repo_from(data) if data else None
 
+    def create_repo_named(
+        self,
+        full_name: str,
+        *,
+        private: bool,
+        description: str,
+        visibility: str | None = None,
+    ) -> RepoInfo:
+        """Create the empty repository `owner/name` (not a template) described as given."""
+        owner, name = full_name.split("/", 1)
+        return self.create_repo(
+            owner, name, private=private, template=False, visibility=visibility,
+            description=description,
+        )  # fmt: skip
+
     def create_repo(
         self,
         org: str,
