@@ -157,12 +157,35 @@ def test_the_solution_gets_full_marks(graded):
 CHEATERS = ("conftest", "assert_true", "prints_full_marks", "reaches_out")
 
 
+# The goals the starter's code misses by design in every run (its GET /tasks p50 is about
+# 4,000 ms and some of its answers are wrong). Its other goals (a create's or an update's
+# 95th percentile, queued behind those slow lists) sit near their edge: two runs of the same
+# code can differ there, so the load stage is compared on what the code decides.
+STARTER_LOAD_MISSES = {
+    "GET /tasks: p50 ≤ 60 ms",
+    "GET /tasks: p95 ≤ 500 ms",
+    "GET /tasks/{id}: p50 ≤ 60 ms",
+    "Aggregated: errors ≤ 1%",
+}
+
+
+def stages_but_load(line: dict) -> tuple[list[dict], dict]:
+    [load] = [s for s in line["stages"] if s["name"] == "load"]
+    return [s for s in line["stages"] if s["name"] != "load"], load
+
+
 @pytest.mark.parametrize("role", CHEATERS)
 def test_a_cheat_earns_exactly_the_starters_grade_stage_by_stage(graded, role):
     starter, cheater = store_line(graded, "starter"), store_line(graded, role)
     assert starter["score"] < 50
-    assert cheater["stages"] == starter["stages"]
-    assert cheater["score"] == starter["score"]
+    starter_stages, starter_load = stages_but_load(starter)
+    cheater_stages, cheater_load = stages_but_load(cheater)
+    assert cheater_stages == starter_stages
+    assert set(starter_load["failed_checks"]) >= STARTER_LOAD_MISSES
+    assert set(cheater_load["failed_checks"]) >= STARTER_LOAD_MISSES
+    assert round(cheater["score"] - cheater_load["score"], 2) == round(
+        starter["score"] - starter_load["score"], 2
+    )
 
 
 def test_the_protected_files_a_cheat_changed_are_named(graded):
