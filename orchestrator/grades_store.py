@@ -6,8 +6,10 @@ Layout, inside the course repository::
 
 One line per graded commit, keys sorted, lines in grading order, so a new push is a one-line
 diff in git and the whole history stays readable with `git log -p`. A line is either a grade
-(`GradedSubmission`, of tier `practice` or `official`) or an official grade that was attempted
-but could not be given (`NotGraded`: it has a cause and no score, so it never reads as 0).
+(`GradedSubmission`, of tier `practice` or `official`), an official grade that was attempted
+but could not be given (`NotGraded`: it has a cause and no score, so it never reads as 0), or
+an official run's finding that a learner had no submission at their deadline (`NoSubmission`:
+a result that reads as 0 and says why, unless later work is graded and accepted).
 `classroom collect` and the official workflow's record job write it (`record_lines`); the
 dashboard reads it (`load_store`). Lines already in a file are written back byte for byte, so
 a store written by an older version stays as it was when a grade is added.
@@ -96,6 +98,12 @@ class GradedSubmission(_Record):
     integrity: tuple[PutBack, ...] = ()  # official grades: the protected files put back
     reason: str = ""  # why this grade was computed: "deadline", "regrade: hidden check fixed"
     milestones: tuple[MilestoneRecord, ...] = ()  # in the assignment's order
+    # Official grades judged against a deadline keep the raw facts: when the commit became the
+    # head of the default branch (the server's record of pushes) and the learner's own
+    # deadline it was judged against. Lateness, penalty and budget are computed when the store
+    # is read (`late_ledger`), so a change of policy never needs the store rewritten.
+    pushed_at: AwareDatetime | None = None
+    deadline: AwareDatetime | None = None
 
     @property
     def percent(self) -> float:
@@ -129,12 +137,34 @@ class NotGraded(_Record):
     repo_url: WebUrl = ""
 
 
-StoreLine = GradedSubmission | NotGraded
+class NoSubmission(_Record):
+    """An official run at a learner's deadline (or at the end of a late day) found no push of
+    theirs on the default branch: only provisioning's commits were there.
+
+    A result, not an error: it reads as 0 with the words "no submission", unless later work is
+    graded and accepted (`late_ledger`). Recorded once per learner and deadline.
+    """
+
+    learner: Login
+    assignment: Slug
+    recorded_at: AwareDatetime
+    checked_at: AwareDatetime  # the moment judged: the deadline, or the end of a late day
+    deadline: AwareDatetime  # the learner's own deadline then
+    tier: Literal["official"] = "official"
+    no_submission: Literal[True] = True  # names the kind of line (see `_parse_line`)
+    commit: str = ""  # the head then (the template's or the setup commit), for the record
+    reason: str = ""
+    repo_url: WebUrl = ""
+
+
+StoreLine = GradedSubmission | NotGraded | NoSubmission
 
 
 def moment(line: StoreLine) -> datetime:
-    """When a line happened: graded, or attempted."""
-    return line.graded_at if isinstance(line, GradedSubmission) else line.attempted_at
+    """When a line happened: graded, attempted, or recorded."""
+    if isinstance(line, GradedSubmission):
+        return line.graded_at
+    return line.attempted_at if isinstance(line, NotGraded) else line.recorded_at
 
 
 def _order(line: StoreLine) -> tuple[datetime, str]:
@@ -281,11 +311,12 @@ def _parse_line(path: Path, number: int, text: str) -> StoreLine:
         return GradedSubmission.model_validate_json(text)
     except ValidationError as exc:
         error = exc
-    if _names_key(text, "not_graded"):
-        try:
-            return NotGraded.model_validate_json(text)
-        except ValidationError as exc:
-            error = exc
+    for key, kind in (("not_graded", NotGraded), ("no_submission", NoSubmission)):
+        if _names_key(text, key):
+            try:
+                return kind.model_validate_json(text)
+            except ValidationError as exc:
+                error = exc
     problem = error.errors()[0]
     where = ".".join(str(p) for p in problem["loc"]) or "(line)"
     raise UserError(
@@ -305,11 +336,12 @@ def _names_key(text: str, key: str) -> bool:
 
 @dataclass(frozen=True)
 class GradesStore:
-    """The whole store: each learner's grades per assignment, and the official grades that
-    could not be given, each oldest first."""
+    """The whole store: each learner's grades per assignment, the official grades that could
+    not be given, and the deadlines at which they had no submission, each oldest first."""
 
     histories: dict[tuple[str, str], tuple[GradedSubmission, ...]] = field(default_factory=dict)
     not_graded: dict[tuple[str, str], tuple[NotGraded, ...]] = field(default_factory=dict)
+    absent: dict[tuple[str, str], tuple[NoSubmission, ...]] = field(default_factory=dict)
 
     def history(self, assignment: str, learner: str) -> tuple[GradedSubmission, ...]:
         """`learner`'s grades on `assignment`, both tiers, oldest first (empty if none)."""
@@ -319,14 +351,21 @@ class GradesStore:
         """The official grades of `learner` on `assignment` that could not be given."""
         return self.not_graded.get((assignment, learner), ())
 
+    def no_submission(self, assignment: str, learner: str) -> tuple[NoSubmission, ...]:
+        """The official runs that found no submission of `learner` on `assignment`."""
+        return self.absent.get((assignment, learner), ())
+
+    @property
+    def _keys(self) -> set[tuple[str, str]]:
+        return set(self.histories) | set(self.not_graded) | set(self.absent)
+
     @property
     def assignments(self) -> list[str]:
-        return sorted({a for a, _ in self.histories} | {a for a, _ in self.not_graded})
+        return sorted({a for a, _ in self._keys})
 
     @property
     def learners(self) -> list[str]:
-        everyone = {login for _, login in self.histories} | {login for _, login in self.not_graded}
-        return sorted(everyone, key=str.lower)
+        return sorted({login for _, login in self._keys}, key=str.lower)
 
     def __len__(self) -> int:
         """The grades held (lines that say "not graded" are not grades)."""
@@ -339,16 +378,19 @@ def store_from_submissions(lines: Iterable[StoreLine]) -> GradesStore:
 
 
 def _store(grouped: Iterable[tuple[tuple[str, str], list[StoreLine]]]) -> GradesStore:
-    histories, not_graded = {}, {}
+    histories, not_graded, absent = {}, {}, {}
     for key, lines in grouped:
         lines.sort(key=_order)
         graded = tuple(line for line in lines if isinstance(line, GradedSubmission))
         failed = tuple(line for line in lines if isinstance(line, NotGraded))
+        missing = tuple(line for line in lines if isinstance(line, NoSubmission))
         if graded:
             histories[key] = graded
         if failed:
             not_graded[key] = failed
-    return GradesStore(histories, not_graded)
+        if missing:
+            absent[key] = missing
+    return GradesStore(histories, not_graded, absent)
 
 
 def load_store(course: Path, assignment: str | None = None) -> GradesStore:
