@@ -31,8 +31,8 @@ from orchestrator.gateway import GitHub, RepoInfo
 from orchestrator.grades_store import GradedSubmission, GradesStore, load_store
 from orchestrator.late_ledger import terms_of
 from orchestrator.official.chunking import split
-from orchestrator.official.model import Entry, Event, RunPlan
-from orchestrator.official.schedule import due_seats, seat_deadline
+from orchestrator.official.model import Entry, Event, LockSeat, RunPlan
+from orchestrator.official.schedule import due_seats, seat_deadline, seat_moments
 from orchestrator.plan import Seat, seats
 from orchestrator.roster import Learner, load_roster
 from orchestrator.standing import standings
@@ -236,6 +236,7 @@ def assemble(
         entries += [e for e in covered[target.slug] if _needed(e, plan)]
     config = course.course.official
     chunks = split(entries, concurrent=config.concurrent_jobs, per_job=config.learners_per_job)
+    locks = tuple(lock for target in found for lock in closing(course, target, observed))
     return RunPlan(
         course_repo=origin.course_repo,
         course_commit=origin.course_commit,
@@ -251,7 +252,26 @@ def assemble(
         seats=covered,
         release=course.course.release,
         titles={t.slug: course.course.assignment(t.slug).title or t.slug for t in found},
+        locks=locks if config.lock else (),
+        lock_mode=course.course.lock,
     )
+
+
+def closing(
+    course: CourseDir, target: Target, observed: Mapping[str, Mapping[str, Observed]]
+) -> list[LockSeat]:
+    """The seats of a scheduled target whose last grading moment this is (late work is no
+    longer accepted after it), with a repository to lock."""
+    found = []
+    for seat in target.seats:
+        moment = target.moments.get(seat.name)
+        last = seat_moments(course.course, target.slug, seat)
+        seen = observed[target.slug][seat.name]
+        if moment is None or not last or last[-1].at != moment or seen.repo is None:
+            continue
+        found.append(LockSeat(assignment=target.slug, seat=seat.name, members=seat.members,
+                              repo=seen.repo.full_name, due=moment))  # fmt: skip
+    return found
 
 
 @dataclass

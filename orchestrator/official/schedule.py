@@ -98,7 +98,9 @@ def render_official(
     if not start or not end:
         raise ValueError("official.yml lost its classroom:schedule markers")
     indent = head[head.rfind("\n") + 1 :]
-    lines = [f"{SCHEDULE_START} (written by `classroom course push`: course.toml's deadlines, UTC)"]
+    lines = [
+        f"{SCHEDULE_START} (written by `classroom course push`: course.toml's grading moments, UTC)"
+    ]
     if crons:
         lines.append("schedule:")
         lines += [f'  - cron: "{c.cron}"  # {", ".join(c.what)}' for c in crons]
