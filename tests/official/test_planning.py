@@ -10,6 +10,7 @@ import pytest
 
 from graders.errors import UserError
 from orchestrator.course import Course, CourseDir
+from orchestrator.cutoff import Cutoff
 from orchestrator.gateway import Push, RepoInfo
 from orchestrator.grades_store import GradesStore, store_from_submissions
 from orchestrator.official.chunking import MAX_CHUNKS, chunk_count, job_outputs, split
@@ -24,11 +25,10 @@ from orchestrator.official.planning import (
     format_plan,
     targets,
 )
-from orchestrator.cutoff import Cutoff
 from orchestrator.official.schedule import deadline_crons, due_seats
-from orchestrator.schedule import cron_line
 from orchestrator.plan import Seat, seats
 from orchestrator.roster import Learner
+from orchestrator.schedule import cron_line
 from tests.official.reports import graded_line
 
 SHA = "a" * 40
