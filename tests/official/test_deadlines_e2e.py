@@ -163,6 +163,7 @@ def story(tmp_path_factory):
         info = class_info_from_course(course, store)
         site = build_site(info, store, work / "site", as_of=due + 3 * DAY).out
         seen["learner_page"] = (site / "learners" / f"{one.login}.html").read_text()
+        seen["assignment_page"] = (site / "assignments" / f"{SLUG}.html").read_text()
         seen["comments"] = {p.login: official_comments(room, p) for p in room.learners}
         yield seen
 
@@ -220,6 +221,9 @@ def test_a_learner_who_never_pushed_has_no_submission_a_zero_that_says_so(story)
     assert (row["points_awarded"], row["points_available"]) == ("0", "100")
     assert (row["status"], row["tier"], row["not_graded"]) == ("no submission", "official", "")
     assert story["comments"][three] == []
+    row = re.search(rf"{three}</a></th>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>",
+                    story["assignment_page"])  # fmt: skip
+    assert row is not None and row.groups() == ("no submission", "0%")
 
 
 def test_the_run_at_the_last_grading_moment_locks_those_repositories(story):

@@ -4,11 +4,13 @@ commit, the plan itself."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from graders.errors import UserError
+from orchestrator.commands.official import Waiting
+from orchestrator.commands.regrade import regrade
 from orchestrator.course import Course, CourseDir
 from orchestrator.cutoff import Cutoff
 from orchestrator.gateway import Push, RepoInfo
@@ -16,13 +18,16 @@ from orchestrator.grades_store import GradesStore, store_from_submissions
 from orchestrator.official.chunking import MAX_CHUNKS, chunk_count, job_outputs, split
 from orchestrator.official.model import Entry
 from orchestrator.official.planning import (
+    Looking,
     Observed,
     Origin,
     Request,
     Target,
     assemble,
     at_moment,
+    counted_grade,
     format_plan,
+    judged_before,
     targets,
 )
 from orchestrator.official.schedule import deadline_crons, due_seats
@@ -303,3 +308,78 @@ def test_a_seats_deadline_is_its_members_latest(tmp_path):
 
     assert seat_deadline(course, "tasks-api", seat) == datetime(2026, 12, 8, 10, tzinfo=UTC)
     assert seat_deadline(course, "draft", seat) is None
+
+
+# --- late runs, no submission, locks, regrades ------------------------------------------------
+
+
+LATE = {
+    "org": "school",
+    "late": {"penalty_per_day": 10, "max_late_days": 1},
+    "official": {"lock": True},
+    "assignments": {"notes": {"deadline": "2026-12-06T23:59:00Z"}},
+}
+
+
+def test_a_late_run_plans_each_commit_with_what_it_is_judged_against_and_who_had_nothing(
+    tmp_path,
+):
+    config = Course.model_validate(LATE)
+    course = CourseDir(root=tmp_path, course=config)
+    roster = people("ada", "bob", "cy")
+    [target] = targets(course, roster, Request(schedule="59 23 7 12 *"))
+    assert target.reason == "end of late day 1" and target.scheduled
+    pushed = DEADLINE + timedelta(hours=3)
+    late = at_moment(cut("submitted", SHA, pushed.isoformat()), DEADLINE, None, repo("n-ada"))
+    nothing = at_moment(cut("no submission", "5" * 40), DEADLINE, None, repo("n-bob"))
+    on_time = store_from_submissions([graded_line("cy", "notes", "d" * 40, "c" * 40)])
+    observed = {"notes": {"ada": late, "bob": nothing, "cy": Observed(repo("n-cy"), "d" * 40)}}
+    plan = assemble(course, observed, [target], on_time, ORIGIN, request=Request(), now=DEADLINE)
+    [official] = plan.plans
+    assert official.once and official.to_grade == {"ada": SHA}
+    assert official.already_graded == {"cy": "d" * 40}  # graded once, by any grader
+    assert official.judged["ada"].pushed_at == pushed and set(official.absent) == {"bob"}
+    assert [e.seat for c in plan.chunks for e in c.entries] == ["ada"]
+    assert [x.seat for x in plan.locks] == ["ada", "bob", "cy"]  # the last moment: locked
+    assert "1 without a submission" in format_plan(plan)
+
+
+def test_only_the_last_grading_moment_locks_and_only_when_the_course_says_so(tmp_path):
+    config = Course.model_validate(LATE)
+    course = CourseDir(root=tmp_path, course=config)
+    [at_deadline] = targets(course, people("ada"), Request(schedule="59 23 6 12 *"))
+    observed = {"notes": {"ada": Observed(repo("n-ada"), SHA)}}
+    plan = assemble(course, observed, [at_deadline], GradesStore(), ORIGIN, request=Request(),
+                    now=DEADLINE)  # fmt: skip
+    assert plan.locks == ()
+    off = CourseDir(root=tmp_path, course=Course.model_validate({**LATE, "official": {}}))
+    [last] = targets(off, people("ada"), Request(schedule="59 23 7 12 *"))
+    plan = assemble(off, observed, [last], GradesStore(), ORIGIN, request=Request(), now=DEADLINE)
+    assert plan.locks == ()
+
+
+def test_a_regrade_reuses_the_commit_of_the_grade_that_counts_with_its_facts(tmp_path):
+    config = Course.model_validate({**LATE, "counts": "best"})
+    course = CourseDir(root=tmp_path, course=config)
+    judged = {"deadline": DEADLINE, "pushed_at": DEADLINE + timedelta(hours=3)}
+    best = graded_line("ada", "notes", "e" * 40, GRADER).model_copy(update=judged)
+    worse = graded_line("ada", "notes", "f" * 40, GRADER).model_copy(
+        update={**judged, "score": 1.0, "graded_at": best.graded_at + timedelta(days=1)}
+    )
+    look = Looking(course, store_from_submissions([best, worse]), Request(regrade=True), DEADLINE)
+    [seat] = seats(config, "notes", people("ada"))
+    found = counted_grade(look, "notes", seat)
+    assert found is not None and found.commit == "e" * 40
+    facts = judged_before(found)
+    assert facts is not None and (facts.deadline, facts.pushed_at) == (
+        DEADLINE,
+        DEADLINE + timedelta(hours=3),
+    )
+
+
+def test_a_regrade_needs_its_reason(tmp_path):
+    course = CourseDir(root=tmp_path, course=Course.model_validate(LATE))
+    with pytest.raises(UserError, match="a regrade needs its reason"):
+        regrade(course, None, "notes", reason="  ")  # type: ignore[arg-type]
+    with pytest.raises(UserError, match="drop --wait"):
+        regrade(course, None, "notes", reason="fix", local=True, wait=Waiting())  # type: ignore[arg-type]

@@ -15,10 +15,10 @@ from rich.console import Console
 from graders.assignment import STAGE_ORDER
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect
-from orchestrator.commands.lock import lock
+from orchestrator.commands.lock import lock, lock_moment
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
-from orchestrator.course import load_course
+from orchestrator.course import Course, CourseDir, load_course
 from orchestrator.grades_store import load_store
 from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
 from orchestrator.tiers import NO_REPORT, official_batch, plan_official, record_batch
@@ -161,6 +161,19 @@ def test_lock_drops_due_learners_to_read_and_honours_extensions(
     gh = room.gateway()
     lock(course, gh, "tasks-api", now=now, dry_run=True, console=quiet())
     assert gh.calls.writes == 0
+
+
+def test_a_learner_locks_only_when_late_work_is_no_longer_accepted(tmp_path: Path) -> None:
+    due = datetime(2031, 1, 10, 23, 59, tzinfo=UTC)
+    spec = {"org": "school", "assignments": {"hw": {"deadline": due}}}
+
+    def locks(**more: object) -> datetime | None:
+        course = CourseDir(root=tmp_path, course=Course.model_validate({**spec, **more}))
+        return lock_moment(course, "hw", "ada")
+
+    assert locks() == due
+    assert locks(late={"penalty_per_day": 10, "max_late_days": 2}) == due + timedelta(days=2)
+    assert locks(late_days=3) == due + timedelta(days=3)  # no policy: the budget is the window
 
 
 def test_lock_in_archive_mode_archives_due_repositories(provisioned_class: Classroom) -> None:
