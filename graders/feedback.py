@@ -285,11 +285,15 @@ def render_feedback(
     *,
     previous: GradeReport | None = None,
     assignment_brief_url: str | None = None,
+    deadline: str | None = None,
 ) -> str:
-    """The PR comment / feedback.md for `report`, always under GitHub's comment size limit."""
+    """The PR comment / feedback.md for `report`, always under GitHub's comment size limit;
+    `deadline` is a line about the learner's deadline, shown under the heading."""
     template = _env().get_template("feedback.md.j2")
     for level in range(len(LEVELS)):
-        text = template.render(_view(report, previous, assignment_brief_url, level))
+        view = _view(report, previous, assignment_brief_url, level)
+        view["deadline"] = md_inline(deadline, 300) if deadline else None
+        text = template.render(view)
         if len(text) <= COMMENT_LIMIT:
             return text
     return text[:COMMENT_LIMIT]  # unreachable by construction: the last level is bounded

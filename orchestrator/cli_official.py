@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from graders.errors import UserError
 
 if TYPE_CHECKING:
+    from orchestrator.course import CourseDir
+    from orchestrator.gateway import GitHub
+
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def add_official_commands(commands: Commands) -> None:
-    """Register `official` and `official-job` on the top-level parser."""
+    """Register `official`, `regrade` and `official-job` on the top-level parser."""
     _add_official(commands)
+    _add_regrade(commands)
     jobs = commands.add_parser(
         "official-job",
         help="one job of the course repository's official workflow (run by official.yml)",
@@ -26,6 +30,7 @@ def add_official_commands(commands: Commands) -> None:
     _add_fetch(steps)
     _add_grade(steps)
     _add_record(steps)
+    _add_lock(steps)
 
 
 def _add_official(commands: Commands) -> None:
@@ -64,16 +69,10 @@ def _add_official(commands: Commands) -> None:
 
 def _run_official(args: argparse.Namespace) -> int:
     from orchestrator.commands.official import Waiting, official
-    from orchestrator.course import load_course
-    from orchestrator.gateway import connect
     from orchestrator.official.local import run_locally
     from orchestrator.official.planning import Request
 
-    course = load_course(args.course)
-    pacing = course.course.pacing
-    gh = connect(
-        course.api_url, per_minute=pacing.writes_per_minute, per_hour=pacing.writes_per_hour
-    )
+    course, gh = _course_and_gateway(args.course)
     if args.local:
         if args.wait:
             raise UserError("--local runs here and ends when it is done: drop --wait")
@@ -90,6 +89,58 @@ def _run_official(args: argparse.Namespace) -> int:
         regrade=args.regrade,
         wait=wait,
     )
+
+
+def _add_regrade(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "regrade",
+        help="grade an assignment officially again (a grader fix, a disputed check)",
+        description="The official grade of SLUG given again for --reason, at each learner's "
+        "commit whose official grade counts now; the store keeps both grades with the reason. "
+        "Dispatches the course repository's workflow; --local runs it here (as root).",
+    )
+    parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
+    parser.add_argument(
+        "--course", type=Path, default=Path(), metavar="DIR", help="the course folder"
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="LOGIN", help="only this learner (repeat)"
+    )
+    parser.add_argument("--reason", required=True, help="what changed (kept with the grades)")
+    parser.add_argument("--wait", action="store_true", help="follow the run to its end")
+    parser.add_argument(
+        "--timeout", type=float, default=90.0, metavar="MINUTES", help="with --wait (default 90)"
+    )
+    parser.add_argument(
+        "--poll", type=float, default=10.0, metavar="SECONDS", help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--local", action="store_true", help="plan, fetch, grade and record on this machine"
+    )
+    parser.set_defaults(handler=_run_regrade)
+
+
+def _run_regrade(args: argparse.Namespace) -> int:
+    from orchestrator.commands.official import Waiting
+    from orchestrator.commands.regrade import regrade
+
+    course, gh = _course_and_gateway(args.course)
+    wait = Waiting(timeout=args.timeout * 60, poll=args.poll) if args.wait else None
+    return regrade(
+        course, gh, args.slug, reason=args.reason, only=args.only, wait=wait, local=args.local
+    )
+
+
+def _course_and_gateway(folder: Path) -> tuple[CourseDir, GitHub]:
+    from orchestrator.course import load_course
+    from orchestrator.gateway import connect
+
+    course = load_course(folder)
+    pacing = course.course.pacing
+    gh = connect(
+        course.api_url, per_minute=pacing.writes_per_minute, per_hour=pacing.writes_per_hour
+    )
+    return course, gh
 
 
 def _add_plan(steps: Commands) -> None:
@@ -174,3 +225,16 @@ def _run_record(args: argparse.Namespace) -> int:
     from orchestrator.commands.official_job import record_job
 
     return record_job(args.plan, args.results, args.out, summary=args.summary)
+
+
+def _add_lock(steps: Commands) -> None:
+    lock = steps.add_parser("lock", help="lock the repositories whose last grading moment it was")
+    lock.add_argument("--plan", type=Path, required=True, help="plan.json")
+    lock.add_argument("--summary", type=Path, help="the step's $GITHUB_STEP_SUMMARY")
+    lock.set_defaults(handler=_run_lock)
+
+
+def _run_lock(args: argparse.Namespace) -> int:
+    from orchestrator.commands.official_job import lock_job
+
+    return lock_job(args.plan, summary=args.summary)

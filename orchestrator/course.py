@@ -202,6 +202,9 @@ class Official(_Strict):
     # At most this many learners per grade job: it bounds a job's length (GitHub stops a job
     # after 6 hours) and what a lost runner costs.
     learners_per_job: Annotated[int, Field(ge=1, le=1000)] = 25
+    # The scheduled run at a learner's last grading moment (the end of the late work accepted)
+    # also locks their repository, as `classroom lock` would (course.toml's `lock`).
+    lock: bool = False
 
 
 class Course(_Strict):

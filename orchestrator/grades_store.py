@@ -6,11 +6,14 @@ Layout, inside the course repository::
 
 One line per graded commit, keys sorted, lines in grading order, so a new push is a one-line
 diff in git and the whole history stays readable with `git log -p`. A line is either a grade
-(`GradedSubmission`, of tier `practice` or `official`) or an official grade that was attempted
-but could not be given (`NotGraded`: it has a cause and no score, so it never reads as 0).
-`classroom collect` and the official workflow's record job write it (`record_lines`); the
-dashboard reads it (`load_store`). Lines already in a file are written back byte for byte, so
-a store written by an older version stays as it was when a grade is added.
+(`GradedSubmission`, of tier `practice` or `official`), an official grade that was attempted
+but could not be given (`NotGraded`: it has a cause and no score, so it never reads as 0), or
+an official run's finding that a learner had no submission at their deadline (`NoSubmission`:
+a result that reads as 0 and says why, unless later work is graded and accepted); the lines
+are `orchestrator.store_lines`. `classroom collect` and the official workflow's record job
+write it (`record_lines`); the dashboard reads it (`load_store`). Lines already in a file are
+written back byte for byte, so a store written by an older version stays as it was when a
+grade is added.
 """
 
 from __future__ import annotations
@@ -23,179 +26,65 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from graders.assignment import StageName
 from graders.errors import UserError
-from graders.report import GradeReport, StageResult, Status, ordered
+from orchestrator.store_lines import (
+    LOGIN_PATTERN,
+    SLUG_PATTERN,
+    GradedSubmission,
+    Login,
+    MilestoneRecord,
+    NoSubmission,
+    NotGraded,
+    PutBack,
+    Slug,
+    StageRecord,
+    StoreLine,
+    Tier,
+    WebUrl,
+    format_line,
+    moment,
+    submission_from_report,
+)
+
+__all__ = [
+    "LOGIN_PATTERN",
+    "SLUG_PATTERN",
+    "STORE_DIR",
+    "GradedSubmission",
+    "GradesStore",
+    "Login",
+    "MilestoneRecord",
+    "NoSubmission",
+    "NotGraded",
+    "PutBack",
+    "Slug",
+    "StageRecord",
+    "StoreLine",
+    "Tier",
+    "WebUrl",
+    "collector_paused",
+    "format_line",
+    "load_store",
+    "moment",
+    "read_history",
+    "read_lines",
+    "record_lines",
+    "record_submission",
+    "store_from_submissions",
+    "store_path",
+    "submission_from_report",
+    "write_histories",
+]
 
 STORE_DIR = "grades"
-LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-
-Login = Annotated[str, Field(pattern=LOGIN_PATTERN)]
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
-# Links end up in the dashboard's href attributes: web addresses only, never `javascript:`.
-WebUrl = Annotated[str, Field(pattern=r"^(https?://\S+)?$")]
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Tier = Literal["practice", "official"]
-
-
-class PutBack(_Record):
-    """A protected file the submission changed, removed or added; the official grade put it back."""
-
-    path: str
-    change: Literal["changed", "removed", "added"]
-
-
-class StageRecord(_Record):
-    """How one stage of a graded submission ended, and which of its checks failed."""
-
-    name: StageName
-    status: Status
-    score: float
-    max_score: float
-    failed_checks: tuple[str, ...] = ()
-
-
-class MilestoneRecord(_Record):
-    """One milestone of an issue-based assignment, and whether this grade had it done."""
-
-    id: str
-    title: str
-    done: bool
-
-
-class GradedSubmission(_Record):
-    """One graded commit of one learner on one assignment: a line of the store."""
-
-    learner: Login
-    assignment: Slug
-    commit: str
-    graded_at: AwareDatetime
-    # A line that does not say it is official is not: official grades are written by the
-    # record job, which always says so.
-    tier: Tier = "practice"
-    score: float
-    max_score: float
-    stages: tuple[StageRecord, ...]
-    repo_url: WebUrl = ""
-    pr_url: WebUrl = ""
-    comment_url: WebUrl = ""
-    grader_version: str = ""
-    grader_commit: str = ""  # the grading engine's commit, when the grade names it
-    integrity: tuple[PutBack, ...] = ()  # official grades: the protected files put back
-    reason: str = ""  # why this grade was computed: "deadline", "regrade: hidden check fixed"
-    milestones: tuple[MilestoneRecord, ...] = ()  # in the assignment's order
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.score / self.max_score if self.max_score else 0.0
-
-    @cached_property
-    def failed_checks(self) -> tuple[tuple[StageName, str], ...]:
-        """(stage, check) for every check this submission failed, in stage order."""
-        return tuple((s.name, check) for s in self.stages for check in s.failed_checks)
-
-    def stage(self, name: StageName) -> StageRecord | None:
-        """The record of stage `name`, if the report had it."""
-        return next((s for s in self.stages if s.name == name), None)
-
-
-class NotGraded(_Record):
-    """An official grade attempted for a learner's commit that could not be given.
-
-    It carries the cause (`not_graded`: "the grade job of chunk 3 did not finish") and no
-    score, so nothing can read it as a 0; the next official run grades that learner again.
-    """
-
-    learner: Login
-    assignment: Slug
-    commit: str = ""  # the commit the plan chose; empty when none could be chosen
-    attempted_at: AwareDatetime
-    tier: Literal["official"] = "official"
-    not_graded: Annotated[str, Field(min_length=1)]
-    grader_commit: str = ""
-    reason: str = ""
-    repo_url: WebUrl = ""
-
-
-StoreLine = GradedSubmission | NotGraded
-
-
-def moment(line: StoreLine) -> datetime:
-    """When a line happened: graded, or attempted."""
-    return line.graded_at if isinstance(line, GradedSubmission) else line.attempted_at
 
 
 def _order(line: StoreLine) -> tuple[datetime, str]:
     return (moment(line), line.commit)
-
-
-def submission_from_report(
-    report: GradeReport,
-    *,
-    learner: str,
-    graded_at: datetime | None = None,
-    repo_url: str = "",
-    pr_url: str = "",
-    comment_url: str = "",
-    reason: str = "",
-) -> GradedSubmission:
-    """The store's record of `report`, a grade of `learner`'s commit."""
-    if not report.submission.commit:
-        raise UserError(
-            f"the grade report for {learner} on {report.assignment} names no commit; "
-            "grade with `classroom grade --commit SHA` so the store can keep history"
-        )
-    return GradedSubmission(
-        learner=learner,
-        assignment=report.assignment,
-        commit=report.submission.commit,
-        graded_at=graded_at or report.started_at,
-        tier=report.tier,
-        score=report.score,
-        max_score=report.max_score,
-        stages=tuple(_stage_record(stage) for stage in ordered(report.stages)),
-        repo_url=repo_url,
-        pr_url=pr_url,
-        comment_url=comment_url,
-        grader_version=report.grader_version,
-        grader_commit=report.grader_commit or "",
-        integrity=tuple(PutBack(path=t.path, change=t.change) for t in report.integrity),
-        milestones=tuple(
-            MilestoneRecord(id=m.id, title=m.title, done=m.status == "done")
-            for m in report.milestones
-        ),
-        reason=reason,
-    )
-
-
-def _stage_record(stage: StageResult) -> StageRecord:
-    failed = [c.name for c in stage.checks if c.status in ("failed", "error")]
-    if not stage.checks:  # lint and types report findings, not checks: one entry per rule
-        failed = sorted({f"{f.tool} {f.rule}" for f in stage.findings})
-    return StageRecord(
-        name=stage.name,
-        status=stage.status,
-        score=stage.score,
-        max_score=stage.max_score,
-        failed_checks=tuple(failed),
-    )
-
-
-def format_line(line: StoreLine) -> str:
-    """One store line: sorted keys, stable formatting, no trailing newline."""
-    return json.dumps(line.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
 
 
 def store_path(course: Path, assignment: str, learner: str) -> Path:
@@ -281,11 +170,12 @@ def _parse_line(path: Path, number: int, text: str) -> StoreLine:
         return GradedSubmission.model_validate_json(text)
     except ValidationError as exc:
         error = exc
-    if _names_key(text, "not_graded"):
-        try:
-            return NotGraded.model_validate_json(text)
-        except ValidationError as exc:
-            error = exc
+    for key, kind in (("not_graded", NotGraded), ("no_submission", NoSubmission)):
+        if _names_key(text, key):
+            try:
+                return kind.model_validate_json(text)
+            except ValidationError as exc:
+                error = exc
     problem = error.errors()[0]
     where = ".".join(str(p) for p in problem["loc"]) or "(line)"
     raise UserError(
@@ -305,11 +195,12 @@ def _names_key(text: str, key: str) -> bool:
 
 @dataclass(frozen=True)
 class GradesStore:
-    """The whole store: each learner's grades per assignment, and the official grades that
-    could not be given, each oldest first."""
+    """The whole store: each learner's grades per assignment, the official grades that could
+    not be given, and the deadlines at which they had no submission, each oldest first."""
 
     histories: dict[tuple[str, str], tuple[GradedSubmission, ...]] = field(default_factory=dict)
     not_graded: dict[tuple[str, str], tuple[NotGraded, ...]] = field(default_factory=dict)
+    absent: dict[tuple[str, str], tuple[NoSubmission, ...]] = field(default_factory=dict)
 
     def history(self, assignment: str, learner: str) -> tuple[GradedSubmission, ...]:
         """`learner`'s grades on `assignment`, both tiers, oldest first (empty if none)."""
@@ -319,14 +210,21 @@ class GradesStore:
         """The official grades of `learner` on `assignment` that could not be given."""
         return self.not_graded.get((assignment, learner), ())
 
+    def no_submission(self, assignment: str, learner: str) -> tuple[NoSubmission, ...]:
+        """The official runs that found no submission of `learner` on `assignment`."""
+        return self.absent.get((assignment, learner), ())
+
+    @property
+    def _keys(self) -> set[tuple[str, str]]:
+        return set(self.histories) | set(self.not_graded) | set(self.absent)
+
     @property
     def assignments(self) -> list[str]:
-        return sorted({a for a, _ in self.histories} | {a for a, _ in self.not_graded})
+        return sorted({a for a, _ in self._keys})
 
     @property
     def learners(self) -> list[str]:
-        everyone = {login for _, login in self.histories} | {login for _, login in self.not_graded}
-        return sorted(everyone, key=str.lower)
+        return sorted({login for _, login in self._keys}, key=str.lower)
 
     def __len__(self) -> int:
         """The grades held (lines that say "not graded" are not grades)."""
@@ -339,16 +237,19 @@ def store_from_submissions(lines: Iterable[StoreLine]) -> GradesStore:
 
 
 def _store(grouped: Iterable[tuple[tuple[str, str], list[StoreLine]]]) -> GradesStore:
-    histories, not_graded = {}, {}
+    histories, not_graded, absent = {}, {}, {}
     for key, lines in grouped:
         lines.sort(key=_order)
         graded = tuple(line for line in lines if isinstance(line, GradedSubmission))
         failed = tuple(line for line in lines if isinstance(line, NotGraded))
+        missing = tuple(line for line in lines if isinstance(line, NoSubmission))
         if graded:
             histories[key] = graded
         if failed:
             not_graded[key] = failed
-    return GradesStore(histories, not_graded)
+        if missing:
+            absent[key] = missing
+    return GradesStore(histories, not_graded, absent)
 
 
 def load_store(course: Path, assignment: str | None = None) -> GradesStore:

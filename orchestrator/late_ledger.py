@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Literal
 
 from orchestrator.course import Counts, Course, LatePolicy
-from orchestrator.deadlines import LateResult, cheapest, utc
+from orchestrator.deadlines import LateResult, cheapest, days_late, utc
 from orchestrator.grades_store import GradedSubmission
 
 
@@ -129,6 +129,25 @@ def choose(options: Sequence[Option], counts: Counts) -> Option | None:
     return options[-1]
 
 
+def judge_commit(
+    terms: Sequence[Terms],
+    grades: Mapping[str, Sequence[Graded]],
+    budget: int,
+    slug: str,
+    commit: str,
+) -> LateResult | None:
+    """How the late policy judges one graded `commit` of `slug` on its own, with the budget
+    days left before `slug` (None: `slug` has no deadline or no grade of `commit`)."""
+    term = next((t for t in terms if t.slug == slug), None)
+    graded = [g for g in latest_per_commit(grades.get(slug, ())) if g.commit == commit]
+    if term is None or not graded:
+        return None
+    before = next(c for c in ledger(terms, grades, budget) if c.slug == slug).budget_before
+    one = graded[0]
+    usable = before if term.spends_budget else 0
+    return cheapest(one.score, one.max_score, one.days_late, term.policy, usable)
+
+
 # --- from a course and its store -------------------------------------------------------------
 
 
@@ -150,11 +169,19 @@ def terms_of(course: Course, login: str) -> list[Terms]:
 def graded_from_store(history: Iterable[GradedSubmission]) -> list[Graded]:
     """The official grades of a store history as `Graded`.
 
-    The store does not record push times yet: an official line is taken as graded at the
-    deadline (on time), which is what official runs before late grading did.
+    A grade judged against a deadline keeps when its commit was pushed and that deadline;
+    its lateness is counted from them. A grade without them (given before the deadline, or
+    by an official run older than late grading) is on time.
     """
     return [
-        Graded(s.commit, s.score, s.max_score, 0, s.graded_at)
+        Graded(
+            s.commit,
+            s.score,
+            s.max_score,
+            days_late(s.pushed_at, s.deadline) if s.pushed_at and s.deadline else 0,
+            s.graded_at,
+            s.pushed_at,
+        )
         for s in history
         if s.tier == "official"
     ]

@@ -23,6 +23,7 @@ import jinja2
 
 from graders.assignment import LoadedAssignment, Milestone
 from graders.report import GradeReport, MilestoneResult
+from orchestrator.deadline_notice import Notice, read_notice, with_notice
 from orchestrator.gateway import GitHub, IssueInfo
 
 Mode = Literal["one-at-a-time", "all"]
@@ -160,12 +161,29 @@ def our_issues(gh: GitHub, repo: str, slug: str) -> dict[str, IssueInfo]:
     return found
 
 
-def open_issue(gh: GitHub, repo: str, loaded: LoadedAssignment, milestone: Milestone) -> IssueInfo:
-    """Open `milestone`'s issue in `repo`, labelled with the assignment and the milestone."""
+def all_issue_titles(loaded: LoadedAssignment | None) -> list[str]:
+    """The title of every milestone's issue (none for an assignment without milestones)."""
+    if loaded is None:
+        return []
+    milestones = loaded.spec.milestones
+    return [issue_title(n, len(milestones), m.title) for n, m in enumerate(milestones, start=1)]
+
+
+def open_issue(
+    gh: GitHub,
+    repo: str,
+    loaded: LoadedAssignment,
+    milestone: Milestone,
+    notice: Notice | None = None,
+) -> IssueInfo:
+    """Open `milestone`'s issue in `repo`, labelled with the assignment and the milestone, with
+    the learner's deadline (`notice`) at its end."""
     milestones = loaded.spec.milestones
     number = milestones.index(milestone) + 1
     title = issue_title(number, len(milestones), milestone.title)
     body = issue_body(loaded, milestone, Facts(loaded.spec.title, repo))
+    if notice is not None:
+        body = with_notice(body, notice)
     labels = (assignment_label(loaded.spec.slug), milestone_label(milestone.id))
     return gh.open_issue(repo, title, body, labels)
 
@@ -179,10 +197,12 @@ def sync(
     issues = our_issues(gh, repo, loaded.spec.slug)
     by_id = {m.id: m for m in loaded.spec.milestones}
     actions = plan_sync(graded.milestones, issues, commit=graded.submission.commit, mode=mode)
+    shown = next((n for i in issues.values() if (n := read_notice(i.body))), None)
     done = []
     for action in actions:
         if action.kind is Kind.OPEN:
-            issues[action.milestone] = open_issue(gh, repo, loaded, by_id[action.milestone])
+            found = by_id[action.milestone]
+            issues[action.milestone] = open_issue(gh, repo, loaded, found, shown)
             done.append(f"opened {issues[action.milestone].html_url}")
             continue
         number = action.issue or issues[action.milestone].number

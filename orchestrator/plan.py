@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from orchestrator.course import Course
+from orchestrator.deadline_notice import Notice, read_notice
 from orchestrator.gateway import Branch, IssueInfo, Membership, RepoInfo
 from orchestrator.pacing import modelled_seconds
 from orchestrator.roster import Learner
@@ -32,6 +33,7 @@ class Step(StrEnum):
     INVITE = "invite"
     OPEN_ISSUE = "assignment issue"
     OPEN_PULL = "feedback pull request"
+    DEADLINE = "deadline on an issue"  # an issue shows another deadline (an extension came)
 
 
 ORDER = list(Step)
@@ -88,20 +90,33 @@ def issue_title(title: str) -> str:
     return f"Assignment: {title}"
 
 
+@dataclass(frozen=True)
+class Shown:
+    """The deadline the seat's issues must show, and the titles of the issues that show it."""
+
+    notice: Notice | None = None
+    titles: frozenset[str] = frozenset()
+
+
 def plan_seat(
-    seat: Seat, seen: Observed, title: str, milestones: Sequence[tuple[str, str]] = ()
+    seat: Seat,
+    seen: Observed,
+    title: str,
+    milestones: Sequence[tuple[str, str]] = (),
+    shown: Shown = Shown(),
 ) -> SeatPlan:
     """The writes that bring `seat` to the provisioned state, in apply order.
 
     `milestones` (id, issue title) are the milestone issues to open instead of the one issue
-    with the whole brief (an assignment with milestones, in a course that uses them)."""
+    with the whole brief (an assignment with milestones, in a course that uses them); an issue
+    titled as one of `shown.titles` whose deadline is not `shown.notice` gets it."""
     issues = list(milestones) or [("", issue_title(title))]
     if seen.repo is None:
         steps: list[tuple[Step, str]] = []
         for step in ORDER:
             if step is Step.OPEN_ISSUE:
                 steps += [(Step.OPEN_ISSUE, key) for key, _ in issues]
-            elif step is not Step.INVITE:
+            elif step not in (Step.INVITE, Step.DEADLINE):
                 steps.append((step, ""))
         steps[4:4] = [(Step.INVITE, login) for login in seat.members]
         return SeatPlan(seat, tuple(steps))
@@ -120,7 +135,19 @@ def plan_seat(
     todo += [(Step.OPEN_ISSUE, key) for key, wanted in issues if wanted not in opened]
     if not has_pull:
         todo.append((Step.OPEN_PULL, ""))
+    todo += [(Step.DEADLINE, str(number)) for number in stale_deadlines(seen, shown)]
     return SeatPlan(seat, tuple(todo))
+
+
+def stale_deadlines(seen: Observed, shown: Shown) -> list[int]:
+    """The issues of `shown.titles` that show no deadline, or another one than `shown`'s."""
+    if shown.notice is None:
+        return []
+    return [
+        i.number
+        for i in seen.issues
+        if not i.is_pull and i.title in shown.titles and read_notice(i.body) != shown.notice
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
-"""Which grade counts, and the official workflow's bookkeeping: pure functions over the store.
+"""The official workflow's bookkeeping: pure functions over the store (which grade counts is
+`orchestrator.standing`).
 
-A learner's grade on an assignment is their latest official grade if they have one, else their
-latest practice grade, shown as practice (`standing`). An official grade that was attempted
-but could not be given is a `NotGraded` line: never a score, and the next run grades again.
+An official grade that was attempted but could not be given is a `NotGraded` line: never a
+score, and the next run grades again. An official run that found no submission at the
+learner's deadline leaves a `NoSubmission` line (a 0 that says so), once per deadline.
 
 The official workflow calls them in two places:
 - its plan job, `plan_official`: who still needs an official grade of the commit chosen for
   them by this grader commit (a re-run after a lost runner grades only the missing ones);
 - its record job, `official_batch`: the store lines of a run (a grade per report that came
-  back, a `NotGraded` per learner whose did not) and its `BatchSummary`, then `record_batch`
-  to write them, one write per file; a grade already in the store is never recorded twice.
+  back, a `NotGraded` per learner whose did not, a `NoSubmission` per learner who had none)
+  and its `BatchSummary`, then `record_batch` to write them, one write per file; a grade
+  already in the store is never recorded twice.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from graders.errors import UserError
 from graders.report import GradeReport
@@ -28,6 +30,7 @@ from orchestrator.grades_store import (
     GradedSubmission,
     GradesStore,
     Login,
+    NoSubmission,
     NotGraded,
     Slug,
     StoreLine,
@@ -36,50 +39,20 @@ from orchestrator.grades_store import (
 )
 
 NO_REPORT = "no grade report came back (its grade job did not finish)"
-TierWord = Literal["official", "practice", "not graded"]
-
-
-@dataclass(frozen=True)
-class Standing:
-    """What counts for a learner on an assignment: the latest official grade if there is one,
-    else the latest practice grade (shown as practice)."""
-
-    grade: GradedSubmission | None
-    # The latest official attempt, when it could not be given and no official grade followed.
-    not_graded: NotGraded | None = None
-
-    @property
-    def tier(self) -> TierWord | None:
-        """`official`; `not graded` (attempted, no official grade at all); `practice`; None."""
-        if self.grade is not None and self.grade.tier == "official":
-            return "official"
-        if self.not_graded is not None:
-            return "not graded"
-        return "practice" if self.grade is not None else None
-
-
-def standing(history: Sequence[GradedSubmission], attempts: Sequence[NotGraded] = ()) -> Standing:
-    """The grade that counts in `history` (oldest first), and a failed official attempt since."""
-    official = next((s for s in reversed(history) if s.tier == "official"), None)
-    grade = official or (history[-1] if history else None)
-    failed = attempts[-1] if attempts else None
-    if failed is not None and official is not None and official.graded_at >= failed.attempted_at:
-        failed = None
-    return Standing(grade, failed)
 
 
 def has_official(
     history: Sequence[GradedSubmission],
     commit: str,
-    grader_commit: str,
+    grader_commit: str | None,
     reason: str | None = None,
 ) -> bool:
     """Whether `history` holds an official grade of `commit` by the grader at `grader_commit`
-    (given for `reason`, when one is named)."""
+    (by any grader when None; given for `reason`, when one is named)."""
     return any(
         s.tier == "official"
         and s.commit == commit
-        and s.grader_commit == grader_commit
+        and grader_commit in (None, s.grader_commit)
         and (reason is None or s.reason == reason)
         for s in history
     )
@@ -89,12 +62,12 @@ def needing_official(
     store: GradesStore,
     assignment: str,
     commits: Mapping[str, str],
-    grader_commit: str,
+    grader_commit: str | None,
     *,
     regrade_reason: str | None = None,
 ) -> list[str]:
     """The learners of `commits` (login -> commit to grade) who have no official grade of that
-    commit by that grader yet, in the order given.
+    commit by that grader yet (by any grader: None), in the order given.
 
     A regrade with the same grader (a disputed check, hidden tests changed in the course
     repository) names its reason: then only a grade given for that same reason counts, so
@@ -105,6 +78,17 @@ def needing_official(
         for login, commit in commits.items()
         if not has_official(store.history(assignment, login), commit, grader_commit, regrade_reason)
     ]
+
+
+class Judged(BaseModel):
+    """What a learner's commit is judged against in a run at or after their deadline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    deadline: AwareDatetime  # the learner's own (their extension, else the assignment's)
+    moment: AwareDatetime | None = None  # graded at: the deadline, or the end of a late day
+    pushed_at: AwareDatetime | None = None  # when the commit became the head (server's record)
+    commit: str = ""  # the head then; for "no submission", provisioning's commit (or "")
 
 
 class OfficialPlan(BaseModel):
@@ -119,8 +103,16 @@ class OfficialPlan(BaseModel):
     grader_commit: Annotated[str, Field(min_length=1)]
     reason: str = ""
     regrade: bool = False  # grades given for another reason do not count (see needing_official)
+    # A scheduled run grades a commit once: an official grade by any grader counts.
+    once: bool = False
     to_grade: dict[Login, str]  # login -> the commit to grade
     already_graded: dict[Login, str] = Field(default_factory=dict)  # skipped: graded before
+    judged: dict[Login, Judged] = Field(default_factory=dict)  # to_grade's, past a deadline
+    absent: dict[Login, Judged] = Field(default_factory=dict)  # no submission at the moment
+
+    def grader_of_record(self) -> str | None:
+        """The grader whose grade of a commit counts as given: this run's, or any (`once`)."""
+        return None if self.once else self.grader_commit
 
 
 def plan_official(
@@ -131,20 +123,29 @@ def plan_official(
     grader_commit: str,
     reason: str = "",
     regrade: bool = False,
+    once: bool = False,
+    judged: Mapping[str, Judged] | None = None,
+    absent: Mapping[str, Judged] | None = None,
 ) -> OfficialPlan:
     """The plan of an official run over `commits` (login -> commit chosen for them); with
-    `regrade`, an official grade counts only if it was given for this `reason`."""
+    `regrade`, an official grade counts only if it was given for this `reason`; with `once`
+    (a scheduled run), an official grade of the commit by any grader counts. `judged` says
+    what each commit is judged against; `absent` who had no submission at the moment."""
     if regrade and not reason:
         raise UserError("a regrade needs its reason: pass --reason TEXT (say what changed)")
     again = reason if regrade else None
-    needed = set(needing_official(store, assignment, commits, grader_commit, regrade_reason=again))
+    grader = None if once else grader_commit
+    needed = set(needing_official(store, assignment, commits, grader, regrade_reason=again))
     return OfficialPlan(
         assignment=assignment,
         grader_commit=grader_commit,
         reason=reason,
         regrade=regrade,
+        once=once,
         to_grade={login: c for login, c in commits.items() if login in needed},
         already_graded={login: c for login, c in commits.items() if login not in needed},
+        judged={login: j for login, j in (judged or {}).items() if login in needed},
+        absent=dict(absent or {}),
     )
 
 
@@ -159,6 +160,7 @@ class BatchSummary:
     not_graded: tuple[tuple[str, str], ...] = ()  # (login, why not)
     skipped: tuple[str, ...] = ()  # already had this official grade: not recorded again
     ignored: tuple[tuple[str, str], ...] = ()  # reports for learners the plan did not choose
+    no_submission: tuple[str, ...] = ()  # nothing of theirs on the default branch at the moment
 
 
 @dataclass(frozen=True)
@@ -182,14 +184,16 @@ def official_batch(
 
     Each planned learner gets their official grade, or a `NotGraded` line whose cause is
     `causes[login]` (say "repository could not be fetched"), or what is wrong with their
-    report, or `NO_REPORT`. A learner the store already holds this grade for is skipped.
+    report, or `NO_REPORT`. A learner the store already holds this grade for is skipped. Each
+    learner the plan found without a submission gets a `NoSubmission` line, once per deadline.
     """
     causes, repo_urls = causes or {}, repo_urls or {}
     lines: list[StoreLine] = []
     graded, failed, skipped = [], [], list(plan.already_graded)
+    again = plan.reason if plan.regrade else None
     for login, commit in plan.to_grade.items():
-        again = plan.reason if plan.regrade else None
-        if has_official(store.history(plan.assignment, login), commit, plan.grader_commit, again):
+        history = store.history(plan.assignment, login)
+        if has_official(history, commit, plan.grader_of_record(), again):
             skipped.append(login)
             continue
         report, url = reports.get(login), repo_urls.get(login, "")
@@ -201,12 +205,39 @@ def official_batch(
             continue
         lines.append(_not_graded(plan, login, commit, attempted_at, why, url))
         failed.append((login, why))
+    absent = [
+        _no_submission(plan, login, judged, attempted_at, repo_urls.get(login, ""))
+        for login, judged in plan.absent.items()
+        if not _found_absent(store.no_submission(plan.assignment, login), judged)
+    ]
+    lines += absent
     ignored = tuple(
         (login, "not in the plan") for login in sorted(set(reports) - set(plan.to_grade))
     )
     summary = BatchSummary(plan.assignment, plan.grader_commit, plan.reason, tuple(graded),
-                           tuple(failed), tuple(skipped), ignored)  # fmt: skip
+                           tuple(failed), tuple(skipped), ignored,
+                           tuple(a.learner for a in absent))  # fmt: skip
     return OfficialBatch(tuple(lines), summary)
+
+
+def _found_absent(found: Sequence[NoSubmission], judged: Judged) -> bool:
+    """Whether "no submission" is recorded already for this deadline (once per deadline)."""
+    return any(line.deadline == judged.deadline for line in found)
+
+
+def _no_submission(
+    plan: OfficialPlan, login: str, judged: Judged, at: datetime, url: str
+) -> NoSubmission:
+    return NoSubmission(
+        learner=login,
+        assignment=plan.assignment,
+        recorded_at=at,
+        checked_at=judged.moment or judged.deadline,
+        deadline=judged.deadline,
+        commit=judged.commit,
+        reason=plan.reason,
+        repo_url=url,
+    )
 
 
 def report_problem(report: GradeReport, plan: OfficialPlan, commit: str) -> str:
@@ -229,7 +260,11 @@ def report_problem(report: GradeReport, plan: OfficialPlan, commit: str) -> str:
 def _official(report: GradeReport, plan: OfficialPlan, login: str, url: str) -> GradedSubmission:
     if report.grader_commit is None:
         report = report.model_copy(update={"grader_commit": plan.grader_commit})
-    return submission_from_report(report, learner=login, repo_url=url, reason=plan.reason)
+    line = submission_from_report(report, learner=login, repo_url=url, reason=plan.reason)
+    judged = plan.judged.get(login)
+    if judged is None:
+        return line
+    return line.model_copy(update={"pushed_at": judged.pushed_at, "deadline": judged.deadline})
 
 
 def _not_graded(
@@ -264,6 +299,8 @@ def format_summary(summary: BatchSummary) -> str:
     rows += [f"- ignored: {login}: {why}" for login, why in summary.ignored]
     if summary.graded:
         rows.append(f"- graded: {', '.join(summary.graded)}")
+    if summary.no_submission:
+        rows.append(f"- no submission (0): {', '.join(summary.no_submission)}")
     if summary.skipped:
         rows.append(f"- skipped: {', '.join(summary.skipped)}")
     return "\n".join([head, *rows])

@@ -8,8 +8,10 @@ changed (free of rate limit), and a grade already seen is neither parsed nor sto
 
 What a learner's repository reports is a practice grade whatever it claims: its workflow can
 be edited by the learner. Official grades reach the store only from the course repository's
-official workflow. The CSV takes each learner's grade from the store: the latest official one
-if there is one, else the latest practice one, with a `tier` column saying which.
+official workflow. The CSV takes each learner's grade that counts from the store
+(`orchestrator.standing`: the official grade course.toml's `counts` picks, after its late
+penalty; 0 for "no submission" or "too late"; else the latest practice grade), with columns
+saying which tier, which commit, its status, how late and what the penalty took.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from rich.console import Console
 from graders.assignment import STAGE_ORDER
 from graders.report import GradeReport
 from orchestrator.course import CourseDir
+from orchestrator.dashboard.course_facts import full_marks
 from orchestrator.gateway import CheckRunInfo, GitHub
 from orchestrator.grades_store import (
     GradesStore,
@@ -33,10 +36,11 @@ from orchestrator.grades_store import (
     record_submission,
     submission_from_report,
 )
+from orchestrator.late_ledger import terms_of
 from orchestrator.plan import Seat, seats
 from orchestrator.results_channel import CHECK_NAME, extract, newest_first
 from orchestrator.roster import Learner, load_roster
-from orchestrator.tiers import Standing, standing
+from orchestrator.standing import Standing, standings
 
 COLUMNS = (
     "assignment_name",
@@ -48,8 +52,11 @@ COLUMNS = (
     "points_available",
 )
 # Ours, after GitHub Classroom's: which tier the points are, the commit they grade, and why an
-# official grade was attempted and not given (the points, if any, are then practice ones).
+# official grade was attempted and not given (the points, if any, are then practice ones);
+# the official status (on time, late, too late, no submission), the late days, the points
+# before the late penalty and the penalty (points_awarded is after it).
 TIER_COLUMNS = ("tier", "graded_commit", "not_graded")
+LATE_COLUMNS = ("status", "days_late", "points_before_penalty", "late_penalty")
 CACHE_DIR = ".classroom"
 
 
@@ -187,31 +194,37 @@ def format_rows(
     course: CourseDir, slug: str, learners: tuple[Learner, ...], store: GradesStore
 ) -> list[dict[str, str]]:
     """One CSV row per learner, in roster order, with the grade that counts (empty points when
-    there is none yet: never a 0 for a grade not given)."""
+    there is none yet: never a 0 for a grade not given; 0 for "no submission")."""
     repo_of = {m: s.repo for s in seats(course.course, slug, learners) for m in s.members}
+    config, top = course.course, full_marks(course, slug)
     rows = []
     for learner in learners:
-        now = standing(store.history(slug, learner.login), store.attempts(slug, learner.login))
+        login = learner.login
+        now = standings(store, login, [slug], terms_of(config, login), config.late_days)[slug]
         row = {
             "assignment_name": slug,
-            "github_username": learner.login,
+            "github_username": login,
             "roster_identifier": learner.identifier,
-            "student_repository_url": _html_url(course, repo_of[learner.login]),
-            **_grade_columns(now),
+            "student_repository_url": _html_url(course, repo_of[login]),
+            **_grade_columns(now, top),
         }
         rows.append(row)
     return rows
 
 
-def _grade_columns(now: Standing) -> dict[str, str]:
-    grade = now.grade
+def _grade_columns(now: Standing, full: float | None) -> dict[str, str]:
+    grade, score, top = now.grade, now.score, now.max_score or full
     row = {
         "submission_timestamp": _timestamp(grade.graded_at) if grade else "",
-        "points_awarded": f"{grade.score:g}" if grade else "",
-        "points_available": f"{grade.max_score:g}" if grade else "",
-        "tier": grade.tier if grade else "",
+        "points_awarded": "" if score is None else f"{score:g}",
+        "points_available": "" if score is None or top is None else f"{top:g}",
+        "tier": now.points_tier or "",
         "graded_commit": grade.commit if grade else "",
         "not_graded": now.not_graded.not_graded if now.not_graded else "",
+        "status": now.status or "",
+        "days_late": str(now.late.days_late) if now.late else "",
+        "points_before_penalty": f"{now.late.score_before:g}" if now.late else "",
+        "late_penalty": f"{now.penalty:g}" if now.late else "",
     }
     scores = {s.name: s.score for s in grade.stages} if grade else {}
     for stage in STAGE_ORDER:
@@ -234,7 +247,8 @@ def _html_url(course: CourseDir, repo: str) -> str:
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *TIER_COLUMNS, *STAGE_ORDER])
+        fields = [*COLUMNS, *TIER_COLUMNS, *LATE_COLUMNS, *STAGE_ORDER]
+        writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
 

@@ -1,4 +1,5 @@
-"""`classroom official-job plan|fetch|record`: the official workflow's jobs that talk to GitHub.
+"""`classroom official-job plan|fetch|record|lock`: the official workflow's jobs that talk to
+GitHub.
 
 Each reads its inputs from the files and the environment Actions gives it and writes what the
 next job needs (see orchestrator/templates/course/workflows/official.yml). The token for
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from graders.errors import UserError
 from graders.gitinfo import head_commit
+from orchestrator.commands.lock import Decision, format_decisions, lock_seats
 from orchestrator.course import DEFAULT_API_URL, load_course
 from orchestrator.gateway import GatewayError, GitHub, JobInfo, find_token
 from orchestrator.official.chunking import job_outputs
@@ -30,6 +32,7 @@ from orchestrator.official.planning import (
 )
 from orchestrator.official.publishing import record_in_repository
 from orchestrator.official.record import collect, format_run
+from orchestrator.plan import Seat
 
 
 def api_gateway(token: str | None = None) -> GitHub:
@@ -64,6 +67,7 @@ def plan_job(
     lines = {
         "grader-commit": plan.grader_commit,
         **job_outputs(plan.chunks),
+        "locks": str(len(plan.locks)),
     }
     _append(outputs, "".join(f"{key}={value}\n" for key, value in lines.items()))
     return 0
@@ -137,3 +141,22 @@ def _jobs(gh: GitHub, plan: RunPlan) -> list[JobInfo]:
         return gh.run_jobs(plan.course_repo, int(run))
     except GatewayError:
         return []
+
+
+def lock_job(plan_file: Path, *, summary: Path | None = None) -> int:
+    """Lock the repositories whose last grading moment the run was (`[official] lock`)."""
+    plan = read_model(RunPlan, plan_file)
+    done = lock_planned(api_gateway(), plan)
+    text = format_decisions(done) or "nothing to lock: no seat's last grading moment was this run"
+    print(text)
+    _append(summary, f"## Locked\n\n{text}\n")
+    return 1 if any(d.action.startswith("failed") for d in done) else 0
+
+
+def lock_planned(gh: GitHub, plan: RunPlan) -> list[Decision]:
+    """Lock `plan`'s seats (each learner to read access, or the repository archived)."""
+    if not plan.locks:
+        return []
+    org = plan.locks[0].repo.split("/", 1)[0]
+    wanted = [(Seat(x.seat, x.repo, x.members), x.due) for x in plan.locks]
+    return lock_seats(gh, org, wanted, plan.lock_mode)

@@ -17,8 +17,9 @@ from rich.table import Table
 from graders.assignment import LoadedAssignment, load_assignment
 from graders.errors import UserError
 from orchestrator.course import CourseDir
+from orchestrator.deadline_notice import Notice, notice_block, notice_for, with_notice
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo
-from orchestrator.milestone_issues import issues_at_start
+from orchestrator.milestone_issues import all_issue_titles, issues_at_start
 from orchestrator.milestone_issues import open_issue as open_milestone_issue
 from orchestrator.pacing import Calls, format_duration
 from orchestrator.plan import (
@@ -29,6 +30,7 @@ from orchestrator.plan import (
     Plan,
     Seat,
     SeatPlan,
+    Shown,
     Step,
     issue_title,
     plan_seat,
@@ -124,9 +126,21 @@ def prepare(course: CourseDir, gh: GitHub, slug: str, learners: Sequence[Learner
     template = _template(course, gh, slug)
     wanted = seats(course.course, slug, tuple(learners))
     observed, reads = observe(gh, course.course.org, wanted)
-    opening = issues_at_start(milestone_spec(course, slug), course.course.milestone_mode(slug))
-    plan = Plan(slug, tuple(plan_seat(s, observed[s.repo], title, opening) for s in wanted))
+    loaded = milestone_spec(course, slug)
+    opening = issues_at_start(loaded, course.course.milestone_mode(slug))
+    titles = frozenset([issue_title(title), *all_issue_titles(loaded)])
+    plan = Plan(
+        slug,
+        tuple(
+            plan_seat(s, observed[s.repo], title, opening, _shown(course, slug, s, titles))
+            for s in wanted
+        ),
+    )
     return Prepared(slug, template, observed, plan, reads)
+
+
+def _shown(course: CourseDir, slug: str, seat: Seat, titles: frozenset[str]) -> Shown:
+    return Shown(notice_for(course.course, slug, seat.members), titles)
 
 
 def apply(course: CourseDir, gh: GitHub, prepared: Prepared, out: Console) -> list[Outcome]:
@@ -199,6 +213,10 @@ class _Run:
     def title(self) -> str:
         return self.course.course.assignment(self.slug).title or self.slug
 
+    def notice(self, seat: Seat) -> Notice | None:
+        """The deadline the seat's issues show."""
+        return notice_for(self.course.course, self.slug, seat.members)
+
 
 def _apply_all(run: _Run, plan: Plan, observed: dict[str, Observed], out: Console) -> list[Outcome]:
     outcomes: list[Outcome] = []
@@ -262,9 +280,11 @@ def _apply_step(
         outcome.members[login] = gh.invite(full, login)
     elif step is Step.OPEN_ISSUE and login and run.milestones is not None:
         milestone = next(m for m in run.milestones.spec.milestones if m.id == login)
-        open_milestone_issue(gh, full, run.milestones, milestone)
+        open_milestone_issue(gh, full, run.milestones, milestone, run.notice(seat))
     elif step is Step.OPEN_ISSUE:
         gh.open_issue(full, issue_title(run.title), _issue_body(run, seat, repo))
+    elif step is Step.DEADLINE:
+        _show_deadline(gh, full, int(login), run.notice(seat))
     elif step is Step.OPEN_PULL:
         body = render("provision/pull.md.j2", title=run.title)
         gh.open_pull(full, main, FEEDBACK_BRANCH, FEEDBACK_TITLE, body)
@@ -283,16 +303,21 @@ def milestone_spec(course: CourseDir, slug: str) -> LoadedAssignment | None:
 
 
 def _issue_body(run: _Run, seat: Seat, repo: RepoInfo) -> str:
-    assignment = run.course.course.assignment(run.slug)
-    deadlines = [d for d in (assignment.deadline_of(x) for x in seat.members) if d]
-    moment = max(deadlines, default=None)
+    notice = run.notice(seat)
     return render(
         "provision/issue.md.j2",
         title=run.title,
         logins=list(seat.members),
         repo_url=repo.html_url,
-        deadline=moment.strftime("%Y-%m-%d %H:%M %Z") if moment else "",
+        deadline=notice_block(notice) if notice else "",
     )
+
+
+def _show_deadline(gh: GitHub, full: str, number: int, notice: Notice | None) -> None:
+    """Edit issue `number`'s deadline section to show `notice`."""
+    issue = gh.issue(full, number)
+    if issue is not None and notice is not None:
+        gh.edit_issue_body(full, number, with_notice(issue.body, notice))
 
 
 def _charge_reads(outcomes: list[Outcome], reads: Calls, count: int) -> None:

@@ -7,7 +7,9 @@ printed or wrote elsewhere can change the score or the comment. It posts:
 
 - the sticky pull-request comment, edited in place by its marker, never duplicated (also
   when two runs race: create, re-list, keep the oldest, delete the rest) and never
-  overwritten by the result of an older commit;
+  overwritten by the result of an older commit; under its heading, the learner's deadline
+  ("due Fri 12 Dec 2026 23:59 UTC-5, in 2 days", or how late the push came), read from their
+  assignment issue (orchestrator.deadline_notice says why there, and what forging it changes);
 - the `classroom/grade` check run on the graded commit, whose output carries the report for
   `classroom collect` and annotations for lint and type findings, 50 per request;
 - for an assignment with milestones (`--assignment`), on a push to the default branch: the
@@ -28,6 +30,7 @@ from graders.assignment import LoadedAssignment
 from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
+from orchestrator.deadline_notice import Notice, find_notice, practice_line
 from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.milestone_issues import milestone_assignment, our_issues
 from orchestrator.milestone_issues import sync as milestone_sync
@@ -110,11 +113,27 @@ def _score(graded: GradeReport | None) -> str:
 # --- the sticky comment ----------------------------------------------------------------------
 
 
-def comment_body(graded: GradeReport, sha: str, previous: GradeReport | None = None) -> str:
+def comment_body(
+    graded: GradeReport,
+    sha: str,
+    previous: GradeReport | None = None,
+    deadline: Notice | None = None,
+) -> str:
     """The feedback comment for `graded` (rendered from the report), stamped with `sha`;
-    with `previous`, it opens with the change since that grade."""
-    feedback = render_feedback(graded, previous=previous)
+    with `previous`, it opens with the change since that grade; with `deadline`, it says
+    when the work is due, or how late it came."""
+    line = practice_line(deadline, graded.started_at) if deadline else None
+    feedback = render_feedback(graded, previous=previous, deadline=line)
     return stamped(feedback, Stamp(sha=sha, at=graded.started_at))
+
+
+def learner_deadline(gh: GitHub, repo: str) -> Notice | None:
+    """The learner's deadline as their assignment issue carries it (None: none, or
+    unreadable: a failed read costs the deadline line, never the comment)."""
+    try:
+        return find_notice(gh, repo)
+    except GatewayError:
+        return None
 
 
 def previous_grade(gh: GitHub, repo: str, sha: str, assignment: str) -> GradeReport | None:
@@ -140,9 +159,10 @@ def post_comment(gh: GitHub, target: Target, graded: GradeReport) -> str:
     me = gh.identity()
     mine = Stamp(sha=target.sha, at=graded.started_at)
     found = ours(gh.comments(repo, number), me)
+    deadline = learner_deadline(gh, repo)
     created = None
     if not found:
-        created = gh.create_comment(repo, number, comment_body(graded, target.sha))
+        created = gh.create_comment(repo, number, comment_body(graded, target.sha, None, deadline))
         found = ours(gh.comments(repo, number), me) or [created]
     keep, extra = found[0], found[1:]
     for duplicate in extra:
@@ -155,7 +175,7 @@ def post_comment(gh: GitHub, target: Target, graded: GradeReport) -> str:
     previous = None
     if shown is not None and shown.sha != mine.sha:
         previous = previous_grade(gh, repo, shown.sha, graded.assignment)
-    gh.edit_comment(repo, keep.id, comment_body(graded, target.sha, previous))
+    gh.edit_comment(repo, keep.id, comment_body(graded, target.sha, previous, deadline))
     return f"updated the feedback on #{number}: {keep.html_url}"
 
 

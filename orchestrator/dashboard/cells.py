@@ -13,9 +13,9 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from orchestrator.dashboard.charts import Point, Timeline, timeline
-from orchestrator.dashboard.stats import Progress
+from orchestrator.dashboard.stats import Progress, late_days
 from orchestrator.grades_store import GradedSubmission, PutBack
-from orchestrator.tiers import TierWord
+from orchestrator.standing import TierWord
 
 # An en dash reads as "did not run" next to the tick and the cross.
 STATUS_MARKS = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "–"}  # noqa: RUF001
@@ -45,11 +45,38 @@ def tier_word(tier: TierWord | None) -> Markup:
 
 def grade_cell(progress: Progress) -> Markup:
     """A learner's grade with its tier's mark; ⊘ too when an official grade was not given."""
-    grade = progress.grade
-    text = f"{grade.percent:.0f}%{tier_mark(grade.tier)}" if grade else "—"
+    percent, shown = progress.percent, progress.standing
+    text = f"{percent:.0f}%{tier_mark(shown.points_tier)}" if percent is not None else "—"
     if progress.tier == "not graded":
         text += str(tier_mark("not graded"))
     return Markup(text)
+
+
+def counts_note(progress: Progress) -> Markup:
+    """The official result that counts, in words: which commit, how late, what it cost."""
+    shown = progress.standing
+    a = progress.assignment
+    rule = f"counts: {a.counts}"
+    if shown.status == "no submission":
+        missing = shown.no_submission
+        when = f" by {missing.checked_at:%d %b %Y %H:%M} UTC" if missing else ""
+        return Markup(f"Official: no submission{when}: 0 ({rule}).")
+    if shown.status == "too late":
+        return Markup(
+            f"Official: every graded commit came after the late work accepted: 0 ({rule})."
+        )
+    grade, late = shown.grade, shown.late
+    if grade is None:
+        return Markup("")
+    commit = f"<code>{escape(grade.commit[:7])}</code>"
+    if late is None or not late.late:
+        return Markup(f"Official: {commit} on time, {grade.score:g} ({rule}).")
+    days = "1 late day" if late.days_late == 1 else f"{late.days_late} late days"
+    paid = f", {late.budget_days} paid from the budget" if late.budget_days else ""
+    return Markup(
+        f"Official: {commit} {days}{paid}: {late.score_before:g} before the late penalty, "
+        f"{late.penalty:g} taken, {late.score:g} counts ({rule})."
+    )
 
 
 def tier_note(progress: Progress) -> Markup:
@@ -74,7 +101,9 @@ def push_rows(progress: Progress) -> Markup:
 
 
 def _push_row(sub: GradedSubmission, late: bool) -> str:
-    flag = ' <span class="late">late</span>' if late else ""
+    days = late_days(sub)
+    word = f"late {days} d" if days else "late"
+    flag = f' <span class="late">{word}</span>' if late else ""
     put_back = f"; put back: {_put_back(sub.integrity)}" if sub.integrity else ""
     return (
         f'<tr><td class="nowrap">{sub.graded_at:%d %b %H:%M}{flag}</td>'

@@ -13,7 +13,9 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from graders.errors import UserError
+from orchestrator.course import Counts, LatePolicy
 from orchestrator.grades_store import GradesStore, Login, Slug, WebUrl
+from orchestrator.late_ledger import Terms
 
 
 class _Model(BaseModel):
@@ -39,10 +41,20 @@ class AssignmentInfo(_Model):
     pass_percent: Annotated[float, Field(ge=0, le=100)] = 60.0
     extensions: dict[str, AwareDatetime] = Field(default_factory=dict)
     join_url: WebUrl = ""  # the front desk's form with this assignment picked (none: no desk)
+    late: LatePolicy | None = None  # course.toml's late policy for it (none: no late work)
+    counts: Counts = "latest"  # which official grade counts
+    group: bool = False  # a team's repository (spends no one's late-day budget)
 
     def deadline_for(self, login: str) -> datetime | None:
         """`login`'s deadline: their extension if they have one, else the assignment's."""
         return self.extensions.get(login, self.deadline)
+
+    def terms_for(self, login: str) -> Terms | None:
+        """What decides `login`'s grade here (None: no deadline, the latest official counts)."""
+        deadline = self.deadline_for(login)
+        if deadline is None:
+            return None
+        return Terms(self.slug, deadline, self.late, self.counts, spends_budget=not self.group)
 
 
 class ClassInfo(_Model):
@@ -51,6 +63,11 @@ class ClassInfo(_Model):
     course: str
     learners: tuple[LearnerInfo, ...]
     assignments: tuple[AssignmentInfo, ...]
+    late_days: Annotated[int, Field(ge=0)] = 0  # each learner's budget of free late days
+
+    def terms_for(self, login: str) -> list[Terms]:
+        """What decides `login`'s grade on every assignment with a deadline."""
+        return [t for a in self.assignments if (t := a.terms_for(login)) is not None]
 
     def assignment(self, slug: str) -> AssignmentInfo:
         """The assignment called `slug` (KeyError if the course has none)."""

@@ -19,7 +19,12 @@ def class_info_from_course(course: CourseDir, store: GradesStore) -> ClassInfo:
     roster = load_roster(course.roster_path)  # a bad row is roster check's business, not ours
     learners = tuple(LearnerInfo(login=x.login, name=x.name) for x in roster.learners)
     assignments = tuple(_assignment(course, slug, store) for slug in course.course.assignments)
-    return ClassInfo(course=course.root.resolve().name, learners=learners, assignments=assignments)
+    return ClassInfo(
+        course=course.root.resolve().name,
+        learners=learners,
+        assignments=assignments,
+        late_days=course.course.late_days,
+    )
 
 
 def _assignment(course: CourseDir, slug: str, store: GradesStore) -> AssignmentInfo:
@@ -33,7 +38,10 @@ def _assignment(course: CourseDir, slug: str, store: GradesStore) -> AssignmentI
         deadline=spec.deadline,
         extensions=spec.extensions,
         join_url=_join_url(course, slug),
-        max_score=_max_score(course, slug)
+        late=course.course.late_policy(slug),
+        counts=course.course.counts_of(slug),
+        group=spec.group,
+        max_score=full_marks(course, slug)
         or max((h[-1].max_score for h in histories), default=100),
     )
 
@@ -46,7 +54,7 @@ def _join_url(course: CourseDir, slug: str) -> str:
     return join_link(course.web_url, course.course.full_name(course.course.join_repo), slug)
 
 
-def _max_score(course: CourseDir, slug: str) -> float | None:
+def full_marks(course: CourseDir, slug: str) -> float | None:
     """The assignment's full marks, if its folder is at hand."""
     try:
         return load_assignment(course.starter(slug).parent).spec.max_score

@@ -168,11 +168,11 @@ def _deadline_near(progress: Progress, as_of: datetime, policy: RiskPolicy) -> R
         return None
     left = _left(deadline - as_of)
     slug = progress.assignment.slug
-    if progress.grade is None:
+    if progress.percent is None:
         return Reason("deadline", f"{slug} due in {left}, not started", slug)
     return Reason(
         "deadline",
-        f"{slug} due in {left}, at {progress.grade.percent:.0f}% "
+        f"{slug} due in {left}, at {progress.percent:.0f}% "
         f"(pass mark {progress.assignment.pass_percent:.0f}%)",
         slug,
     )

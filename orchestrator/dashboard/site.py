@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from orchestrator.dashboard import charts
 from orchestrator.dashboard.cells import (
+    counts_note,
     grade_cell,
     push_rows,
     put_back,
@@ -105,6 +106,7 @@ def environment() -> Environment:
         "when": format_when,
         "day": format_day,
         "days": format_days,
+        "points": format_points,
     }
     env.filters.update(filters)
     env.globals.update(
@@ -120,6 +122,7 @@ def environment() -> Environment:
         tier_mark=tier_mark,
         tier_note=tier_note,
         tier_word=tier_word,
+        counts_note=counts_note,
         put_back=put_back,
         gap_points=GAMED_GAP_POINTS,
         milestone_rows=assignment_milestones,
@@ -134,6 +137,11 @@ def assignment_milestones(summary: AssignmentSummary, as_of: datetime) -> list[M
 
 def format_days(value: float | None) -> str:
     return "—" if value is None else f"{value:g} d"
+
+
+def format_points(value: float) -> str:
+    """72.0 -> '72'; 71.25 -> '71.25'."""
+    return f"{value:g}"
 
 
 def format_percent(value: float | None) -> str:
@@ -158,6 +166,8 @@ def status(progress: Progress) -> str:
     """A word or two for where a learner stands on an assignment, by the grade that counts."""
     if progress.passing:
         return "passing"
+    if progress.standing.status in ("no submission", "too late"):
+        return str(progress.standing.status)
     if progress.started:
         return "failing"
     if progress.tier == "not graded":

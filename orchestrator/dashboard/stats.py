@@ -11,8 +11,9 @@ from functools import cached_property
 
 from graders.assignment import STAGE_ORDER, StageName
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
+from orchestrator.deadlines import days_late
 from orchestrator.grades_store import GradedSubmission, GradesStore, NotGraded
-from orchestrator.tiers import Standing, TierWord, standing
+from orchestrator.standing import Standing, TierWord, standing, standings
 
 HISTOGRAM_BINS = 10
 # An official grade this many points of 100 (or more) below the practice grade of the same
@@ -31,6 +32,7 @@ class Progress:
     history: tuple[GradedSubmission, ...]
     repo_url: str
     attempts: tuple[NotGraded, ...] = ()  # official grades attempted and not given
+    counted: Standing | None = None  # the grade that counts, judged over the whole course
 
     @cached_property
     def deadline(self) -> datetime | None:
@@ -39,16 +41,38 @@ class Progress:
 
     @cached_property
     def standing(self) -> Standing:
-        return standing(self.history, self.attempts)
+        return self.counted or standing(self.history, self.attempts)
 
     @property
     def grade(self) -> GradedSubmission | None:
-        """The grade that counts: the latest official one, else the latest practice one."""
+        """The grade that counts (`orchestrator.standing`): official, else practice."""
         return self.standing.grade
+
+    @property
+    def percent(self) -> float | None:
+        """The points that count, as a percentage (after a late penalty; 0 for "no
+        submission"); None when nothing counts yet."""
+        return self.standing.percent
 
     @property
     def tier(self) -> TierWord | None:
         return self.standing.tier
+
+    @cached_property
+    def regrades(self) -> tuple[Regrade, ...]:
+        """Each official grade that replaced an earlier one of the same commit, oldest first."""
+        last: dict[str, GradedSubmission] = {}
+        found = []
+        for sub in self.history:
+            if sub.tier != "official":
+                continue
+            before = last.get(sub.commit)
+            if before is not None:
+                found.append(
+                    Regrade(sub.commit, sub.reason, before.score, sub.score, sub.graded_at)
+                )
+            last[sub.commit] = sub
+        return tuple(found)
 
     @cached_property
     def practice(self) -> tuple[GradedSubmission, ...]:
@@ -73,8 +97,8 @@ class Progress:
 
     @property
     def passing(self) -> bool:
-        grade = self.grade
-        return grade is not None and grade.percent >= self.assignment.pass_percent
+        percent = self.percent
+        return percent is not None and percent >= self.assignment.pass_percent
 
     @property
     def best_percent(self) -> float:
@@ -94,18 +118,40 @@ class Progress:
         return next((s.comment_url for s in reversed(self.history) if s.comment_url), "")
 
     def is_late(self, sub: GradedSubmission) -> bool:
-        """A practice grade after the deadline (official grades come after it by design)."""
+        """A practice grade after the deadline, or an official grade of a commit pushed after
+        it (official grades come after the deadline by design)."""
+        if sub.tier == "official":
+            return late_days(sub) > 0
         deadline = self.deadline
-        return sub.tier == "practice" and deadline is not None and sub.graded_at > deadline
+        return deadline is not None and sub.graded_at > deadline
 
     @property
     def late_pushes(self) -> int:
+        """Practice grades after the deadline."""
         return sum(1 for sub in self.practice if self.is_late(sub))
 
     @cached_property
     def gap(self) -> OfficialGap | None:
         """The official grade far below the practice grade of the same work, if it is."""
         return official_gap(self.history, self.grade)
+
+
+def late_days(sub: GradedSubmission) -> int:
+    """Late days of an official grade's commit against the deadline it was judged against."""
+    if sub.pushed_at is None or sub.deadline is None:
+        return 0
+    return days_late(sub.pushed_at, sub.deadline)
+
+
+@dataclass(frozen=True)
+class Regrade:
+    """An official grade of a commit given again: why, and the score before and after."""
+
+    commit: str
+    reason: str
+    before: float
+    after: float
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -194,17 +240,21 @@ class AssignmentSummary:
     def passing(self) -> int:
         return sum(1 for p in self.progresses if p.passing)
 
+    @cached_property
+    def percents(self) -> tuple[float, ...]:
+        """The percent that counts of each learner with one ("no submission" is a 0)."""
+        return tuple(p.percent for p in self.progresses if p.percent is not None)
+
     @property
     def median_percent(self) -> float | None:
-        counted = [grade.percent for grade in _grades(self.started)]
-        return statistics.median(counted) if counted else None
+        return statistics.median(self.percents) if self.percents else None
 
     @cached_property
     def histogram(self) -> tuple[int, ...]:
         """Learners per score band of width 100/HISTOGRAM_BINS; 100% counts in the top band."""
         bins = [0] * HISTOGRAM_BINS
-        for grade in _grades(self.started):
-            bins[min(int(grade.percent * HISTOGRAM_BINS / 100), HISTOGRAM_BINS - 1)] += 1
+        for percent in self.percents:
+            bins[min(int(percent * HISTOGRAM_BINS / 100), HISTOGRAM_BINS - 1)] += 1
         return tuple(bins)
 
     @cached_property
@@ -288,11 +338,13 @@ class ClassSummary:
 def summarise(info: ClassInfo, store: GradesStore) -> ClassSummary:
     """Join the roster, the assignments and the store into the dashboard's figures."""
     roster = _roster_with_store_learners(info, store)
-    grid = {
-        (a.slug, learner.login): _progress(learner, a, store)
-        for learner in roster
-        for a in info.assignments
-    }
+    slugs = [a.slug for a in info.assignments]
+    grid = {}
+    for learner in roster:
+        login = learner.login
+        counted = standings(store, login, slugs, info.terms_for(login), info.late_days)
+        for a in info.assignments:
+            grid[(a.slug, login)] = _progress(learner, a, store, counted[a.slug])
     assignments = tuple(
         AssignmentSummary(a, tuple(grid[(a.slug, learner.login)] for learner in roster))
         for a in info.assignments
@@ -311,12 +363,14 @@ def _roster_with_store_learners(info: ClassInfo, store: GradesStore) -> list[Lea
     return sorted([*info.learners, *extra], key=lambda learner: learner.login.lower())
 
 
-def _progress(learner: LearnerInfo, assignment: AssignmentInfo, store: GradesStore) -> Progress:
+def _progress(
+    learner: LearnerInfo, assignment: AssignmentInfo, store: GradesStore, counted: Standing
+) -> Progress:
     history = store.history(assignment.slug, learner.login)
     attempts = store.attempts(assignment.slug, learner.login)
     repo = learner.repos.get(assignment.slug) or _known_repo(history, attempts)
     return Progress(login=learner.login, assignment=assignment, history=history, repo_url=repo,
-                    attempts=attempts)  # fmt: skip
+                    attempts=attempts, counted=counted)  # fmt: skip
 
 
 def _known_repo(history: tuple[GradedSubmission, ...], attempts: tuple[NotGraded, ...]) -> str:

@@ -62,6 +62,18 @@ class IssuesAPI(GatewayCore):
 
         return self._write(f"{full_name}: open issue", do, probe)
 
+    def issue(self, full_name: str, number: int) -> IssueInfo | None:
+        """Issue (or pull request) `number`, or None when there is none."""
+        data = self._find(f"/repos/{full_name}/issues/{number}")
+        return _issue(data) if data else None
+
+    def edit_issue_body(self, full_name: str, number: int, body: str) -> None:
+        """Replace the text of issue `number` (replaying this is harmless)."""
+        path = f"/repos/{full_name}/issues/{number}"
+        self._write(
+            f"{full_name}#{number}: edit", lambda: self._send("PATCH", path, {"body": body})
+        )
+
     def set_issue_state(self, full_name: str, number: int, state: str) -> None:
         """Close (`closed`) or reopen (`open`) issue `number` (replaying this is harmless)."""
         path = f"/repos/{full_name}/issues/{number}"
@@ -136,4 +148,5 @@ def _issue(data: dict[str, Any]) -> IssueInfo:
         state=data.get("state", "open"),
         labels=tuple(label["name"] for label in data.get("labels") or []),
         author=(data.get("user") or {}).get("login", ""),
+        body=data.get("body") or "",
     )

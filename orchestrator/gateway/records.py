@@ -42,6 +42,7 @@ class IssueInfo:
     state: str = "open"
     labels: tuple[str, ...] = ()
     author: str = ""
+    body: str = ""
 
 
 @dataclass(frozen=True)

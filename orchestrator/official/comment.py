@@ -20,11 +20,16 @@ from typing import Any
 from graders.advice import STAGE_LABELS, check_title, failing_checks, points_lost
 from graders.mdsafe import Md, code_span, instructor_inline, md_inline, one_line, pts
 from graders.report import Containment, GradeReport, StageResult, ordered
+from orchestrator.course import Counts, Course, LatePolicy
+from orchestrator.deadlines import LateResult, describe_push, format_moment
 from orchestrator.gateway import GitHub
+from orchestrator.grades_store import GradesStore
+from orchestrator.late_ledger import graded_from_store, judge_commit, terms_of
 from orchestrator.milestone_issues import our_issues
 from orchestrator.official.model import Entry
 from orchestrator.plan import issue_title
 from orchestrator.rendering import render
+from orchestrator.standing import standings
 from orchestrator.sticky import Stamp, ours, read_stamp, stamped
 
 OFFICIAL_GRADE_MARKER = "<!-- classroom:official-grade -->"
@@ -42,14 +47,36 @@ class Posted:
     unchanged: bool = False
 
 
-def comment_body(report: GradeReport, entry: Entry, *, grader_commit: str, reason: str) -> str:
-    """The issue comment for `entry`'s official grade `report` (marker and stamp first)."""
+@dataclass(frozen=True)
+class Lateness:
+    """What the late policy made of one official grade, and which grade counts now."""
+
+    result: LateResult
+    pushed_at: datetime
+    deadline: datetime
+    zone: str  # the course's time zone, for the deadline's wall-clock time
+    policy: LatePolicy | None
+    counts: Counts
+    counted: str | None  # the commit whose grade counts now (None: nothing accepted)
+
+
+def comment_body(
+    report: GradeReport,
+    entry: Entry,
+    *,
+    grader_commit: str,
+    reason: str,
+    late: Lateness | None = None,
+) -> str:
+    """The issue comment for `entry`'s official grade `report` (marker and stamp first); with
+    `late`, the late policy's line and which grade counts."""
     text = render(
         "official/comment.md.j2",
         marker=OFFICIAL_GRADE_MARKER,
         title=md_inline(report.assignment_title or report.assignment, 80),
-        score=pts(report.score),
-        max_score=pts(report.max_score),
+        score=_heading_score(report, late),
+        counts=_counts(entry, late),
+        late=_late(late),
         commit=code_span(entry.commit[:12]),
         grader=code_span(grader_commit[:12]),
         reason=md_inline(reason, 120) if reason else "",
@@ -61,6 +88,82 @@ def comment_body(report: GradeReport, entry: Entry, *, grader_commit: str, reaso
     )
     stamp = Stamp(sha=entry.commit, at=report.started_at)
     return stamped(text, stamp, marker=OFFICIAL_GRADE_MARKER)
+
+
+def _heading_score(report: GradeReport, late: Lateness | None) -> Md:
+    top = pts(report.max_score)
+    if late is None:
+        return Md(f"{pts(report.score)} / {top}")
+    if late.result.status == "refused":
+        return Md(f"{pts(report.score)} / {top}, too late to count")
+    return Md(f"{pts(late.result.score)} / {top}")
+
+
+def _counts(entry: Entry, late: Lateness | None) -> Md:
+    """ "" (this grade counts), or which one does and by which rule."""
+    if late is None or late.counted == entry.commit:
+        return Md("")
+    rule = f"course rule: `counts = {late.counts}`"
+    if late.counted is None:
+        return Md(f"No grade counts yet on this assignment ({rule})")
+    return Md(f"The grade that counts is the one of `{late.counted[:12]}` ({rule})")
+
+
+def _late(late: Lateness | None) -> dict[str, Any] | None:
+    if late is None or not late.result.late:
+        return None
+    result, policy = late.result, late.policy
+    paid = f", {result.budget_days} paid from your free late days" if result.budget_days else ""
+    days = "1" if result.days_late == 1 else str(result.days_late)
+    window = policy.days if policy is not None else result.budget_days
+    return {
+        "pushed": Md(_sentence(describe_push(late.pushed_at, late.deadline))),
+        "deadline": Md(format_moment(late.deadline, late.zone)),
+        "refused": result.status == "refused",
+        "window": Md("1 late day" if window == 1 else f"{window} late days"),
+        "before": Md(f"{pts(result.score_before)} / {pts(result.max_score)}"),
+        "days": Md(f"{days}{paid}"),
+        "rate": Md(f"{policy.penalty:g}% of full marks per late day") if policy else "",
+        "penalty": Md(f"−{pts(result.penalty)}" if result.penalty else "0"),  # noqa: RUF001
+        "after": Md(f"{pts(result.score)} / {pts(result.max_score)}"),
+    }
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def lateness(
+    course: Course, store: GradesStore, slug: str, login: str, commit: str
+) -> Lateness | None:
+    """How late `login`'s official grade of `commit` (in `store`) is, what the policy made of
+    it and which grade counts now (None: it was not judged against a deadline)."""
+    grade = next(
+        (
+            s
+            for s in reversed(store.history(slug, login))
+            if s.tier == "official" and s.commit == commit
+        ),
+        None,
+    )
+    if grade is None or grade.pushed_at is None or grade.deadline is None:
+        return None
+    terms = terms_of(course, login)
+    grades = {t.slug: graded_from_store(store.history(t.slug, login)) for t in terms}
+    result = judge_commit(terms, grades, course.late_days, slug, commit)
+    if result is None:
+        return None
+    now = standings(store, login, [slug], terms, course.late_days)[slug]
+    counted = now.grade.commit if now.grade is not None and now.grade.tier == "official" else None
+    return Lateness(
+        result,
+        grade.pushed_at,
+        grade.deadline,
+        course.timezone,
+        course.late_policy(slug),
+        course.counts_of(slug),
+        counted,
+    )
 
 
 def _row(stage: StageResult) -> dict[str, Md]:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from graders.containment import detect
 from graders.errors import UserError
+from orchestrator.commands.lock import format_decisions
+from orchestrator.commands.official_job import lock_planned
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GitHub
 from orchestrator.grader_tree import grader_tree
@@ -56,6 +58,8 @@ def run_locally(course: CourseDir, gh: GitHub, request: Request) -> int:
         results = _fetch_and_grade(gh, course, plan, Path(tmp))
         done = record_locally(gh, course, plan, collect(plan, results), datetime.now(UTC))
     print(format_run(plan, done))
+    if plan.locks:
+        print(format_decisions(lock_planned(gh, plan)))
     return 0
 
 

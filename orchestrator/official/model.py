@@ -57,6 +57,16 @@ class Entry(_Frozen):
         return f"{self.assignment}/{self.seat}"
 
 
+class LockSeat(_Frozen):
+    """A repository the run locks: its seat's last grading moment fired (`[official] lock`)."""
+
+    assignment: Slug
+    seat: SeatName
+    members: tuple[Login, ...]
+    repo: str  # OWNER/NAME
+    due: AwareDatetime  # the moment late work stopped being accepted
+
+
 class Chunk(_Frozen):
     """The entries one grade job takes."""
 
@@ -84,6 +94,8 @@ class RunPlan(_Frozen):
     repo_urls: dict[Slug, dict[Login, str]] = Field(default_factory=dict)
     # assignment -> the seats it covered (graded now or before), for posting grades
     seats: dict[Slug, tuple[Entry, ...]] = Field(default_factory=dict)
+    locks: tuple[LockSeat, ...] = ()  # locked by the record job's last step
+    lock_mode: Literal["read", "archive"] = "read"  # course.toml's `lock`
 
     @property
     def assignments(self) -> tuple[str, ...]:

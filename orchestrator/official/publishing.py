@@ -18,13 +18,13 @@ from pathlib import Path
 
 from graders.errors import UserError
 from graders.report import GradeReport
-from orchestrator.course import CourseDir, load_course
+from orchestrator.course import Course, CourseDir, load_course
 from orchestrator.dashboard.build import build_site
 from orchestrator.dashboard.course_facts import class_info_from_course
 from orchestrator.dashboard.publish import PAGES_BRANCH
 from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.grades_store import STORE_DIR, load_store
-from orchestrator.official.comment import Posted, comment_body, post_grade
+from orchestrator.official.comment import Lateness, Posted, comment_body, lateness, post_grade
 from orchestrator.official.model import Entry, RunPlan
 from orchestrator.official.record import (
     Collected,
@@ -46,16 +46,26 @@ from orchestrator.treesync import (
 PUSH_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a posted grade says besides its report: why it was graded, how late it was."""
+
+    reason: str = ""
+    late: Lateness | None = None
+
+
 def post_grades(
-    gh: GitHub, plan: RunPlan, ready: Sequence[tuple[Entry, GradeReport, str]]
+    gh: GitHub, plan: RunPlan, ready: Sequence[tuple[Entry, GradeReport, Facts]]
 ) -> list[Posted]:
     """Post (or edit) each official grade on its assignment issue; a failure costs one post."""
     if not ready:
         return []
     me = gh.identity()
     posted = []
-    for entry, report, reason in ready:
-        body = comment_body(report, entry, grader_commit=plan.grader_commit, reason=reason)
+    for entry, report, facts in ready:
+        body = comment_body(
+            report, entry, grader_commit=plan.grader_commit, reason=facts.reason, late=facts.late
+        )
         title = plan.titles.get(entry.assignment, entry.assignment)
         try:
             posted.append(post_grade(gh, entry, report, title=title, me=me, body=body))
@@ -78,7 +88,7 @@ class _Made:
 
     batches: list[OfficialBatch] = field(default_factory=list)
     to_post: ToPost = field(default_factory=lambda: ToPost((), ()))
-    reasons: dict[tuple[str, str], str] = field(default_factory=dict)
+    facts: dict[tuple[str, str], Facts] = field(default_factory=dict)
     site: Path | str = ""
 
 
@@ -96,12 +106,12 @@ def record_in_repository(
         def fill(work: Path) -> None:
             made.batches = write_run(work, plan, collected, now)
             made.to_post = grades_to_post(work, plan, now)
-            made.reasons = _reasons(work, plan)
+            made.facts = _facts(work, plan)
             made.site = _try_dashboard(work, Path(tmp) / "site", now, plan.course_repo)
 
         target = Target(repo.clone_url, repo.default_branch)
         synced = _sync_with_retries(target, auth, message, fill)
-        posted = post_grades(gh, plan, _with_reasons(made.to_post, made.reasons))
+        posted = post_grades(gh, plan, _with_facts(made.to_post, made.facts))
         dashboard = _publish(made.site, repo.clone_url, auth)
     store = (
         f"commit {synced.commit[:12]} of {plan.course_repo}"
@@ -129,15 +139,20 @@ def record_locally(
     """The run's grades into the course folder's store, the posts, the site in `site/`."""
     batches: list[OfficialBatch] = write_run(course.root, plan, collected, now)
     to_post = grades_to_post(course.root, plan, now)
-    posted = post_grades(gh, plan, _with_reasons(to_post, _reasons(course.root, plan)))
+    posted = post_grades(gh, plan, _with_facts(to_post, _facts(course.root, plan)))
     built = _try_dashboard(course.root, course.root / "site", now, course.root.resolve().name)
     store = f"{course.root / STORE_DIR} (`classroom course push` sends it to the course repository)"
     where = f"built in {built}" if isinstance(built, Path) else str(built)
     return Recorded(tuple(batches), tuple(posted), to_post.waiting, store, where)
 
 
-def _reasons(root: Path, plan: RunPlan) -> dict[tuple[str, str], str]:
-    """(assignment, seat) -> the reason of the seat's official grade by this grader."""
+def _facts(root: Path, plan: RunPlan) -> dict[tuple[str, str], Facts]:
+    """(assignment, seat) -> the reason of the seat's official grade by this grader, and how
+    late its commit was (from the store and course.toml under `root`)."""
+    try:
+        config: Course | None = load_course(root).course
+    except UserError:
+        config = None  # the grades stand; the comment only lacks its late line
     found = {}
     for slug, entries in plan.seats.items():
         store = load_store(root, slug)
@@ -150,15 +165,19 @@ def _reasons(root: Path, plan: RunPlan) -> dict[tuple[str, str], str]:
                 and s.commit == entry.commit
                 and s.grader_commit == plan.grader_commit
             ]
-            if mine:
-                found[(slug, entry.seat)] = mine[-1].reason
+            if not mine:
+                continue
+            late = None
+            if config is not None and slug in config.assignments:
+                late = lateness(config, store, slug, entry.members[0], entry.commit)
+            found[(slug, entry.seat)] = Facts(mine[-1].reason, late)
     return found
 
 
-def _with_reasons(
-    to_post: ToPost, reasons: dict[tuple[str, str], str]
-) -> list[tuple[Entry, GradeReport, str]]:
-    return [(e, r, reasons.get((e.assignment, e.seat), "")) for e, r in to_post.now]
+def _with_facts(
+    to_post: ToPost, facts: dict[tuple[str, str], Facts]
+) -> list[tuple[Entry, GradeReport, Facts]]:
+    return [(e, r, facts.get((e.assignment, e.seat), Facts())) for e, r in to_post.now]
 
 
 def _try_dashboard(root: Path, out: Path, now: datetime, name: str) -> Path | str:

@@ -1,23 +1,33 @@
-"""Deadlines as crons for official.yml, and a fired cron back to who is due (pure).
+"""Grading moments as crons for official.yml, and a fired cron back to who is due (pure).
 
-`classroom course push` writes one `schedule:` cron per deadline moment of course.toml (each
-assignment's `deadline` and each extension), in UTC as GitHub reads crons, at the first whole
-minute at or after the moment (a cron cannot name seconds; grading a minute late is safe,
-a minute early is not). A scheduled run gets only the cron that fired
-(`github.event.schedule`); the plan job recomputes the crons from the same course.toml and
-grades, for each assignment, the learners whose own deadline has that cron. GitHub may start a
-scheduled run many minutes late, so the run trusts the cron, not its own clock; a cron names
-no year, so next year's firing finds everyone already graded and grades nobody again.
+`classroom course push` writes one `schedule:` cron per minute at which the course has a
+grading moment (`orchestrator.schedule.schedule`: each assignment's deadline, each extended
+deadline, and the end of each late day that may still be accepted), in UTC as GitHub reads
+crons, at the first whole minute at or after the moment (a cron cannot name seconds; grading
+a minute late is safe, a minute early is not). A scheduled run gets only the cron that fired
+(`github.event.schedule`); the plan job recomputes the moments from the same course.toml and
+grades, for each assignment, the seats whose own moment has that cron (`due_moment`): a
+seat's moments are its deadline (its members' latest) and the end of each late day after it.
+GitHub may start a scheduled run many minutes late, so the run trusts the cron, not its own
+clock; a cron names no year, so next year's firing finds everything graded already.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from orchestrator.course import Course
+from orchestrator.deadlines import utc
 from orchestrator.plan import Seat
+from orchestrator.schedule import (
+    GradingMoment,
+    cron_line,
+    learner_moments,
+    moments_for_cron,
+    schedule,
+)
 
 SCHEDULE_START = "# classroom:schedule-start"
 SCHEDULE_END = "# classroom:schedule-end"
@@ -30,53 +40,50 @@ class Cron:
     """One `schedule:` entry and what it stands for."""
 
     cron: str
-    what: tuple[str, ...]  # "tasks-api deadline", "tasks-api extension of ada"
-
-
-def minute_at_or_after(moment: datetime) -> datetime:
-    """`moment` in UTC, rounded up to a whole minute."""
-    utc = moment.astimezone(UTC)
-    whole = utc.replace(second=0, microsecond=0)
-    return whole if whole == utc else whole + timedelta(minutes=1)
-
-
-def cron_of(moment: datetime) -> str:
-    """The cron that fires at `moment` (rounded up to its minute), every year, in UTC."""
-    at = minute_at_or_after(moment)
-    return f"{at.minute} {at.hour} {at.day} {at.month} *"
+    what: tuple[str, ...]  # "tasks-api deadline", "tasks-api end of late day 1", …
 
 
 def deadline_crons(course: Course) -> list[Cron]:
-    """Every deadline moment of the course as a cron, earliest first, each cron once."""
-    moments: dict[str, tuple[datetime, list[str]]] = {}
-    for slug, assignment in sorted(course.assignments.items()):
-        named = [(assignment.deadline, f"{slug} deadline")] if assignment.deadline else []
-        named += [(at, f"{slug} extension of {who}") for who, at in assignment.extensions.items()]
-        for moment, what in named:
-            cron = cron_of(moment)
-            _, whats = moments.setdefault(cron, (minute_at_or_after(moment), []))
-            whats.append(what)
-    ordered = sorted(moments.items(), key=lambda item: item[1][0])
-    return [Cron(cron, tuple(whats)) for cron, (_, whats) in ordered]
+    """Every grading moment of the course as a cron, earliest first, each cron once."""
+    found: dict[str, list[str]] = {}
+    for moment in schedule(course):
+        found.setdefault(cron_line(moment.at), []).append(
+            f"{moment.assignment} {moment.describe()}"
+        )
+    return [Cron(cron, tuple(what)) for cron, what in found.items()]
 
 
-def due_seats(course: Course, slug: str, seats: Sequence[Seat], cron: str) -> list[Seat]:
-    """The seats of `slug` whose deadline has `cron` (a team's: its members' latest)."""
-    assignment = course.assignment(slug)
-    due = []
-    for seat in seats:
-        moments = [assignment.deadline_of(login) for login in seat.members]
-        known = [m for m in moments if m is not None]
-        if known and cron_of(max(known)) == cron:
-            due.append(seat)
-    return due
+def seat_owner(course: Course, slug: str, seat: Seat) -> str | None:
+    """The member whose deadline is the seat's: the latest (None: no deadline)."""
+    spec = course.assignment(slug)
+    dated = [(utc(d), login) for login in seat.members if (d := spec.deadline_of(login))]
+    return max(dated)[1] if dated else None
 
 
 def seat_deadline(course: Course, slug: str, seat: Seat) -> datetime | None:
     """When `seat` is due: its members' latest deadline (None: no deadline)."""
-    assignment = course.assignment(slug)
-    known = [m for m in (assignment.deadline_of(x) for x in seat.members) if m is not None]
-    return max(known) if known else None
+    owner = seat_owner(course, slug, seat)
+    return course.assignment(slug).deadline_of(owner) if owner is not None else None
+
+
+def seat_moments(course: Course, slug: str, seat: Seat) -> list[GradingMoment]:
+    """The seat's grading moments: its deadline, and the end of each late day after it."""
+    owner = seat_owner(course, slug, seat)
+    return learner_moments(course, slug, owner) if owner is not None else []
+
+
+def due_moment(course: Course, slug: str, seat: Seat, cron: str) -> GradingMoment | None:
+    """The seat's moment that `cron` fires for (None: none of its moments)."""
+    found = moments_for_cron(seat_moments(course, slug, seat), cron)
+    return found[0] if found else None
+
+
+def due_seats(
+    course: Course, slug: str, seats: Sequence[Seat], cron: str
+) -> list[tuple[Seat, GradingMoment]]:
+    """The seats of `slug` that `cron` fires for, each with its moment."""
+    due = ((seat, due_moment(course, slug, seat, cron)) for seat in seats)
+    return [(seat, moment) for seat, moment in due if moment is not None]
 
 
 def render_official(
@@ -91,7 +98,9 @@ def render_official(
     if not start or not end:
         raise ValueError("official.yml lost its classroom:schedule markers")
     indent = head[head.rfind("\n") + 1 :]
-    lines = [f"{SCHEDULE_START} (written by `classroom course push`: course.toml's deadlines, UTC)"]
+    lines = [
+        f"{SCHEDULE_START} (written by `classroom course push`: course.toml's grading moments, UTC)"
+    ]
     if crons:
         lines.append("schedule:")
         lines += [f'  - cron: "{c.cron}"  # {", ".join(c.what)}' for c in crons]

@@ -11,6 +11,7 @@ from small_class import GRADER, commit_of, graded, not_graded
 from graders.errors import UserError
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import load_store, record_lines, store_from_submissions
+from orchestrator.standing import standing
 from orchestrator.tiers import (
     NO_REPORT,
     OfficialPlan,
@@ -19,7 +20,6 @@ from orchestrator.tiers import (
     official_batch,
     plan_official,
     record_batch,
-    standing,
 )
 
 RUN = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)

@@ -50,12 +50,20 @@ class OfficialClass:
     def repo_of(self, person: Person) -> str:
         return f"{ORG}/{self.slug}-{person.login}"
 
-    def submit(self, person: Person, files: dict[str, str | None], branch: str = "work") -> str:
-        """`files` pushed on a branch, then merged into `main` by the learner; main's head."""
+    def submit(
+        self,
+        person: Person,
+        files: dict[str, str | None],
+        branch: str = "work",
+        dated: str | None = None,
+    ) -> str:
+        """`files` pushed on a branch, then merged into `main` by the learner; main's head.
+        `dated` (ISO 8601) forges the commit's author and committer dates."""
         clone = self.story.work / "clones" / person.login
         if not clone.exists():
             url = f"{self.story.url}/{self.repo_of(person)}.git"
             git("clone", "-q", url, str(clone), cwd=self.story.work, token=person.token)
+        git("fetch", "-q", "origin", cwd=clone, token=person.token)  # main moves by merges
         git("checkout", "-q", "-B", branch, "origin/main", cwd=clone)
         for name, text in files.items():
             path = clone / name
@@ -65,13 +73,20 @@ class OfficialClass:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
         git("add", "-A", cwd=clone)
+        forged = {"GIT_AUTHOR_DATE": dated, "GIT_COMMITTER_DATE": dated} if dated else None
         git("-c", "user.name=Learner", "-c", "user.email=l@example.edu", "commit", "-qm", "My work",
-            cwd=clone)  # fmt: skip
+            cwd=clone, env=forged)  # fmt: skip
         git("push", "-q", "-f", "origin", branch, cwd=clone, token=person.token)
         repo = self.story.client(person).get_repo(self.repo_of(person))
-        pull = repo.create_pull(title="My work", body="Done.", head="work", base="main")
+        pull = repo.create_pull(title="My work", body="Done.", head=branch, base="main")
         assert pull.merge().merged
         return repo.get_branch("main").commit.sha
+
+    def commit_dates(self, person: Person) -> tuple[str, str]:
+        """The author and committer dates of the head of `person`'s branch in their clone."""
+        clone = self.story.work / "clones" / person.login
+        author, committer = git("log", "-1", "--format=%aI %cI", cwd=clone).split()
+        return author, committer
 
     def course_files(self, tmp: Path, ref: str = "HEAD") -> dict[str, bytes]:
         """The course repository's files at `ref` (a fresh mirror clone under `tmp`)."""

@@ -208,6 +208,12 @@ class FakeIssues:
     def find_issue(self, _repo: str, title: str) -> IssueInfo | None:
         return IssueInfo(1, title, False, "u") if title == "Assignment: Tasks API" else None
 
+    def identity(self) -> str:
+        return "teacher"
+
+    def issues(self, _repo: str, _label: str | None = None) -> list[IssueInfo]:
+        return []  # no milestone issues either
+
     def comments(self, _repo: str, _number: int) -> list[CommentInfo]:
         return list(self.comments_)
 

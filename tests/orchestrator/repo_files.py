@@ -56,8 +56,15 @@ def private_blobs(templates: Path = TEMPLATES) -> dict[str, Path]:
     return private
 
 
-def git(*args: str, cwd: Path, token: str | None = None, check: bool = True) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(_auth(token) if token else {})}
+def git(
+    *args: str,
+    cwd: Path,
+    token: str | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> str:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(_auth(token) if token else {}),
+           **(env or {})}  # fmt: skip
     done = subprocess.run(
         ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )

@@ -14,11 +14,11 @@ from rich.console import Console
 
 from graders.assignment import STAGE_ORDER
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
-from orchestrator.commands.collect import COLUMNS, TIER_COLUMNS, collect
-from orchestrator.commands.lock import lock
+from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect
+from orchestrator.commands.lock import lock, lock_moment
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
-from orchestrator.course import load_course
+from orchestrator.course import Course, CourseDir, load_course
 from orchestrator.grades_store import load_store
 from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
 from orchestrator.tiers import NO_REPORT, official_batch, plan_official, record_batch
@@ -163,6 +163,19 @@ def test_lock_drops_due_learners_to_read_and_honours_extensions(
     assert gh.calls.writes == 0
 
 
+def test_a_learner_locks_only_when_late_work_is_no_longer_accepted(tmp_path: Path) -> None:
+    due = datetime(2031, 1, 10, 23, 59, tzinfo=UTC)
+    spec = {"org": "school", "assignments": {"hw": {"deadline": due}}}
+
+    def locks(**more: object) -> datetime | None:
+        course = CourseDir(root=tmp_path, course=Course.model_validate({**spec, **more}))
+        return lock_moment(course, "hw", "ada")
+
+    assert locks() == due
+    assert locks(late={"penalty_per_day": 10, "max_late_days": 2}) == due + timedelta(days=2)
+    assert locks(late_days=3) == due + timedelta(days=3)  # no policy: the budget is the window
+
+
 def test_lock_in_archive_mode_archives_due_repositories(provisioned_class: Classroom) -> None:
     room = provisioned_class
     now = datetime(2031, 1, 10, tzinfo=UTC)
@@ -243,7 +256,7 @@ def test_the_csv_gives_the_official_grade_first_with_its_tier_and_commit(
     collect(room.course, room.gateway(), "tasks-api", out=out, console=quiet())
 
     table = read_csv(out)
-    assert list(table[0]) == [*COLUMNS, *TIER_COLUMNS, *STAGE_ORDER]
+    assert list(table[0]) == [*COLUMNS, *TIER_COLUMNS, *LATE_COLUMNS, *STAGE_ORDER]
     rows = {r["github_username"]: r for r in table}
     one, two, three = (rows[f"school-learner-{n}"] for n in (1, 2, 3))
     assert (one["points_awarded"], one["tier"], one["tests"]) == ("30", "official", "20")

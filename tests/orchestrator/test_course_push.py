@@ -278,4 +278,4 @@ def test_the_official_workflow_runs_at_every_deadline_and_extension_in_utc(
     assert crons == expected
     assert 'GRADING_REPOSITORY: "school/classroom"' in text
     assert text.count("max-parallel: 7 ") == 2
-    assert "# notes extension of school-learner-2" in text
+    assert "# notes extended deadline of school-learner-2" in text

@@ -18,6 +18,8 @@ from orchestrator.commands.report import (
     post_comment,
     report,
 )
+from orchestrator.deadline_notice import Notice, notice_block
+from orchestrator.deadlines import format_moment
 from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.results_channel import CHECK_NAME, extract
 from orchestrator.sticky import Stamp, is_stale, read_stamp
@@ -210,3 +212,29 @@ def test_dry_run_posts_nothing(pull, tmp_path):
 
 def _t(minutes: int):
     return starter_report().started_at + timedelta(minutes=minutes)
+
+
+def test_the_comment_shows_the_deadline_of_the_instructors_issue_never_a_learners(pull):
+    running, repo, pr, gh = pull
+    report = starter_report()
+    due = report.started_at + timedelta(days=2, hours=5)
+    forged = Notice(deadline=due + timedelta(days=30))
+    learner = running.github(running.learner_token).get_repo(REPO)
+    learner.create_issue("Assignment: hw", notice_block(forged))  # a learner's look-alike
+    policy = "late work accepted for 1 day (10% of full marks per late day)"
+    real = Notice(
+        deadline=due, timezone="America/New_York", late_until=due + timedelta(days=1), policy=policy
+    )
+    repo.create_issue("Assignment: hw", "The brief.\n\n" + notice_block(real))
+
+    target = Target(REPO, pr.head.sha, pr.number)
+    post_comment(gh, target, report)
+    [comment] = feedback_comments(repo, pr.number)
+    assert "⏰ Due " in comment.body and ", in 2 days." in comment.body
+    assert format_moment(due, "America/New_York") in comment.body
+
+    late = report.model_copy(update={"started_at": due + timedelta(hours=3)})
+    post_comment(gh, target, late)
+    [comment] = feedback_comments(repo, pr.number)
+    assert "⏰ Pushed 3 h after the deadline (due " in comment.body
+    assert "late policy applies (late work accepted for 1 day" in comment.body
