@@ -150,9 +150,16 @@ def _add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "collect",
         help="collect the latest grade of every learner into a CSV and the grades store",
     )
-    collect.add_argument("slug", metavar="SLUG")
+    collect.add_argument("slugs", metavar="SLUG", nargs="+", help="one or more assignments")
     _course_option(collect)
-    collect.add_argument("--out", type=Path, help="the CSV to write (default: grades-SLUG.csv)")
+    collect.add_argument(
+        "--out", type=Path, help="the CSV to write, with one SLUG (default: grades-SLUG.csv)"
+    )
+    collect.add_argument(
+        "--rest",
+        action="store_true",
+        help="read each repository with a conditional REST request instead of GraphQL batches",
+    )
     collect.set_defaults(handler=_run_collect)
 
     deadlines = commands.add_parser(
@@ -234,11 +241,11 @@ def _run_provision(args: argparse.Namespace) -> int:
 
 
 def _run_collect(args: argparse.Namespace) -> int:
-    from orchestrator.commands.collect import collect
+    from orchestrator.commands.collect import collect_all
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return collect(course, _connect(course), args.slug, out=args.out)
+    return collect_all(course, _connect(course), args.slugs, out=args.out, rest=args.rest)
 
 
 def _run_deadlines(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from orchestrator.gateway.actions import ActionsAPI
 from orchestrator.gateway.activity import ActivityAPI
 from orchestrator.gateway.checks import ChecksAPI
+from orchestrator.gateway.graphql import GraphQLAPI
 from orchestrator.gateway.issues import IssuesAPI
 from orchestrator.gateway.people import PeopleAPI
 from orchestrator.gateway.repos import ReposAPI
@@ -17,7 +18,9 @@ from orchestrator.gateway.transport import AuthError
 from orchestrator.pacing import Pacer
 
 
-class GitHub(ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI, SecretsAPI, ActivityAPI, ActionsAPI):
+class GitHub(
+    ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI, SecretsAPI, ActivityAPI, ActionsAPI, GraphQLAPI
+):
     """The gateway: typed operations on GitHub, each write paced and never blindly replayed."""
 
 

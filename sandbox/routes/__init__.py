@@ -16,6 +16,7 @@ from sandbox.routes import (
     forks,
     git_http,
     gitdata,
+    graphql,
     issues,
     jobs,
     memberships,
@@ -27,6 +28,7 @@ from sandbox.routes import (
 
 ROUTERS: list[APIRouter] = [
     meta.router,
+    graphql.router,
     accounts.router,
     memberships.router,
     repos.router,
