@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from sandbox.auth import token_from_header
 from sandbox.config import Faults, RateLimits
 from sandbox.errors import DOCS
 
@@ -191,9 +192,9 @@ class FaultPlan:
 
 
 def caller_of(request: Request) -> str:
-    """Who a request counts against: its Authorization header, else its address."""
-    auth = request.headers.get("authorization")
-    return auth or f"ip:{request.client.host if request.client else '?'}"
+    """Who a request counts against: its token (however it is sent), else its address."""
+    token = token_from_header(request.headers.get("authorization"))
+    return f"token:{token}" if token else f"ip:{request.client.host if request.client else '?'}"
 
 
 def _error(status: int, message: str, headers: dict[str, str]) -> Response:
