@@ -144,6 +144,12 @@ def _add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     provision.add_argument(
         "--only", action="append", default=[], metavar="USER", help="only this learner (repeat)"
     )
+    provision.add_argument(
+        "--hours",
+        type=float,
+        metavar="H",
+        help="a sitting: write only what GitHub's pacing allows in H hours; run again to go on",
+    )
     provision.set_defaults(handler=_run_provision)
 
     collect = commands.add_parser(
@@ -237,7 +243,9 @@ def _run_provision(args: argparse.Namespace) -> int:
 
     course = load_course(args.course)
     gh = _connect(course)
-    return provision(course, gh, args.slug, only=args.only, dry_run=args.dry_run)
+    return provision(
+        course, gh, args.slug, only=args.only, dry_run=args.dry_run, hours=args.hours
+    )
 
 
 def _run_collect(args: argparse.Namespace) -> int:

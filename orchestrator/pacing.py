@@ -65,6 +65,14 @@ def modelled_seconds(writes: int, per_minute: int = 80, per_hour: int = 500) -> 
     return full_hours * HOUR + (writes - 1 - full_hours * per_hour) * interval
 
 
+def writes_within(seconds: float, per_minute: int = 80, per_hour: int = 500) -> int:
+    """How many paced writes start within `seconds` (the inverse of `modelled_seconds`)."""
+    if seconds < 0:
+        return 0
+    hours, rest = divmod(seconds, HOUR)
+    return int(hours) * per_hour + min(per_hour, int(rest // (60.0 / per_minute)) + 1)
+
+
 def format_duration(seconds: float) -> str:
     """'2 h 05 min', '6 min 15 s', '40 s'."""
     seconds = round(seconds)

@@ -189,6 +189,11 @@ CONTRACTS.update(
         ("GET", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
         ("PUT", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
         ("DELETE", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): None,
+        ("GET", "/orgs/{org}/rulesets"): list[m.RepositoryRuleset],
+        ("POST", "/orgs/{org}/rulesets"): m.RepositoryRuleset,
+        ("GET", "/orgs/{org}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
+        ("PUT", "/orgs/{org}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
+        ("DELETE", "/orgs/{org}/rulesets/{ruleset_id}"): None,
     }
 )
 
