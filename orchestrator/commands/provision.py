@@ -347,7 +347,7 @@ def format_plan(plan: Plan, per_minute: int, per_hour: int) -> str:
 def format_sittings(plan: Plan, per_minute: int, per_hour: int) -> list[str]:
     """What is left for later runs, or a long run's advice to split it into sittings."""
     if plan.later:
-        per_seat = plan.writes / max(1, len(plan.seats))
+        per_seat = sum(p.writes for p in plan.seats) / max(1, len(plan.seats))
         left = round(plan.later * per_seat)
         runs = -(-left // max(1, plan.writes))
         paced = format_duration(modelled_seconds(left, per_minute, per_hour))

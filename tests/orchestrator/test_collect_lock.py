@@ -13,8 +13,8 @@ from github import Auth, Github
 from rich.console import Console
 
 from graders.assignment import STAGE_ORDER
-from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from graders.errors import UserError
+from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.commands.collect import COLUMNS, TIER_COLUMNS, collect, collect_all
 from orchestrator.commands.lock import lock
 from orchestrator.commands.provision import provision
@@ -278,6 +278,7 @@ class _GraphQLDown(GitHub):
     """A server that answers no GraphQL (an old Enterprise Server)."""
 
     def graphql(self, query: str, variables: dict[str, object]) -> tuple[dict, list]:
+        del query, variables
         raise GraphQLUnavailable("this server has no GraphQL API")
 
 
