@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -45,6 +46,15 @@ class Pacer:
             self._recent.append(self._clock())
             return delay
 
+    def finished(self) -> None:
+        """The write that `wait` let through has been answered: its moment is now.
+
+        GitHub counts a write when it arrives, somewhere between sending and the answer; the
+        next one is spaced from the answer, so no two arrive closer than the interval."""
+        with self._lock:
+            if self._recent:
+                self._recent[-1] = self._clock()
+
     def _delay(self, now: float) -> float:
         while self._recent and now - self._recent[0] >= HOUR:
             self._recent.popleft()
@@ -66,11 +76,12 @@ def modelled_seconds(writes: int, per_minute: int = 80, per_hour: int = 500) -> 
 
 
 def writes_within(seconds: float, per_minute: int = 80, per_hour: int = 500) -> int:
-    """How many paced writes start within `seconds` (the inverse of `modelled_seconds`)."""
-    if seconds < 0:
+    """How many paced writes start before `seconds` have passed (`modelled_seconds` inverted):
+    a run of that many leaves GitHub's hourly window free for the next run at `seconds`."""
+    if seconds <= 0:
         return 0
     hours, rest = divmod(seconds, HOUR)
-    return int(hours) * per_hour + min(per_hour, int(rest // (60.0 / per_minute)) + 1)
+    return int(hours) * per_hour + min(per_hour, math.ceil(rest / (60.0 / per_minute)))
 
 
 def format_duration(seconds: float) -> str:

@@ -88,7 +88,7 @@ class Limiter:
             if method in WRITES:
                 window.writes.append(clock)
             window.used += 1
-            self._note(window, clock)
+            self._note(window, clock, method in WRITES)
             return window, None
 
     def _broken(self, window: Window, method: str, clock: float) -> str | None:
@@ -105,9 +105,11 @@ class Limiter:
             return "secondary"
         return None
 
-    def _note(self, window: Window, clock: float) -> None:
+    def _note(self, window: Window, clock: float, write: bool) -> None:
         limits, peaks = self.limits, self.peaks
         peaks.primary = max(peaks.primary, window.used / limits.primary_per_hour)
+        if not write:
+            return
         minute = _within(window.writes, clock, 60) / limits.secondary_per_minute
         peaks.secondary_minute = max(peaks.secondary_minute, minute)
         hourly = limits.secondary_per_hour or GITHUB_WRITES_PER_HOUR

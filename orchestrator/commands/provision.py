@@ -7,6 +7,7 @@ the others; failures are listed at the end with what to do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -99,7 +100,7 @@ def provision(
     prepared = prepare(course, gh, slug, learners)
     pacing = course.course.pacing
     if hours is not None:
-        budget = writes_within(hours * 3600, pacing.writes_per_minute, pacing.writes_per_hour)
+        budget = sitting_budget(hours, pacing.writes_per_minute, pacing.writes_per_hour)
         prepared = replace(prepared, plan=prepared.plan.sitting(budget))
     out.print(format_plan(prepared.plan, pacing.writes_per_minute, pacing.writes_per_hour))
     if dry_run or not prepared.plan.has_work:
@@ -113,6 +114,14 @@ def provision(
     if failed:
         out.print("run the same command again: it resumes and retries only what is missing")
     return 1 if failed else 0
+
+
+def sitting_budget(hours: float, per_minute: int, per_hour: int) -> int:
+    """The writes of a sitting of `hours`: what the pacing allows, keeping 2% of each hour in
+    reserve, so that the next sitting's first writes never meet this one's in GitHub's window
+    of an hour (a run's first write comes a little after its start, by a varying amount)."""
+    reserve = math.ceil(per_hour * 0.02)
+    return writes_within(hours * 3600, per_minute, max(1, per_hour - reserve))
 
 
 def provision_learner(

@@ -144,12 +144,15 @@ class GatewayCore:
                 return do()
             except (GithubException, requests.exceptions.RequestException) as exc:
                 last = exc
-                kind = classify(exc)
-                if kind == "fatal" and isinstance(exc, GithubException):
-                    raise self._fatal(exc, what) from exc
-                if kind == "limited":
-                    self._sleep(retry_after(exc, 60.0))
-                    continue
+            finally:
+                if self.pacer is not None:
+                    self.pacer.finished()
+            kind = classify(last)
+            if kind == "fatal" and isinstance(last, GithubException):
+                raise self._fatal(last, what) from last
+            if kind == "limited":
+                self._sleep(retry_after(last, 60.0))
+                continue
             self.ambiguous += 1
             found = probe() if probe is not None else None
             if found is not None:
