@@ -69,7 +69,11 @@ def seed_repositories(sandbox: Sandbox, template: str, names: Iterable[str]) -> 
         if sandbox.repo(full) is not None:
             continue
         sandbox.store.add(Repo(owner=owner, name=name, private=True, template=template))
-        shutil.copytree(sandbox.bare(template).path, sandbox.bare(full).path)
+        shutil.copytree(
+            sandbox.bare(template).path,
+            sandbox.bare(full).path,
+            ignore=shutil.ignore_patterns("*.sample"),
+        )
         count += 1
     return count
 

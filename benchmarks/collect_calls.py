@@ -91,14 +91,14 @@ def measure(learners: int, count: int) -> None:
             stored = len(load_store(course.root))
         finally:
             server.stop()
-    print(
-        f"{learners} learners x {count} assignments = {len(names)} repositories "
-        f"(seeded straight into the sandbox in {seeding:.0f} s)\n"
-        f"  first collect:     {first}\n"
-        f"  unchanged re-run:  {again}\n"
-        f"  through REST:      {rest}\n"
-        f"  {stored} grades in the store"
-    )
+        print(
+            f"{learners} learners x {count} assignments = {len(names)} repositories "
+            f"(seeded straight into the sandbox in {seeding:.0f} s)\n"
+            f"  first collect:     {first}\n"
+            f"  unchanged re-run:  {again}\n"
+            f"  through REST:      {rest}\n"
+            f"  {stored} grades in the store"
+        )
 
 
 def main() -> None:
