@@ -1,11 +1,13 @@
 """API calls and wall time of `classroom provision` on the sandbox, and the time GitHub would take.
 
-    .venv/bin/python benchmarks/provision_calls.py [--learners 50 200]
+    .venv/bin/python benchmarks/provision_calls.py [--learners 50 200] [--feedback]
 
 For each class size: a fresh sandbox on loopback, an org with that many learners, the
-assignment published, then one full provision with pacing off. Prints API calls per learner
-(reads, writes), the wall time, the modelled wall time under GitHub's secondary limit (80
-content-creating requests a minute, 500 an hour), and the calls of an unchanged re-run.
+assignment published, then one full provision with pacing off. Prints the writes per learner
+(content-creating requests: what GitHub's secondary limit counts) and those made once for the
+class (the organization ruleset), REST reads and GraphQL queries, the wall time, the modelled
+wall time under GitHub's secondary limit (80 content-creating requests a minute, 500 an hour),
+and the calls of an unchanged re-run. `--feedback` turns the Feedback pull request on.
 """
 
 from __future__ import annotations
@@ -57,9 +59,18 @@ def quiet() -> Console:
     return Console(file=io.StringIO(), width=200)
 
 
-def measure(learners: int) -> None:
+def with_feedback(course: CourseDir) -> CourseDir:
+    toml = course.root / "course.toml"
+    toml.write_text(
+        toml.read_text().replace("feedback_pull_request = false", "feedback_pull_request = true")
+    )
+    return load_course(course.root)
+
+
+def measure(learners: int, feedback: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-provision-") as tmp:
         server, seeded, course = open_class(Path(tmp), learners)
+        course = with_feedback(course) if feedback else course
         try:
             token = seeded.instructor.token
             publish(course, GitHub(server.url, token, backoff=0), "tasks-api")
@@ -70,23 +81,29 @@ def measure(learners: int) -> None:
             first = gh.calls
             again = GitHub(server.url, token, backoff=0)
             provision(course, again, "tasks-api", console=quiet())
+            shared = 1 if course.course.repos.protection == "ruleset" else 0
+            shared += 1 if course.course.grading_repo else 0
         finally:
             server.stop()
-            server.sandbox.store.close()
+    per_learner = (first.writes - shared) / learners
     print(
-        f"{learners} learners (exit {code}): {first.reads / learners:.2f} reads + "
-        f"{first.writes / learners:.2f} writes per learner ({first.reads} + {first.writes}); "
+        f"{learners} learners{' with the Feedback PR' if feedback else ''} (exit {code}): "
+        f"{per_learner:.2f} writes per learner + {shared} for the class; "
+        f"{first.reads} REST reads, {first.queries} GraphQL queries ({gh.points} points); "
         f"wall time, pacing off: {wall:.1f} s; modelled under GitHub's limits "
-        f"(80/min, 500/h): {format_duration(modelled_seconds(first.writes))}; "
-        f"unchanged re-run: {again.calls.reads} reads, {again.calls.writes} writes"
+        f"(80/min, 500/h): {format_duration(modelled_seconds(first.writes))}; unchanged "
+        f"re-run: {again.calls.reads} reads, {again.calls.queries} queries, "
+        f"{again.calls.writes} writes"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, nargs="+", default=[50, 200])
-    for count in parser.parse_args().learners:
-        measure(count)
+    parser.add_argument("--feedback", action="store_true", help="with the Feedback pull request")
+    args = parser.parse_args()
+    for count in args.learners:
+        measure(count, args.feedback)
 
 
 if __name__ == "__main__":

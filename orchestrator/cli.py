@@ -144,16 +144,46 @@ def _add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     provision.add_argument(
         "--only", action="append", default=[], metavar="USER", help="only this learner (repeat)"
     )
+    provision.add_argument(
+        "--hours",
+        type=float,
+        metavar="H",
+        help="a sitting: write only what GitHub's pacing allows in H hours; run again to go on",
+    )
     provision.set_defaults(handler=_run_provision)
 
     collect = commands.add_parser(
         "collect",
         help="collect the latest grade of every learner into a CSV and the grades store",
     )
-    collect.add_argument("slug", metavar="SLUG")
+    collect.add_argument("slugs", metavar="SLUG", nargs="+", help="one or more assignments")
     _course_option(collect)
-    collect.add_argument("--out", type=Path, help="the CSV to write (default: grades-SLUG.csv)")
+    collect.add_argument(
+        "--out", type=Path, help="the CSV to write, with one SLUG (default: grades-SLUG.csv)"
+    )
+    collect.add_argument(
+        "--rest",
+        action="store_true",
+        help="read each repository with a conditional REST request instead of GraphQL batches",
+    )
     collect.set_defaults(handler=_run_collect)
+
+    export = commands.add_parser(
+        "export",
+        help="the grades that count as the school's gradebook imports them (Canvas, Moodle, CSV)",
+        description="No GitHub call: reads the roster and the grades store (collect first).",
+    )
+    export.add_argument("slugs", metavar="SLUG", nargs="+", help="one or more assignments")
+    export.add_argument("--format", dest="fmt", choices=("canvas", "moodle", "csv"), required=True)
+    export.add_argument("--out", type=Path, help="the file to write (default: FORMAT-grades.csv)")
+    export.add_argument(
+        "--match",
+        choices=("email", "sis"),
+        default="email",
+        help="how the gradebook finds learners: email, or the roster's sis_id column",
+    )
+    _course_option(export)
+    export.set_defaults(handler=_run_export)
 
     deadlines = commands.add_parser(
         "deadlines",
@@ -230,15 +260,23 @@ def _run_provision(args: argparse.Namespace) -> int:
 
     course = load_course(args.course)
     gh = _connect(course)
-    return provision(course, gh, args.slug, only=args.only, dry_run=args.dry_run)
+    return provision(course, gh, args.slug, only=args.only, dry_run=args.dry_run, hours=args.hours)
 
 
 def _run_collect(args: argparse.Namespace) -> int:
-    from orchestrator.commands.collect import collect
+    from orchestrator.commands.collect import collect_all
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return collect(course, _connect(course), args.slug, out=args.out)
+    return collect_all(course, _connect(course), args.slugs, out=args.out, rest=args.rest)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from orchestrator.commands.export import export
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return export(course, args.slugs, fmt=args.fmt, out=args.out, match=args.match)
 
 
 def _run_deadlines(args: argparse.Namespace) -> int:

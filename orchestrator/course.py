@@ -135,11 +135,20 @@ class Assignment(_Strict):
 
 
 class Repos(_Strict):
-    """How learner and template repositories are named and who may see them."""
+    """How learner and template repositories are named, who may see them, and what
+    provisioning sets up in each."""
 
     name: str = "{assignment}-{login}"
     template_name: str = "{assignment}-template"
     visibility: Literal["private", "internal", "public"] = "private"
+    # How `main` of learner repositories is kept to pull requests: one organization ruleset per
+    # assignment matching its repositories by name (one write for the class), a branch
+    # protection per repository (one write per learner: for a plan without org rulesets),
+    # or not at all.
+    protection: Literal["ruleset", "branch", "off"] = "ruleset"
+    # GitHub Classroom's "Feedback" pull request (main -> a `feedback` branch at the starter):
+    # three writes per learner; off by default (see the instructor guide).
+    feedback_pull_request: bool = False
 
     @field_validator("name")
     @classmethod

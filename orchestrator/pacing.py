@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 HOUR = 3600.0
@@ -45,6 +46,15 @@ class Pacer:
             self._recent.append(self._clock())
             return delay
 
+    def finished(self) -> None:
+        """The write that `wait` let through has been answered: its moment is now.
+
+        GitHub counts a write when it arrives, somewhere between sending and the answer; the
+        next one is spaced from the answer, so no two arrive closer than the interval."""
+        with self._lock:
+            if self._recent:
+                self._recent[-1] = self._clock()
+
     def _delay(self, now: float) -> float:
         while self._recent and now - self._recent[0] >= HOUR:
             self._recent.popleft()
@@ -65,6 +75,15 @@ def modelled_seconds(writes: int, per_minute: int = 80, per_hour: int = 500) -> 
     return full_hours * HOUR + (writes - 1 - full_hours * per_hour) * interval
 
 
+def writes_within(seconds: float, per_minute: int = 80, per_hour: int = 500) -> int:
+    """How many paced writes start before `seconds` have passed (`modelled_seconds` inverted):
+    a run of that many leaves GitHub's hourly window free for the next run at `seconds`."""
+    if seconds <= 0:
+        return 0
+    hours, rest = divmod(seconds, HOUR)
+    return int(hours) * per_hour + min(per_hour, math.ceil(rest / (60.0 / per_minute)))
+
+
 def format_duration(seconds: float) -> str:
     """'2 h 05 min', '6 min 15 s', '40 s'."""
     seconds = round(seconds)
@@ -79,33 +98,105 @@ def format_duration(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class Calls:
-    """API requests made: reads (GET/HEAD) and writes, retries included."""
+    """API requests made: REST reads (GET/HEAD), writes, and GraphQL queries, retries included.
+
+    A GraphQL query is a POST that reads: it is counted apart, never as a write."""
 
     reads: int = 0
     writes: int = 0
+    queries: int = 0
 
     @property
     def total(self) -> int:
-        return self.reads + self.writes
+        return self.reads + self.writes + self.queries
 
     def __sub__(self, other: Calls) -> Calls:
-        return Calls(self.reads - other.reads, self.writes - other.writes)
+        return Calls(
+            self.reads - other.reads, self.writes - other.writes, self.queries - other.queries
+        )
 
     def __add__(self, other: Calls) -> Calls:
-        return Calls(self.reads + other.reads, self.writes + other.writes)
+        return Calls(
+            self.reads + other.reads, self.writes + other.writes, self.queries + other.queries
+        )
+
+
+def is_graphql(url: str) -> bool:
+    """Whether `url` (absolute, or a path) is GitHub's GraphQL endpoint."""
+    return url.split("?", 1)[0].rstrip("/").endswith("/graphql")
+
+
+class RateGate:
+    """Waits before a request that GitHub's primary limit would refuse.
+
+    Every answer says how much of its resource's hour is left (`x-ratelimit-remaining`,
+    `-reset`, `-resource`: `core` for REST, `graphql` in points). When a resource is spent
+    (for GraphQL: less left than the last query cost), the next request of that resource
+    waits for the window to reset instead of being refused."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._left: dict[str, tuple[int, float]] = {}  # resource -> (remaining, reset epoch)
+        self._cost: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def now(self) -> float:
+        """The gate's clock (seconds since the epoch, as `x-ratelimit-reset` counts)."""
+        return self._clock()
+
+    def saw(self, headers: Mapping[str, str]) -> None:
+        """Note what an answer's x-ratelimit-* headers say."""
+        try:
+            remaining = int(float(headers["x-ratelimit-remaining"]))
+            reset = float(headers["x-ratelimit-reset"])
+        except (KeyError, ValueError):
+            return
+        with self._lock:
+            self._left[headers.get("x-ratelimit-resource", "core")] = (remaining, reset)
+
+    def cost(self, resource: str, points: int) -> None:
+        """What the last request of `resource` cost (GraphQL: its `rateLimit.cost`)."""
+        with self._lock:
+            self._cost[resource] = points
+
+    def wait(self, resource: str) -> float:
+        """Sleep until one more request of `resource` fits; the seconds slept."""
+        with self._lock:
+            remaining, reset = self._left.get(resource, (1 << 30, 0.0))
+            need = max(1, self._cost.get(resource, 1))
+            delay = reset - self._clock() + 1 if remaining < need else 0.0
+            if delay > 0:
+                self._left.pop(resource, None)
+        if delay <= 0:
+            return 0.0
+        self._sleep(delay)
+        self.waited += delay
+        return delay
 
 
 class CallCounter:
-    """Counts every HTTP request a gateway sends (thread-safe)."""
+    """Counts every HTTP request a gateway sends (thread-safe); its `gate` (if any) holds a
+    request back until GitHub's primary limit allows it."""
 
-    def __init__(self) -> None:
+    def __init__(self, gate: RateGate | None = None) -> None:
         self._reads = 0
         self._writes = 0
+        self._queries = 0
         self._lock = threading.Lock()
+        self.gate = gate
 
-    def add(self, method: str) -> None:
+    def add(self, method: str, url: str = "") -> None:
         with self._lock:
-            if method.upper() in WRITE_METHODS:
+            if is_graphql(url):
+                self._queries += 1
+            elif method.upper() in WRITE_METHODS:
                 self._writes += 1
             else:
                 self._reads += 1
@@ -113,4 +204,4 @@ class CallCounter:
     @property
     def calls(self) -> Calls:
         with self._lock:
-            return Calls(self._reads, self._writes)
+            return Calls(self._reads, self._writes, self._queries)

@@ -10,7 +10,10 @@ base64-encoded inside an HTML comment, so GitHub shows nothing of it:
     -->
 
 `collect` reads only that block, through the `GradeReport` model; it never parses the
-human-readable part. GitHub caps `output.text` at 65,535 characters; a report compresses to
+human-readable part. It finds the check run through GraphQL (`GRADE_SELECTION`: the latest
+`classroom/grade` run of each check suite on the default branch's head, read for up to 100
+repositories at once), or through REST (`GET /repos/{repo}/commits/main/check-runs`).
+GitHub caps `output.text` at 65,535 characters; a report compresses to
 a few kilobytes.
 """
 
@@ -22,15 +25,26 @@ import re
 import textwrap
 import zlib
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
 from graders.report import GradeReport, ordered
 from orchestrator.gateway import CheckRunInfo
+from orchestrator.gateway.records import check_run_from
 
 CHECK_NAME = "classroom/grade"
 MARKER = "classroom-results v1"
 MAX_TEXT = 65_535
+# GraphQL: the fragment on Repository, its variables, and their values.
+GRADE_SELECTION = """{
+  defaultBranchRef { target { ... on Commit { oid
+    checkSuites(first: 10, filterBy: {checkName: $check}) { nodes {
+      checkRuns(first: 1, filterBy: {checkName: $check, checkType: LATEST}) { nodes {
+        databaseId status conclusion completedAt summary text } } } } } } }
+}"""
+GRADE_VARIABLES = "$check: String!"
+GRADE_VALUES = {"check": CHECK_NAME}
 _BLOCK = re.compile(r"<!-- " + re.escape(MARKER) + r"\n(?P<data>[A-Za-z0-9+/=\n]+?)\n-->")
 
 
@@ -70,3 +84,26 @@ def newest_first(runs: Sequence[CheckRunInfo]) -> list[CheckRunInfo]:
     """The completed grading runs, the last to complete first (a tie: the later-created run)."""
     done = [run for run in runs if run.status == "completed"]
     return sorted(done, key=lambda run: (run.completed_at or "", run.id), reverse=True)
+
+
+def grade_runs(repository: dict[str, Any] | None) -> list[CheckRunInfo]:
+    """The grading check runs in one repository's answer to `GRADE_SELECTION` (none when the
+    repository does not exist, has no commit yet, or no grade)."""
+    target = ((repository or {}).get("defaultBranchRef") or {}).get("target") or {}
+    suites = (target.get("checkSuites") or {}).get("nodes") or []
+    return [
+        check_run_from(
+            {
+                "id": run["databaseId"],
+                "head_sha": target["oid"],
+                "status": str(run["status"]).lower(),
+                "conclusion": str(run["conclusion"]).lower() if run.get("conclusion") else None,
+                "completed_at": run.get("completedAt"),
+                "output": {"text": run.get("text"), "summary": run.get("summary")},
+            }
+        )
+        for suite in suites
+        if suite
+        for run in (suite.get("checkRuns") or {}).get("nodes") or []
+        if run
+    ]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from graders.errors import UserError
 
 HEADER = ("github_username", "name", "email", "section", "team")
+OPTIONAL = ("sis_id",)  # the school's student id (SIS), for gradebook exports
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$"
 TEAM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -30,6 +31,7 @@ class Learner(BaseModel):
     email: Annotated[str, Field(pattern=EMAIL.pattern)]
     section: str = ""
     team: Annotated[str, Field(pattern=TEAM_PATTERN)] | None = None
+    sis_id: str = ""
     line: int = 0
 
     @property
@@ -92,16 +94,18 @@ def load_roster(path: Path) -> Roster:
         raise UserError(f"{path}: no roster; write one with the header {','.join(HEADER)}")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    if not rows or tuple(cell.strip() for cell in rows[0]) != HEADER:
+    header = tuple(cell.strip() for cell in rows[0]) if rows else ()
+    if header not in (HEADER, HEADER + OPTIONAL):
         found = ",".join(rows[0]) if rows else "(empty file)"
-        problem = Problem(1, "header", f"expected {','.join(HEADER)}, found {found}")
+        want = f"{','.join(HEADER)} (and optionally ,{','.join(OPTIONAL)})"
+        problem = Problem(1, "header", f"expected {want}, found {found}")
         return Roster(path, (), (problem,))
     learners: list[Learner] = []
     problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        learner, row_problems = _parse_row(number, row)
+        learner, row_problems = _parse_row(number, row, header)
         problems.extend(row_problems)
         if learner:
             learners.append(learner)
@@ -109,10 +113,13 @@ def load_roster(path: Path) -> Roster:
     return Roster(path, tuple(learners), tuple(sorted(problems, key=lambda p: p.line)))
 
 
-def _parse_row(number: int, row: list[str]) -> tuple[Learner | None, list[Problem]]:
-    if len(row) != len(HEADER):
-        return None, [Problem(number, "row", f"has {len(row)} cells, expected {len(HEADER)}")]
-    values: dict[str, object] = {k: v.strip() for k, v in zip(HEADER, row, strict=True)}
+def _parse_row(
+    number: int, row: list[str], header: tuple[str, ...] = HEADER
+) -> tuple[Learner | None, list[Problem]]:
+    if not len(HEADER) <= len(row) <= len(header):  # an optional cell may be left off
+        return None, [Problem(number, "row", f"has {len(row)} cells, expected {len(header)}")]
+    row = row + [""] * (len(header) - len(row))
+    values: dict[str, object] = {k: v.strip() for k, v in zip(header, row, strict=True)}
     values["team"] = values["team"] or None
     try:
         return Learner.model_validate({**values, "line": number}), []
@@ -163,11 +170,14 @@ def check_accounts(roster: Roster, exists: Callable[[str], bool]) -> Roster:
 
 def write_roster(path: Path, learners: Iterable[Learner]) -> None:
     """Write learners as a roster CSV (used by `init` and tests)."""
+    people = list(learners)
+    sis = any(x.sis_id for x in people)
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
-        out.writerow(HEADER)
-        for x in learners:
-            out.writerow([x.github_username, x.name, x.email, x.section, x.team or ""])
+        out.writerow(HEADER + OPTIONAL if sis else HEADER)
+        for x in people:
+            row = [x.github_username, x.name, x.email, x.section, x.team or ""]
+            out.writerow([*row, x.sis_id] if sis else row)
 
 
 def roster_line(learner: Learner) -> str:

@@ -27,7 +27,10 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     )
     app.state.sandbox = sandbox
     wire(sandbox)
-    app.state.limiter = Limiter(sandbox.config.rate_limits)
+    app.state.limiter = Limiter(
+        sandbox.config.rate_limits, clock=lambda: sandbox.clock.now().timestamp()
+    )
+    sandbox.limiter = app.state.limiter
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(get_viewer)])  # 401 for a bad token
     app.include_router(GIT_ROUTER)

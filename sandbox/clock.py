@@ -31,3 +31,8 @@ class Clock:
                 raise ValueError(f"the clock is at {iso(before)}; it only moves forward")
             self._offset = moment - datetime.now(UTC)
             return before
+
+    def advance(self, seconds: float) -> None:
+        """Move forward by `seconds` (a benchmark's or a test's wait, not slept)."""
+        with self._lock:
+            self._offset += timedelta(seconds=max(0.0, seconds))

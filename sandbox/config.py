@@ -11,10 +11,13 @@ from sandbox.cmdline_errors import SandboxUsageError
 
 
 class RateLimits(BaseModel):
-    """GitHub's two kinds of limit: requests per hour, content-creating requests per minute."""
+    """GitHub's limits: requests per hour (primary), content-creating requests per minute and
+    per hour (secondary; the hourly one only when set), GraphQL points per hour."""
 
     primary_per_hour: int = 5000
     secondary_per_minute: int = 80
+    secondary_per_hour: int | None = None  # GitHub's is 500
+    graphql_points_per_hour: int = 5000
 
 
 class Faults(BaseModel):
@@ -69,18 +72,23 @@ def _pairs(text: str, option: str) -> dict[str, str]:
 
 
 def parse_rate_limits(text: str) -> RateLimits:
-    """`primary=5000/h,secondary=80/min` as RateLimits."""
+    """`primary=5000/h,secondary=80/min,hourly=500/h,graphql=5000/h` as RateLimits."""
     limits = RateLimits()
     for key, value in _pairs(text, "--rate-limit").items():
         match = re.fullmatch(r"(\d+)/(h|min)", value)
-        if key not in ("primary", "secondary") or not match:
+        if key not in ("primary", "secondary", "hourly", "graphql") or not match:
             raise SandboxUsageError(
-                f"--rate-limit: cannot read '{key}={value}'; write primary=N/h,secondary=N/min"
+                f"--rate-limit: cannot read '{key}={value}'; write "
+                "primary=N/h,secondary=N/min,hourly=N/h,graphql=N/h (each optional)"
             )
         count = int(match[1])
         per_hour = count if match[2] == "h" else count * 60
         if key == "primary":
             limits.primary_per_hour = per_hour
+        elif key == "hourly":
+            limits.secondary_per_hour = per_hour
+        elif key == "graphql":
+            limits.graphql_points_per_hour = per_hour
         else:
             limits.secondary_per_minute = max(1, per_hour // 60)
     return limits

@@ -69,6 +69,7 @@ class Sandbox:
     wired: bool = False
     runner: Dispatcher | None = None
     clock: Clock = field(default_factory=Clock)
+    limiter: Any = None  # the app's realism.Limiter (its peaks), set by create_app
 
     @classmethod
     def open(cls, config: SandboxConfig) -> Sandbox:

@@ -9,7 +9,8 @@ import math
 import random
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -17,50 +18,128 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from sandbox.auth import token_from_header
 from sandbox.config import Faults, RateLimits
 from sandbox.errors import DOCS
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 HOUR = 3600.0
+GITHUB_WRITES_PER_HOUR = 500  # the share reported when no hourly limit is enforced
+GRAPHQL_PATH = "/graphql"
 
 
 @dataclass
 class Window:
-    """Requests one caller made in the current hour, and its recent writes."""
+    """Requests one caller made in the current hour, its recent writes and GraphQL points."""
 
     start: float
     used: int = 0
-    writes: deque[float] = field(default_factory=deque)
+    writes: deque[float] = field(default_factory=deque)  # content-creating, last hour
+    points_start: float = 0.0
+    points: int = 0  # GraphQL points used since `points_start`
+
+
+@dataclass
+class Peaks:
+    """The highest share of each limit any caller reached, and the requests refused."""
+
+    primary: float = 0.0  # REST requests in an hour / primary_per_hour
+    secondary_minute: float = 0.0  # writes in a minute / secondary_per_minute
+    secondary_hour: float = 0.0  # writes in an hour / secondary_per_hour (or GitHub's 500)
+    graphql: float = 0.0  # points in an hour / graphql_points_per_hour
+    refused: dict[str, int] = field(default_factory=dict)  # limit -> requests answered over it
 
 
 class Limiter:
-    """Counts requests per caller; answers whether a limit is hit (thread-safe)."""
+    """Counts requests per caller; answers whether a limit is hit (thread-safe).
 
-    def __init__(self, limits: RateLimits | None) -> None:
+    `clock` gives the time in seconds (the sandbox's clock, which a benchmark moves forward
+    instead of sleeping through a paced run)."""
+
+    def __init__(self, limits: RateLimits | None, clock: Callable[[], float] = time.time) -> None:
         self.limits = limits or RateLimits()
         self.enforced = limits is not None
-        self._windows: dict[str, Window] = defaultdict(lambda: Window(start=time.time()))
+        self.clock = clock
+        self.peaks = Peaks()
+        self._windows: dict[str, Window] = {}
         self._lock = threading.Lock()
+
+    def _window(self, caller: str, now: float) -> Window:
+        window = self._windows.get(caller)
+        if window is None:
+            window = self._windows[caller] = Window(start=now, points_start=now)
+        if now - window.start >= HOUR:
+            window.start, window.used = now, 0
+        while window.writes and now - window.writes[0] >= HOUR:
+            window.writes.popleft()
+        return window
 
     def count(self, caller: str, method: str, free: bool) -> tuple[Window, str | None]:
         """Record one request; return the caller's window and which limit it broke, if any."""
-        clock = time.time()
+        clock = self.clock()
         with self._lock:
-            window = self._windows[caller]
-            if clock - window.start >= HOUR:
-                window.start, window.used = clock, 0
+            window = self._window(caller, clock)
             if free:
                 return window, None
-            while window.writes and clock - window.writes[0] >= 60:
-                window.writes.popleft()
-            if self.enforced and window.used >= self.limits.primary_per_hour:
-                return window, "primary"
-            if self.enforced and method in WRITES:
-                if len(window.writes) >= self.limits.secondary_per_minute:
-                    return window, "secondary"
+            broken = self._broken(window, method, clock)
+            if broken:
+                self.peaks.refused[broken] = self.peaks.refused.get(broken, 0) + 1
+                return window, broken
+            if method in WRITES:
                 window.writes.append(clock)
             window.used += 1
+            self._note(window, clock, method in WRITES)
             return window, None
+
+    def _broken(self, window: Window, method: str, clock: float) -> str | None:
+        if not self.enforced:
+            return None
+        if window.used >= self.limits.primary_per_hour:
+            return "primary"
+        if method not in WRITES:
+            return None
+        if _within(window.writes, clock, 60) >= self.limits.secondary_per_minute:
+            return "secondary"
+        hourly = self.limits.secondary_per_hour
+        if hourly is not None and len(window.writes) >= hourly:
+            return "secondary"
+        return None
+
+    def _note(self, window: Window, clock: float, write: bool) -> None:
+        limits, peaks = self.limits, self.peaks
+        peaks.primary = max(peaks.primary, window.used / limits.primary_per_hour)
+        if not write:
+            return
+        minute = _within(window.writes, clock, 60) / limits.secondary_per_minute
+        peaks.secondary_minute = max(peaks.secondary_minute, minute)
+        hourly = limits.secondary_per_hour or GITHUB_WRITES_PER_HOUR
+        peaks.secondary_hour = max(peaks.secondary_hour, len(window.writes) / hourly)
+
+    def charge_points(self, caller: str, points: int) -> tuple[Window, bool]:
+        """Charge a GraphQL query's points; False (nothing charged) when the hour's are spent."""
+        clock = self.clock()
+        with self._lock:
+            window = self._window(caller, clock)
+            if clock - window.points_start >= HOUR:
+                window.points_start, window.points = clock, 0
+            limit = self.limits.graphql_points_per_hour
+            if self.enforced and window.points + points > limit:
+                self.peaks.refused["graphql"] = self.peaks.refused.get("graphql", 0) + 1
+                return window, False
+            window.points += points
+            self.peaks.graphql = max(self.peaks.graphql, window.points / limit)
+            return window, True
+
+    def graphql_headers(self, window: Window) -> dict[str, str]:
+        """The x-ratelimit-* headers of a GraphQL answer (its own resource, in points)."""
+        limit = self.limits.graphql_points_per_hour
+        return {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(max(0, limit - window.points)),
+            "x-ratelimit-reset": str(math.ceil(window.points_start + HOUR)),
+            "x-ratelimit-used": str(window.points),
+            "x-ratelimit-resource": "graphql",
+        }
 
     def refund(self, caller: str, window: Window) -> None:
         """Give back a counted request (a 304 costs nothing on GitHub)."""
@@ -78,6 +157,16 @@ class Limiter:
             "x-ratelimit-used": str(window.used),
             "x-ratelimit-resource": "core",
         }
+
+
+def _within(moments: deque[float], now: float, seconds: float) -> int:
+    """How many of `moments` (oldest first) are less than `seconds` old."""
+    count = 0
+    for moment in reversed(moments):
+        if now - moment >= seconds:
+            break
+        count += 1
+    return count
 
 
 class FaultPlan:
@@ -105,9 +194,9 @@ class FaultPlan:
 
 
 def caller_of(request: Request) -> str:
-    """Who a request counts against: its Authorization header, else its address."""
-    auth = request.headers.get("authorization")
-    return auth or f"ip:{request.client.host if request.client else '?'}"
+    """Who a request counts against: its token (however it is sent), else its address."""
+    token = token_from_header(request.headers.get("authorization"))
+    return f"token:{token}" if token else f"ip:{request.client.host if request.client else '?'}"
 
 
 def _error(status: int, message: str, headers: dict[str, str]) -> Response:
@@ -126,7 +215,8 @@ class RealismMiddleware(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         is_git = ".git/" in request.url.path
-        free = is_git or request.url.path == "/rate_limit"
+        is_graphql = request.url.path == GRAPHQL_PATH
+        free = is_git or is_graphql or request.url.path == "/rate_limit"
         window, broken = self.limiter.count(caller_of(request), request.method, free)
         headers = self.limiter.headers(window)
         if broken:
@@ -144,7 +234,8 @@ class RealismMiddleware(BaseHTTPMiddleware):
             return _error(502, "Server Error", headers)
         if self.etags and request.method == "GET" and response.status_code == 200 and not is_git:
             response = await self._conditional(request, response, window)
-        response.headers.update(self.limiter.headers(window))
+        if not is_graphql:  # a GraphQL answer carries its own resource's headers
+            response.headers.update(self.limiter.headers(window))
         return response
 
     async def _conditional(self, request: Request, response: Response, window: Window) -> Response:
@@ -160,18 +251,27 @@ class RealismMiddleware(BaseHTTPMiddleware):
     def _limited(self, broken: str, window: Window, headers: dict[str, str]) -> Response:
         if broken == "primary":
             headers["x-ratelimit-remaining"] = "0"
-            retry = max(1, int(window.start + HOUR - time.time()))
+            retry = max(1, int(window.start + HOUR - self.limiter.clock()))
             headers["retry-after"] = str(retry)
             return _error(
                 403,
                 "API rate limit exceeded for user. (The sandbox's --rate-limit primary limit.)",
                 headers,
             )
-        oldest = window.writes[0] if window.writes else time.time()
-        headers["retry-after"] = str(max(1, math.ceil(oldest + 60 - time.time())))
+        headers["retry-after"] = str(max(1, math.ceil(self._secondary_wait(window))))
         return _error(
             403,
             "You have exceeded a secondary rate limit. Please wait a few "
             "minutes before you try again.",
             headers,
         )
+
+    def _secondary_wait(self, window: Window) -> float:
+        """Seconds until one more write fits in the minute's (and the hour's) window."""
+        now, limits = self.limiter.clock(), self.limiter.limits
+        recent = [moment for moment in window.writes if now - moment < 60]
+        wait = recent[0] + 60 - now if len(recent) >= limits.secondary_per_minute else 0.0
+        hourly = limits.secondary_per_hour
+        if hourly is not None and len(window.writes) >= hourly:
+            wait = max(wait, window.writes[0] + HOUR - now)
+        return wait

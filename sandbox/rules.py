@@ -50,13 +50,36 @@ def _from_ruleset(ruleset: Ruleset, default_branch: str) -> list[Rule]:
     ]
 
 
+def org_scope(org: str) -> str:
+    """Where an organization's rulesets are kept (beside repositories' own)."""
+    return f"org:{org.lower()}"
+
+
+def covers(ruleset: Ruleset, repo: Repo) -> bool:
+    """Whether an organization ruleset's `repository_name` condition takes in `repo`."""
+    names = ruleset.conditions.get("repository_name") or {}
+    include = names.get("include") or []
+    exclude = names.get("exclude") or []
+
+    def hit(patterns: list[str]) -> bool:
+        return any(p == "~ALL" or fnmatch.fnmatch(repo.name.lower(), p.lower()) for p in patterns)
+
+    return hit(include) and not hit(exclude)
+
+
+def rulesets_on(sandbox: Sandbox, repo: Repo) -> list[Ruleset]:
+    """The active branch rulesets on `repo`: its own, and its organization's that cover it."""
+    own = sandbox.store.scan(Ruleset, repo.full_name.lower())
+    org = [r for r in sandbox.store.scan(Ruleset, org_scope(repo.owner)) if covers(r, repo)]
+    return [r for r in own + org if r.enforcement == "active" and r.target == "branch"]
+
+
 def all_rules(sandbox: Sandbox, repo: Repo) -> list[Rule]:
     """Every push rule on `repo`, whoever pushes."""
     scope = repo.full_name.lower()
     rules = [_from_protection(p) for p in sandbox.store.scan(Protection, scope)]
-    for ruleset in sandbox.store.scan(Ruleset, scope):
-        if ruleset.enforcement == "active" and ruleset.target == "branch":
-            rules.extend(_from_ruleset(ruleset, repo.default_branch))
+    for ruleset in rulesets_on(sandbox, repo):
+        rules.extend(_from_ruleset(ruleset, repo.default_branch))
     return rules
 
 
@@ -93,8 +116,8 @@ def required_contexts(sandbox: Sandbox, repo: Repo, branch: str) -> list[str]:
         if fnmatch.fnmatchcase(branch, p.branch):
             contexts += [str(c) for c in checks.get("contexts") or []]
             contexts += [str(c["context"]) for c in checks.get("checks") or []]
-    for ruleset in sandbox.store.scan(Ruleset, scope):
-        if ruleset.enforcement != "active" or not any(
+    for ruleset in rulesets_on(sandbox, repo):
+        if not any(
             fnmatch.fnmatchcase(branch, pattern)
             for pattern in _patterns(ruleset, repo.default_branch)
         ):

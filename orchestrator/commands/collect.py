@@ -1,10 +1,14 @@
-"""`classroom collect SLUG`: every learner's latest practice grade into the grades store, and
-the grade that counts into a CSV.
+"""`classroom collect SLUG...`: every learner's latest practice grade into the grades store, and
+the grade that counts into a CSV per assignment.
 
-One read per learner repository: the `classroom/grade` check runs of the default branch
-(which carry the whole results.json, see `results_channel`). The ETag of each answer is kept
-in `.classroom/collect-SLUG.json`; a re-run sends it back, GitHub answers 304 for what has not
-changed (free of rate limit), and a grade already seen is neither parsed nor stored again.
+The grade travels in the `classroom/grade` check run on the head of each learner repository's
+default branch (it carries the whole results.json, see `results_channel`). GraphQL reads those
+check runs for up to 100 repositories per query, across every assignment asked for: 74
+learners x 70 assignments is 52 queries. What GraphQL lacks is kept through REST: a
+repository whose answer GraphQL could not give (or a server without GraphQL) is read with one
+conditional REST request, whose ETag is kept in `.classroom/collect-SLUG.json`, so that an
+unchanged repository costs a free 304 (`--rest` reads every repository that way). Either way
+a grade already seen (the same check run) is neither parsed nor stored again.
 
 What a learner's repository reports is a practice grade whatever it claims: its workflow can
 be edited by the learner. Official grades reach the store only from the course repository's
@@ -18,18 +22,21 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 from rich.console import Console
 
 from graders.assignment import STAGE_ORDER
+from graders.errors import UserError
 from graders.report import GradeReport
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.course_facts import full_marks
-from orchestrator.gateway import CheckRunInfo, GitHub
+from orchestrator.gateway import CheckRunInfo, GitHub, GraphQLUnavailable
 from orchestrator.grades_store import (
     GradesStore,
     load_store,
@@ -37,8 +44,17 @@ from orchestrator.grades_store import (
     submission_from_report,
 )
 from orchestrator.late_ledger import terms_of
+from orchestrator.pacing import Calls
 from orchestrator.plan import Seat, seats
-from orchestrator.results_channel import CHECK_NAME, extract, newest_first
+from orchestrator.results_channel import (
+    CHECK_NAME,
+    GRADE_SELECTION,
+    GRADE_VALUES,
+    GRADE_VARIABLES,
+    extract,
+    grade_runs,
+    newest_first,
+)
 from orchestrator.roster import Learner, load_roster
 from orchestrator.standing import Standing, standings
 
@@ -84,6 +100,16 @@ class Tally:
     new: int = 0
     unchanged: int = 0
     bad: int = 0
+    by_rest: int = 0  # repositories read through REST (GraphQL could not answer them)
+
+
+@dataclass(frozen=True)
+class _Seat:
+    """One repository to read: whose, for which assignment, and the cache that remembers it."""
+
+    slug: str
+    seat: Seat
+    cache: Cache
 
 
 def collect(
@@ -93,31 +119,108 @@ def collect(
     *,
     out: Path | None = None,
     console: Console | None = None,
+    rest: bool = False,
 ) -> int:
     """Write `out` (default grades-SLUG.csv in the course) and record new grades in the store."""
+    return collect_all(course, gh, [slug], out=out, console=console, rest=rest)
+
+
+def collect_all(
+    course: CourseDir,
+    gh: GitHub,
+    slugs: Sequence[str],
+    *,
+    out: Path | None = None,
+    console: Console | None = None,
+    rest: bool = False,
+) -> int:
+    """`collect` for several assignments at once: their repositories share GraphQL queries;
+    each assignment gets its own CSV (`out` only when there is one)."""
     say = console or Console(highlight=False)
+    if out is not None and len(slugs) != 1:
+        raise UserError("--out names one CSV: give one assignment, or leave --out out")
     learners = load_roster(course.roster_path).require_valid().learners
-    course.course.assignment(slug)
+    for slug in slugs:
+        course.course.assignment(slug)
     gh.whoami({"repo"})
-    cache_path = course.root / CACHE_DIR / f"collect-{slug}.json"
-    cache = _load_cache(cache_path)
-    before, tally = gh.calls, Tally()
+    before, points = gh.calls, gh.points
     gh.not_modified = 0
-    stored = load_store(course.root, slug)
-    for seat in seats(course.course, slug, learners):
-        _forget_unstored(cache, seat, stored, slug)
-        _collect_seat(course, gh, seat, cache, tally)
-    _save_cache(cache_path, cache)
-    target = out or course.root / f"grades-{slug}.csv"
-    _write_csv(target, format_rows(course, slug, learners, load_store(course.root, slug)))
-    calls = gh.calls - before
-    say.print(
+    caches = {slug: _load_cache(_cache_path(course, slug)) for slug in slugs}
+    tallies = {slug: Tally() for slug in slugs}
+    todo = _seats(course, slugs, learners, caches)
+    _read_all(course, gh, todo, tallies, rest=rest)
+    for slug in slugs:
+        _save_cache(_cache_path(course, slug), caches[slug])
+        target = out or course.root / f"grades-{slug}.csv"
+        _write_csv(target, format_rows(course, slug, learners, load_store(course.root, slug)))
+        say.print(_summary(slug, tallies[slug], target))
+    say.print(_cost(gh.calls - before, gh.points - points, gh.not_modified))
+    return 0
+
+
+def _cache_path(course: CourseDir, slug: str) -> Path:
+    return course.root / CACHE_DIR / f"collect-{slug}.json"
+
+
+def _seats(
+    course: CourseDir, slugs: Sequence[str], learners: tuple[Learner, ...], caches: dict[str, Cache]
+) -> list[_Seat]:
+    found = []
+    for slug in slugs:
+        stored = load_store(course.root, slug)
+        for seat in seats(course.course, slug, learners):
+            _forget_unstored(caches[slug], seat, stored, slug)
+            found.append(_Seat(slug, seat, caches[slug]))
+    return found
+
+
+def _read_all(
+    course: CourseDir, gh: GitHub, todo: list[_Seat], tallies: dict[str, Tally], *, rest: bool
+) -> None:
+    """Read every seat's grade: GraphQL in batches, REST for what it could not answer."""
+    by_rest = todo
+    if not rest:
+        try:
+            names = [t.seat.repo for t in todo]
+            batch = gh.repositories(
+                names, GRADE_SELECTION, extra=GRADE_VARIABLES, variables=GRADE_VALUES
+            )
+        except GraphQLUnavailable:
+            batch = None
+        if batch is not None:
+            by_rest = [t for t in todo if t.seat.repo in batch.failed]
+            for item in todo:
+                if item.seat.repo in batch.found:
+                    _from_graphql(course, item, batch.found[item.seat.repo], tallies[item.slug])
+    for item in by_rest:
+        tallies[item.slug].by_rest += 1
+        _collect_seat(course, gh, item.seat, item.cache, tallies[item.slug])
+
+
+def _from_graphql(
+    course: CourseDir, item: _Seat, data: dict[str, Any] | None, tally: Tally
+) -> None:
+    tally.repos += 1
+    entry = item.cache.repos.setdefault(item.seat.repo, CacheEntry())
+    entry.grade = _latest(course, item.seat, grade_runs(data), entry.grade, tally)
+    tally.graded += entry.grade is not None
+
+
+def _summary(slug: str, tally: Tally, target: Path) -> str:
+    return (
         f"{slug}: {tally.graded} of {tally.repos} repositories graded ({tally.new} new, "
         f"{tally.unchanged} unchanged since the last collect"
         + (f", {tally.bad} with an unreadable report" if tally.bad else "")
-        + f"); {calls.reads} API reads ({gh.not_modified} answered 304, free); wrote {target}"
+        + (f", {tally.by_rest} read through REST" if tally.by_rest else "")
+        + f"); wrote {target}"
     )
-    return 0
+
+
+def _cost(calls: Calls, points: int, free: int) -> str:
+    return (
+        f"API calls: {calls.queries} GraphQL queries ({points} points), "
+        f"{calls.reads} REST reads ({free} answered 304, free)"
+    )
 
 
 def _forget_unstored(cache: Cache, seat: Seat, store: GradesStore, slug: str) -> None:
@@ -133,6 +236,7 @@ def _forget_unstored(cache: Cache, seat: Seat, store: GradesStore, slug: str) ->
 
 
 def _collect_seat(course: CourseDir, gh: GitHub, seat: Seat, cache: Cache, tally: Tally) -> None:
+    """The REST path: one conditional read of the check runs on the default branch."""
     tally.repos += 1
     entry = cache.repos.setdefault(seat.repo, CacheEntry())
     answer = gh.check_runs(seat.repo, "main", CHECK_NAME, entry.etag)

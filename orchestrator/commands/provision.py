@@ -7,8 +7,10 @@ the others; failures are listed at the end with what to do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -21,27 +23,31 @@ from orchestrator.deadline_notice import Notice, notice_block, notice_for, with_
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo
 from orchestrator.milestone_issues import all_issue_titles, issues_at_start
 from orchestrator.milestone_issues import open_issue as open_milestone_issue
-from orchestrator.pacing import Calls, format_duration
+from orchestrator.pacing import Calls, format_duration, modelled_seconds, writes_within
 from orchestrator.plan import (
     FEEDBACK_BRANCH,
     FEEDBACK_TITLE,
     SETUP_PATH,
     Observed,
+    Options,
     Plan,
     Seat,
     SeatPlan,
     Shown,
     Step,
     issue_title,
+    plan_ruleset,
     plan_seat,
+    ruleset_name,
+    ruleset_spec,
     seats,
 )
+from orchestrator.provision_reads import observe
 from orchestrator.rendering import render
 from orchestrator.roster import Learner, load_roster
 
 SHOWN_SEATS = 25
 STOP_AFTER = 3  # consecutive failures from the start that stop a run
-FEW_SEATS = 3  # up to this many seats, reading each repository beats listing the org
 
 
 @dataclass
@@ -65,6 +71,7 @@ class Prepared:
     observed: dict[str, Observed]
     plan: Plan
     reads: Calls
+    ruleset: dict[str, Any] | None = None  # the org ruleset as it is (when rulesets protect)
 
 
 @dataclass(frozen=True)
@@ -85,15 +92,20 @@ def provision(
     only: Sequence[str] = (),
     dry_run: bool = False,
     console: Console | None = None,
+    hours: float | None = None,
 ) -> int:
-    """Bring every (or each `only`) learner's repository of `slug` to the provisioned state."""
+    """Bring every (or each `only`) learner's repository of `slug` to the provisioned state;
+    with `hours`, only what GitHub's pacing allows in that time (the next run goes on)."""
     out = console or Console(highlight=False)
     learners = load_roster(course.roster_path).require_valid().select(only)
     gh.whoami({"repo"})
     prepared = prepare(course, gh, slug, learners)
     pacing = course.course.pacing
+    if hours is not None:
+        budget = sitting_budget(hours, pacing.writes_per_minute, pacing.writes_per_hour)
+        prepared = replace(prepared, plan=prepared.plan.sitting(budget))
     out.print(format_plan(prepared.plan, pacing.writes_per_minute, pacing.writes_per_hour))
-    if dry_run or not prepared.plan.pending:
+    if dry_run or not prepared.plan.has_work:
         return 0
     outcomes = apply(course, gh, prepared, out)
     out.print(summary_table(outcomes))
@@ -104,6 +116,14 @@ def provision(
     if failed:
         out.print("run the same command again: it resumes and retries only what is missing")
     return 1 if failed else 0
+
+
+def sitting_budget(hours: float, per_minute: int, per_hour: int) -> int:
+    """The writes of a sitting of `hours`: what the pacing allows, keeping 2% of each hour in
+    reserve, so that the next sitting's first writes never meet this one's in GitHub's window
+    of an hour (a run's first write comes a little after its start, by a varying amount)."""
+    reserve = math.ceil(per_hour * 0.02)
+    return writes_within(hours * 3600, per_minute, max(1, per_hour - reserve))
 
 
 def provision_learner(
@@ -125,18 +145,37 @@ def prepare(course: CourseDir, gh: GitHub, slug: str, learners: Sequence[Learner
     title = course.course.assignment(slug).title or slug
     template = _template(course, gh, slug)
     wanted = seats(course.course, slug, tuple(learners))
-    observed, reads = observe(gh, course.course.org, wanted)
+    before = gh.calls
+    ruleset, shared = _observe_ruleset(course, gh, slug)
+    observed, _ = observe(gh, course.course.org, wanted)
     loaded = milestone_spec(course, slug)
     opening = issues_at_start(loaded, course.course.milestone_mode(slug))
     titles = frozenset([issue_title(title), *all_issue_titles(loaded)])
-    plan = Plan(
-        slug,
-        tuple(
-            plan_seat(s, observed[s.repo], title, opening, _shown(course, slug, s, titles))
-            for s in wanted
-        ),
+    options = options_of(course)
+    planned = tuple(
+        plan_seat(s, observed[s.repo], title, opening, options, _shown(course, slug, s, titles))
+        for s in wanted
     )
-    return Prepared(slug, template, observed, plan, reads)
+    plan = Plan(slug, planned, shared)
+    return Prepared(slug, template, observed, plan, gh.calls - before, ruleset)
+
+
+def options_of(course: CourseDir) -> Options:
+    """What each repository gets, from course.toml's [repos]."""
+    repos = course.course.repos
+    return Options(
+        feedback=repos.feedback_pull_request, protect_branch=repos.protection == "branch"
+    )
+
+
+def _observe_ruleset(
+    course: CourseDir, gh: GitHub, slug: str
+) -> tuple[dict[str, Any] | None, tuple[Step, ...]]:
+    """The org ruleset protecting `slug`'s repositories, as it is, and whether it needs a write."""
+    if course.course.repos.protection != "ruleset":
+        return None, ()
+    found = gh.org_ruleset(course.course.org, ruleset_name(slug))
+    return found, plan_ruleset(found, ruleset_spec(course.course, slug))
 
 
 def _shown(course: CourseDir, slug: str, seat: Seat, titles: frozenset[str]) -> Shown:
@@ -146,6 +185,8 @@ def _shown(course: CourseDir, slug: str, seat: Seat, titles: frozenset[str]) -> 
 def apply(course: CourseDir, gh: GitHub, prepared: Prepared, out: Console) -> list[Outcome]:
     """Apply a prepared plan, seat by seat; one seat's failure never stops the others."""
     _share_grading_workflow(course, gh)
+    if prepared.plan.shared:
+        _put_ruleset(course, gh, prepared)
     run = _Run(gh, course, prepared.slug, prepared.template, milestone_spec(course, prepared.slug))
     outcomes = _apply_all(run, prepared.plan, prepared.observed, out)
     _charge_reads(outcomes, prepared.reads, len(prepared.plan.seats))
@@ -160,33 +201,12 @@ def _template(course: CourseDir, gh: GitHub, slug: str) -> RepoInfo:
     return found
 
 
-def observe(gh: GitHub, org: str, wanted: Sequence[Seat]) -> tuple[dict[str, Observed], Calls]:
-    """What exists for each seat, read with as few calls as possible."""
-    before = gh.calls
-    existing = _existing(gh, org, wanted)
-    found: dict[str, Observed] = {}
-    for seat in wanted:
-        repo = existing.get(seat.repo.split("/", 1)[1].lower())
-        found[seat.repo] = _observe_repo(gh, seat, repo) if repo else Observed()
-    return found, gh.calls - before
-
-
-def _existing(gh: GitHub, org: str, wanted: Sequence[Seat]) -> dict[str, RepoInfo]:
-    """The seats' repositories that exist, by lower-case name: a read each for a few seats
-    (the front desk provisions one learner at a time), the org's listing for more."""
-    if len(wanted) > FEW_SEATS:
-        return gh.org_repos(org)
-    found = (gh.repo(seat.repo) for seat in wanted)
-    return {repo.name.lower(): repo for repo in found if repo is not None}
-
-
-def _observe_repo(gh: GitHub, seat: Seat, repo: RepoInfo) -> Observed:
-    return Observed(
-        repo=repo,
-        branches=gh.branches(repo.full_name),
-        issues=tuple(gh.issues(repo.full_name)),
-        members={login: gh.membership(repo.full_name, login) for login in seat.members},
-    )
+def _put_ruleset(course: CourseDir, gh: GitHub, prepared: Prepared) -> None:
+    """Create (or bring back in line) the org ruleset that protects every learner repository
+    of the assignment: one write for the class instead of one protection per repository."""
+    found = prepared.ruleset
+    spec = ruleset_spec(course.course, prepared.slug)
+    gh.put_org_ruleset(course.course.org, spec, int(found["id"]) if found else None)
 
 
 def _share_grading_workflow(course: CourseDir, gh: GitHub) -> None:
@@ -333,8 +353,11 @@ def _charge_reads(outcomes: list[Outcome], reads: Calls, count: int) -> None:
 def format_plan(plan: Plan, per_minute: int, per_hour: int) -> str:
     """The plan: seats to change, writes per step, and the paced time estimate."""
     pending = plan.pending
-    lines = [f"{plan.slug}: {len(plan.seats)} repositories, {len(pending)} need work"]
-    if not pending:
+    lines = [
+        f"{plan.slug}: {len(plan.seats) + plan.later} repositories, "
+        f"{len(pending) + plan.later} need work"
+    ]
+    if not plan.has_work:
         return lines[0] + ": nothing to do, everything is provisioned"
     for step, count in sorted(plan.step_counts().items(), key=lambda kv: list(Step).index(kv[0])):
         lines.append(f"  {step.value:<22} {count:>5}")
@@ -348,7 +371,28 @@ def format_plan(plan: Plan, per_minute: int, per_hour: int) -> str:
         f"{plan.writes} writes; paced at {per_minute}/min and {per_hour}/h "
         f"(GitHub's secondary limit) that takes about {estimate}"
     )
+    lines += format_sittings(plan, per_minute, per_hour)
     return "\n".join(lines)
+
+
+def format_sittings(plan: Plan, per_minute: int, per_hour: int) -> list[str]:
+    """What is left for later runs, or a long run's advice to split it into sittings."""
+    if plan.later:
+        per_seat = sum(p.writes for p in plan.seats) / max(1, len(plan.seats))
+        left = round(plan.later * per_seat)
+        runs = -(-left // max(1, plan.writes))
+        paced = format_duration(modelled_seconds(left, per_minute, per_hour))
+        return [
+            f"this run does {len(plan.seats)} repositories; {plan.later} are left for later "
+            f"runs (about {left} writes, {paced} of pacing: {runs} more run(s) like this one). "
+            "Run the same command again, by hand or from cron: each resumes where the last stopped"
+        ]
+    if plan.writes > per_hour:
+        return [
+            "more than an hour of writes: leave this running, or split it into sittings with "
+            "--hours H (each run writes what GitHub allows in H hours; the next one resumes)"
+        ]
+    return []
 
 
 def summary_table(outcomes: list[Outcome]) -> Table:

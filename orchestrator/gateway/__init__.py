@@ -8,11 +8,12 @@ small frozen values in `records`.
 - `records`: the frozen values handed out, and how each is read from GitHub's JSON
 - `core`: the session and the read/write primitives (writes never blindly replayed)
 - `repos`, `people`, `issues`, `checks`, `secrets`, `activity`, `actions`: the operations,
-  by API area
+  by API area; `graphql`: batched reads of up to 100 repositories per query
 - `client`: `GitHub` composed of those areas; `find_token` and `connect`
 """
 
 from orchestrator.gateway.client import GitHub, connect, find_token, token_from
+from orchestrator.gateway.graphql import Batch, GraphQLUnavailable
 from orchestrator.gateway.records import (
     ArtifactInfo,
     Branch,
@@ -32,12 +33,14 @@ from orchestrator.gateway.transport import AuthError, GatewayError, missing_scop
 __all__ = [
     "ArtifactInfo",
     "AuthError",
+    "Batch",
     "Branch",
     "CheckRunInfo",
     "CommentInfo",
     "Conditional",
     "GatewayError",
     "GitHub",
+    "GraphQLUnavailable",
     "IssueInfo",
     "JobInfo",
     "Membership",

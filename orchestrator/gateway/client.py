@@ -9,15 +9,27 @@ from pathlib import Path
 from orchestrator.gateway.actions import ActionsAPI
 from orchestrator.gateway.activity import ActivityAPI
 from orchestrator.gateway.checks import ChecksAPI
+from orchestrator.gateway.graphql import GraphQLAPI
 from orchestrator.gateway.issues import IssuesAPI
 from orchestrator.gateway.people import PeopleAPI
 from orchestrator.gateway.repos import ReposAPI
+from orchestrator.gateway.rulesets import RulesetsAPI
 from orchestrator.gateway.secrets import SecretsAPI
 from orchestrator.gateway.transport import AuthError
 from orchestrator.pacing import Pacer
 
 
-class GitHub(ReposAPI, PeopleAPI, IssuesAPI, ChecksAPI, SecretsAPI, ActivityAPI, ActionsAPI):
+class GitHub(
+    ReposAPI,
+    PeopleAPI,
+    IssuesAPI,
+    ChecksAPI,
+    SecretsAPI,
+    ActivityAPI,
+    ActionsAPI,
+    GraphQLAPI,
+    RulesetsAPI,
+):
     """The gateway: typed operations on GitHub, each write paced and never blindly replayed."""
 
 

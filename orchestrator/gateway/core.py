@@ -5,8 +5,9 @@ answered 502 may have happened, so after such an ambiguous failure `_write` firs
 whether the write took effect (a `probe`) and only then tries again. Idempotent writes (PUT
 of a collaborator, a branch protection, a setting) need no probe: repeating them changes
 nothing. A 403/429 "secondary rate limit" means the write did not happen; it waits
-`Retry-After`. Content-creating writes are paced under the secondary limit, and every request
-is counted (retries included), reads and writes apart.
+`Retry-After`. Content-creating writes are paced under the secondary limit; any request
+waits when the answers so far say its resource's hour is spent (`RateGate`), rather than being
+refused. Every request is counted (retries included): REST reads, writes, GraphQL queries.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from orchestrator.gateway.transport import (
     next_link,
     retry_after,
 )
-from orchestrator.pacing import CallCounter, Calls, Pacer
+from orchestrator.pacing import CallCounter, Calls, Pacer, RateGate
 
 T = TypeVar("T")
 
@@ -50,12 +51,15 @@ class GatewayCore:
         backoff: float = 1.0,
         attempts: int = 6,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         Requester.injectConnectionClasses(CountingHTTP, CountingHTTPS)
-        self.counter = CallCounter()
+        self.gate = RateGate(clock=clock, sleep=sleep)
+        self.counter = CallCounter(self.gate)
         self.ambiguous = 0  # writes that failed without saying whether they happened
         self.recovered = 0  # … of which a probe found the write had happened
         self.not_modified = 0  # conditional reads answered 304 (free of rate limit)
+        self.points = 0  # GraphQL points spent (each answer's `rateLimit.cost`)
         self.api_url = api_url.rstrip("/")
         self.pacer = pacer
         self.backoff = backoff
@@ -140,12 +144,15 @@ class GatewayCore:
                 return do()
             except (GithubException, requests.exceptions.RequestException) as exc:
                 last = exc
-                kind = classify(exc)
-                if kind == "fatal" and isinstance(exc, GithubException):
-                    raise self._fatal(exc, what) from exc
-                if kind == "limited":
-                    self._sleep(retry_after(exc, 60.0))
-                    continue
+            finally:
+                if self.pacer is not None:
+                    self.pacer.finished()
+            kind = classify(last)
+            if kind == "fatal" and isinstance(last, GithubException):
+                raise self._fatal(last, what) from last
+            if kind == "limited":
+                self._sleep(retry_after(last, 60.0))
+                continue
             self.ambiguous += 1
             found = probe() if probe is not None else None
             if found is not None:

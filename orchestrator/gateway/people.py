@@ -52,6 +52,14 @@ class PeopleAPI(GatewayCore):
         )
         return "invited" if invited else "none"
 
+    def invitees(self, full_name: str) -> set[str]:
+        """Who has a pending (unexpired) invitation to the repository, lower-cased."""
+        return {
+            str(inv["invitee"]["login"]).lower()
+            for inv in self._paged(f"/repos/{full_name}/invitations")
+            if not inv.get("expired")
+        }
+
     def _is_collaborator(self, full_name: str, login: str) -> bool:
         try:
             status, _, _ = self._req.requestJson(

@@ -10,7 +10,7 @@ from github import GithubException, GithubRetry
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
 from graders.errors import UserError
-from orchestrator.pacing import CallCounter
+from orchestrator.pacing import CallCounter, is_graphql
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 IMPLIED_SCOPES = {"admin:org": {"write:org", "read:org"}, "repo": {"public_repo"}}
@@ -37,31 +37,53 @@ class CountingRetry(GithubRetry):
 
     def increment(self, *args: Any, **kwargs: Any) -> Any:
         if self.counter is not None:
-            self.counter.add(str(kwargs.get("method") or (args[0] if args else None) or "GET"))
+            method = str(kwargs.get("method") or (args[0] if args else None) or "GET")
+            self.counter.add(method, str(kwargs.get("url") or (args[1] if len(args) > 1 else "")))
         return super().increment(*args, **kwargs)
 
 
-def _count_responses(session: requests.Session, retry: object) -> None:
+def _count_responses(session: requests.Session, retry: object) -> CallCounter | None:
     counter = getattr(retry, "counter", None)
-    if isinstance(counter, CallCounter):
-        hook = lambda response, *_a, **_k: counter.add(response.request.method or "GET")  # noqa: E731
-        session.hooks["response"].append(hook)
+    if not isinstance(counter, CallCounter):
+        return None
+
+    def hook(response: requests.Response, *_a: Any, **_k: Any) -> None:
+        counter.add(response.request.method or "GET", response.request.url or "")
+        if counter.gate is not None:
+            counter.gate.saw(response.headers)
+
+    session.hooks["response"].append(hook)
+    return counter
+
+
+def _gate(counter: CallCounter | None, url: str) -> None:
+    """Hold a request back until GitHub's primary limit for its resource allows it."""
+    if counter is not None and counter.gate is not None:
+        counter.gate.wait("graphql" if is_graphql(url) else "core")
 
 
 class CountingHTTP(HTTPRequestsConnectionClass):
-    """PyGithub's HTTP connection, counting every response by method."""
+    """PyGithub's HTTP connection, counting every response by method (and GraphQL apart)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _count_responses(self.session, kwargs.get("retry"))
+        self.counter = _count_responses(self.session, kwargs.get("retry"))
+
+    def getresponse(self) -> Any:
+        _gate(self.counter, self.url)
+        return super().getresponse()
 
 
 class CountingHTTPS(HTTPSRequestsConnectionClass):
-    """PyGithub's HTTPS connection, counting every response by method."""
+    """PyGithub's HTTPS connection, counting every response by method (and GraphQL apart)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _count_responses(self.session, kwargs.get("retry"))
+        self.counter = _count_responses(self.session, kwargs.get("retry"))
+
+    def getresponse(self) -> Any:
+        _gate(self.counter, self.url)
+        return super().getresponse()
 
 
 def classify(exc: Exception) -> Literal["ambiguous", "limited", "fatal"]:

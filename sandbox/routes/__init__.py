@@ -16,10 +16,12 @@ from sandbox.routes import (
     forks,
     git_http,
     gitdata,
+    graphql,
     issues,
     jobs,
     memberships,
     meta,
+    org_rulesets,
     pulls,
     repos,
     secrets,
@@ -27,8 +29,10 @@ from sandbox.routes import (
 
 ROUTERS: list[APIRouter] = [
     meta.router,
+    graphql.router,
     accounts.router,
     memberships.router,
+    org_rulesets.router,
     repos.router,
     forks.router,
     contents.router,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -66,9 +65,16 @@ def rate_limit(request: Request) -> Response:
         "used": window.used,
         "resource": "core",
     }
-    reset = math.ceil(time.time() + 60)
+    reset = math.ceil(limiter.clock() + 60)
     search = {"limit": 30, "remaining": 30, "reset": reset, "used": 0, "resource": "search"}
-    graphql = {"limit": 5000, "remaining": 5000, "reset": reset, "used": 0, "resource": "graphql"}
+    points = limiter.limits.graphql_points_per_hour
+    graphql = {
+        "limit": points,
+        "remaining": max(0, points - window.points),
+        "reset": math.ceil(window.points_start + 3600),
+        "used": window.points,
+        "resource": "graphql",
+    }
     return respond(
         {"resources": {"core": core, "search": search, "graphql": graphql}, "rate": core}
     )

@@ -72,3 +72,18 @@ def ruleset(base: str, full_name: str, record: Ruleset) -> dict[str, Any]:
         "created_at": record.created_at,
         "updated_at": record.updated_at,
     }
+
+
+def org_ruleset(base: str, org: str, record: Ruleset) -> dict[str, Any]:
+    """An organization's `repository-ruleset` body (GitHub uses one schema for both)."""
+    url = f"{base}/orgs/{org}/rulesets/{record.id}"
+    body = ruleset(base, org, record)
+    body |= {
+        "source_type": "Organization",
+        "source": org,
+        "_links": {
+            "self": {"href": url},
+            "html": {"href": f"{base}/organizations/{org}/settings/rules/{record.id}"},
+        },
+    }
+    return body

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.context import Sandbox
-from sandbox.records import Collaborator, Invitation, Issue, Protection, Repo
+from sandbox.records import Collaborator, Invitation, Issue, Repo
+from sandbox.rules import is_protected
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def repo_state(sandbox: Sandbox, repo: Repo) -> RepoState:
         private=repo.private,
         branches=tuple(heads),
         commits_on_main=int(bare.git("rev-list", "--count", main).strip()) if main else 0,
-        main_protected=sandbox.store.find(Protection, scope, "main") is not None,
+        main_protected=is_protected(sandbox, repo, "main"),
         issues=tuple(sorted(i.title for i in records if i.pull is None)),
         pulls=tuple(sorted((i.title, i.pull.head, i.pull.base) for i in records if i.pull)),
         people=tuple(sorted(people)),
@@ -51,14 +52,15 @@ def class_state(sandbox: Sandbox, org: str) -> dict[str, RepoState]:
     }
 
 
-def provisioned(issues: tuple[str, ...], login: str) -> RepoState:
-    """The state a freshly provisioned learner repository must be in (`issues`: their titles)."""
+def provisioned(issues: tuple[str, ...], login: str, *, feedback: bool = False) -> RepoState:
+    """The state a freshly provisioned learner repository must be in (`issues`: their titles;
+    `feedback`: with the Feedback pull request, off by default)."""
     return RepoState(
         private=True,
-        branches=("feedback", "main"),
-        commits_on_main=2,
+        branches=("feedback", "main") if feedback else ("main",),
+        commits_on_main=2 if feedback else 1,
         main_protected=True,
         issues=issues,
-        pulls=(("Feedback", "main", "feedback"),),
+        pulls=(("Feedback", "main", "feedback"),) if feedback else (),
         people=((login, "invited", "push"),),
     )

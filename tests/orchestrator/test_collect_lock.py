@@ -13,12 +13,15 @@ from github import Auth, Github
 from rich.console import Console
 
 from graders.assignment import STAGE_ORDER
+from graders.errors import UserError
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
-from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect
+from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect, collect_all
 from orchestrator.commands.lock import lock, lock_moment
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import Course, CourseDir, load_course
+from orchestrator.gateway import GitHub, GraphQLUnavailable
+from orchestrator.gateway import graphql as graphql_gateway
 from orchestrator.grades_store import load_store
 from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
 from orchestrator.tiers import NO_REPORT, official_batch, plan_official, record_batch
@@ -189,7 +192,7 @@ def test_lock_in_archive_mode_archives_due_repositories(provisioned_class: Class
     assert repos["tasks-api-template"] is False
 
 
-def test_an_unchanged_repository_costs_a_free_304_on_the_sandbox(
+def test_an_unchanged_repository_costs_a_free_304_through_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     room, close = open_classroom(tmp_path, 2, etags=True)
@@ -199,10 +202,11 @@ def test_an_unchanged_repository_costs_a_free_304_on_the_sandbox(
         publish(room.course, gh, "tasks-api")
         provision(room.course, gh, "tasks-api", console=quiet())
         grade_pushed(room, "school-learner-1", 30)
-        collect(room.course, room.gateway(), "tasks-api", console=quiet())
+        collect(room.course, room.gateway(), "tasks-api", console=quiet(), rest=True)
         grade_pushed(room, "school-learner-2", 20)
         again = room.gateway()
-        collect(room.course, again, "tasks-api", console=quiet())
+        collect(room.course, again, "tasks-api", console=quiet(), rest=True)
+        assert again.calls.queries == 0
         assert again.not_modified == 1  # learner 1 unchanged; learner 2 has a new grade
         store = load_store(room.course.root)
         assert len(store) == 2
@@ -281,3 +285,100 @@ def test_a_store_that_lost_a_grade_gets_it_back_on_the_next_collect(
     assert len(load_store(room.course.root).history("tasks-api", "school-learner-1")) == 1
     rows = {r["github_username"]: r for r in read_csv(room.course.root / "grades-tasks-api.csv")}
     assert rows["school-learner-1"]["points_awarded"] == "40"
+
+
+class _GraphQLDown(GitHub):
+    """A server that answers no GraphQL (an old Enterprise Server)."""
+
+    def graphql(self, query: str, variables: dict[str, object]) -> tuple[dict, list]:
+        del query, variables
+        raise GraphQLUnavailable("this server has no GraphQL API")
+
+
+class _OneRepositoryFails(GitHub):
+    """GitHub's GraphQL answers every repository but the second of each query."""
+
+    def graphql(self, query: str, variables: dict[str, object]) -> tuple[dict, list]:
+        data, errors = super().graphql(query, variables)
+        if "r1" in data:
+            data["r1"] = None
+            errors.append({"type": "SERVICE_UNAVAILABLE", "path": ["r1"], "message": "timeout"})
+        return data, errors
+
+
+def test_collect_reads_the_class_in_graphql_queries_of_up_to_100_repositories(
+    provisioned_class: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = provisioned_class
+    for index, login in enumerate(room.logins):
+        grade_pushed(room, login, 10 * index)
+    monkeypatch.setattr(graphql_gateway, "BATCH", 2)  # 3 learners: two queries
+    gh = room.gateway()
+    console = quiet()
+    collect(room.course, gh, "tasks-api", console=console)
+    assert gh.calls.queries == 2
+    assert gh.calls.reads == 1  # whoami: no REST read of any repository
+    assert gh.points >= 2
+    store = load_store(room.course.root)
+    assert [store.history("tasks-api", x)[-1].score for x in room.logins] == [10, 20, 30]
+    assert isinstance(console.file, io.StringIO)
+    assert "2 GraphQL queries" in console.file.getvalue()
+
+
+def test_several_assignments_share_queries_and_each_gets_its_csv(
+    provisioned_class: Classroom,
+) -> None:
+    room = provisioned_class
+    grade_pushed(room, "school-learner-1", 30)
+    toml = room.course.root / "course.toml"
+    toml.write_text(toml.read_text() + '\n[assignments.bookings-api]\ntitle = "Bookings"\n')
+    course = load_course(room.course.root)
+    gh = room.gateway()
+    collect_all(course, gh, ["tasks-api", "bookings-api"], console=quiet())
+    assert gh.calls.queries == 1  # 6 repositories (3 not provisioned yet) in one query
+    assert read_csv(course.root / "grades-tasks-api.csv")[0]["points_awarded"] == "40"
+    assert [r["points_awarded"] for r in read_csv(course.root / "grades-bookings-api.csv")] == [
+        "",
+        "",
+        "",
+    ]
+
+
+def test_a_repository_graphql_could_not_answer_is_read_through_rest(
+    provisioned_class: Classroom,
+) -> None:
+    room = provisioned_class
+    for login in room.logins:
+        grade_pushed(room, login, 25)
+    gh = _OneRepositoryFails(room.url, room.token, backoff=0)
+    console = quiet()
+    collect(room.course, gh, "tasks-api", console=console)
+    assert gh.calls.queries == 1
+    assert gh.calls.reads == 1 + 1  # whoami, and learner 2's check runs through REST
+    store = load_store(room.course.root)
+    assert all(store.history("tasks-api", x) for x in room.logins)
+    assert isinstance(console.file, io.StringIO)
+    assert "1 read through REST" in console.file.getvalue()
+
+
+def test_without_graphql_every_repository_is_read_through_rest(
+    provisioned_class: Classroom,
+) -> None:
+    room = provisioned_class
+    grade_pushed(room, "school-learner-3", 12)
+    gh = _GraphQLDown(room.url, room.token, backoff=0)
+    collect(room.course, gh, "tasks-api", console=quiet())
+    assert gh.calls.reads == 1 + 3
+    assert load_store(room.course.root).history("tasks-api", "school-learner-3")[-1].score == 22
+
+
+def test_collect_takes_several_slugs_on_the_command_line_and_one_out(
+    provisioned_class: Classroom, tmp_path: Path
+) -> None:
+    from classroom.cli import main
+
+    room = provisioned_class
+    course = ["--course", str(room.course.root)]
+    with pytest.raises(UserError, match="--out names one CSV"):
+        collect_all(room.course, room.gateway(), ["tasks-api", "x"], out=tmp_path / "g.csv")
+    assert main(["collect", "tasks-api", "--rest", *course]) == 0

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-import sandbox.realism
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.gateway import GitHub
 from orchestrator.pacing import Pacer
-from orchestrator.plan import Observed, Seat, Step, plan_seat
+from orchestrator.plan import Observed, Options, Seat, Step, plan_seat
 from sandbox.config import Faults, RateLimits
+from sandbox.context import Sandbox as SandboxState
 from sandbox.records import Repo
 from tests.orchestrator.conftest import ORG, Classroom, open_classroom
 from tests.orchestrator.state import class_state, provisioned
@@ -52,9 +52,20 @@ def published(classroom: Classroom) -> Classroom:
 
 
 def test_a_new_seat_gets_every_step_in_apply_order() -> None:
-    plan = plan_seat(Seat("ada", "school/tasks-api-ada", ("ada",)), Observed(), TITLE)
-    assert [s for s, _ in plan.steps] == [s for s in Step if s is not Step.DEADLINE]
+    seat = Seat("ada", "school/tasks-api-ada", ("ada",))
+    every = Options(feedback=True, protect_branch=True)
+    plan = plan_seat(seat, Observed(), TITLE, options=every)
+    assert [s for s, _ in plan.steps] == [s for s in Step if s not in (Step.RULESET, Step.DEADLINE)]
     assert (Step.INVITE, "ada") in plan.steps
+
+
+def test_by_default_a_new_seat_costs_three_writes() -> None:
+    plan = plan_seat(Seat("ada", "school/tasks-api-ada", ("ada",)), Observed(), TITLE)
+    assert plan.steps == (
+        (Step.CREATE_REPO, ""),
+        (Step.INVITE, "ada"),
+        (Step.OPEN_ISSUE, ""),
+    )
 
 
 def test_provision_creates_each_learner_repository_complete(published: Classroom) -> None:
@@ -62,7 +73,7 @@ def test_provision_creates_each_learner_repository_complete(published: Classroom
     code, printed = run_provision(published, gh)
     assert code == 0, printed
     assert class_state(published.server.sandbox, ORG) == expected(published)
-    assert "21 writes" in printed and "provisioning summary" in printed
+    assert "10 writes" in printed and "provisioning summary" in printed  # 3 x 3, 1 ruleset
 
 
 def test_a_second_run_plans_nothing_and_writes_nothing(published: Classroom) -> None:
@@ -127,15 +138,13 @@ class ShiftedClock:
     """The sandbox's clock, moved forward by every wait instead of really waiting."""
 
     def __init__(self) -> None:
-        self.offset = 0.0
+        self.sandbox: SandboxState | None = None
         self.waits: list[float] = []
-
-    def time(self) -> float:
-        return time.time() + self.offset
 
     def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
-        self.offset += seconds
+        assert self.sandbox is not None
+        self.sandbox.clock.advance(seconds)
 
 
 @pytest.mark.slow
@@ -143,13 +152,13 @@ def test_fifty_learners_with_faults_and_the_secondary_limit_converge_with_no_dup
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = ShiftedClock()  # waiting out the limit moves the sandbox's clock, not the test's
-    monkeypatch.setattr(sandbox.realism, "time", clock)
     room, close = open_classroom(
         tmp_path,
         50,
         faults=Faults(error_rate=0.05, seed=4),
-        rate_limits=RateLimits(secondary_per_minute=60),
+        rate_limits=RateLimits(secondary_per_minute=30),
     )
+    clock.sandbox = room.server.sandbox
     try:
         monkeypatch.setenv("GITHUB_TOKEN", room.token)
         gh = room.gateway(sleep=clock.sleep)
@@ -186,8 +195,8 @@ def test_a_rate_limited_write_waits_its_retry_after_and_is_not_duplicated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = ShiftedClock()
-    monkeypatch.setattr(sandbox.realism, "time", clock)
-    room, close = open_classroom(tmp_path, 2, rate_limits=RateLimits(secondary_per_minute=5))
+    room, close = open_classroom(tmp_path, 2, rate_limits=RateLimits(secondary_per_minute=2))
+    clock.sandbox = room.server.sandbox
     try:
         monkeypatch.setenv("GITHUB_TOKEN", room.token)
         gh = room.gateway(sleep=clock.sleep)

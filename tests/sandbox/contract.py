@@ -50,6 +50,10 @@ NO_JSON = {
     ("DELETE", "/user/repository_invitations/{invitation_id}"),
 }
 
+# Routes whose answers are checked against GitHub's published GraphQL schema instead
+# (tests/graphql_schema.py, tests/sandbox/test_sandbox_graphql.py).
+GRAPHQL = {("POST", "/graphql")}
+
 
 @dataclass
 class Violation:
@@ -88,6 +92,17 @@ class ContractLog:
             self._fail(method, route, status, str(exc)[:3000])
         self.checked += 1
 
+    def check_graphql(self, request: bytes, body: bytes) -> None:
+        """A GraphQL answer against GitHub's published schema (tests/graphql_schema.py)."""
+        from tests.graphql_schema import conforms
+
+        self.seen.add(("POST", "/graphql"))
+        sent = json.loads(request)
+        problems = conforms(sent["query"], sent.get("variables") or {}, json.loads(body))
+        if problems:
+            self._fail("POST", "/graphql", 200, "; ".join(problems)[:3000])
+        self.checked += 1
+
     def _fail(self, method: str, route: str, status: int, error: str) -> None:
         self.violations.append(Violation(method, route, status, error))
 
@@ -121,6 +136,13 @@ class ContractChecker:
         status = 0
         chunks: list[bytes] = []
         is_json = False
+        sent: list[bytes] = []
+
+        async def listen() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                sent.append(message.get("body", b""))
+            return message
 
         async def capture(message: Any) -> None:
             nonlocal status, is_json
@@ -132,9 +154,11 @@ class ContractChecker:
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await self.app(scope, receive, capture)
+        await self.app(scope, listen, capture)
         route = scope.get("route")
-        if is_json:
+        if is_json and scope["path"] == "/graphql" and status == 200:
+            self.log.check_graphql(b"".join(sent), b"".join(chunks))
+        elif is_json:
             path = getattr(route, "path", None) if route is not None else None
             self.log.check(scope["method"], path or _unrouted(status), status, b"".join(chunks))
 
@@ -169,6 +193,11 @@ CONTRACTS.update(
         ("GET", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
         ("PUT", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
         ("DELETE", "/repos/{owner}/{name}/rulesets/{ruleset_id}"): None,
+        ("GET", "/orgs/{org}/rulesets"): list[m.RepositoryRuleset],
+        ("POST", "/orgs/{org}/rulesets"): m.RepositoryRuleset,
+        ("GET", "/orgs/{org}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
+        ("PUT", "/orgs/{org}/rulesets/{ruleset_id}"): m.RepositoryRuleset,
+        ("DELETE", "/orgs/{org}/rulesets/{ruleset_id}"): None,
     }
 )
 
