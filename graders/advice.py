@@ -143,6 +143,12 @@ def stage_reason(stage: StageResult) -> str:
 
 def _blocker(report: GradeReport, s: _Style) -> str | None:
     install = report.stage("install")
+    if install is not None and install.cause == "python-unavailable":
+        return (
+            "Nothing was graded: the grader could not run your code on the Python this "
+            f"assignment asks for ({s.text(install.message, 200)}). This is for your instructor "
+            "to fix, not you."
+        )
     if install is not None and install.status in ("failed", "error"):
         return (
             "Your project does not install, so nothing else could run. The installer says "

@@ -83,13 +83,17 @@ def write_results(report: GradeReport, out: Path) -> None:
 
 
 def write_feedback(report: GradeReport, feedback: str, out: Path) -> None:
-    """feedback.md and the exports for other ecosystems (Gradescope, Classroom's reporter)."""
+    """feedback.md and the exports for other ecosystems: Gradescope's results.json, GitHub
+    Classroom's reporter (one runner as base64, or every runner as `$GITHUB_ENV` lines)."""
     (out / "feedback.md").write_text(feedback, encoding="utf-8")
     (out / "gradescope-results.json").write_text(
         json.dumps(exporters.to_gradescope(report), indent=2) + "\n", encoding="utf-8"
     )
     (out / "classroom-reporter.b64").write_text(
         exporters.to_classroom_reporter(report) + "\n", encoding="utf-8"
+    )
+    (out / "classroom-reporter.env").write_text(
+        exporters.to_classroom_env(report), encoding="utf-8"
     )
 
 

@@ -76,8 +76,8 @@ def run(ctx: StageContext) -> StageResult:
             0,
             spec.points,
             started,
-            _first_line(str(exc)),
-            log_excerpt=str(exc)[-4000:],
+            str(exc),
+            log_excerpt=exc.log,
             cause=exc.cause,
         )
     if outcome.timed_out:
@@ -132,7 +132,3 @@ def _grader_path() -> str:
     import graders
 
     return str(Path(graders.__file__).parent.parent)
-
-
-def _first_line(text: str) -> str:
-    return text.splitlines()[0] if text else ""
