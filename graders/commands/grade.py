@@ -45,7 +45,7 @@ def grade(
     if hidden_tests is not None:
         _check_folder(hidden_tests, "--hidden-tests", "the assignment's hidden_tests folder")
     if official:
-        _check_official(assignment_dir, hidden_tests, skip)
+        _check_official(assignment_dir, hidden_tests, skip, assignment.spec.stages.hidden is None)
     before = _read_previous(previous)
     info = Submission(
         path=str(submission),
@@ -111,10 +111,14 @@ def _check_folder(path: Path, what: str, expected: str) -> None:
 
 
 def _check_official(
-    assignment_dir: Path, hidden_tests: Path | None, skip: frozenset[StageName]
+    assignment_dir: Path,
+    hidden_tests: Path | None,
+    skip: frozenset[StageName],
+    no_hidden_stage: bool,
 ) -> None:
-    """An official grade is complete and restores from the template, or it is not given."""
-    if hidden_tests is None:
+    """An official grade is complete and restores from the template, or it is not given
+    (hidden tests are needed only by an assignment with a hidden stage)."""
+    if hidden_tests is None and not no_hidden_stage:
         raise UserError(
             f"--official needs the hidden tests: add --hidden-tests {assignment_dir}/hidden_tests"
         )
