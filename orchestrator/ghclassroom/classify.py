@@ -33,8 +33,8 @@ HARMLESS_FLAGS = re.compile(
 PIP_INSTALL = re.compile(r"^\s*(sudo\s+(-H\s+)?)?(python3?\s+-m\s+)?pip3?\s+install\b(?P<args>.*)$")
 SERVICE = re.compile(r"\b(localhost|127\.0\.0\.1|0\.0\.0\.0)(:\d+)?|https?://|\b(curl|wget)\b")
 PRIVILEGED = re.compile(r"\b(sudo|apt-get|apt|yum|dnf|brew|snap|docker)\b")
-BACKGROUND = re.compile(r"(^|[^&])&\s*($|;)|\bnohup\b|\bdisown\b")
-ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+BACKGROUND = re.compile(r"(?<![&>])&(?![&>\d])|\bnohup\b|\bdisown\b")  # not `&&`, `2>&1`
+ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)")
 
 # Why a test cannot be converted: it needs a service nothing starts (or the network), root or
 # a system package, a process left running, or its check is not valid as written here.

@@ -36,7 +36,7 @@ import yaml
 
 BIN = Path(sys.executable).parent  # python, python3 and pytest, as setup-python gives them
 PIP = re.compile(r"^\s*(sudo\s+(-H\s+)?)?(python3?\s+-m\s+)?pip3?\s+install\b")
-PLUGIN = '''
+PLUGIN = """
 import json, os
 names = {}
 def pytest_runtest_logreport(report):
@@ -48,7 +48,7 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish():
     with open(os.environ["REFERENCE_OUT"], "w") as handle:
         json.dump(names, handle)
-'''
+"""
 
 
 @dataclass(frozen=True)
