@@ -108,7 +108,7 @@ def test_io_tests_keep_input_output_comparison_timeout_and_points():
                 output="^Hi, Ada!$",
                 comparison="regex",
                 timeout=2,
-            ),  # fmt: skip
+            ),
             entry("Exit code only", "python3 fizz.py --version", 1),
         )
     )
@@ -255,7 +255,7 @@ def test_the_output_folder_must_be_new(tmp_path):
 
 def test_a_folder_without_github_classroom_tests_is_refused_by_name(tmp_path):
     (tmp_path / "plain").mkdir()
-    with pytest.raises(UserError, match="found neither .github/classroom/autograding.json"):
+    with pytest.raises(UserError, match=r"found neither \.github/classroom/autograding\.json"):
         import_classroom(tmp_path / "plain", tmp_path / "out")
 
 
