@@ -187,7 +187,8 @@ def classroom_runners(report: GradeReport) -> list[tuple[str, dict[str, Any]]]:
     worth the same, so the reporter's per-runner count agrees with the points too."""
     groups: dict[tuple[str, float], list[Item]] = {}
     for item in _items(report):
-        groups.setdefault((item.stage.name, item.max_score), []).append(item)
+        each = item.check.max_score if item.check else item.max_score  # before the cents
+        groups.setdefault((item.stage.name, each), []).append(item)
     stages = Counter(stage for stage, _ in groups)
     seen: Counter[str] = Counter()
     named = []

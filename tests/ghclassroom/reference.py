@@ -91,11 +91,11 @@ def _setup(command: str, cwd: Path, minutes: float) -> bool:
 # --- autograding.json --------------------------------------------------------------------------
 
 
-def autograding_json(template: Path, submission: Path) -> list[Scored]:
-    """Every test of the template's autograding.json, run on `submission`."""
+def autograding_json(template: Path, submission: Path, leave_out: set[str]) -> list[Scored]:
+    """Every test of the template's autograding.json but `leave_out`, run on `submission`."""
     spec = json.loads((template / ".github/classroom/autograding.json").read_text())
     with _copy(submission) as cwd:
-        return [_legacy_test(test, cwd) for test in spec["tests"]]
+        return [_legacy_test(test, cwd) for test in spec["tests"] if test["name"] not in leave_out]
 
 
 def _normalised(text: str) -> str:
@@ -128,7 +128,7 @@ def _legacy_output(test: dict[str, Any], out: str) -> bool:
 # --- the grader actions and the reporter -------------------------------------------------------
 
 
-def workflow(template: Path, submission: Path) -> list[Scored]:
+def workflow(template: Path, submission: Path, leave_out: set[str]) -> list[Scored]:
     """Every grader step of the template's workflow, run on `submission`."""
     data = yaml.safe_load((template / ".github/workflows/classroom.yml").read_text())
     steps = [s for job in data["jobs"].values() for s in job["steps"]]
@@ -138,6 +138,8 @@ def workflow(template: Path, submission: Path) -> list[Scored]:
     with _copy(submission) as cwd:
         for step in steps:
             uses, inputs = step.get("uses", ""), step.get("with") or {}
+            if inputs.get("test-name") in leave_out:
+                continue
             for action, grade in ACTIONS.items():
                 if action in uses:
                     results += [
@@ -204,6 +206,19 @@ ACTIONS = {
     "autograding-io-grader": _io_grader,
     "autograding-python-grader": _python_grader,
 }
+
+
+def maximum(template: Path, leave_out: set[str]) -> float:
+    """The reporter's (or the runner's) available points, less the tests in `leave_out`."""
+    legacy = template / ".github/classroom/autograding.json"
+    if legacy.is_file():
+        tests = json.loads(legacy.read_text())["tests"]
+        return sum(t.get("points") or 0 for t in tests if t["name"] not in leave_out)
+    data = yaml.safe_load((template / ".github/workflows/classroom.yml").read_text())
+    steps = [s for job in data["jobs"].values() for s in job["steps"]]
+    reporter = next(s for s in steps if "grading-reporter" in s.get("uses", ""))
+    listed = {r.strip() for r in reporter["with"]["runners"].split(",")}
+    return sum(_max(s.get("with") or {}) for s in steps if s.get("id") in listed)
 
 
 def total(results: list[Scored]) -> float:
