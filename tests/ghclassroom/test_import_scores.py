@@ -13,9 +13,11 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from graders.assignment import load_assignment
 from graders.engine import grade_submission
@@ -134,3 +136,39 @@ def test_the_reporters_totals_agree_with_the_grade_when_points_do_not_divide(imp
             line
             == f"Total points for {name}: {earned:.2f}/{reference.js_number(payload['max_score'])}"
         )
+
+
+GRADE_WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "grade.yml"
+
+
+def _reporter_step_script() -> str:
+    jobs = yaml.safe_load(GRADE_WORKFLOW.read_text())["jobs"]
+    steps = jobs["github-classroom"]["steps"]
+    return next(s["run"] for s in steps if "GITHUB_ENV" in s.get("run", ""))
+
+
+@pytest.mark.slow
+def test_the_documented_reporter_step_hands_over_our_runners_and_nothing_else(imported, tmp_path):
+    """The grade job ran learner code, so the env file it left is read through an allowlist:
+    our runners' variables reach $GITHUB_ENV, a line that would set anything else does not."""
+    report = ours(imported["fizzbuzz-io"], "fizzbuzz-io", "shouts_the_greeting", tmp_path)
+    out = tmp_path / "grade-out"
+    out.mkdir()
+    forged = "NODE_OPTIONS=--require /tmp/evil.js\nCLASSROOM_X_RESULTS=a b\nBASH_ENV=/tmp/x\n"
+    (out / "classroom-reporter.env").write_text(to_classroom_env(report) + forged)
+    github_env = tmp_path / "github_env"
+    github_env.touch()
+
+    done = subprocess.run(
+        ["bash", "-c", _reporter_step_script()],
+        cwd=tmp_path,
+        env={"GITHUB_ENV": str(github_env), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+
+    handed = dict(line.split("=", 1) for line in github_env.read_text().splitlines())
+    assert done.returncode == 0 and "NODE_OPTIONS" not in handed and "BASH_ENV" not in handed
+    runners = handed.pop("CLASSROOM_RUNNERS").split(",")
+    payloads = [(r, json.loads(base64.b64decode(handed[f"{r.upper()}_RESULTS"]))) for r in runners]
+    notice, _ = reference.reporter_lines(payloads)
+    assert notice == f"Points {reference.js_number(report.score)}/11" == "Points 9/11"
