@@ -15,6 +15,7 @@ from packaging.utils import canonicalize_name
 
 from graders.assignment import load_assignment
 from graders.errors import UserError
+from graders.requirements import DependencyRefused, read_pins
 from orchestrator.ghclassroom.convert import Conversion, TemplateFacts, convert
 from orchestrator.ghclassroom.formats import AUTOGRADING_JSON, parse_autograding, parse_workflow
 from orchestrator.ghclassroom.render import (
@@ -61,7 +62,17 @@ def read_template(path: Path) -> TemplateFacts:
         workflows=tuple(
             parse_workflow(_read(w), w.relative_to(path).as_posix()) for w in workflows
         ),
+        dependencies_refused=_refused(path),
     )
+
+
+def _refused(path: Path) -> str | None:
+    """What the grader's install stage would say of the template's dependencies."""
+    try:
+        read_pins(path)
+    except DependencyRefused as exc:
+        return str(exc)
+    return None
 
 
 def requirement_names(text: str) -> frozenset[str]:
@@ -109,6 +120,11 @@ def summary(conversion: Conversion, out: Path) -> str:
         f"{conversion.github_total:g}",
         f"  read {out / REPORT}: what each test became"
         + (" and what the stubs need" if conversion.stubs else ""),
+        *(
+            [f"  to do first: {conversion.dependencies_refused}"]
+            if conversion.dependencies_refused
+            else []
+        ),
         f"next: classroom grade SOLUTION_DIR --assignment {out}",
     ]
     return "\n".join(lines)

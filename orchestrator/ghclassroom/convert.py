@@ -59,6 +59,8 @@ class TemplateFacts:
     requirements: frozenset[str] = frozenset()  # package names pinned in requirements.txt
     autograding: tuple[AutogradingTest, ...] | None = None
     workflows: tuple[Workflow, ...] = ()
+    # Why the grader would refuse the template's dependencies (unpinned, a URL…), if it would.
+    dependencies_refused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class Conversion:
     removed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     github_total: float = 0.0
+    dependencies_refused: str | None = None  # a to-do before anything can be graded
 
     @property
     def stubs(self) -> list[Entry]:
@@ -137,6 +140,7 @@ def convert(facts: TemplateFacts, slug: str | None = None) -> Conversion:
         title=_title(facts.readme) or facts.folder_name,
         source=source,
         python=_python(workflow),
+        dependencies_refused=facts.dependencies_refused,
     )
     if workflow is not None and workflow.python and found.python is None:
         found.notes.append(

@@ -144,6 +144,7 @@ def report(conversion: Conversion, folder: str, out: str) -> str:
         rows=(rows := [_row(e) for e in conversion.entries]),
         noted=[row for row in rows if row["notes"]],
         notes=conversion.notes,
+        dependencies_refused=conversion.dependencies_refused,
         removed=", ".join(f"`{p}` is gone" for p in conversion.removed) or "nothing is gone",
         protected=", ".join(f"`{p}`" for p in conversion.protected),
         python=f"{conversion.python} (`python` in assignment.toml)"

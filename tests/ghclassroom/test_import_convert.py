@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -274,3 +275,16 @@ def test_the_command_is_on_the_cli(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "3 output check(s), 1 command check(s)" in printed
     assert Path(out / "assignment.toml").is_file()
+
+
+def test_unpinned_requirements_are_the_first_thing_to_do(tmp_path):
+    template = tmp_path / "flask-app"
+    shutil.copytree(CLASSROOM / "fizzbuzz-io" / "template", template)
+    (template / "requirements.txt").write_text("flask\npytest==9.2.0\n")
+    out = tmp_path / "out"
+
+    import_classroom(template, out)
+
+    report = (out / "IMPORT.md").read_text()
+    assert "## To do first: the dependencies" in report
+    assert "requirements.txt:1: `flask` is refused: not pinned to one exact version" in report

@@ -19,6 +19,8 @@ from rich.console import Console
 from classroom.sandbox_story import learner_push, push_grader, sandbox_class
 from graders.commands.grade import grade
 from graders.report import GradeReport
+from orchestrator.commands.collect import collect
+from orchestrator.commands.dashboard import dashboard
 from orchestrator.commands.import_classroom import import_classroom
 from orchestrator.commands.init import init
 from orchestrator.commands.provision import provision
@@ -29,6 +31,7 @@ from orchestrator.roster import Learner, write_roster
 from tests.conftest import FIXTURES, SHARED_CACHE
 
 CLASSROOM = FIXTURES / "classroom"
+TRIGGERS = "on:\n  push:\n  pull_request:\n"
 # slug → (fixture template, submission pushed, what GitHub Classroom gives it, out of)
 CASES = {
     "calculator": ("fix-the-calculator", "fixes_arithmetic_only", 13, 25),
@@ -45,6 +48,16 @@ def _course_toml(text: str) -> str:
     for slug in CASES:
         text += f'[assignments.{slug}]\ntemplate = "assignments/{slug}"\n\n'
     return text
+
+
+def _only_the_learners_pushes(assignment: Path) -> None:
+    """Cheap runs: the starter's workflow grades pushes to the learner's `work` branch only,
+    not the template's publish, provisioning's commits or the feedback pull request (twelve
+    runs that would grade the starter again)."""
+    workflow = assignment / "starter" / ".github" / "workflows" / "classroom.yml"
+    text = workflow.read_text()
+    assert TRIGGERS in text
+    workflow.write_text(text.replace(TRIGGERS, "on:\n  push:\n    branches: [work]\n"))
 
 
 def _warm(course_root: Path, work: Path) -> None:
@@ -86,6 +99,7 @@ def story(tmp_path_factory):
             with contextlib.redirect_stdout(io.StringIO()):
                 import_classroom(CLASSROOM / fixture / "template", root / "assignments" / slug,
                                  slug=slug)  # fmt: skip
+            _only_the_learners_pushes(root / "assignments" / slug)
         story.course = load_course(root)
         _warm(root, work)
         push_grader(story)
@@ -150,3 +164,19 @@ def test_the_grading_repository_carries_the_course_local_assignments_but_no_hidd
         with pytest.raises(GithubException) as missing:
             grading.get_contents(f"templates/{slug}/hidden_tests/README.md")
         assert missing.value.status == 404
+
+
+@pytest.mark.slow
+def test_collect_and_the_dashboard_take_the_course_local_assignments(story, tmp_path):
+    course = story.course
+    for slug in CASES:
+        csv = tmp_path / f"{slug}.csv"
+        assert collect(course, story.instructor, slug, out=csv, console=Console(quiet=True)) == 0
+        header, row = csv.read_text().splitlines()[:2]
+        assert "io" in header.split(",") and "commands" in header.split(",")
+        assert story.learner.login in row
+    site = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert dashboard(course.root, out=site) == 0
+    overview = (site / "index.html").read_text()
+    assert all(slug in overview for slug in CASES)
