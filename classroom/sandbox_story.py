@@ -213,11 +213,13 @@ def learner_push(
     message: str,
     *,
     base: str = "main",
+    repo: str | None = None,
 ) -> str:
-    """Write (or delete, None) `files` on `branch` (new ones start at `base`) and push it."""
-    clone = story.work / "clones" / learner.login
+    """Write (or delete, None) `files` on `branch` (new ones start at `base`) of `repo` (the
+    learner's tasks-api repository unless named) and push it."""
+    clone = story.work / "clones" / (repo or learner.login)
     if not clone.exists():
-        url = f"{story.url}/{story.repo_of(learner)}.git"
+        url = f"{story.url}/{repo or story.repo_of(learner)}.git"
         _git(clone.parent, "clone", "-q", url, clone.name, token=learner.token, mkdir=True)
     if _git(clone, "branch", "--list", branch).strip():
         _git(clone, "checkout", "-q", branch)

@@ -37,6 +37,8 @@ __all__ = [
 STAGE_LABELS = {
     "install": "Install",
     "tests": "Tests (public)",
+    "io": "Output checks",
+    "commands": "Command checks",
     "hidden": "Hidden checks",
     "lint": "Lint (ruff)",
     "types": "Types (mypy)",
@@ -120,6 +122,10 @@ def _headline(message: str) -> str:
     return errors[0] if errors else (lines[-1] if lines else "")
 
 
+def _first_line(message: str) -> str:
+    return next((line.strip() for line in message.splitlines() if line.strip()), "it fails")
+
+
 def _install_headline(message: str) -> str:
     lines = [line.strip() for line in message[:20_000].splitlines() if line.strip()]
     errors = [line for line in lines if line.lower().startswith(("error", TIMES))]
@@ -137,6 +143,12 @@ def stage_reason(stage: StageResult) -> str:
 
 def _blocker(report: GradeReport, s: _Style) -> str | None:
     install = report.stage("install")
+    if install is not None and install.cause == "python-unavailable":
+        return (
+            "Nothing was graded: the grader could not run your code on the Python this "
+            f"assignment asks for ({s.text(install.message, 200)}). This is for your instructor "
+            "to fix, not you."
+        )
     if install is not None and install.status in ("failed", "error"):
         return (
             "Your project does not install, so nothing else could run. The installer says "
@@ -172,6 +184,9 @@ def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:
         failure = _headline(check.message)
         said = f" It fails with {s.code(failure, 160)}." if failure else ""
         return f"Make {s.code(check.name)} pass (worth {lost} points).{said}"
+    if check is not None and stage.name in ("io", "commands"):
+        said = _first_line(check.message)
+        return f"Make the check {s.bold(check.name)} pass (worth {lost} points): {s.text(said)}"
     if check is not None and stage.name == "hidden":
         hint = s.text(check.hint or "no hint for this one; re-read the brief")
         return f"Hidden check {s.bold(check_title(check))} fails (worth {lost} points). {hint}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,8 +18,11 @@ from pydantic import (
 
 from graders.errors import UserError
 
-StageName = Literal["install", "tests", "hidden", "lint", "types", "load"]
-STAGE_ORDER: tuple[StageName, ...] = ("install", "tests", "hidden", "lint", "types", "load")
+StageName = Literal["install", "tests", "io", "commands", "hidden", "lint", "types", "load"]
+STAGE_ORDER: tuple[StageName, ...] = (
+    "install", "tests", "io", "commands", "hidden", "lint", "types", "load",
+)  # fmt: skip
+LIST_STAGES: tuple[StageName, ...] = ("io", "commands")  # `[[stages.io]]`: one entry per check
 
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
@@ -74,18 +78,83 @@ class InstallStage(_Stage):
     extra_requirements: list[str] = Field(default_factory=list)
 
 
+class WeightGroup(_Strict):
+    """A weight with options: `"tests/test_parse.py" = { weight = 5, all_or_nothing = true }`.
+
+    The key is a selector (graders.scoring): a test id, a file or folder, a glob over test
+    ids, or `marker:NAME`. An all-or-nothing group earns its weight only when every test it
+    selects passes (skips allowed) and at least one ran, as `pytest FILE` exiting 0 would."""
+
+    weight: NonNegative
+    all_or_nothing: bool | None = None  # None: the stage's `all_or_nothing`
+    name: str | None = None  # shown instead of the selector (an imported test's own name)
+
+
+Weight = NonNegative | WeightGroup
+
+
 class TestsStage(_Stage):
     """Public pytest tests, run inside the submission's environment."""
 
     paths: list[str] = Field(default_factory=lambda: ["tests"])
-    weights: dict[str, Positive] = Field(default_factory=dict)
+    # Selector → weight. Listed selectors are what counts; a weight of 0 is reported, not scored.
+    weights: dict[str, Weight] = Field(default_factory=dict)
+    all_or_nothing: bool = False  # the default of every selector in `weights`
     per_test_timeout_seconds: Positive = 20.0
+    # Test discovery (pytest's own settings), for layouts pytest's defaults miss: a unittest
+    # `Tests/tests.py` needs python_files = ["tests.py"]. Empty: the assignment's pytest.ini.
+    python_files: list[str] = Field(default_factory=list)
+    python_classes: list[str] = Field(default_factory=list)
+    python_functions: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)  # e.g. MPLBACKEND = "agg"
+    # Commands run before the tests in the same copy (`python manage.py migrate`); one that
+    # fails fails the stage with its own output.
+    setup: list[str] = Field(default_factory=list)
+
+
+Comparison = Literal["exact", "included", "regex"]
+
+
+class _CheckEntry(_Strict):
+    """What an io check and a command check share: a command, its setup, time and points."""
+
+    name: Annotated[str, Field(min_length=1)]
+    run: Annotated[str, Field(min_length=1)]  # a shell command, from the submission's root
+    points: NonNegative = 0.0
+    timeout_seconds: Positive = 60.0
+    setup: list[str] = Field(default_factory=list)  # run first; one that fails fails the check
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class IoCheck(_CheckEntry):
+    """`[[stages.io]]`: run a command with `input` on stdin and compare what it prints.
+
+    It passes when the command exits 0 and its stdout (line endings made `\\n`, surrounding
+    whitespace trimmed, as is `output`) equals `output` (`exact`), contains it (`included`)
+    or matches the regular expression anywhere (`regex`)."""
+
+    input: str = ""
+    output: str = ""
+    comparison: Comparison = "included"
+
+    @model_validator(mode="after")
+    def _regex_compiles(self) -> IoCheck:
+        if self.comparison == "regex":
+            try:
+                re.compile(self.output)
+            except re.error as exc:
+                raise ValueError(f"output is not a regular expression ({exc})") from exc
+        return self
+
+
+class CommandCheck(_CheckEntry):
+    """`[[stages.commands]]`: any command; it earns its points when it exits 0."""
 
 
 class HiddenStage(_Stage):
     """Black-box HTTP tests run from the grader's own environment against the service."""
 
-    weights: dict[str, Positive] = Field(default_factory=dict)
+    weights: dict[str, NonNegative] = Field(default_factory=dict)  # selectors, as for tests
     env: dict[str, str] = Field(default_factory=dict)
 
 
@@ -178,10 +247,33 @@ class Milestone(_Strict):
 class Stages(_Strict):
     install: InstallStage = Field(default_factory=InstallStage)
     tests: TestsStage | None = None
+    io: list[IoCheck] = Field(default_factory=list)
+    commands: list[CommandCheck] = Field(default_factory=list)
     hidden: HiddenStage | None = None
     lint: LintStage | None = None
     types: TypesStage | None = None
     load: LoadStage | None = None
+
+    @field_validator("io", "commands")
+    @classmethod
+    def _names_are_unique(cls, entries: list[_CheckEntry]) -> list[_CheckEntry]:
+        names = [e.name for e in entries]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"each check needs a name of its own: {', '.join(twice)} repeat")
+        return entries
+
+    def configured(self, name: StageName) -> bool:
+        """Whether the assignment grades stage `name` (a list stage: when it has entries)."""
+        return bool(getattr(self, name)) if name in LIST_STAGES else getattr(self, name) is not None
+
+    def points(self, name: StageName) -> float:
+        """Stage `name`'s points (a list stage's: its entries' sum); 0 when not configured."""
+        if name in LIST_STAGES:
+            entries: list[_CheckEntry] = getattr(self, name)
+            return sum(entry.points for entry in entries)
+        spec: _Stage | None = getattr(self, name)
+        return spec.points if spec is not None else 0.0
 
 
 class Assignment(_Strict):
@@ -195,6 +287,9 @@ class Assignment(_Strict):
     stages: Stages
     protected_paths: list[str] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
+    # The Python the submission runs on ("3.12"); unset: the grader's own. graders.interpreters
+    # says what happens when this machine has no such Python.
+    python: Annotated[str, Field(pattern=r"^3\.[0-9]{1,2}$")] | None = None
 
     @model_validator(mode="after")
     def _milestone_ids_are_unique(self) -> Assignment:
@@ -214,14 +309,13 @@ class Assignment(_Strict):
         return self
 
     def limits_for(self, stage: StageName) -> ResolvedLimits:
-        """The limits that apply to `stage`."""
-        spec = getattr(self.stages, stage)
+        """The limits that apply to `stage` (a list stage's checks time out on their own)."""
+        spec = None if stage in LIST_STAGES else getattr(self.stages, stage)
         return self.limits.merged(spec.limits if spec is not None else None)
 
     @property
     def max_score(self) -> float:
-        specs: list[_Stage | None] = [getattr(self.stages, name) for name in STAGE_ORDER]
-        return sum(spec.points for spec in specs if spec is not None)
+        return sum(self.stages.points(name) for name in STAGE_ORDER)
 
 
 class LoadedAssignment(BaseModel):

@@ -41,7 +41,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--official",
         action="store_true",
         help="the official grade: put the template's protected files back first, report what "
-        "the submission changed of them, and require --hidden-tests and full containment "
+        "the submission changed of them, and require --hidden-tests (when the assignment has a "
+        "hidden stage) and full containment "
         "(run as root: sudo)",
     )
     grade.add_argument(

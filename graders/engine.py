@@ -22,18 +22,20 @@ from graders.logs import write_crash_log
 from graders.milestones import progress
 from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
-from graders.stages import hidden, install, lint, load, tests, types
+from graders.stages import hidden, install, lint, load, run_checks, tests, types
 from graders.stages.context import StageContext, StageRunner, result
 from graders.workspace import IGNORED, make_traversable
 
 # Stages that share the machine quietly; `load` runs alone afterwards so its figures are fair.
 CONCURRENT: dict[StageName, StageRunner] = {
     "tests": tests.run,
+    "io": run_checks.run_io,
+    "commands": run_checks.run_commands,
     "hidden": hidden.run,
     "lint": lint.run,
     "types": types.run,
 }
-NEEDS_ENVIRONMENT: frozenset[StageName] = frozenset({"tests", "hidden", "load"})
+NEEDS_ENVIRONMENT: frozenset[StageName] = frozenset({"tests", "io", "commands", "hidden", "load"})
 GRADER_BUG = "the grader failed on this stage (a bug on our side, not yours"
 
 
@@ -145,7 +147,7 @@ def _run_all(
 
 
 def _configured(ctx: StageContext, name: StageName) -> bool:
-    return getattr(ctx.assignment.spec.stages, name) is not None
+    return ctx.assignment.spec.stages.configured(name)
 
 
 def _one(
@@ -153,7 +155,7 @@ def _one(
 ) -> StageResult:
     """One stage, turned into a result whatever happens (a grader bug included)."""
     started = time.monotonic()
-    points = getattr(ctx.assignment.spec.stages, name).points
+    points = ctx.assignment.spec.stages.points(name)
     if name in skip:
         return result(
             name, "skipped", 0, points, started, "skipped on request (--skip)",

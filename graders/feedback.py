@@ -24,6 +24,7 @@ from graders.advice import (
 )
 from graders.feedback_details import (
     LEVELS,
+    failing_checks_of,
     failing_tests,
     findings_by_rule,
     hidden_checks,
@@ -163,6 +164,9 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
     tests, lint, types, load = (report.stage(n) for n in ("tests", "lint", "types", "load"))
     if tests and failing_checks(tests):
         todo.append(Md("Run the public tests locally: `pytest -x -q` stops at the first failure."))
+    checks = [report.stage("io"), report.stage("commands")]
+    if any(stage and failing_checks(stage) for stage in checks):
+        todo.append(Md("Run each failing check's command from your repository's root."))
     if lint and lint.findings:
         todo.append(
             Md(
@@ -190,7 +194,7 @@ def _tier(report: GradeReport) -> str:
     if report.tier == "official":
         return "official grade"
     hidden = report.stage("hidden")
-    if hidden is None or hidden.status == "skipped":
+    if hidden is not None and hidden.status == "skipped":
         return "practice feedback (official grades use additional hidden checks)"
     return "practice feedback"
 
@@ -230,6 +234,9 @@ def _view(
         "not_run": stages_not_run(report, d),
         "install": install_output(report, d),
         "tests": failing_tests(report, d),
+        "checks": [
+            found for name in ("io", "commands") if (found := failing_checks_of(report, name, d))
+        ],
         "hidden": hidden_checks(report, d),
         "load": load_results(report, d),
         "findings": [f for s in ordered(report.stages) if (f := findings_by_rule(s, d))],

@@ -22,6 +22,7 @@ from graders.advice import (
     stage_reason,
     why,
 )
+from graders.assignment import StageName
 from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
 from graders.report import Check, Finding, GradeReport, StageResult, ordered
 from graders.tracebacks import cause, trimmed
@@ -29,6 +30,7 @@ from graders.tracebacks import cause, trimmed
 __all__ = [
     "LEVELS",
     "Detail",
+    "failing_checks_of",
     "failing_tests",
     "findings_by_rule",
     "hidden_checks",
@@ -142,6 +144,33 @@ def _test_story(group: list[Check], d: Detail) -> dict[str, Any]:
             max_lines=d.output_lines,
             max_bytes=d.output_bytes,
         ),
+    }
+
+
+def failing_checks_of(report: GradeReport, name: StageName, d: Detail) -> dict[str, Any] | None:
+    """An io or command stage's failing checks, costliest first, with what each printed."""
+    stage = report.stage(name)
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
+    if not failing or stage is None:
+        return None
+    shown = [
+        {
+            "name": md_inline(c.name, 120),
+            "points": pts(points_lost(c)),
+            "output": fenced(
+                c.message or "(no output)", max_lines=d.output_lines, max_bytes=d.output_bytes
+            ),
+        }
+        for c in failing[: d.tests]
+    ]
+    named = [md_inline(c.name, 120) for c in failing[d.tests : d.tests + d.names]]
+    return {
+        "label": Md(STAGE_LABELS[name]),
+        "count": len(failing),
+        "total": len(stage.checks),
+        "shown": shown,
+        "named": Md(", ".join(named)),
+        "more": len(failing) - len(shown) - len(named),
     }
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
+
+
+MARKERS_PROPERTY = "classroom_markers"  # written by graders.pytest_public, space-separated
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,7 @@ class CaseOutcome:
     outcome: Outcome
     message: str
     hint: str
+    markers: frozenset[str] = field(default_factory=frozenset)
 
 
 class JunitUnreadable(Exception):
@@ -42,11 +46,9 @@ def _outcome(case: ET.Element) -> CaseOutcome:
             outcome = kind  # type: ignore[assignment]  # kind is one of the Outcome literals
             message = (element.text or element.get("message") or "").strip()
             break
-    hint = ""
-    for prop in case.iter("property"):
-        if prop.get("name") == "hint":
-            hint = prop.get("value", "")
-    return CaseOutcome(_node_id(case), outcome, message, hint)
+    properties = {prop.get("name"): prop.get("value", "") for prop in case.iter("property")}
+    markers = frozenset((properties.get(MARKERS_PROPERTY) or "").split())
+    return CaseOutcome(_node_id(case), outcome, message, properties.get("hint") or "", markers)
 
 
 def _node_id(case: ET.Element) -> str:
@@ -63,18 +65,3 @@ def _node_id(case: ET.Element) -> str:
         module_path = "/".join(parts[:split]) + ".py"
         rest = parts[split:]
     return "::".join([module_path, *rest, name])
-
-
-def weigh(
-    outcomes: list[CaseOutcome],
-    weights: dict[str, float],
-    points: float,
-    counted: set[str] | None = None,
-) -> dict[str, float]:
-    """Points each counted test is worth: explicit weights, else equal shares of `points`."""
-    ids = [o.node_id for o in outcomes if counted is None or o.node_id.split("::")[0] in counted]
-    if weights:
-        ids = list(weights)
-    raw = {node: weights.get(node, 1.0) for node in ids}
-    total = sum(raw.values())
-    return {node: points * w / total for node, w in raw.items()} if total else {}

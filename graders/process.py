@@ -245,13 +245,15 @@ def run_cmd(
     netns: Path | None = None,
     merge_stderr: bool = True,
     cleanup: bool = False,
+    stdin: bytes | None = None,
 ) -> CommandResult:
     """Run `argv` to completion or to its time limit; never leaves a process behind.
 
     `untrusted` contains a command that runs learner code; `netns` lets a trusted one (the
     grader's checks, Locust) join the network namespace the learner's service lives in.
     A `cleanup` command (kill a uid's stragglers, remove a namespace) runs after an interrupt
-    too, when nothing else may start."""
+    too, when nothing else may start. `stdin` is written to the command's standard input,
+    which is then closed (without it the command reads end-of-file at once)."""
     if not cleanup:
         _refuse_if_aborted()
     confinement = Confinement(limits, untrusted=untrusted, netns=netns)
@@ -263,13 +265,15 @@ def run_cmd(
             confinement.wrap(argv, cwd),
             cwd=cwd,
             env=dict(env),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
         )
         _LIVE.add((confinement, proc))
         readers = _start_readers(proc, out, err)
+        if stdin is not None:
+            readers.append(_start_feeder(proc, stdin))
         timed_out = _wait(proc, limits.timeout_seconds)
     finally:
         if proc is not None:
@@ -336,6 +340,21 @@ def _start_readers(
     for reader in readers:
         reader.start()
     return readers
+
+
+def _start_feeder(proc: subprocess.Popen[bytes], data: bytes) -> threading.Thread:
+    """Write `data` to the command's stdin from a thread (a full pipe never blocks the wait)."""
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        with contextlib.suppress(OSError):  # it exited without reading: nothing to deliver
+            proc.stdin.write(data)
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    return feeder
 
 
 def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:

@@ -22,6 +22,8 @@ StageCause = Literal[
     "timed-out",
     "memory",  # stopped at the assignment's memory limit
     "no-tests",  # nothing was collected
+    "setup-failed",  # a setup command the assignment names failed
+    "python-unavailable",  # the Python the assignment asks for is not on this machine
     "no-report",  # the tool ended without its report
     "tool-failed",  # ruff, mypy or Locust failed on their own
 ]

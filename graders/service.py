@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from graders.assignment import AppSpec
+from graders.causes import cause_line, failed_because
 from graders.containment import detect
 from graders.isolation import service_network
 from graders.process import CommandResult, Limits, Spawned, Untrusted, clean_env, run_cmd
@@ -28,11 +29,15 @@ from graders.workspace import private_copy, scratch_dir
 
 
 class ServiceDidNotStart(Exception):
-    """The service never answered its health endpoint; the message says what was seen."""
+    """The service never answered its health endpoint: a one-line message with the cause,
+    and `log`, the output that shows it."""
 
-    def __init__(self, message: str, cause: StageCause = "service-unhealthy") -> None:
+    def __init__(
+        self, message: str, cause: StageCause = "service-unhealthy", log: str = ""
+    ) -> None:
         super().__init__(message)
         self.cause: StageCause = cause
+        self.log = log[-4000:]
 
 
 @dataclass(frozen=True)
@@ -117,10 +122,15 @@ def _seed(
     argv = _resolve(shlex.split(command), submission_env)
     outcome = run_cmd(argv, cwd=cwd, env=env, limits=limits, untrusted=untrusted)
     if not outcome.ok:
-        why = "timed out" if outcome.timed_out else f"exited with code {outcome.returncode}"
         raise ServiceDidNotStart(
-            f"the seed command `{command}` {why}:\n" + outcome.output[-2000:],
+            failed_because(
+                f"the seed command `{command}`",
+                outcome.returncode,
+                outcome.timed_out,
+                outcome.output,
+            ),
             "timed-out" if outcome.timed_out else "service-exited",
+            log=outcome.output,
         )
     return outcome
 
@@ -130,18 +140,20 @@ def _wait_healthy(process: Spawned, url: str, timeout: float, netns: Path | None
     last = "no answer"
     while time.monotonic() < deadline:
         if not process.alive():
+            said = cause_line(process.output) or "it printed nothing"
             raise ServiceDidNotStart(
                 f"the service exited with code {process.proc.returncode} before it answered "
-                f"{url}; its output:\n{process.output[-2000:]}",
+                f"{url}: {said}",
                 "service-exited",
+                log=process.output,
             )
         status = probe(url, netns, budget=min(1.0, max(0.1, deadline - time.monotonic())))
         if status == "HTTP 200":
             return
         last = status
     raise ServiceDidNotStart(
-        f"the service did not answer {url} with 200 within {timeout:.0f} s (last: {last}); "
-        f"its output:\n{process.output[-2000:]}"
+        f"the service did not answer {url} with 200 within {timeout:.0f} s (last: {last})",
+        log=process.output,
     )
 
 

@@ -23,6 +23,28 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_join(commands)
     _add_report(commands)
     add_official_commands(commands)
+    _add_import(commands)
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="turn a GitHub Classroom template repository into an assignment folder",
+        description="Read PATH's .github/classroom/autograding.json or its workflow's GitHub "
+        "Classroom grader steps and write DIR: assignment.toml (each test with its points, "
+        "all or nothing), starter/, hidden_tests/ (stubs for what could not be converted) and "
+        "IMPORT.md (what each test became, what is left to do).",
+    )
+    parser.add_argument("path", type=Path, metavar="PATH", help="the template repository's folder")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new folder")
+    parser.add_argument("--slug", help="the assignment's slug (default: from PATH's name)")
+    parser.set_defaults(handler=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from orchestrator.commands.import_classroom import import_classroom
+
+    return import_classroom(args.path, args.out, slug=args.slug)
 
 
 def _add_dashboard(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

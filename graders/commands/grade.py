@@ -45,7 +45,7 @@ def grade(
     if hidden_tests is not None:
         _check_folder(hidden_tests, "--hidden-tests", "the assignment's hidden_tests folder")
     if official:
-        _check_official(assignment_dir, hidden_tests, skip)
+        _check_official(assignment_dir, hidden_tests, skip, assignment.spec.stages.hidden is None)
     before = _read_previous(previous)
     info = Submission(
         path=str(submission),
@@ -83,13 +83,17 @@ def write_results(report: GradeReport, out: Path) -> None:
 
 
 def write_feedback(report: GradeReport, feedback: str, out: Path) -> None:
-    """feedback.md and the exports for other ecosystems (Gradescope, Classroom's reporter)."""
+    """feedback.md and the exports for other ecosystems: Gradescope's results.json, GitHub
+    Classroom's reporter (one runner as base64, or every runner as `$GITHUB_ENV` lines)."""
     (out / "feedback.md").write_text(feedback, encoding="utf-8")
     (out / "gradescope-results.json").write_text(
         json.dumps(exporters.to_gradescope(report), indent=2) + "\n", encoding="utf-8"
     )
     (out / "classroom-reporter.b64").write_text(
         exporters.to_classroom_reporter(report) + "\n", encoding="utf-8"
+    )
+    (out / "classroom-reporter.env").write_text(
+        exporters.to_classroom_env(report), encoding="utf-8"
     )
 
 
@@ -107,10 +111,14 @@ def _check_folder(path: Path, what: str, expected: str) -> None:
 
 
 def _check_official(
-    assignment_dir: Path, hidden_tests: Path | None, skip: frozenset[StageName]
+    assignment_dir: Path,
+    hidden_tests: Path | None,
+    skip: frozenset[StageName],
+    no_hidden_stage: bool,
 ) -> None:
-    """An official grade is complete and restores from the template, or it is not given."""
-    if hidden_tests is None:
+    """An official grade is complete and restores from the template, or it is not given
+    (hidden tests are needed only by an assignment with a hidden stage)."""
+    if hidden_tests is None and not no_hidden_stage:
         raise UserError(
             f"--official needs the hidden tests: add --hidden-tests {assignment_dir}/hidden_tests"
         )

@@ -51,10 +51,13 @@ class StageContext:
             max_processes=resolved.max_processes,
         )
 
-    def untrusted(self, *writable: Path, netns: Path | None = None) -> Untrusted:
-        """Containment for learner code that writes only `writable` (and reads its env)."""
-        readable = (self.env.root, self.env.interpreter_prefix) if self.env else ()
-        return Untrusted(uid=self.uid, writable=writable, readable=readable, netns=netns)
+    def untrusted(
+        self, *writable: Path, netns: Path | None = None, readable: tuple[Path, ...] = ()
+    ) -> Untrusted:
+        """Containment for learner code that writes only `writable` and reads its env (and
+        the grader's own `readable` folders)."""
+        env = (self.env.root, self.env.interpreter_prefix) if self.env else ()
+        return Untrusted(uid=self.uid, writable=writable, readable=(*env, *readable), netns=netns)
 
 
 def result(

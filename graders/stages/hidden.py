@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from graders.junit import JunitUnreadable, read_junit, weigh
+from graders.junit import JunitUnreadable, read_junit
 from graders.process import clean_env, run_cmd
 from graders.report import Check, StageResult, Status
+from graders.scoring import score
 from graders.service import ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result
 
@@ -75,8 +76,8 @@ def run(ctx: StageContext) -> StageResult:
             0,
             spec.points,
             started,
-            _first_line(str(exc)),
-            log_excerpt=str(exc)[-4000:],
+            str(exc),
+            log_excerpt=exc.log,
             cause=exc.cause,
         )
     if outcome.timed_out:
@@ -102,18 +103,16 @@ def run(ctx: StageContext) -> StageResult:
             f"the hidden checks produced no report ({exc})",
             cause="no-report",
         )
-    worth = weigh(outcomes, spec.weights, spec.points)
     checks = [
         Check(
-            name=o.node_id.rsplit("::", 1)[-1],
-            status=o.outcome,
-            score=round(worth[o.node_id], 4) if o.outcome == "passed" else 0.0,
-            max_score=round(worth[o.node_id], 4),
-            hint=o.hint or NO_HINT,
-            node_id=o.node_id,
+            name=item.name.rsplit("::", 1)[-1],
+            status=item.status,
+            score=round(item.earned, 4),
+            max_score=round(item.value, 4),
+            hint=item.hint or NO_HINT,
+            node_id=item.key,
         )
-        for o in outcomes
-        if o.node_id in worth
+        for item in score(outcomes, spec.weights, spec.points)
     ]
     passed = sum(c.status == "passed" for c in checks)
     status: Status = "passed" if checks and passed == len(checks) else "failed"
@@ -133,7 +132,3 @@ def _grader_path() -> str:
     import graders
 
     return str(Path(graders.__file__).parent.parent)
-
-
-def _first_line(text: str) -> str:
-    return text.splitlines()[0] if text else ""

@@ -22,11 +22,12 @@ import uuid
 from pathlib import Path
 
 from graders import tools
+from graders.interpreters import PythonUnavailable, interpreter_for
 from graders.process import clean_env, run_cmd
 from graders.report import StageResult
 from graders.requirements import DependencyRefused, Pin, read_pins
 from graders.stages.context import StageContext, SubmissionEnv, result
-from graders.workspace import cache_root, submission_interpreter
+from graders.workspace import cache_root
 
 READY_MARKER = ".classroom-ready"
 
@@ -51,9 +52,15 @@ def run(ctx: StageContext) -> tuple[StageResult, SubmissionEnv | None]:
         return result(
             "install", "failed", 0, spec.points, started, str(exc), cause="not-installed"
         ), None
+    except PythonUnavailable as exc:
+        return result(
+            "install", "error", 0, spec.points, started, str(exc), cause="python-unavailable"
+        ), None
+    on = f"Python {ctx.assignment.spec.python}, " if ctx.assignment.spec.python else ""
     return result(
-        "install", "passed", spec.points, spec.points, started, f"dependencies installed ({how})"
-    ), env
+        "install", "passed", spec.points, spec.points, started,
+        f"dependencies installed ({on}{how})",
+    ), env  # fmt: skip
 
 
 def ensure_environment(ctx: StageContext, extra: list[str]) -> tuple[SubmissionEnv, str]:
@@ -62,7 +69,7 @@ def ensure_environment(ctx: StageContext, extra: list[str]) -> tuple[SubmissionE
         pins = read_pins(ctx.submission)
     except DependencyRefused as exc:
         raise InstallFailed(str(exc)) from exc
-    interpreter = submission_interpreter()
+    interpreter = interpreter_for(ctx.assignment.spec.python)
     key = environment_key(pins, extra, interpreter)
     envs = cache_root() / "envs"
     envs.mkdir(exist_ok=True, mode=0o755)

@@ -44,8 +44,8 @@ def run(ctx: StageContext) -> StageResult:
             0,
             spec.points,
             started,
-            str(exc).splitlines()[0],
-            log_excerpt=str(exc)[-4000:],
+            str(exc),
+            log_excerpt=exc.log,
             cause=exc.cause,
         )
     stats = Path(f"{out}.json")

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import shutil
 import time
+from fnmatch import fnmatch
+from importlib.resources import files
 from pathlib import Path
 
-from graders.junit import CaseOutcome, JunitUnreadable, read_junit, weigh
+from graders.assignment import TestsStage
+from graders.junit import CaseOutcome, JunitUnreadable, read_junit
 from graders.process import clean_env, run_cmd
 from graders.report import Check, StageResult, Status
+from graders.scoring import score
 from graders.stages.context import StageContext, result
+from graders.stages.shell import Workspace, run_setup
 from graders.workspace import private_copy, scratch_dir
+
+PLUGIN = "pytest_public"  # graders/pytest_public.py, copied next to the run
+DEFAULT_FILES = ("test_*.py", "*_test.py")  # pytest's own default for python_files
 
 
 def run(ctx: StageContext) -> StageResult:
@@ -28,6 +36,7 @@ def run(ctx: StageContext) -> StageResult:
     assert spec is not None and ctx.env is not None
     copy = private_copy(ctx.submission, ctx.work, "tests", ctx.uid)
     reports = scratch_dir(ctx.work, "tests-junit", ctx.uid)
+    plugins = _plugin_folder(ctx.work)
     junit = reports / "junit.xml"
     limits = ctx.limits("tests")
     config = write_trusted_config(ctx.assignment.root, copy)
@@ -40,7 +49,10 @@ def run(ctx: StageContext) -> StageResult:
         str(config),
         f"--rootdir={copy}",
         "-p",
-        "pytest_timeout",  # the one plugin the grader names; nothing else auto-loads
+        "pytest_timeout",  # the plugins the grader names; nothing else auto-loads
+        "-p",
+        PLUGIN,
+        *discovery_options(spec),
         *spec.paths,
         f"--junitxml={junit}",
         "-o",
@@ -50,16 +62,27 @@ def run(ctx: StageContext) -> StageResult:
         "-q",
         "--color=no",
         "--tb=short",  # a failure's story in a few lines: the learner reads it in a comment
+        # A file that does not import costs its own tests, not every other file's too (as
+        # running each file on its own would: GitHub Classroom's one command per test).
+        "--continue-on-collection-errors",
         f"--timeout={min(spec.per_test_timeout_seconds, limits.timeout_seconds)}",
     ]
-    env = clean_env(
-        {"CLASSROOM_GRADING": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONSAFEPATH": "1"},
-        path_prefix=[ctx.env.bin],
-        home=reports,
+    base = clean_env(
+        {**spec.env, "CLASSROOM_GRADING": "1"}, path_prefix=[ctx.env.bin], home=reports
     )
-    outcome = run_cmd(
-        argv, cwd=copy, env=env, limits=limits, untrusted=ctx.untrusted(copy, reports)
-    )
+    failed = run_setup(ctx, Workspace(copy, reports, base), spec.setup, limits)
+    if failed is not None:
+        return result(
+            "tests", "failed", 0, spec.points, started, failed.message,
+            log_excerpt=failed.log, cause="setup-failed",
+        )  # fmt: skip
+    env = base | {
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "PYTHONSAFEPATH": "1",
+        "PYTHONPATH": str(plugins),  # the grader's plugin alone
+    }
+    untrusted = ctx.untrusted(copy, reports, readable=(plugins,))
+    outcome = run_cmd(argv, cwd=copy, env=env, limits=limits, untrusted=untrusted)
     if outcome.timed_out:
         return result(
             "tests",
@@ -97,9 +120,32 @@ def run(ctx: StageContext) -> StageResult:
             log_excerpt=outcome.output[-4000:],
             cause="no-report",
         )
-    counted = starter_test_files(ctx.assignment.root, spec.paths)
-    checks = score_tests(outcomes, spec.weights, spec.points, counted)
-    return summarise(checks, spec.points, started, outcome.truncated_bytes)
+    counted = starter_test_files(ctx.assignment.root, spec)
+    checks = score_tests(outcomes, spec, counted)
+    return summarise(checks, spec, started, outcome.truncated_bytes)
+
+
+def _plugin_folder(work: Path) -> Path:
+    """The grader's plugin, copied where the contained run may read it (never write it)."""
+    folder = work / "tests-plugins"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    target = folder / f"{PLUGIN}.py"
+    target.write_text(files("graders").joinpath(f"{PLUGIN}.py").read_text(encoding="utf-8"))
+    target.chmod(0o644)
+    return folder
+
+
+def discovery_options(spec: TestsStage) -> list[str]:
+    """pytest's discovery settings the assignment sets, as `-o` overrides."""
+    settings = {
+        "python_files": spec.python_files,
+        "python_classes": spec.python_classes,
+        "python_functions": spec.python_functions,
+    }
+    return [
+        f for key, values in settings.items() if values for f in ("-o", f"{key}={' '.join(values)}")
+    ]
 
 
 DEFAULT_CONFIG = "[pytest]\npythonpath = .\n"
@@ -118,51 +164,62 @@ def write_trusted_config(assignment_root: Path, copy: Path) -> Path:
     return target
 
 
-def starter_test_files(assignment_root: Path, paths: list[str]) -> set[str] | None:
+def starter_test_files(assignment_root: Path, spec: TestsStage) -> set[str] | None:
     """Test files the assignment ships: only they score (a learner's own tests are welcome)."""
     starter = assignment_root / "starter"
     if not starter.is_dir():
         return None
-    files = {
-        str(p.relative_to(starter)) for base in paths for p in (starter / base).rglob("test_*.py")
-    }
-    return files or None
+    patterns = spec.python_files or list(DEFAULT_FILES)
+    found = set()
+    for base in spec.paths:
+        start = starter / base
+        candidates = [start] if start.is_file() else start.rglob("*.py")
+        found |= {
+            p.relative_to(starter).as_posix()
+            for p in candidates
+            if any(fnmatch(p.name, pattern) for pattern in patterns)
+        }
+    return found or None
 
 
 def score_tests(
-    outcomes: list[CaseOutcome], weights: dict[str, float], points: float, counted: set[str] | None
+    outcomes: list[CaseOutcome], spec: TestsStage, counted: set[str] | None
 ) -> list[Check]:
-    """One check per counted test; tests named in `weights` that never ran count as failed."""
-    worth = weigh(outcomes, weights, points, counted)
-    by_id = {o.node_id: o for o in outcomes}
-    checks = []
-    for node, value in worth.items():
-        found = by_id.get(node)
-        status = found.outcome if found else "failed"
-        message = found.message if found else "this test did not run (was it renamed or removed?)"
-        checks.append(
-            Check(
-                name=node,
-                status=status,
-                score=round(value, 4) if status == "passed" else 0.0,
-                max_score=round(value, 4),
-                message=message,
-            )
+    """One check per counted test or all-or-nothing group (graders.scoring)."""
+    scored = score(outcomes, spec.weights, spec.points, counted, spec.all_or_nothing)
+    return [
+        Check(
+            name=item.name,
+            status=item.status,
+            score=round(item.earned, 4),
+            max_score=round(item.value, 4),
+            message=item.message,
+            hint=item.hint,
+            node_id=item.key if item.group else "",
         )
-    return checks
+        for item in scored
+    ]
 
 
-def summarise(checks: list[Check], points: float, started: float, truncated: int) -> StageResult:
+NO_TESTS = (
+    "no tests were collected, so nothing could pass: pytest looked in {paths} for files named "
+    "{patterns} holding functions named test_* (or unittest TestCase classes); check the "
+    "test files' names and that they are committed"
+)
+
+
+def summarise(checks: list[Check], spec: TestsStage, started: float, truncated: int) -> StageResult:
     passed = sum(c.status == "passed" for c in checks)
-    score = sum(c.score for c in checks)
+    earned = sum(c.score for c in checks)
     if not checks:
+        patterns = " or ".join(spec.python_files or DEFAULT_FILES)
         return result(
             "tests",
-            "error",
+            "failed",
             0,
-            points,
+            spec.points,
             started,
-            "no tests were collected; the tests folder may be missing",
+            NO_TESTS.format(paths=", ".join(spec.paths), patterns=patterns),
             checks=checks,
             cause="no-tests",
         )
@@ -170,4 +227,4 @@ def summarise(checks: list[Check], points: float, started: float, truncated: int
     message = f"{passed} of {len(checks)} tests pass"
     if truncated:
         message += f" (output over the cap: {truncated:,} bytes dropped)"
-    return result("tests", status, score, points, started, message, checks=checks)
+    return result("tests", status, earned, spec.points, started, message, checks=checks)

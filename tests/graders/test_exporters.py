@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from graders.exporters import classroom_payload, to_classroom_reporter, to_gradescope
+from graders.exporters import (
+    classroom_payload,
+    to_classroom_env,
+    to_classroom_reporter,
+    to_gradescope,
+)
 from graders.report import Check, Finding, GradeReport, StageResult, Submission
 
 GRADESCOPE_TEST_KEYS = {
@@ -204,3 +209,47 @@ def test_checks_that_do_not_add_up_fall_back_to_one_item_per_stage() -> None:
     stage = _stage("tests", 3, 10, "failed", checks=[_check("t::a", 1, True)])
     payload = _decoded(_report(stage))
     assert [(t["name"], t["score"]) for t in payload["tests"]] == [("Tests (public)", 3)]
+
+
+def thirds(passing: int) -> GradeReport:
+    """Ten points over three tests: shares of 3.3333 that no cent divides evenly."""
+    checks = [_check(f"t::t{i}", 3.3333, i < passing) for i in range(3)]
+    score = round(10 * passing / 3, 2)
+    return _report(_stage("tests", score, 10, "failed", checks=checks), _stage("lint", 4, 5))
+
+
+@pytest.mark.parametrize("passing", [0, 1, 2, 3])
+def test_uneven_shares_keep_one_item_per_test_in_cents_that_add_up(passing) -> None:
+    report = thirds(passing)
+    for items in (to_gradescope(report)["tests"], _decoded(report)["tests"]):
+        tests = [t for t in items if t["name"].startswith("Tests")]
+        assert len(tests) == 3
+        assert sum(t["score"] for t in tests) == pytest.approx(report.stages[0].score)
+        assert all(round(t["score"], 2) == t["score"] for t in tests)
+    gradescope = to_gradescope(report)["tests"][:3]
+    assert sum(t["max_score"] for t in gradescope) == pytest.approx(10)
+    assert all(t["score"] in (0, t["max_score"]) for t in gradescope)  # all of it or none
+
+
+def test_the_reporters_javascript_sum_prints_the_grade_itself() -> None:
+    checks = [_check("t::a", 0.1, True), _check("t::b", 0.2, True)]
+    report = _report(_stage("tests", 0.3, 0.3, checks=checks))
+    assert 0.1 + 0.2 != 0.3  # what a naive export would print
+    total = 0.0
+    for test in _decoded(report)["tests"]:
+        total += test["score"]
+    assert total == report.score == 0.3
+
+
+def test_the_env_file_names_every_runner_for_the_reporter() -> None:
+    report = thirds(2)
+    lines = dict(line.split("=", 1) for line in to_classroom_env(report).splitlines())
+    runners = lines.pop("CLASSROOM_RUNNERS").split(",")
+    assert runners == ["classroom_tests", "classroom_lint"]
+    assert sorted(lines) == ["CLASSROOM_LINT_RESULTS", "CLASSROOM_TESTS_RESULTS"]
+    tests = json.loads(base64.b64decode(lines["CLASSROOM_TESTS_RESULTS"]))
+    assert tests["max_score"] == 10 and [t["status"] for t in tests["tests"]] == [
+        "pass",
+        "pass",
+        "fail",
+    ]
