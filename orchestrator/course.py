@@ -204,6 +204,15 @@ class Official(_Strict):
     learners_per_job: Annotated[int, Field(ge=1, le=1000)] = 25
 
 
+class Similarity(_Strict):
+    """`[similarity]`: where `classroom similarity`'s findings may be shown."""
+
+    # The flagged pairs (and the report with learners' code side by side) appear on the
+    # dashboard built for the instructor; the published site (GitHub Pages, often public)
+    # shows them only when this is true.
+    publish: bool = False
+
+
 class Course(_Strict):
     """The whole `course.toml`."""
 
@@ -229,6 +238,7 @@ class Course(_Strict):
     pacing: Pacing = Pacing()
     join: Join | None = None  # the front desk is on when course.toml has a [join] table
     official: Official = Official()
+    similarity: Similarity = Similarity()
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
 
     @field_validator("late_days")
