@@ -35,7 +35,7 @@ def test_the_three_planted_copies_are_the_only_pairs_flagged(room: Classroom, tm
     for planted in made.planted:
         pair = flagged[frozenset((planted.original, planted.copy))]
         assert pair.similarity >= 85, (planted.how, pair)
-    assert run.median < 40 and run.p95 < run.threshold
+    assert run.p95 < run.threshold
     honest_best = max(p.similarity for p in run.pairs if not p.flagged)
     assert honest_best < run.threshold - 5  # a margin, not a coin toss
     report = (room.course.root / "similarity" / SLUG / "report.html").read_text()
