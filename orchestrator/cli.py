@@ -419,8 +419,17 @@ def _add_similarity(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _run_similarity(args: argparse.Namespace) -> int:
-    from orchestrator.commands.similarity import similarity
     from orchestrator.course import load_course
+
+    try:
+        from orchestrator.commands.similarity import similarity
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in {"copydetect", "numpy", "matplotlib"}:
+            raise
+        raise UserError(
+            f"classroom similarity needs copydetect ({exc.name} is missing): install "
+            "`backend-classroom[instructor,similarity]` (`make .venv/.installed` does)"
+        ) from exc
 
     course = load_course(args.course)
     return similarity(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import itertools
 import statistics
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -215,10 +214,3 @@ def _runs(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[str, bool]
     if at < len(text):
         runs.append((text[at:], False))
     return tuple(runs)
-
-
-def line_of(document: Document, offset: int) -> tuple[str, int]:
-    """The file and the line number (from 1) of a character offset into `document.text`."""
-    index = max(bisect_right(document.starts, offset) - 1, 0)
-    path, _ = document.submission.files[index]
-    return path, document.text.count("\n", document.starts[index], offset) + 1
