@@ -24,6 +24,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_report(commands)
     add_official_commands(commands)
     _add_import(commands)
+    _add_similarity(commands)
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -429,6 +430,77 @@ def _run_join_answer(args: argparse.Namespace) -> int:
     fix = "the front desk's workflow passes the secret; `classroom join publish` stores it"
     instructor = _connect(course, token_from("CLASSROOM_TOKEN", fix))
     return join_answer(course, _connect(course), instructor, args.desk, dry_run=args.dry_run)
+
+
+# --- similarity: submissions too alike, the starter left out ----------------------------------
+
+
+def _add_similarity(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from orchestrator.similarity.model import DEFAULT_THRESHOLD, MIN_SHARED_TOKENS
+
+    parser = commands.add_parser(
+        "similarity",
+        help="find submissions too alike to be each learner's own (the starter left out)",
+        description="Compare every learner's graded commit of SLUG (the grade that counts) "
+        "with every other one and with earlier terms' submissions (--against); the "
+        "assignment's starter is boilerplate, tests and lock files are left out. Writes "
+        "OUT/report.html (matches side by side) and OUT/pairs.json (the dashboard lists the "
+        "flagged pairs for the instructor). Learner code is read as text, never run.",
+    )
+    parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
+    _course_option(parser)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of earlier submissions: one subfolder or `git archive` tar each "
+        "(e.g. last term's OUT/submissions); repeat for more",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: COURSE/similarity/SLUG)"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        metavar="N",
+        help=f"flag pairs at least N percent similar (default {DEFAULT_THRESHOLD:g})",
+    )
+    parser.add_argument(
+        "--min-shared",
+        type=int,
+        default=MIN_SHARED_TOKENS,
+        metavar="TOKENS",
+        help=f"and sharing at least this much code on each side (default {MIN_SHARED_TOKENS})",
+    )
+    parser.set_defaults(handler=_run_similarity)
+
+
+def _run_similarity(args: argparse.Namespace) -> int:
+    from orchestrator.course import load_course
+
+    try:
+        from orchestrator.commands.similarity import similarity
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in {"copydetect", "numpy", "matplotlib"}:
+            raise
+        raise UserError(
+            f"classroom similarity needs copydetect ({exc.name} is missing): install "
+            "`backend-classroom[instructor,similarity]` (`make .venv/.installed` does)"
+        ) from exc
+
+    course = load_course(args.course)
+    return similarity(
+        course,
+        _connect(course),
+        args.slug,
+        against=args.against,
+        out=args.out,
+        threshold=args.threshold,
+        min_shared=args.min_shared,
+    )
 
 
 # --- report: the grading workflow's report job -----------------------------------------------

@@ -216,6 +216,15 @@ class Official(_Strict):
     lock: bool = False
 
 
+class Similarity(_Strict):
+    """`[similarity]`: where `classroom similarity`'s findings may be shown."""
+
+    # The flagged pairs (and the report with learners' code side by side) appear on the
+    # dashboard built for the instructor; the published site (GitHub Pages, often public)
+    # shows them only when this is true.
+    publish: bool = False
+
+
 class Course(_Strict):
     """The whole `course.toml`."""
 
@@ -241,6 +250,7 @@ class Course(_Strict):
     pacing: Pacing = Pacing()
     join: Join | None = None  # the front desk is on when course.toml has a [join] table
     official: Official = Official()
+    similarity: Similarity = Similarity()
     assignments: dict[Slug, Assignment] = Field(default_factory=dict)
 
     @field_validator("late_days")

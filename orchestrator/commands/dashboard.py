@@ -12,6 +12,7 @@ from orchestrator.dashboard.build import BuiltSite, build_site
 from orchestrator.dashboard.classinfo import ClassInfo, infer_class_info, load_class_info
 from orchestrator.dashboard.course_facts import class_info_from_course
 from orchestrator.dashboard.publish import publish_site
+from orchestrator.dashboard.similar import FINDINGS_DIR, Found, load_findings
 from orchestrator.dashboard.synthetic import synthetic_class
 from orchestrator.grades_store import GradesStore, load_store, store_from_submissions
 
@@ -30,7 +31,8 @@ def dashboard(
 ) -> int:
     """Build the site into `out` (default `course/site`); with `publish`, push it to gh-pages."""
     info, store, moment = _inputs(course, synthetic, seed, class_info, as_of)
-    site = build_site(info, store, out or course / "site", as_of=moment)
+    similar = {} if synthetic else _similar(course, publish=publish)
+    site = build_site(info, store, out or course / "site", as_of=moment, similar=similar)
     print(_describe(site, len(store)))
     if publish:
         done = publish_site(site.out, course, remote=remote, dry_run=dry_run)
@@ -64,6 +66,25 @@ def _inputs(
             file=sys.stderr,
         )
     return _class_info(course, store, class_info), store, as_of or datetime.now(UTC)
+
+
+def _similar(course: Path, *, publish: bool) -> dict[str, Found]:
+    """`classroom similarity`'s findings: on the instructor's own site; on a published one
+    only when course.toml's `[similarity] publish` is true."""
+    if not (course / FINDINGS_DIR).is_dir():
+        return {}
+    if publish and not _may_publish_similarity(course):
+        print(
+            f"note: the similarity findings under {course / FINDINGS_DIR} are left out of the "
+            "published site (course.toml: [similarity] publish = false)",
+            file=sys.stderr,
+        )
+        return {}
+    return load_findings(course)
+
+
+def _may_publish_similarity(course: Path) -> bool:
+    return (course / COURSE_FILE).is_file() and load_course(course).course.similarity.publish
 
 
 def _class_info(course: Path, store: GradesStore, class_info: Path | None) -> ClassInfo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from pathlib import Path
 from graders.errors import UserError
 from orchestrator.dashboard.classinfo import ClassInfo
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, find_at_risk
+from orchestrator.dashboard.similar import Found
 from orchestrator.dashboard.site import render_pages
 from orchestrator.dashboard.stats import ClassSummary, summarise
 from orchestrator.grades_store import GradesStore, collector_paused
@@ -47,6 +48,7 @@ class _Build:
     pushes: int
     policy: RiskPolicy
     out: Path
+    similar: Mapping[str, Found]
 
 
 # The build a forked worker renders its share of: inherited through fork, never pickled.
@@ -61,12 +63,17 @@ def build_site(
     as_of: datetime,
     policy: RiskPolicy | None = None,
     jobs: int | None = None,
+    similar: Mapping[str, Found] | None = None,
 ) -> BuiltSite:
-    """Compute the figures, render every page and write the site to `out`."""
+    """Compute the figures, render every page and write the site to `out`.
+
+    `similar`: `classroom similarity`'s findings by assignment, for the instructor's own
+    site only (see `dashboard.similar`); None leaves them out."""
     with collector_paused():
         summary = summarise(info, store)
         at_risk = find_at_risk(summary, as_of, policy)
-        build = _Build(summary, at_risk, as_of, len(store), policy or RiskPolicy(), out)
+        build = _Build(summary, at_risk, as_of, len(store), policy or RiskPolicy(), out,
+                       similar or {})  # fmt: skip
         stale = previous_files(out)
         parts = _write_parts(build, jobs or default_jobs(len(summary.learners)))
     written = {out / relative for part in parts for relative in part.paths}
@@ -128,7 +135,8 @@ def _cpu_by_process(parts: list[_Part]) -> tuple[float, ...]:
 
 def _pages(build: _Build, part: int, parts: int) -> Iterable[tuple[str, str]]:
     return render_pages(build.summary, build.at_risk, as_of=build.as_of, pushes=build.pushes,
-                        policy=build.policy, part=part, parts=parts)  # fmt: skip
+                        policy=build.policy, part=part, parts=parts,
+                        similar=build.similar)  # fmt: skip
 
 
 def write_pages(pages: Iterable[tuple[str, str]], out: Path) -> tuple[list[str], int]:

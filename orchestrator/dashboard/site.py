@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -23,6 +23,7 @@ from orchestrator.dashboard.cells import (
 )
 from orchestrator.dashboard.milestones import MilestoneRow, milestone_rows
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, reason_counts
+from orchestrator.dashboard.similar import Found, report_pages
 from orchestrator.dashboard.stats import (
     GAMED_GAP_POINTS,
     AssignmentSummary,
@@ -40,11 +41,14 @@ def render_pages(
     policy: RiskPolicy,
     part: int = 0,
     parts: int = 1,
+    similar: Mapping[str, Found] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """The pages of the site as (relative path, text): all of them, or share `part` of `parts`.
 
-    The learner pages are dealt out among the parts; part 0 also holds the class pages.
+    The learner pages are dealt out among the parts; part 0 also holds the class pages (and
+    `similar`'s reports, when the instructor's own site has them).
     """
+    similar = similar or {}
     env = environment()
     reasons = {row.learner.login: row.reasons for row in at_risk}
     common: dict[str, Any] = {
@@ -83,8 +87,11 @@ def render_pages(
     for a in summary.assignments:
         yield (
             f"assignments/{a.info.slug}.html",
-            assignment_page.render(nested, page=f"assignment:{a.info.slug}", a=a),
+            assignment_page.render(
+                nested, page=f"assignment:{a.info.slug}", a=a, similar=similar.get(a.info.slug)
+            ),
         )
+    yield from report_pages(similar)
     yield (
         "style.css",
         resources.files(__package__).joinpath("templates/style.css").read_text(encoding="utf-8"),
