@@ -97,8 +97,17 @@ class ContractLog:
         from tests.graphql_schema import conforms
 
         self.seen.add(("POST", "/graphql"))
-        sent = json.loads(request)
-        problems = conforms(sent["query"], sent.get("variables") or {}, json.loads(body))
+        try:
+            sent = json.loads(request)
+        except ValueError:
+            sent = None
+        answer = json.loads(body)
+        if not isinstance(sent, dict) or not isinstance(sent.get("query"), str):
+            # Not a GraphQL request at all: the answer can only be errors.
+            errors = answer.get("errors") if isinstance(answer, dict) else None
+            problems = [] if isinstance(errors, list) and errors else ["no errors for a non-query"]
+        else:
+            problems = conforms(sent["query"], sent.get("variables") or {}, answer)
         if problems:
             self._fail("POST", "/graphql", 200, "; ".join(problems)[:3000])
         self.checked += 1
