@@ -56,7 +56,8 @@ def grader_tree(course: CourseDir, project: Path = PROJECT) -> GraderTree:
     public: set[str] = set()
     grading = course.course.full_name(course.course.grading_repo or "classroom")
     for slug in slugs:
-        shown = as_provisioned(learner_files(load_assignment(course.assignment_dir(slug))), grading)
+        learner = learner_files(load_assignment(course.assignment_dir(slug)))
+        shown = as_provisioned(learner, grading, setup=course.course.repos.feedback_pull_request)
         files |= {f"templates/{slug}/{name}": content for name, content in shown.items()}
         counts[slug] = len(shown)
         public |= {digest(read_bytes(content)) for content in shown.values()}
@@ -107,16 +108,20 @@ def learner_files(assignment: LoadedAssignment) -> dict[str, Content]:
     return files | folder_files(starter, "starter")
 
 
-def as_provisioned(files: dict[str, Content], grading_repo: str) -> dict[str, Content]:
+def as_provisioned(
+    files: dict[str, Content], grading_repo: str, *, setup: bool
+) -> dict[str, Content]:
     """`files` (an assignment's learner files) with `starter/` as a provisioned repository
-    holds it: workflows pinned to `grading_repo` (commit zero), provision's setup file."""
+    holds it: workflows pinned to `grading_repo` (commit zero), and provision's setup file
+    when the course opens the Feedback pull request (`setup`)."""
     pin = Pin(grading_repo, "0" * 40)
     done: dict[str, Content] = {}
     for name, content in files.items():
         if name.startswith("starter/.github/workflows/") and name.endswith((".yml", ".yaml")):
             content = pin.apply(read_bytes(content).decode("utf-8")).encode("utf-8")
         done[name] = content
-    done[f"starter/{SETUP_PATH}"] = render("provision/setup.md.j2").encode("utf-8")
+    if setup:
+        done[f"starter/{SETUP_PATH}"] = render("provision/setup.md.j2").encode("utf-8")
     return done
 
 

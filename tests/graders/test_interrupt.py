@@ -15,6 +15,10 @@ from tests.graders.conftest import live_processes
 pytestmark = pytest.mark.slow
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_grade_stops_the_service_and_every_child(tmp_path, sig, grading_runs):
     runs = grading_runs
@@ -36,6 +40,9 @@ def test_an_interrupted_grade_stops_the_service_and_every_child(tmp_path, sig, g
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # As a terminal's Ctrl-C finds it: a shell's background job starts with SIGINT
+        # ignored, and Python then installs no handler for it.
+        preexec_fn=_default_sigint,
     )
     try:
         deadline = time.monotonic() + 60
