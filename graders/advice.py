@@ -40,6 +40,7 @@ STAGE_LABELS = {
     "io": "Output checks",
     "commands": "Command checks",
     "hidden": "Hidden checks",
+    "test_quality": "Your tests (bugs caught)",
     "lint": "Lint (ruff)",
     "types": "Types (mypy)",
     "load": "Load (Locust)",
