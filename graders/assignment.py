@@ -166,13 +166,11 @@ class TestQualityStage(_Stage):
     They run against the reference solution, where they must pass, then against each buggy
     version of it (a patch of the hidden material's `bugs` folder); each bug that at least one
     of their tests exposes earns `points / bugs`. The solution and the bugs are hidden material:
-    they sit beside `hidden_tests/` and reach only the official grade."""
+    `solution/` and `bugs/` beside `hidden_tests/`, which reach only the official grade."""
 
     # The learner's tests: files and folders of the submission. Test files the starter ships
     # at the same paths (the public tests) are left out: they are the assignment's, not theirs.
     paths: list[str] = Field(default_factory=lambda: ["tests"], min_length=1)
-    solution: str = "solution"  # beside hidden_tests/: the reference solution
-    bugs: str = "bugs"  # beside hidden_tests/: NN-name.patch files and bugs.toml
     per_bug_timeout_seconds: Positive = 60.0  # each run of the tests (solution runs too)
     per_test_timeout_seconds: Positive = 20.0
     jobs: Annotated[int, Field(ge=1, le=8)] = 2  # runs at a time, at most the machine's cores
@@ -181,10 +179,10 @@ class TestQualityStage(_Stage):
     # many bugs the tests exposed (no descriptions, no points).
     practice: Literal["skip", "count"] = "skip"
 
-    @field_validator("paths", "solution", "bugs")
+    @field_validator("paths")
     @classmethod
-    def _relative(cls, value: str | list[str]) -> str | list[str]:
-        for path in [value] if isinstance(value, str) else value:
+    def _relative(cls, value: list[str]) -> list[str]:
+        for path in value:
             if Path(path).is_absolute() or ".." in Path(path).parts or not path.strip():
                 raise ValueError(f"{path!r} must be a relative path inside its folder")
         return value

@@ -39,6 +39,7 @@ from graders.stages.context import StageContext, result
 from graders.stages.tests import write_trusted_config
 from graders.workspace import IGNORED, give_to, scratch_dir
 
+SOLUTION, BUGS = "solution", "bugs"  # the hidden material, beside hidden_tests/
 SHOWN_FINDINGS = 5  # tests named as failing on correct code; the rest are counted
 RunStatus = str  # "ok", "timed-out", "memory", "no-report"
 
@@ -79,7 +80,7 @@ def run(ctx: StageContext) -> StageResult:
             cause="no-hidden-tests",
         )  # fmt: skip
     try:
-        material = _material(ctx.hidden_tests.parent, spec)
+        material = _material(ctx.hidden_tests.parent)
     except BadBugs as exc:
         return result(
             "test_quality", "error", 0, points, started,
@@ -103,12 +104,12 @@ def run(ctx: StageContext) -> StageResult:
     return _verdict(first, others, material.bugs, spec, sources, started, ctx.official)
 
 
-def _material(private: Path, spec: TestQualityStage) -> Material:
-    solution, bugs = private / spec.solution, private / spec.bugs
-    if not solution.is_dir():
-        raise BadBugs(f"the reference solution {spec.solution}/ is not beside hidden_tests/")
-    if not bugs.is_dir():
-        raise BadBugs(f"the bugs folder {spec.bugs}/ is not beside hidden_tests/")
+def _material(private: Path) -> Material:
+    """The reference solution and the bugs: `solution/` and `bugs/` beside `hidden_tests/`."""
+    solution, bugs = private / SOLUTION, private / BUGS
+    for folder in (solution, bugs):
+        if not folder.is_dir():
+            raise BadBugs(f"{folder.name}/ is not beside hidden_tests/ where the grade looked")
     return Material(solution, load_bugs(bugs))
 
 
