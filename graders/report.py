@@ -48,6 +48,9 @@ class Check(_Model):
     hint: str = ""
     node_id: str = ""  # hidden checks: `file::name`, for milestone selectors
     missed: list[LoadMiss] = Field(default_factory=list)  # load goals: the measures missed
+    # test_quality: a bug of the instructor's, or a test of the learner's that fails on correct
+    # code ("wrong") or passed there once only ("flaky"); empty for every other stage.
+    kind: Literal["", "bug", "wrong", "flaky"] = ""
 
 
 class Finding(_Model):

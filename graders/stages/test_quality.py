@@ -82,11 +82,7 @@ def run(ctx: StageContext) -> StageResult:
     try:
         material = _material(ctx.hidden_tests.parent)
     except BadBugs as exc:
-        return result(
-            "test_quality", "error", 0, points, started,
-            f"the assignment's bugs for this stage are broken (the instructor's to fix): {exc}",
-            cause="bad-material",
-        )  # fmt: skip
+        return _bad_material(exc, points, started)
     files = own_files(ctx.submission, spec.paths, ctx.assignment.root / "starter")
     sources = _sources(ctx.submission, files)
     if not any(is_test_file(Path(f).name) for f in files):
@@ -100,13 +96,24 @@ def run(ctx: StageContext) -> StageResult:
     first = runner.run(None)
     if first.status != "ok" or not first.passed():
         return _nothing_passes(first, spec, sources, started)
-    others = _run_concurrently(runner, material.bugs, spec.jobs)
+    try:
+        others = _run_concurrently(runner, material.bugs, spec.jobs)
+    except BadBugs as exc:
+        return _bad_material(exc, points, started)
     return _verdict(first, others, material.bugs, spec, sources, started, ctx.official)
+
+
+def _bad_material(exc: BadBugs, points: float, started: float) -> StageResult:
+    return result(
+        "test_quality", "error", 0, points, started,
+        f"the assignment's bugs for this stage are broken (the instructor's to fix): {exc}",
+        cause="bad-material",
+    )  # fmt: skip
 
 
 def _material(private: Path) -> Material:
     """The reference solution and the bugs: `solution/` and `bugs/` beside `hidden_tests/`."""
-    solution, bugs = private / SOLUTION, private / BUGS
+    solution, bugs = private.resolve() / SOLUTION, private.resolve() / BUGS
     for folder in (solution, bugs):
         if not folder.is_dir():
             raise BadBugs(f"{folder.name}/ is not beside hidden_tests/ where the grade looked")
@@ -314,6 +321,7 @@ def _bug_check(bug: Bug, hit: bool, run: Run, share: float, spec: TestQualitySta
         score=round(share if hit else 0.0, 4),
         max_score=round(share, 4),
         message=message,
+        kind="bug",
     )
 
 
@@ -335,6 +343,7 @@ def _wrong_check(found: Finding) -> Check:
         max_score=0.0,
         message=f"fails on correct code: {found.exception}{where}",
         hint=found.source,
+        kind="wrong",
     )
 
 
@@ -347,6 +356,6 @@ def _flaky_checks(flaky: list[str], sources: dict[str, str], confirmed: bool) ->
     )
     return [
         Check(name=vouched_name(n, sources)[0], status="failed", score=0.0, max_score=0.0,
-              message=why)
+              message=why, kind="flaky")
         for n in flaky[:SHOWN_FINDINGS]
     ]  # fmt: skip
