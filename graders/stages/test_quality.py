@@ -211,7 +211,7 @@ class _Runner:
             "junit_family=xunit1",
             "-q",
             "--color=no",
-            "--tb=long",  # its last line, `file:line: ExceptionType`, is what graders.own_tests reads
+            "--tb=long",  # its last line, `file:line: ExceptionType`, is what own_tests reads
             "--continue-on-collection-errors",
             f"--timeout={timeout}",
         ]

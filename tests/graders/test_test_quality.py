@@ -173,7 +173,7 @@ def test_practice_feedback_says_the_stage_runs_in_the_official_grade(tmp_path: P
     assert "runs in the official grade" in render_feedback(report)
 
 
-def test_a_course_may_let_practice_show_only_the_count(tmp_path: Path) -> None:
+def test_a_course_may_let_practice_show_only_the_count() -> None:
     """`practice = "count"`: a grade that is not official, with the material at hand, shows
     how many bugs the tests expose and nothing else (no descriptions, no points)."""
     loaded = load_assignment(LEGACY)
