@@ -183,8 +183,11 @@ class TestQualityStage(_Stage):
     @classmethod
     def _relative(cls, value: list[str]) -> list[str]:
         for path in value:
-            if Path(path).is_absolute() or ".." in Path(path).parts or not path.strip():
-                raise ValueError(f"{path!r} must be a relative path inside its folder")
+            if Path(path).is_absolute() or ".." in Path(path).parts or not Path(path).parts:
+                raise ValueError(
+                    f"{path!r}: name the folder of the learner's own tests inside the "
+                    'submission, e.g. "regression_tests" (never "." or a path outside it)'
+                )
         return value
 
 

@@ -12,6 +12,7 @@ when it is one of Python's own.
 from __future__ import annotations
 
 import builtins
+import os
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -43,11 +44,16 @@ def is_test_file(name: str) -> bool:
 
 
 def own_files(submission: Path, paths: list[str], starter: Path) -> list[str]:
-    """Files under `paths` of the submission, without the test files the starter ships there."""
+    """Files under `paths` of the submission, without the test files the starter ships there.
+
+    Nothing is found through a symbolic link to a folder: the grader reads these files, and a
+    link would have it read (and quote) whatever the link points at."""
     found: list[str] = []
     for base in paths:
+        if _through_a_link(submission, base):
+            continue
         start = submission / base
-        candidates = [start] if start.is_file() else sorted(start.rglob("*"))
+        candidates = [start] if start.is_file() else _walk(start)
         for path in candidates:
             rel = path.relative_to(submission).as_posix()
             if "__pycache__" in rel or not (path.is_file() or path.is_symlink()):
@@ -55,6 +61,20 @@ def own_files(submission: Path, paths: list[str], starter: Path) -> list[str]:
             if is_test_file(path.name) and (starter / rel).is_file():
                 continue  # a public test: the assignment's, not the learner's
             found.append(rel)
+    return sorted(found)
+
+
+def _through_a_link(root: Path, rel: str) -> bool:
+    parts = Path(rel).parts
+    return any((root.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every entry under `folder`, never descending through a link."""
+    found: list[Path] = []
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        found += [Path(here) / name for name in files]
+        found += [Path(here) / name for name in dirs if (Path(here) / name).is_symlink()]
     return found
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from graders.assignment import TestQualityStage as QualitySpec
 from graders.bugs import BadBugs, load_bugs
 from graders.own_tests import finding, own_files, vouched_name
 
@@ -76,3 +77,25 @@ def test_bugs_load_in_name_order_with_their_lines(tmp_path: Path) -> None:
         ("01-a", "first"),
         ("02-b", "second"),
     ]
+
+
+def test_nothing_is_read_through_a_link(tmp_path: Path) -> None:
+    """A learner's link to a folder elsewhere would have the grader read and quote it."""
+    secret, submission = tmp_path / "elsewhere", tmp_path / "submission"
+    secret.mkdir()
+    (secret / "test_x.py").write_text("SECRET = 1\n")
+    submission.mkdir()
+    (submission / "regression_tests").symlink_to(secret)
+    assert own_files(submission, ["regression_tests"], tmp_path / "starter") == []
+    (submission / "regression_tests").unlink()
+    (submission / "regression_tests").mkdir()
+    (submission / "regression_tests" / "inner").symlink_to(secret)
+    (submission / "regression_tests" / "test_mine.py").write_text("def test_y(): pass\n")
+    found = own_files(submission, ["regression_tests"], tmp_path / "starter")
+    assert found == ["regression_tests/inner", "regression_tests/test_mine.py"]
+
+
+@pytest.mark.parametrize("path", [".", "", "../x", "/abs"])
+def test_the_learners_tests_must_be_a_folder_of_the_submission(path: str) -> None:
+    with pytest.raises(ValueError, match="name the folder of the learner's own tests"):
+        QualitySpec(paths=[path])
