@@ -26,8 +26,9 @@ import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from graders.assignment import TestQualityStage
 from graders.bugs import BadBugs, Bug, apply_bug, load_bugs
@@ -41,7 +42,8 @@ from graders.workspace import IGNORED, give_to, scratch_dir
 
 SOLUTION, BUGS = "solution", "bugs"  # the hidden material, beside hidden_tests/
 SHOWN_FINDINGS = 5  # tests named as failing on correct code; the rest are counted
-RunStatus = str  # "ok", "timed-out", "memory", "no-report"
+RunStatus = Literal["ok", "timed-out", "memory", "no-report"]
+MAX_SOURCE = 1_000_000  # a test file's characters read for quoting its lines
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ def _sources(submission: Path, files: list[str]) -> dict[str, str]:
     for rel in files:
         path = submission / rel
         if rel.endswith(".py") and path.is_file() and not path.is_symlink():
-            sources[rel] = path.read_text(encoding="utf-8", errors="replace")
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                sources[rel] = handle.read(MAX_SOURCE)
     return sources
 
 
@@ -139,12 +142,8 @@ class _Runner:
         copy = self._copy(bug)
         reports = scratch_dir(self.ctx.work, f"tq-{secrets.token_hex(8)}", self.ctx.uid)
         junit = reports / "junit.xml"
-        limits = self.ctx.limits("test_quality")
-        limits = type(limits)(
-            timeout_seconds=self.spec.per_bug_timeout_seconds,
-            output_bytes=limits.output_bytes,
-            memory_mb=limits.memory_mb,
-            max_processes=limits.max_processes,
+        limits = replace(
+            self.ctx.limits("test_quality"), timeout_seconds=self.spec.per_bug_timeout_seconds
         )
         assert self.ctx.env is not None
         env = clean_env(
