@@ -40,6 +40,7 @@ STAGE_LABELS = {
     "io": "Output checks",
     "commands": "Command checks",
     "hidden": "Hidden checks",
+    "test_quality": "Your tests (bugs caught)",
     "lint": "Lint (ruff)",
     "types": "Types (mypy)",
     "load": "Load (Locust)",
@@ -192,6 +193,11 @@ def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:
         return f"Hidden check {s.bold(check_title(check))} fails (worth {lost} points). {hint}"
     if check is not None and stage.name == "load":
         return _load_step(stage, check, lost, s)
+    if check is not None and stage.name == "test_quality":
+        return (
+            f"Your tests miss a bug (worth {lost} points): {s.text(check.name, 200)}. Write a "
+            "test that passes on a correct service and fails when that happens."
+        )
     if stage.findings:
         return _findings_step(stage, lost, s)
     return f"{s.bold(STAGE_LABELS[stage.name])} (worth {lost} points): {s.text(stage.message)}"

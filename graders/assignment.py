@@ -18,9 +18,11 @@ from pydantic import (
 
 from graders.errors import UserError
 
-StageName = Literal["install", "tests", "io", "commands", "hidden", "lint", "types", "load"]
+StageName = Literal[
+    "install", "tests", "io", "commands", "hidden", "test_quality", "lint", "types", "load",
+]  # fmt: skip
 STAGE_ORDER: tuple[StageName, ...] = (
-    "install", "tests", "io", "commands", "hidden", "lint", "types", "load",
+    "install", "tests", "io", "commands", "hidden", "test_quality", "lint", "types", "load",
 )  # fmt: skip
 LIST_STAGES: tuple[StageName, ...] = ("io", "commands")  # `[[stages.io]]`: one entry per check
 
@@ -158,6 +160,37 @@ class HiddenStage(_Stage):
     env: dict[str, str] = Field(default_factory=dict)
 
 
+class TestQualityStage(_Stage):
+    """The learner's own tests, judged by the bugs they catch (graders.stages.test_quality).
+
+    They run against the reference solution, where they must pass, then against each buggy
+    version of it (a patch of the hidden material's `bugs` folder); each bug that at least one
+    of their tests exposes earns `points / bugs`. The solution and the bugs are hidden material:
+    `solution/` and `bugs/` beside `hidden_tests/`, which reach only the official grade."""
+
+    # The learner's tests: files and folders of the submission. Test files the starter ships
+    # at the same paths (the public tests) are left out: they are the assignment's, not theirs.
+    paths: list[str] = Field(default_factory=lambda: ["tests"], min_length=1)
+    per_bug_timeout_seconds: Positive = 60.0  # each run of the tests (solution runs too)
+    per_test_timeout_seconds: Positive = 20.0
+    jobs: Annotated[int, Field(ge=1, le=8)] = 2  # runs at a time, at most the machine's cores
+    # What a grade without the hidden material (a practice run) says: "skip" says it runs in
+    # the official grade; "count" lets a non-official run that has the material show only how
+    # many bugs the tests exposed (no descriptions, no points).
+    practice: Literal["skip", "count"] = "skip"
+
+    @field_validator("paths")
+    @classmethod
+    def _relative(cls, value: list[str]) -> list[str]:
+        for path in value:
+            if Path(path).is_absolute() or ".." in Path(path).parts or not Path(path).parts:
+                raise ValueError(
+                    f"{path!r}: name the folder of the learner's own tests inside the "
+                    'submission, e.g. "regression_tests" (never "." or a path outside it)'
+                )
+        return value
+
+
 class LintStage(_Stage):
     """ruff with the assignment's config."""
 
@@ -250,6 +283,7 @@ class Stages(_Strict):
     io: list[IoCheck] = Field(default_factory=list)
     commands: list[CommandCheck] = Field(default_factory=list)
     hidden: HiddenStage | None = None
+    test_quality: TestQualityStage | None = None
     lint: LintStage | None = None
     types: TypesStage | None = None
     load: LoadStage | None = None

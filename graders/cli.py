@@ -19,7 +19,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     grade.add_argument("submission", type=Path, metavar="SUBMISSION_DIR")
     grade.add_argument("--assignment", type=Path, required=True, metavar="ASSIGNMENT_DIR")
-    grade.add_argument("--hidden-tests", type=Path, metavar="DIR")
+    grade.add_argument(
+        "--hidden-tests",
+        type=Path,
+        metavar="DIR",
+        help="the assignment's hidden_tests folder (the test_quality stage reads solution/ "
+        "and bugs/ beside it)",
+    )
     grade.add_argument("--out", type=Path, default=Path("grade-out"), metavar="DIR")
     grade.add_argument(
         "--skip",

@@ -22,7 +22,7 @@ from graders.logs import write_crash_log
 from graders.milestones import progress
 from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
-from graders.stages import hidden, install, lint, load, run_checks, tests, types
+from graders.stages import hidden, install, lint, load, run_checks, test_quality, tests, types
 from graders.stages.context import StageContext, StageRunner, result
 from graders.workspace import IGNORED, make_traversable
 
@@ -32,10 +32,13 @@ CONCURRENT: dict[StageName, StageRunner] = {
     "io": run_checks.run_io,
     "commands": run_checks.run_commands,
     "hidden": hidden.run,
+    "test_quality": test_quality.run,
     "lint": lint.run,
     "types": types.run,
 }
-NEEDS_ENVIRONMENT: frozenset[StageName] = frozenset({"tests", "io", "commands", "hidden", "load"})
+NEEDS_ENVIRONMENT: frozenset[StageName] = frozenset(
+    {"tests", "io", "commands", "hidden", "test_quality", "load"}
+)
 GRADER_BUG = "the grader failed on this stage (a bug on our side, not yours"
 
 
@@ -72,7 +75,9 @@ def grade_submission(
         graded = submission.resolve()
         if official:
             tampered, graded = _restored_copy(assignment, graded, work)
-        ctx = StageContext(assignment, graded, work, hidden_tests, env=None, uid=uid)
+        ctx = StageContext(
+            assignment, graded, work, hidden_tests, env=None, uid=uid, official=official
+        )
         try:
             stages, env_python = _run_all(ctx, skip)
         except BaseException:

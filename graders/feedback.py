@@ -32,6 +32,7 @@ from graders.feedback_details import (
     load_results,
     protected_files_put_back,
     stages_not_run,
+    test_quality,
 )
 from graders.mdsafe import MINUS, Md, clip, code_span, fenced, md_inline, one_line, plain, pts
 from graders.report import GradeReport, StageResult, ordered
@@ -96,6 +97,8 @@ def _row(stage: StageResult, *, why_below: bool = False) -> dict[str, Any]:
 
 def _summary(stage: StageResult) -> tuple[int, str]:
     failing, total = len(failing_checks(stage)), len(stage.checks)
+    if stage.name == "test_quality" and total:
+        return failing, stage.message.removeprefix("your tests ")
     if total:
         return failing, _tally(stage.name, failing, total)
     if stage.findings:
@@ -238,6 +241,7 @@ def _view(
             found for name in ("io", "commands") if (found := failing_checks_of(report, name, d))
         ],
         "hidden": hidden_checks(report, d),
+        "test_quality": test_quality(report, d),
         "load": load_results(report, d),
         "findings": [f for s in ordered(report.stages) if (f := findings_by_rule(s, d))],
         "todo": _todo(report, brief_url),

@@ -37,6 +37,7 @@ __all__ = [
     "install_output",
     "load_results",
     "stages_not_run",
+    "test_quality",
 ]
 
 
@@ -188,6 +189,32 @@ def hidden_checks(report: GradeReport, d: Detail) -> dict[str, Any] | None:
         for c in failing[: d.hidden]
     ]
     return {"items": items, "more": len(failing) - len(items)}
+
+
+def test_quality(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+    """The bugs the learner's tests missed, by description, and their tests that fail on
+    correct code (name, exception type, their own line: graders.own_tests decided what)."""
+    stage = report.stage("test_quality")
+    if stage is None or stage.status in ("error", "skipped") or not stage.checks:
+        return None
+    bugs = [c for c in stage.checks if c.kind == "bug"]
+    missed = [c for c in bugs if c.status != "passed"]
+    wrong = [c for c in stage.checks if c.kind in ("wrong", "flaky")]
+    if not missed and not wrong:
+        return None
+    return {
+        "caught": len(bugs) - len(missed),
+        "total": len(bugs),
+        "missed": [instructor_inline(c.name, 200) for c in missed[: d.hidden]],
+        "missed_more": max(0, len(missed) - d.hidden),
+        "wrong": [_wrong_test(c) for c in wrong[: d.names]],
+        "wrong_more": max(0, len(wrong) - d.names),
+    }
+
+
+def _wrong_test(check: Check) -> Md:
+    line = f": {code_span(check.hint, 130)}" if check.hint else ""
+    return Md(f"{code_span(check.name, 160)} {md_inline(check.message, 200)}{line}")
 
 
 def protected_files_put_back(report: GradeReport, d: Detail) -> dict[str, Any] | None:

@@ -26,6 +26,8 @@ StageCause = Literal[
     "python-unavailable",  # the Python the assignment asks for is not on this machine
     "no-report",  # the tool ended without its report
     "tool-failed",  # ruff, mypy or Locust failed on their own
+    "bad-material",  # the instructor's solution or bugs for test_quality are missing or broken
+    "practice-count",  # test_quality in a non-official grade that may show only a count
 ]
 # Which goals of a load SLO were missed, by the measure that missed.
 LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "no-requests"]
@@ -46,6 +48,9 @@ class Check(_Model):
     hint: str = ""
     node_id: str = ""  # hidden checks: `file::name`, for milestone selectors
     missed: list[LoadMiss] = Field(default_factory=list)  # load goals: the measures missed
+    # test_quality: a bug of the instructor's, or a test of the learner's that fails on correct
+    # code ("wrong") or passed there once only ("flaky"); empty for every other stage.
+    kind: Literal["", "bug", "wrong", "flaky"] = ""
 
 
 class Finding(_Model):

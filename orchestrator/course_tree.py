@@ -6,6 +6,8 @@ Layout (every path below is what `classroom course push` owns, and nothing else)
     roster.csv                         the roster, at the path course.toml names
     README.md                          the course folder's, when it has one
     assignments/<slug>/hidden_tests/   each assignment's hidden tests (from its template)
+    assignments/<slug>/solution/       with bugs/, for an assignment that has a bugs/ folder
+    assignments/<slug>/bugs/           (the test_quality stage's material): hidden like the tests
     .github/workflows/official.yml     every file of orchestrator/templates/course/workflows/
                                        (official.yml with the course's deadline crons and
                                        grading repository written in)
@@ -48,6 +50,7 @@ ASSIGNMENTS_DIR = "assignments"
 SECRET_NAME = "CLASSROOM_TOKEN"
 JOINED_FILE = "joined.csv"  # the front desk's record of who joined by open enrolment
 OFFICIAL_WORKFLOW = "official.yml"
+QUALITY_FOLDERS = ("solution", "bugs")  # graders.stages.test_quality reads them beside the tests
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,22 @@ def course_tree(course: CourseDir) -> CourseTree:
         tests = folder_files(
             course.assignment_dir(slug) / "hidden_tests", f"{ASSIGNMENTS_DIR}/{slug}/hidden_tests"
         )
-        files |= tests
+        files |= tests | quality_material(course.assignment_dir(slug), f"{ASSIGNMENTS_DIR}/{slug}")
         hidden[slug] = len(tests)
     files |= folder_files(WORKFLOWS, WORKFLOWS_DIR)
     files[f"{WORKFLOWS_DIR}/{OFFICIAL_WORKFLOW}"] = official_workflow(course).encode()
     grades = folder_files(course.root / STORE_DIR, STORE_DIR)
     return CourseTree(files, tuple(owned), grades, hidden, roster)
+
+
+def quality_material(folder: Path, prefix: str) -> dict[str, Content]:
+    """`solution/` and `bugs/` of an assignment with a bugs folder (test_quality), else none."""
+    if not (folder / QUALITY_FOLDERS[1]).is_dir():
+        return {}
+    files: dict[str, Content] = {}
+    for name in QUALITY_FOLDERS:
+        files |= folder_files(folder / name, f"{prefix}/{name}" if prefix else name)
+    return files
 
 
 def official_workflow(course: CourseDir) -> str:

@@ -7,7 +7,8 @@ What goes in, and nothing else:
   the course (`orchestrator/templates/grader/README.md.j2`);
 - per assignment of the course, under `templates/<slug>/` (where `grade.yml` looks):
   `assignment.toml`, the files it names for the grader (lint and type configs, locustfile)
-  and `starter/` with the brief. Never `hidden_tests/`, never `solution/`.
+  and `starter/` with the brief. Never `hidden_tests/`, never `solution/`, never `bugs/`
+  (the test_quality stage's buggy versions of the solution).
 
 `starter/` is the starter as a provisioned learner repository holds it: its workflows name
 this grading repository (with a zero commit on the `# pinned` lines, which the official grade
@@ -37,7 +38,7 @@ from orchestrator.treesync import Content, folder_files, read_bytes, tree_files
 
 PROJECT = Path(__file__).resolve().parent.parent
 ENGINE_FILES = ("pyproject.toml", ".github/workflows/grade.yml")
-PRIVATE_FOLDERS = ("hidden_tests", "solution")
+PRIVATE_FOLDERS = ("hidden_tests", "solution", "bugs")
 
 
 @dataclass(frozen=True)
@@ -165,15 +166,15 @@ def digest(data: bytes) -> str:
 def private_digests(folders: Iterable[Path], public: Set[str]) -> dict[str, Path]:
     """Content hash → file, for what learners must never read in these assignment folders.
 
-    Every non-empty hidden test; every solution file whose content is not also `public` (a
-    solution keeps the starter's tests, configs and untouched modules, which learners have).
+    Every non-empty hidden test and bug file; every solution file whose content is not also
+    `public` (a solution keeps the starter's tests, configs and untouched modules).
     """
     private: dict[str, Path] = {}
     for folder in folders:
         for kind in PRIVATE_FOLDERS:
             for path in _files(folder / kind):
                 data = path.read_bytes()
-                if data.strip() and (kind == "hidden_tests" or digest(data) not in public):
+                if data.strip() and (kind != "solution" or digest(data) not in public):
                     private.setdefault(digest(data), path)
     return private
 

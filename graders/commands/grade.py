@@ -45,7 +45,9 @@ def grade(
     if hidden_tests is not None:
         _check_folder(hidden_tests, "--hidden-tests", "the assignment's hidden_tests folder")
     if official:
-        _check_official(assignment_dir, hidden_tests, skip, assignment.spec.stages.hidden is None)
+        stages = assignment.spec.stages
+        no_hidden = stages.hidden is None and stages.test_quality is None
+        _check_official(assignment_dir, hidden_tests, skip, no_hidden)
     before = _read_previous(previous)
     info = Submission(
         path=str(submission),
@@ -117,7 +119,8 @@ def _check_official(
     no_hidden_stage: bool,
 ) -> None:
     """An official grade is complete and restores from the template, or it is not given
-    (hidden tests are needed only by an assignment with a hidden stage)."""
+    (hidden tests are needed only by an assignment with a hidden or test_quality stage; the
+    latter finds solution/ and bugs/ beside them)."""
     if hidden_tests is None and not no_hidden_stage:
         raise UserError(
             f"--official needs the hidden tests: add --hidden-tests {assignment_dir}/hidden_tests"

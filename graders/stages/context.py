@@ -41,6 +41,7 @@ class StageContext:
     hidden_tests: Path | None
     env: SubmissionEnv | None
     uid: int | None = None  # this grading's own sandbox uid (None: the machine cannot switch)
+    official: bool = False  # the official grade (the hidden material may be reported in full)
 
     def limits(self, stage: StageName) -> Limits:
         resolved = self.assignment.spec.limits_for(stage)

@@ -35,7 +35,8 @@ from orchestrator.official.model import (
 )
 
 GIT = Limits(timeout_seconds=600, output_bytes=64 * 1024)
-HIDDEN_IN_COURSE = "assignments/{slug}/hidden_tests"
+# The assignment's hidden material: hidden_tests/, and solution/ with bugs/ for test_quality.
+HIDDEN_IN_COURSE = "assignments/{slug}"
 # git settings for fetching code nobody reviewed: no hooks, no submodules, http(s) only.
 SAFE_CONFIG = (
     ("core.hooksPath", "/dev/null"),

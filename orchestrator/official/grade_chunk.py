@@ -29,6 +29,7 @@ from graders.report import GradeReport
 from orchestrator.official.model import (
     CHUNK_FILE,
     HIDDEN_DIR,
+    HIDDEN_TESTS,
     OUTCOME_FILE,
     RESULTS_FILE,
     Entry,
@@ -73,7 +74,8 @@ def _grade_one(
     entry = item.entry
     if item.cause:
         return f"{entry.key}: not fetched: {item.cause}"
-    hidden = unpack(fetched / HIDDEN_DIR / f"{entry.assignment}.tar", scratch / "hidden")
+    material = unpack(fetched / HIDDEN_DIR / f"{entry.assignment}.tar", scratch / "hidden")
+    hidden = material / HIDDEN_TESTS  # solution/ and bugs/ beside it, where the course has them
     submission = unpack(chunk_dir / item.archive, scratch / "submissions" / entry.assignment)
     target = out / entry.key
     target.mkdir(parents=True, exist_ok=True)

@@ -23,15 +23,16 @@ from graders.errors import UserError
 from orchestrator.commands.lock import format_decisions
 from orchestrator.commands.official_job import lock_planned
 from orchestrator.course import CourseDir
+from orchestrator.course_tree import quality_material
 from orchestrator.gateway import GitHub
 from orchestrator.grader_tree import grader_tree
 from orchestrator.official.fetch import export_commit, fetch_chunk
 from orchestrator.official.grade_chunk import grade_chunk, unpack
-from orchestrator.official.model import GRADER_TAR, HIDDEN_DIR, RunPlan
+from orchestrator.official.model import GRADER_TAR, HIDDEN_DIR, HIDDEN_TESTS, RunPlan
 from orchestrator.official.planning import Origin, Request, format_plan, grading_repo_of, plan_for
 from orchestrator.official.publishing import record_locally
 from orchestrator.official.record import collect, format_run
-from orchestrator.treesync import read_bytes
+from orchestrator.treesync import folder_files, read_bytes
 
 SHOWN_DIFFERENCES = 5
 
@@ -80,8 +81,7 @@ def _fetch_and_grade(gh: GitHub, course: CourseDir, plan: RunPlan, scratch: Path
     same_engine(grader, course)
     fetched = scratch / "grader"
     for slug in plan.assignments:
-        hidden = course.assignment_dir(slug) / "hidden_tests"
-        _tar_folder(hidden, fetched / HIDDEN_DIR / f"{slug}.tar")
+        _tar_hidden(course.assignment_dir(slug), fetched / HIDDEN_DIR / f"{slug}.tar")
     results = scratch / "results"
     for chunk in plan.chunks:
         folder = scratch / "chunks" / str(chunk.index)
@@ -108,11 +108,13 @@ def same_engine(grader: Path, course: CourseDir) -> None:
         )
 
 
-def _tar_folder(folder: Path, tar: Path) -> None:
-    if not folder.is_dir():
-        raise UserError(f"{folder}: no hidden tests; the official grade needs them")
+def _tar_hidden(folder: Path, tar: Path) -> None:
+    """The assignment's hidden material as `course push` sends it (course_tree)."""
+    if not (folder / HIDDEN_TESTS).is_dir():
+        raise UserError(f"{folder / HIDDEN_TESTS}: no hidden tests; the official grade needs them")
     tar.parent.mkdir(parents=True, exist_ok=True)
+    files = folder_files(folder / HIDDEN_TESTS, HIDDEN_TESTS) | quality_material(folder, "")
     with tarfile.open(tar, "w") as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                archive.add(path, arcname=path.relative_to(folder).as_posix())
+        for name, path in sorted(files.items()):
+            assert isinstance(path, Path)
+            archive.add(path, arcname=name)

@@ -26,6 +26,7 @@ RESULTS_FILE = "results.json"
 OUTCOME_FILE = "outcome.json"
 GRADER_TAR = "grader.tar"
 HIDDEN_DIR = "hidden"
+HIDDEN_TESTS = "hidden_tests"  # inside each assignment's hidden tar, beside solution/ and bugs/
 GRADER_PART = "grader"  # the fetch job's part that hands on the grader and the hidden tests
 
 Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
-PRIVATE = ("hidden_tests", "solution")
+PRIVATE = ("hidden_tests", "solution", "bugs")
 TRUSTED = ("assignment.toml", "ruff.toml", "mypy.ini", "locustfile.py")
 CACHES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
@@ -33,7 +33,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def private_blobs(templates: Path = TEMPLATES) -> dict[str, Path]:
-    """Blob id → file for every hidden test and every solution file learners do not have.
+    """Blob id → file for every hidden test and bug, and every solution file learners lack.
 
     A solution file with the very content of a starter file (a public test, a config, a
     module the ticket leaves alone) is public already; every other one, and every non-empty
@@ -51,7 +51,7 @@ def private_blobs(templates: Path = TEMPLATES) -> dict[str, Path]:
         for kind in PRIVATE:
             for path in _files(folder / kind):
                 data = path.read_bytes()
-                if data.strip() and (kind == "hidden_tests" or blob_id(data) not in public):
+                if data.strip() and (kind != "solution" or blob_id(data) not in public):
                     private[blob_id(data)] = path
     return private
 

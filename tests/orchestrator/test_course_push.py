@@ -38,12 +38,12 @@ def files_of(room: Classroom, tmp_path: Path, name: str = "course") -> dict[str,
     return head_files(clone)
 
 
-def hidden_tests(slug: str) -> dict[str, bytes]:
-    folder = ROOT / "templates" / slug / "hidden_tests"
+def hidden_tests(slug: str, kind: str = "hidden_tests") -> dict[str, bytes]:
+    folder = ROOT / "templates" / slug / kind
     return {
-        f"assignments/{slug}/hidden_tests/{p.relative_to(folder).as_posix()}": p.read_bytes()
+        f"assignments/{slug}/{kind}/{p.relative_to(folder).as_posix()}": p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     }
 
 
@@ -66,6 +66,9 @@ def test_course_push_creates_the_private_course_repository_with_its_layout(
         ".github/workflows/official.yml": official_workflow(course.course).encode(),
         **hidden_tests("tasks-api"),
         **hidden_tests("legacy-inventory"),
+        # legacy-inventory grades the learner's own tests against its solution and bugs
+        **hidden_tests("legacy-inventory", "solution"),
+        **hidden_tests("legacy-inventory", "bugs"),
     }
     assert files_of(course, tmp_path) == expected
     repo = gh.repo(COURSE)

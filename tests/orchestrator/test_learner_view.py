@@ -21,7 +21,14 @@ from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.commands.publish_grader import publish_grader
 from tests.orchestrator.conftest import ALL_ASSIGNMENTS, ORG, Classroom, with_two_repositories
-from tests.orchestrator.repo_files import PRIVATE, blob_id, every_blob, mirror, private_blobs
+from tests.orchestrator.repo_files import (
+    PRIVATE,
+    TEMPLATES,
+    blob_id,
+    every_blob,
+    mirror,
+    private_blobs,
+)
 
 COURSE = f"{ORG}/course"
 
@@ -118,4 +125,10 @@ def test_the_course_repository_holds_what_the_learner_looked_for(
     assert clone is not None
     private = private_blobs()
     found = {private[sha] for sha in every_blob(clone) if sha in private}
-    assert found == {p for p in private.values() if "hidden_tests" in p.parts}
+    assert found == {p for p in private.values() if _sent_to_the_course(p)}
+
+
+def _sent_to_the_course(path: Path) -> bool:
+    """Hidden tests, and an assignment's solution and bugs when it has bugs (test_quality)."""
+    slug, kind = path.relative_to(TEMPLATES).parts[:2]
+    return kind == "hidden_tests" or (TEMPLATES / slug / "bugs").is_dir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from graders.assignment import LoadedAssignment, load_assignment
+from graders.bugs import load_bugs
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PYPROJECT = TEMPLATES.parent / "pyproject.toml"
@@ -25,6 +27,7 @@ SHARED_CONFIG = ("locustfile.py", "ruff.toml", "mypy.ini")
 STAGE_TITLES = {
     "tests": "Tests",
     "hidden": "Hidden checks",
+    "test_quality": "Your tests",
     "lint": "Lint",
     "types": "Types",
     "load": "Load",
@@ -248,3 +251,24 @@ def test_brief_pins_the_graders_tool_versions(
     pins = [dep for dep in project["project"]["dependencies"] if dep.startswith(f"{tool}==")]
     assert pins, f"the grader no longer pins {tool}"
     assert pins[0] in _brief(root, assignment)
+
+
+def test_every_bug_has_a_line_and_applies_to_the_solution(
+    root: Path, assignment: LoadedAssignment
+) -> None:
+    """The test_quality stage's material is complete: six-ish patches, each described, each
+    applying cleanly to the current solution (a stale patch would be a grading error)."""
+    if assignment.spec.stages.test_quality is None:
+        pytest.skip("no test_quality stage")
+    bugs = load_bugs(root / "bugs")
+    assert len(bugs) >= 3
+    for bug in bugs:
+        applied = subprocess.run(
+            ["git", "apply", "--check", "-p1", str(bug.patch)],
+            cwd=root / "solution",
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={"GIT_CEILING_DIRECTORIES": str(root), "PATH": "/usr/bin:/bin"},
+        )
+        assert applied.returncode == 0, f"{bug.name}: {applied.stderr}"

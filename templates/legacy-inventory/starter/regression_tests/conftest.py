@@ -1,0 +1,4 @@
+"""Fixtures for your regression tests: the public tests' own (`client`, `shop`, `staff`,
+`alice`, `bob`: a fresh app on its own database for every test). Add your own below."""
+
+from tests.conftest import *  # noqa: F403
