@@ -32,8 +32,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The fast tests on 4 workers, then the slow ones on 2 (those that expect load goals met run
+# one after another on one of them: see LOAD_BEARING in tests/conftest.py).
 pytest: $(STAMP) browsers containment
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow" -n 4
+	$(BIN)/pytest -m slow -n 2 --dist loadgroup --durations=15
 
 # The dashboard's browser tests drive the system Chromium (Playwright cannot download one here).
 browsers:
