@@ -54,6 +54,12 @@ def _add_official(commands: Commands) -> None:
         action="store_true",
         help="grade again those this grader graded for another reason (needs --reason)",
     )
+    _add_run_options(parser)
+    parser.set_defaults(handler=_run_official)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """--wait, --timeout, --poll and --local: how an official run is followed, or run here."""
     parser.add_argument("--wait", action="store_true", help="follow the run to its end")
     parser.add_argument(
         "--timeout", type=float, default=90.0, metavar="MINUTES", help="with --wait (default 90)"
@@ -64,7 +70,6 @@ def _add_official(commands: Commands) -> None:
     parser.add_argument(
         "--local", action="store_true", help="plan, fetch, grade and record on this machine"
     )
-    parser.set_defaults(handler=_run_official)
 
 
 def _run_official(args: argparse.Namespace) -> int:
@@ -107,16 +112,7 @@ def _add_regrade(commands: Commands) -> None:
         "--only", action="append", default=[], metavar="LOGIN", help="only this learner (repeat)"
     )
     parser.add_argument("--reason", required=True, help="what changed (kept with the grades)")
-    parser.add_argument("--wait", action="store_true", help="follow the run to its end")
-    parser.add_argument(
-        "--timeout", type=float, default=90.0, metavar="MINUTES", help="with --wait (default 90)"
-    )
-    parser.add_argument(
-        "--poll", type=float, default=10.0, metavar="SECONDS", help=argparse.SUPPRESS
-    )
-    parser.add_argument(
-        "--local", action="store_true", help="plan, fetch, grade and record on this machine"
-    )
+    _add_run_options(parser)
     parser.set_defaults(handler=_run_regrade)
 
 

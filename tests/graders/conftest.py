@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import tempfile
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,3 +41,30 @@ def live_processes(folder: Path, needle: str = "") -> list[str]:
         if state != "Z" and inside and needle in cmdline:
             found.append(f"{proc.name}: {cmdline}")
     return found
+
+
+@contextmanager
+def connections_to(host: str) -> Iterator[tuple[int, list[str]]]:
+    """A TCP listener on `host` (the test's own bait): its port, and who connected to it."""
+    server = socket.create_server((host, 0))
+    server.settimeout(0.2)
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, peer = server.accept()
+            except OSError:
+                continue
+            seen.append(str(peer))
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], seen
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        server.close()

@@ -8,8 +8,6 @@ Each test writes a small assignment and a submission and grades them with the re
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from graders.containment import detect
 from graders.engine import grade_submission
 from graders.report import GradeReport, Submission
 from tests.conftest import NOTES_ASSIGNMENT
+from tests.graders.conftest import connections_to
 
 pytestmark = pytest.mark.slow
 
@@ -142,26 +141,8 @@ points = 1
 @pytest.fixture
 def listener() -> Iterator[tuple[int, list[str]]]:
     """A TCP listener on the host's loopback; whoever connects is recorded."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
-    seen: list[str] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, peer = server.accept()
-            except OSError:
-                continue
-            seen.append(str(peer))
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
+    with connections_to("127.0.0.1") as (port, seen):
+        yield port, seen
 
 
 @pytest.mark.skipif(bool(detect().missing()), reason="needs full containment")

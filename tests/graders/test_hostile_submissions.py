@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from graders.containment import detect
 from graders.engine import grade_submission
 from graders.report import GradeReport, Submission
 from tests.conftest import NOTES_ASSIGNMENT, ROOT, SUBMISSIONS
+from tests.graders.conftest import connections_to
 from tests.graders.wheels import plugin_wheel, pth_wheel
 
 HOSTILE = SUBMISSIONS.parent / "hostile"
@@ -296,27 +296,8 @@ def test_fast_wrong_answers_fail_the_load_goals(tmp_path, outside, kept):
 @pytest.fixture
 def listener() -> Iterator[tuple[str, int, list[str]]]:
     """A TCP listener on every address of the host; what connects to it is recorded."""
-    server = socket.create_server(("0.0.0.0", 0))  # the test's own bait
-    server.settimeout(0.2)
-    seen: list[str] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, peer = server.accept()
-            except OSError:
-                continue
-            seen.append(str(peer))
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    address = _host_address()
-    yield address, server.getsockname()[1], seen
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
+    with connections_to("0.0.0.0") as (port, seen):  # the test's own bait
+        yield _host_address(), port, seen
 
 
 def _host_address() -> str:
