@@ -32,8 +32,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The fast tests on 4 workers, then the slow ones on 2 (those that expect load goals met run
-# one after another on one of them: see LOAD_BEARING in tests/conftest.py).
+# The fast tests on 4 workers, then the slow ones on 2. The modules that expect a real
+# assignment's solution to meet its load goals are one xdist group ("load"): they run one
+# after another on the same worker, so two such load tests never share the two cores (a load
+# goal measures the submission, not the suite's own traffic); the other slow tests (act runs,
+# installs) share the other core, as other work on a runner would.
 pytest: $(STAMP) browsers containment
 	$(BIN)/pytest -m "not slow" -n 4
 	$(BIN)/pytest -m slow -n 2 --dist loadgroup --durations=15

@@ -37,25 +37,3 @@ def overlay_submission(tmp_path: Path) -> Callable[[str], Path]:
         return target
 
     return build
-
-
-# Modules that expect a good submission to meet its load goals. `make test` runs the slow
-# tests on two workers; these run one after another on the same worker (xdist's `loadgroup`),
-# so two load tests never share the two cores: a load goal measures the submission, not the
-# suite's own traffic. The rest of the slow tests (act runs, installs) share the other core,
-# as other work on a runner would (benchmarks/load_stability.py measures that case).
-LOAD_BEARING = {
-    "tests/graders/test_template_grades.py",
-    "tests/graders/test_legacy_inventory_grades.py",
-    "tests/graders/test_tasks_api_grades.py",
-    "tests/graders/test_robustness.py",
-    "tests/official/test_official_e2e.py",
-    "tests/official/test_deadlines_e2e.py",
-    "tests/workflows/test_grading_e2e.py",
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.nodeid.split("::", 1)[0] in LOAD_BEARING:
-            item.add_marker(pytest.mark.xdist_group("load"))

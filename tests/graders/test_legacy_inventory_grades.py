@@ -20,7 +20,9 @@ from graders.report import GradeReport, Submission
 from tests.conftest import FIXTURES, ROOT
 from tests.graders.calibration import describe, template_grade
 
-pytestmark = pytest.mark.slow
+# A real solution's load goals: on `make test`'s two workers these run one after another on
+# one of them ("load" group), never beside another such load test (Makefile).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]
 LEGACY = ROOT / "templates" / "legacy-inventory"
 PARTIAL_FIXES = FIXTURES / "legacy-inventory"
 STATIC = frozenset({"lint", "types"})
