@@ -351,6 +351,23 @@ def _add_repository_commands(
         help="store the current token as CLASSROOM_TOKEN again (kept otherwise once set)",
     )
     push.set_defaults(handler=_run_course_push)
+    pull = actions.add_parser(
+        "pull",
+        help="bring the course repository's grades (official ones included) into the folder",
+        description="Merge the grades store of course.toml's course_repo (where the official "
+        "workflow records official grades) into this folder's grades/, for collect, export "
+        "and the dashboard. A file is replaced only by a version that extends it.",
+    )
+    _course_option(pull)
+    pull.set_defaults(handler=_run_course_pull)
+
+
+def _run_course_pull(args: argparse.Namespace) -> int:
+    from orchestrator.commands.course_pull import course_pull
+    from orchestrator.course import load_course
+
+    course = load_course(args.course)
+    return course_pull(course, _connect(course))
 
 
 def _dry_run_option(parser: argparse.ArgumentParser) -> None:

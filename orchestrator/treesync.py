@@ -118,6 +118,18 @@ def sync_tree(
         return Synced(git.output("rev-parse", "HEAD"), files, base, changes)
 
 
+def read_tip(target: Target, auth: Mapping[str, str], read: Fill) -> str | None:
+    """Fetch `target`'s branch tip into a scratch work tree and let `read` look at it (and
+    nothing else); the tip's commit, or None for an empty repository (`read` not called)."""
+    with tempfile.TemporaryDirectory(prefix="classroom-read-") as tmp:
+        git = _Git(Path(tmp), {**os.environ, **auth, "GIT_TERMINAL_PROMPT": "0"})
+        git("init", "-q", "-b", target.branch)
+        tip = _fetch(git, target, keep_remote=True)
+        if tip is not None:
+            read(git.work)
+        return tip
+
+
 def _fetch(git: _Git, target: Target, *, keep_remote: bool) -> str | None:
     """Fetch the branch's tip (if any) and make it HEAD; the tip's commit, or None."""
     if target.clone_url is None:

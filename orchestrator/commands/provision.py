@@ -98,7 +98,7 @@ def provision(
     with `hours`, only what GitHub's pacing allows in that time (the next run goes on)."""
     out = console or Console(highlight=False)
     learners = load_roster(course.roster_path).require_valid().select(only)
-    gh.whoami({"repo"})
+    gh.whoami(needed_scopes(course))
     prepared = prepare(course, gh, slug, learners)
     pacing = course.course.pacing
     if hours is not None:
@@ -158,6 +158,12 @@ def prepare(course: CourseDir, gh: GitHub, slug: str, learners: Sequence[Learner
     )
     plan = Plan(slug, planned, shared)
     return Prepared(slug, template, observed, plan, gh.calls - before, ruleset)
+
+
+def needed_scopes(course: CourseDir) -> set[str]:
+    """A classic token's scopes provisioning needs: `admin:org` too for the org ruleset."""
+    ruleset = course.course.repos.protection == "ruleset"
+    return {"repo", "admin:org"} if ruleset else {"repo"}
 
 
 def options_of(course: CourseDir) -> Options:

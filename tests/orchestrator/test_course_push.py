@@ -282,3 +282,48 @@ def test_the_official_workflow_runs_at_every_deadline_and_extension_in_utc(
     assert 'GRADING_REPOSITORY: "school/classroom"' in text
     assert text.count("max-parallel: 7 ") == 2
     assert "# notes extended deadline of school-learner-2" in text
+
+
+def _record_in_the_repository(room: Classroom, tmp_path: Path, files: dict[str, bytes]) -> None:
+    """What the official workflow's record job does: commit grades in the course repository."""
+    work = tmp_path / "record"
+    git("clone", "-q", f"{room.url}/{COURSE}.git", str(work), cwd=tmp_path, token=room.token)
+    for name, content in files.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_bytes(content)
+    git("add", "-A", cwd=work)
+    git("-c", "user.name=bot", "-c", "user.email=b@x", "commit", "-qm", "record", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work, token=room.token)
+
+
+def test_course_pull_brings_the_official_grades_into_the_folder(
+    course: Classroom, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gh = course.gateway()
+    course_push(course.course, gh)
+    other = "grades/tasks-api/school-learner-2.jsonl"
+    longer = FIRST_GRADE + b'{"score": 50, "tier": "official"}\n'
+    _record_in_the_repository(course, tmp_path, {GRADES: longer, other: b'{"score": 80}\n'})
+    capsys.readouterr()
+
+    assert main(["course", "pull", "--course", str(course.course.root)]) == 0
+    root = course.course.root
+    assert (root / GRADES).read_bytes() == longer
+    assert (root / other).read_bytes() == b'{"score": 80}\n'
+    assert "2 grades file(s) updated" in capsys.readouterr().out
+
+    assert main(["course", "pull", "--course", str(course.course.root)]) == 0
+    assert "the folder already has every grade" in capsys.readouterr().out
+
+
+def test_course_pull_writes_nothing_when_the_grades_diverged(
+    course: Classroom, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    course_push(course.course, course.gateway())
+    other = "grades/tasks-api/school-learner-2.jsonl"
+    _record_in_the_repository(course, tmp_path, {GRADES: b'{"score": 1}\n', other: b"{}\n"})
+
+    assert main(["course", "pull", "--course", str(course.course.root)]) == 2
+    assert GRADES in capsys.readouterr().err
+    assert (course.course.root / GRADES).read_bytes() == FIRST_GRADE
+    assert not (course.course.root / other).exists()  # nothing written, not even the new file

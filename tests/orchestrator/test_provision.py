@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from orchestrator.commands.provision import provision
+from orchestrator.commands.provision import needed_scopes, provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
-from orchestrator.gateway import GitHub
+from orchestrator.gateway import GitHub, missing_scopes
 from orchestrator.pacing import Pacer
 from orchestrator.plan import Observed, Options, Seat, Step, plan_seat
 from sandbox.config import Faults, RateLimits
 from sandbox.context import Sandbox as SandboxState
 from sandbox.records import Repo
-from tests.orchestrator.conftest import ORG, Classroom, open_classroom
+from tests.orchestrator.conftest import ORG, Classroom, make_course, open_classroom
 from tests.orchestrator.state import class_state, provisioned
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -293,3 +293,14 @@ def test_learner_repositories_may_use_the_course_grading_workflow(published: Cla
     assert gh.actions_access(f"{ORG}/classroom") == "none"
     run_provision(room, room.gateway())
     assert gh.actions_access(f"{ORG}/classroom") == "organization"
+
+
+def test_a_classic_token_needs_admin_org_only_for_the_org_ruleset(tmp_path: Path) -> None:
+    course = make_course(tmp_path / "course", "http://127.0.0.1:9", ["ada"])
+    assert course.course.repos.protection == "ruleset"  # the default
+    assert missing_scopes(["repo"], needed_scopes(course)) == {"admin:org"}
+    branch = course.course.repos.model_copy(update={"protection": "branch"})
+    per_repo = course.model_copy(
+        update={"course": course.course.model_copy(update={"repos": branch})}
+    )
+    assert missing_scopes(["repo"], needed_scopes(per_repo)) == set()
