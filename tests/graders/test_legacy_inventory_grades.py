@@ -20,9 +20,9 @@ from graders.report import GradeReport, Submission
 from tests.conftest import FIXTURES, ROOT
 from tests.graders.calibration import describe, template_grade
 
-# A real solution's load goals: on `make test`'s two workers these run one after another on
-# one of them ("load" group), never beside another such load test (Makefile).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]
+# A real solution's load goals: `make test` runs these one after another, never beside
+# another such load test (Makefile).
+pytestmark = [pytest.mark.slow, pytest.mark.load_goals]
 LEGACY = ROOT / "templates" / "legacy-inventory"
 PARTIAL_FIXES = FIXTURES / "legacy-inventory"
 STATIC = frozenset({"lint", "types"})

@@ -29,9 +29,9 @@ from tests.conftest import FIXTURES, ROOT, SHARED_CACHE
 from tests.graders.calibration import describe
 from tests.official.class_setup import OfficialClass, files_of, official_class
 
-# A real solution's load goals: on `make test`'s two workers these run one after another on
-# one of them ("load" group), never beside another such load test (Makefile).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]
+# A real solution's load goals: `make test` runs these one after another, never beside
+# another such load test (Makefile).
+pytestmark = [pytest.mark.slow, pytest.mark.load_goals]
 SLUG = "tasks-api"
 COURSE = "school/course"
 CHEATS = FIXTURES / "official"
