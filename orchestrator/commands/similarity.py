@@ -1,13 +1,13 @@
 """`classroom similarity SLUG`: which learners' submissions are too alike, with the starter
 left out, against each other and against earlier terms' submissions (`--against DIR`).
 
-Each learner's submission is the commit of the grade that counts (`standing.standing`: their
-latest official grade, else their latest practice grade), fetched as the official fetch job
-does (`official.fetch.export_commit`: a shallow fetch of exactly that commit and `git
-archive`; no checkout, no hook, no learner configuration) and read from the tar in memory.
-The tars stay in OUT/submissions, so a re-run fetches only what changed and a later term can
-pass that folder to `--against`. Writes OUT/report.html (the matches side by side),
-OUT/pairs.json (what the dashboard lists) and prints the flagged pairs.
+Each learner's submission is the commit of the grade that counts (`standing.standings`: the
+official grade the late policy counts, else their latest practice grade), fetched as the
+official fetch job does (`official.fetch.export_commit`: a shallow fetch of exactly that
+commit and `git archive`; no checkout, no hook, no learner configuration) and read from the
+tar in memory. The tars stay in OUT/submissions, so a re-run fetches only what changed and a
+later term can pass that folder to `--against`. Writes OUT/report.html (the matches side by
+side), OUT/pairs.json (what the dashboard lists) and prints the flagged pairs.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from pathlib import Path
 from rich.console import Console
 
 from graders.errors import UserError
-from orchestrator.course import CourseDir
+from orchestrator.course import Course, CourseDir
 from orchestrator.gateway import GitHub, RepoInfo
 from orchestrator.grades_store import GradedSubmission, GradesStore, load_store
+from orchestrator.late_ledger import terms_of
 from orchestrator.official.fetch import FetchFailed, export_commit
 from orchestrator.plan import Seat, seats
 from orchestrator.roster import load_roster
@@ -38,7 +39,7 @@ from orchestrator.similarity.model import (
 )
 from orchestrator.similarity.report import STYLESHEET, matches, render_report, stylesheet
 from orchestrator.similarity.sources import Submission, archives, commit_of, from_folder, from_tar
-from orchestrator.standing import standing
+from orchestrator.standing import Standing, standings
 
 FETCH_WORKERS = 4  # git fetches wait on the network, not on the cores
 OUT_DIR = "similarity"
@@ -72,7 +73,7 @@ def similarity(
     out = out or course.root / OUT_DIR / slug
     learners = load_roster(course.roster_path).require_valid().learners
     every = seats(course.course, slug, learners)
-    chosen, skipped = choose(slug, every, load_store(course.root, slug))
+    chosen, skipped = choose(course.course, slug, every, load_store(course.root, slug))
     fetched, failed = fetch_all(gh, course, chosen, out / TARS_DIR)
     comparison = compare_all(fetched, earlier, starter, threshold=threshold, min_shared=min_shared)
     run = findings(slug, comparison, fetched, earlier, [*skipped, *failed], threshold, min_shared)
@@ -102,13 +103,13 @@ def _starter(course: CourseDir, slug: str) -> Submission:
 
 
 def choose(
-    slug: str, every: Sequence[Seat], store: GradesStore
+    config: Course, slug: str, every: Sequence[Seat], store: GradesStore
 ) -> tuple[list[Chosen], list[Skipped]]:
-    """Each seat's graded commit (its members' grade that counts, the latest), or why none."""
+    """Each seat's graded commit (its members' grade that counts, as the late ledger picks
+    it when the assignment has a deadline; the latest of the members), or why none."""
     chosen, skipped = [], []
     for seat in every:
-        grades = [standing(store.history(slug, m), store.attempts(slug, m)).grade
-                  for m in seat.members]  # fmt: skip
+        grades = [_counting(config, store, slug, m).grade for m in seat.members]
         graded = [g for g in grades if g is not None]
         if graded:
             chosen.append(Chosen(seat, max(graded, key=lambda g: g.graded_at)))
@@ -116,6 +117,11 @@ def choose(
             why = "no grade in the store yet (`classroom collect` or an official run records it)"
             skipped.append(Skipped(label=seat.name, why=why))
     return chosen, skipped
+
+
+def _counting(config: Course, store: GradesStore, slug: str, login: str) -> Standing:
+    terms = terms_of(config, login)
+    return standings(store, login, [slug], terms, config.late_days)[slug]
 
 
 def fetch_all(

@@ -35,16 +35,20 @@ def hand_in(room: Classroom, login: str, folder: Path, message: str = "My work")
 
 
 def grade(room: Classroom, login: str, commit: str, *, tier: Tier = "practice", minutes: int = 0,
-          ) -> None:  # fmt: skip
-    """Record a grade of `commit` for `login` in the course's store."""
+          score: float = 50, pushed_at: datetime | None = None,
+          deadline: datetime | None = None) -> None:  # fmt: skip
+    """Record a grade of `commit` for `login` in the course's store (an official grade judged
+    against a deadline keeps when its commit was pushed and that deadline)."""
     line = GradedSubmission(
         learner=login,
         assignment=SLUG,
         commit=commit,
         graded_at=START + timedelta(minutes=minutes),
         tier=tier,
-        score=50,
+        score=score,
         max_score=100,
         stages=(),
+        pushed_at=pushed_at,
+        deadline=deadline,
     )
     record_lines(room.course.root, [line])

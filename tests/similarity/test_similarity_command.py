@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import shutil
 import tarfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,11 @@ from rich.console import Console
 
 from classroom.cli import main
 from orchestrator.commands.similarity import similarity
+from orchestrator.course import load_course
 from orchestrator.similarity.model import SimilarityRun, read_run
 from tests.orchestrator.conftest import Classroom
 from tests.similarity.class_builder import STARTER, write_own_work
-from tests.similarity.sandbox_class import SLUG, enrol, grade, hand_in
+from tests.similarity.sandbox_class import SLUG, START, enrol, grade, hand_in
 
 
 def own_work(root: Path, login: str) -> Path:
@@ -65,6 +68,34 @@ def test_an_official_grade_counts_over_a_later_practice_grade(room: Classroom, t
     assert not found.flagged
     sides = [side for p in found.pairs for side in (p.left, p.right)]
     assert [s.commit for s in sides if s.label == "bo"] == [official]
+
+
+def test_the_commit_compared_is_the_one_the_late_policy_counts(room: Classroom, tmp_path: Path):
+    """bo's copy was graded officially after the deadline, which accepts no late work: the
+    grade that counts is bo's own on-time work, so that is what is compared."""
+    deadline = START + timedelta(hours=1)
+    toml = room.course.root / "course.toml"
+    text = re.sub(r"(?m)^deadline = .*$", f"deadline = {deadline.isoformat()}", toml.read_text())
+    late = "\n[assignments.tasks-api.late]\npenalty_per_day = 0\nmax_late_days = 0\n"
+    toml.write_text(text + late)
+    room.course = load_course(room.course.root)
+    ada, bo = own_work(tmp_path, "ada"), own_work(tmp_path, "bo")
+    enrol(room, ["ada", "bo"])
+    grade(room, "ada", hand_in(room, "ada", ada), tier="official")
+    on_time = hand_in(room, "bo", bo)
+    grade(room, "bo", on_time, tier="official", pushed_at=START, deadline=deadline)
+    shutil.rmtree(bo / "app")
+    shutil.copytree(ada / "app", bo / "app")
+    late = hand_in(room, "bo", bo, "ada's work")
+    pushed = deadline + timedelta(hours=3)
+    grade(room, "bo", late, tier="official", minutes=300, score=90, pushed_at=pushed,
+          deadline=deadline)  # fmt: skip
+
+    found = run(room)
+
+    assert not found.flagged
+    sides = [side for p in found.pairs for side in (p.left, p.right)]
+    assert [s.commit for s in sides if s.label == "bo"] == [on_time]
 
 
 def test_earlier_terms_count_and_are_not_compared_with_each_other(room: Classroom, tmp_path: Path):
