@@ -6,7 +6,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 HOUR = 3600.0
@@ -25,7 +25,7 @@ class Pacer:
         per_minute: int,
         per_hour: int,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,  # wall time: moments outlive the process
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.interval = 60.0 / per_minute
@@ -45,6 +45,24 @@ class Pacer:
                 self.waited += delay
             self._recent.append(self._clock())
             return delay
+
+    def remember(self, moments: Iterable[float]) -> None:
+        """Count `moments` (earlier writes of the same token, e.g. the last run's) as this
+        pacer's own: GitHub's hour is per token, not per process."""
+        with self._lock:
+            merged = sorted([*self._recent, *moments])
+            self._recent = deque(merged)
+            self._delay(self._clock())  # drops what is over an hour old
+
+    def now(self) -> float:
+        """The pacer's clock."""
+        return self._clock()
+
+    def recent(self) -> list[float]:
+        """The moments of the writes still inside GitHub's window of an hour."""
+        with self._lock:
+            self._delay(self._clock())
+            return list(self._recent)
 
     def finished(self) -> None:
         """The write that `wait` let through has been answered: its moment is now.

@@ -248,3 +248,11 @@ def test_the_logins_a_roster_lacks_are_named_in_order() -> None:
     joined = HEAD + "zoe,Zoe,zoe@example.edu,B,\nADA,Ada,a@example.edu,A,\nyan,Yan,y@x.io,B,\n"
     assert missing_from(local, joined) == ["zoe", "yan"]
     assert missing_from(local, "") == []
+
+
+def test_a_pacer_counts_the_last_runs_writes_still_in_githubs_hour() -> None:
+    now = [5000.0]
+    pacer = Pacer(60, 3, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    pacer.remember([1000.0, 1500.0, 2000.0, 4990.0])  # 1000 is over an hour old
+    assert pacer.recent() == [1500.0, 2000.0, 4990.0]
+    assert pacer.wait() == 1500.0 + 3600 - 5000  # the hour's three writes are spent

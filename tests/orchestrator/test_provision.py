@@ -19,6 +19,7 @@ from orchestrator.course import load_course
 from orchestrator.gateway import GitHub, missing_scopes
 from orchestrator.pacing import Pacer
 from orchestrator.plan import Observed, Options, Seat, Step, plan_seat
+from orchestrator.write_log import recall
 from sandbox.config import Faults, RateLimits
 from sandbox.context import Sandbox as SandboxState
 from sandbox.records import Repo
@@ -304,3 +305,21 @@ def test_a_classic_token_needs_admin_org_only_for_the_org_ruleset(tmp_path: Path
         update={"course": course.course.model_copy(update={"repos": branch})}
     )
     assert missing_scopes(["repo"], needed_scopes(per_repo)) == set()
+
+
+def test_a_run_records_its_writes_and_the_next_run_is_paced_from_them(
+    published: Classroom,
+) -> None:
+    first = published.gateway(pacer=Pacer(100_000, 100_000))
+    code, printed = run_provision(published, first, only=[published.logins[0]])
+    assert code == 0, printed
+    login = first.whoami()
+    made = recall(published.course.root, login, time.time())
+    assert len(made) == first.calls.writes > 0
+
+    waited: list[float] = []  # the pacer's waits, recorded instead of slept
+    pacer = Pacer(100_000, len(made), sleep=waited.append)  # this hour's writes are spent
+    second = published.gateway(pacer=pacer)
+    code, printed = run_provision(published, second, only=[published.logins[1]])
+    assert code == 0, printed
+    assert waited and waited[0] > 3000, "the second run did not count the first one's writes"
