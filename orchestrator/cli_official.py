@@ -41,13 +41,7 @@ def _add_official(commands: Commands) -> None:
         "roster, or --only learners); --wait follows the run and prints its summary; --local "
         "runs the same plan, fetch, grade and record here (as root).",
     )
-    parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
-    parser.add_argument(
-        "--course", type=Path, default=Path(), metavar="DIR", help="the course folder"
-    )
-    parser.add_argument(
-        "--only", action="append", default=[], metavar="LOGIN", help="only this learner (repeat)"
-    )
+    _add_whom(parser)
     parser.add_argument("--reason", default="", help="why this run (kept with the grades)")
     parser.add_argument(
         "--regrade",
@@ -56,6 +50,17 @@ def _add_official(commands: Commands) -> None:
     )
     _add_run_options(parser)
     parser.set_defaults(handler=_run_official)
+
+
+def _add_whom(parser: argparse.ArgumentParser) -> None:
+    """SLUG, --course and --only: which assignment, course and learners a run grades."""
+    parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
+    parser.add_argument(
+        "--course", type=Path, default=Path(), metavar="DIR", help="the course folder"
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="LOGIN", help="only this learner (repeat)"
+    )
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -104,13 +109,7 @@ def _add_regrade(commands: Commands) -> None:
         "commit whose official grade counts now; the store keeps both grades with the reason. "
         "Dispatches the course repository's workflow; --local runs it here (as root).",
     )
-    parser.add_argument("slug", metavar="SLUG", help="the assignment, as named in course.toml")
-    parser.add_argument(
-        "--course", type=Path, default=Path(), metavar="DIR", help="the course folder"
-    )
-    parser.add_argument(
-        "--only", action="append", default=[], metavar="LOGIN", help="only this learner (repeat)"
-    )
+    _add_whom(parser)
     parser.add_argument("--reason", required=True, help="what changed (kept with the grades)")
     _add_run_options(parser)
     parser.set_defaults(handler=_run_regrade)
