@@ -194,7 +194,8 @@ def _add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     export = commands.add_parser(
         "export",
         help="the grades that count as the school's gradebook imports them (Canvas, Moodle, CSV)",
-        description="No GitHub call: reads the roster and the grades store (collect first).",
+        description="No GitHub call: reads the roster and the grades store (run collect, and "
+        "course pull for the official grades, first).",
     )
     export.add_argument("slugs", metavar="SLUG", nargs="+", help="one or more assignments")
     export.add_argument("--format", dest="fmt", choices=("canvas", "moodle", "csv"), required=True)

@@ -2,7 +2,8 @@
 as the school's gradebook imports them (orchestrator/gradebook.py has the formats).
 
 Reads the course's roster and grades store only: no call to GitHub. Run `classroom collect`
-first for the latest practice grades; official grades are in the store already.
+first for the latest practice grades, and `classroom course pull` for the official grades the
+course repository's workflow recorded.
 """
 
 from __future__ import annotations
