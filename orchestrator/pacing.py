@@ -52,7 +52,7 @@ class Pacer:
         with self._lock:
             merged = sorted([*self._recent, *moments])
             self._recent = deque(merged)
-            self._delay(self._clock())  # drops what is over an hour old
+            self._forget_old(self._clock())
 
     def now(self) -> float:
         """The pacer's clock."""
@@ -61,7 +61,7 @@ class Pacer:
     def recent(self) -> list[float]:
         """The moments of the writes still inside GitHub's window of an hour."""
         with self._lock:
-            self._delay(self._clock())
+            self._forget_old(self._clock())
             return list(self._recent)
 
     def finished(self) -> None:
@@ -73,9 +73,13 @@ class Pacer:
             if self._recent:
                 self._recent[-1] = self._clock()
 
-    def _delay(self, now: float) -> float:
+    def _forget_old(self, now: float) -> None:
+        """Drop the writes that have left GitHub's window of an hour."""
         while self._recent and now - self._recent[0] >= HOUR:
             self._recent.popleft()
+
+    def _delay(self, now: float) -> float:
+        self._forget_old(now)
         if not self._recent:
             return 0.0
         delay = self._recent[-1] + self.interval - now
