@@ -31,6 +31,7 @@ import io
 import sys
 import tempfile
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +59,7 @@ from orchestrator.grades_store import load_store  # noqa: E402
 from orchestrator.official.planning import Origin, Request, make_plan  # noqa: E402
 from orchestrator.pacing import Calls, Pacer, format_duration  # noqa: E402
 from orchestrator.roster import Learner, write_roster  # noqa: E402
+from orchestrator.write_log import writes_recorded  # noqa: E402
 from sandbox.config import RateLimits, SandboxConfig  # noqa: E402
 from sandbox.context import Sandbox  # noqa: E402
 from sandbox.realism import Peaks  # noqa: E402
@@ -121,6 +123,11 @@ class Run:
         self.course = course
         self.time = ModelledTime(server.sandbox)
 
+    def command(self) -> AbstractContextManager[GitHub]:
+        """The gateway of one instructor's command, as the CLI gives it: paced counting the
+        token's writes of the last hour that earlier commands recorded in the course folder."""
+        return writes_recorded(self.course.root, self.gateway())
+
     def gateway(self) -> GitHub:
         pacing = self.course.course.pacing
         pacer = Pacer(
@@ -149,9 +156,9 @@ def provision_in_sittings(run: Run, hours: float, accept: float) -> Step:
     first_plan = ""
     start = run.time.clock()
     while True:
-        gh = run.gateway()
         console = Console(file=io.StringIO(), width=300)
-        code = provision(run.course, gh, SLUG, hours=hours, console=console)
+        with run.command() as gh:
+            code = provision(run.course, gh, SLUG, hours=hours, console=console)
         total, points = total + gh.calls, points + gh.points
         assert isinstance(console.file, io.StringIO)
         printed = console.file.getvalue()
@@ -269,7 +276,8 @@ def main() -> None:
             token, learners = seed_people(server.sandbox, args.learners)
             course = course_for(Path(tmp), server.url, learners)
             run = Run(server, token, course)
-            publish(course, run.gateway(), SLUG)
+            with run.command() as gh:
+                publish(course, gh, SLUG)
             steps = [provision_in_sittings(run, args.sitting_hours, args.accept)]
             steps.append(collect_step(run, learners))
             steps.append(official_step(run))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -244,16 +245,10 @@ def _slug_options(parser: argparse.ArgumentParser) -> None:
     _dry_run_option(parser)
 
 
-def _connect(course: CourseDir, token: str | None = None) -> GitHub:
-    from orchestrator.gateway import connect
+def _connected(course: CourseDir, token: str | None = None) -> AbstractContextManager[GitHub]:
+    from orchestrator.session import connected
 
-    pacing = course.course.pacing
-    return connect(
-        course.api_url,
-        per_minute=pacing.writes_per_minute,
-        per_hour=pacing.writes_per_hour,
-        token=token,
-    )
+    return connected(course, token)
 
 
 def _run_init(args: argparse.Namespace) -> int:
@@ -267,7 +262,10 @@ def _run_roster_check(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return roster_check(course, None if args.offline else _connect(course))
+    if args.offline:
+        return roster_check(course, None)
+    with _connected(course) as gh:
+        return roster_check(course, gh)
 
 
 def _run_publish(args: argparse.Namespace) -> int:
@@ -275,7 +273,8 @@ def _run_publish(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return publish(course, _connect(course), args.slug, dry_run=args.dry_run)
+    with _connected(course) as gh:
+        return publish(course, gh, args.slug, dry_run=args.dry_run)
 
 
 def _run_provision(args: argparse.Namespace) -> int:
@@ -283,8 +282,10 @@ def _run_provision(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    gh = _connect(course)
-    return provision(course, gh, args.slug, only=args.only, dry_run=args.dry_run, hours=args.hours)
+    with _connected(course) as gh:
+        return provision(
+            course, gh, args.slug, only=args.only, dry_run=args.dry_run, hours=args.hours
+        )
 
 
 def _run_collect(args: argparse.Namespace) -> int:
@@ -292,7 +293,8 @@ def _run_collect(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return collect_all(course, _connect(course), args.slugs, out=args.out, rest=args.rest)
+    with _connected(course) as gh:
+        return collect_all(course, gh, args.slugs, out=args.out, rest=args.rest)
 
 
 def _run_export(args: argparse.Namespace) -> int:
@@ -315,7 +317,8 @@ def _run_lock(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return lock(course, _connect(course), args.slug, now=args.now, dry_run=args.dry_run)
+    with _connected(course) as gh:
+        return lock(course, gh, args.slug, now=args.now, dry_run=args.dry_run)
 
 
 # --- the two repositories: publish-grader (learners read it), course push (private) ----------
@@ -368,7 +371,8 @@ def _run_course_pull(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return course_pull(course, _connect(course))
+    with _connected(course) as gh:
+        return course_pull(course, gh)
 
 
 def _dry_run_option(parser: argparse.ArgumentParser) -> None:
@@ -382,7 +386,8 @@ def _run_publish_grader(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    return publish_grader(course, _connect(course), dry_run=args.dry_run)
+    with _connected(course) as gh:
+        return publish_grader(course, gh, dry_run=args.dry_run)
 
 
 def _run_course_push(args: argparse.Namespace) -> int:
@@ -390,8 +395,8 @@ def _run_course_push(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    gh = _connect(course)
-    return course_push(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
+    with _connected(course) as gh:
+        return course_push(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
 
 
 # --- join: the front desk where learners ask for their repositories ------------------------
@@ -435,8 +440,8 @@ def _run_join_publish(args: argparse.Namespace) -> int:
     from orchestrator.course import load_course
 
     course = load_course(args.course)
-    gh = _connect(course)
-    return join_publish(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
+    with _connected(course) as gh:
+        return join_publish(course, gh, dry_run=args.dry_run, rotate_token=args.rotate_token)
 
 
 def _run_join_answer(args: argparse.Namespace) -> int:
@@ -446,8 +451,11 @@ def _run_join_answer(args: argparse.Namespace) -> int:
 
     course = load_course(args.course)
     fix = "the front desk's workflow passes the secret; `classroom join publish` stores it"
-    instructor = _connect(course, token_from("CLASSROOM_TOKEN", fix))
-    return join_answer(course, _connect(course), instructor, args.desk, dry_run=args.dry_run)
+    with (
+        _connected(course, token_from("CLASSROOM_TOKEN", fix)) as instructor,
+        _connected(course) as desk,
+    ):
+        return join_answer(course, desk, instructor, args.desk, dry_run=args.dry_run)
 
 
 # --- similarity: submissions too alike, the starter left out ----------------------------------
@@ -510,15 +518,16 @@ def _run_similarity(args: argparse.Namespace) -> int:
         ) from exc
 
     course = load_course(args.course)
-    return similarity(
-        course,
-        _connect(course),
-        args.slug,
-        against=args.against,
-        out=args.out,
-        threshold=args.threshold,
-        min_shared=args.min_shared,
-    )
+    with _connected(course) as gh:
+        return similarity(
+            course,
+            gh,
+            args.slug,
+            against=args.against,
+            out=args.out,
+            threshold=args.threshold,
+            min_shared=args.min_shared,
+        )
 
 
 # --- report: the grading workflow's report job -----------------------------------------------

@@ -10,9 +10,6 @@ from typing import TYPE_CHECKING
 from graders.errors import UserError
 
 if TYPE_CHECKING:
-    from orchestrator.course import CourseDir
-    from orchestrator.gateway import GitHub
-
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -79,26 +76,29 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def _run_official(args: argparse.Namespace) -> int:
     from orchestrator.commands.official import Waiting, official
+    from orchestrator.course import load_course
     from orchestrator.official.local import run_locally
     from orchestrator.official.planning import Request
+    from orchestrator.session import connected
 
-    course, gh = _course_and_gateway(args.course)
-    if args.local:
-        if args.wait:
-            raise UserError("--local runs here and ends when it is done: drop --wait")
-        course.course.assignment(args.slug)
-        request = Request(args.slug, tuple(args.only), args.reason, args.regrade)
-        return run_locally(course, gh, request)
-    wait = Waiting(timeout=args.timeout * 60, poll=args.poll) if args.wait else None
-    return official(
-        course,
-        gh,
-        args.slug,
-        only=args.only,
-        reason=args.reason,
-        regrade=args.regrade,
-        wait=wait,
-    )
+    course = load_course(args.course)
+    if args.local and args.wait:
+        raise UserError("--local runs here and ends when it is done: drop --wait")
+    with connected(course) as gh:
+        if args.local:
+            course.course.assignment(args.slug)
+            request = Request(args.slug, tuple(args.only), args.reason, args.regrade)
+            return run_locally(course, gh, request)
+        wait = Waiting(timeout=args.timeout * 60, poll=args.poll) if args.wait else None
+        return official(
+            course,
+            gh,
+            args.slug,
+            only=args.only,
+            reason=args.reason,
+            regrade=args.regrade,
+            wait=wait,
+        )
 
 
 def _add_regrade(commands: Commands) -> None:
@@ -118,24 +118,15 @@ def _add_regrade(commands: Commands) -> None:
 def _run_regrade(args: argparse.Namespace) -> int:
     from orchestrator.commands.official import Waiting
     from orchestrator.commands.regrade import regrade
-
-    course, gh = _course_and_gateway(args.course)
-    wait = Waiting(timeout=args.timeout * 60, poll=args.poll) if args.wait else None
-    return regrade(
-        course, gh, args.slug, reason=args.reason, only=args.only, wait=wait, local=args.local
-    )
-
-
-def _course_and_gateway(folder: Path) -> tuple[CourseDir, GitHub]:
     from orchestrator.course import load_course
-    from orchestrator.gateway import connect
+    from orchestrator.session import connected
 
-    course = load_course(folder)
-    pacing = course.course.pacing
-    gh = connect(
-        course.api_url, per_minute=pacing.writes_per_minute, per_hour=pacing.writes_per_hour
-    )
-    return course, gh
+    course = load_course(args.course)
+    wait = Waiting(timeout=args.timeout * 60, poll=args.poll) if args.wait else None
+    with connected(course) as gh:
+        return regrade(
+            course, gh, args.slug, reason=args.reason, only=args.only, wait=wait, local=args.local
+        )
 
 
 def _add_plan(steps: Commands) -> None:

@@ -8,8 +8,7 @@ the others; failures are listed at the end with what to do.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,7 +45,6 @@ from orchestrator.plan import (
 from orchestrator.provision_reads import observe
 from orchestrator.rendering import render
 from orchestrator.roster import Learner, load_roster
-from orchestrator.write_log import keep, recall
 
 SHOWN_SEATS = 25
 STOP_AFTER = 3  # consecutive failures from the start that stop a run
@@ -100,7 +98,7 @@ def provision(
     with `hours`, only what GitHub's pacing allows in that time (the next run goes on)."""
     out = console or Console(highlight=False)
     learners = load_roster(course.roster_path).require_valid().select(only)
-    login = gh.whoami(needed_scopes(course))
+    gh.whoami(needed_scopes(course))
     prepared = prepare(course, gh, slug, learners)
     pacing = course.course.pacing
     if hours is not None:
@@ -109,8 +107,7 @@ def provision(
     out.print(format_plan(prepared.plan, pacing.writes_per_minute, pacing.writes_per_hour))
     if dry_run or not prepared.plan.has_work:
         return 0
-    with paced_from_the_last_run(course, gh, login):
-        outcomes = apply(course, gh, prepared, out)
+    outcomes = apply(course, gh, prepared, out)
     out.print(summary_table(outcomes))
     out.print(format_totals(outcomes))
     failed = [o for o in outcomes if o.error]
@@ -119,21 +116,6 @@ def provision(
     if failed:
         out.print("run the same command again: it resumes and retries only what is missing")
     return 1 if failed else 0
-
-
-@contextmanager
-def paced_from_the_last_run(course: CourseDir, gh: GitHub, login: str) -> Iterator[None]:
-    """Pace counting the writes `login` made in the last hour (an earlier sitting's), and
-    record this run's for the next one, whatever happens."""
-    pacer = gh.pacer
-    if pacer is None:
-        yield
-        return
-    pacer.remember(recall(course.root, login, pacer.now()))
-    try:
-        yield
-    finally:
-        keep(course.root, login, pacer.recent(), pacer.now())
 
 
 def sitting_budget(hours: float, per_minute: int, per_hour: int) -> int:

@@ -13,6 +13,7 @@ refused. Every request is counted (retries included): REST reads, writes, GraphQ
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -87,6 +88,13 @@ class GatewayCore:
     @property
     def calls(self) -> Calls:
         return self.counter.calls
+
+    @property
+    def writer(self) -> str:
+        """Whose writes GitHub's secondary limit counts together, as a key that does not
+        reveal the token: a digest of the API and the token (the same token, the same key)."""
+        digest = hashlib.sha256(f"{self.api_url}\n{self._token}".encode()).hexdigest()
+        return f"token-{digest[:16]}"
 
     def git_auth_env(self) -> dict[str, str]:
         """Environment that lets `git` authenticate over HTTPS without the token on argv."""

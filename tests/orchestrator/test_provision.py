@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from classroom.cli import main
 from orchestrator.commands.provision import needed_scopes, provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.gateway import GitHub, missing_scopes
 from orchestrator.pacing import Pacer
 from orchestrator.plan import Observed, Options, Seat, Step, plan_seat
-from orchestrator.write_log import recall
+from orchestrator.write_log import recall, writes_recorded
 from sandbox.config import Faults, RateLimits
 from sandbox.context import Sandbox as SandboxState
 from sandbox.records import Repo
@@ -310,16 +311,38 @@ def test_a_classic_token_needs_admin_org_only_for_the_org_ruleset(tmp_path: Path
 def test_a_run_records_its_writes_and_the_next_run_is_paced_from_them(
     published: Classroom,
 ) -> None:
-    first = published.gateway(pacer=Pacer(100_000, 100_000))
-    code, printed = run_provision(published, first, only=[published.logins[0]])
+    root = published.course.root
+    with writes_recorded(root, published.gateway(pacer=Pacer(100_000, 100_000))) as first:
+        code, printed = run_provision(published, first, only=[published.logins[0]])
     assert code == 0, printed
-    login = first.whoami()
-    made = recall(published.course.root, login, time.time())
+    made = recall(root, first.writer, time.time())
     assert len(made) == first.calls.writes > 0
 
     waited: list[float] = []  # the pacer's waits, recorded instead of slept
     pacer = Pacer(100_000, len(made), sleep=waited.append)  # this hour's writes are spent
-    second = published.gateway(pacer=pacer)
-    code, printed = run_provision(published, second, only=[published.logins[1]])
+    with writes_recorded(root, published.gateway(pacer=pacer)) as second:
+        code, printed = run_provision(published, second, only=[published.logins[1]])
     assert code == 0, printed
     assert waited and waited[0] > 3000, "the second run did not count the first one's writes"
+
+
+def test_provision_counts_the_writes_publish_made_just_before(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The instructor's commands share the token's hour: `classroom publish` then
+    `classroom provision` (the scale benchmark's one refused write was provision's 500th,
+    with publish's writes unknown to its pacer)."""
+    toml = classroom.course.root / "course.toml"
+    toml.write_text(toml.read_text().replace("writes_per_minute = 80", "writes_per_minute = 60000"))
+    assert "writes_per_minute = 60000" in toml.read_text()
+    monkeypatch.delenv("CLASSROOM_PACING", raising=False)
+    folder = ["--course", str(classroom.course.root)]
+    writer = classroom.gateway().writer
+
+    assert main(["publish", "tasks-api", *folder]) == 0
+    by_publish = recall(classroom.course.root, writer, time.time())
+    assert by_publish, "publish wrote nothing to the record"
+    assert main(["provision", "tasks-api", *folder]) == 0
+    after = recall(classroom.course.root, writer, time.time())
+    assert after[: len(by_publish)] == by_publish  # provision's pacer started from them
+    assert len(after) == len(by_publish) + 10  # 3 learners x 3 writes, 1 ruleset
