@@ -36,7 +36,7 @@ from graders.errors import UserError
 from graders.report import GradeReport
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.course_facts import full_marks
-from orchestrator.gateway import CheckRunInfo, GitHub, GraphQLUnavailable
+from orchestrator.gateway import CheckRunInfo, GatewayError, GitHub, GraphQLUnavailable
 from orchestrator.grades_store import (
     GradesStore,
     load_store,
@@ -148,9 +148,18 @@ def collect_all(
     caches = {slug: _load_cache(_cache_path(course, slug)) for slug in slugs}
     tallies = {slug: Tally() for slug in slugs}
     todo = _seats(course, slugs, learners, caches)
-    _read_all(course, gh, todo, tallies, rest=rest)
+    try:
+        _read_all(course, gh, todo, tallies, rest=rest)
+    except GatewayError as exc:
+        kept = sum(t.new for t in tallies.values())
+        raise GatewayError(
+            f"{exc}. The {kept} new grade(s) read before it are kept in the store; "
+            "run collect again to read the rest"
+        ) from exc
+    finally:
+        for slug in slugs:  # what was read is remembered, whatever happened after
+            _save_cache(_cache_path(course, slug), caches[slug])
     for slug in slugs:
-        _save_cache(_cache_path(course, slug), caches[slug])
         target = out or course.root / f"grades-{slug}.csv"
         _write_csv(target, format_rows(course, slug, learners, load_store(course.root, slug)))
         say.print(_summary(slug, tallies[slug], target))
@@ -177,24 +186,32 @@ def _seats(
 def _read_all(
     course: CourseDir, gh: GitHub, todo: list[_Seat], tallies: dict[str, Tally], *, rest: bool
 ) -> None:
-    """Read every seat's grade: GraphQL in batches, REST for what it could not answer."""
-    by_rest = todo
-    if not rest:
-        try:
-            names = [t.seat.repo for t in todo]
-            batch = gh.repositories(
-                names, GRADE_SELECTION, extra=GRADE_VARIABLES, variables=GRADE_VALUES
-            )
-        except GraphQLUnavailable:
-            batch = None
-        if batch is not None:
-            by_rest = [t for t in todo if t.seat.repo in batch.failed]
-            for item in todo:
-                if item.seat.repo in batch.found:
-                    _from_graphql(course, item, batch.found[item.seat.repo], tallies[item.slug])
+    """Read every seat's grade: GraphQL in batches, each stored as it comes, then REST for
+    what GraphQL could not answer (everything, when the server has no GraphQL)."""
+    by_rest = todo if rest else _read_by_graphql(course, gh, todo, tallies)
     for item in by_rest:
         tallies[item.slug].by_rest += 1
         _collect_seat(course, gh, item.seat, item.cache, tallies[item.slug])
+
+
+def _read_by_graphql(
+    course: CourseDir, gh: GitHub, todo: list[_Seat], tallies: dict[str, Tally]
+) -> list[_Seat]:
+    """Store each GraphQL batch's grades as the batch arrives; the seats left for REST."""
+    left = {t.seat.repo: t for t in todo}
+    batches = gh.repository_batches(
+        list(left), GRADE_SELECTION, extra=GRADE_VARIABLES, variables=GRADE_VALUES
+    )
+    failed: list[_Seat] = []
+    try:
+        for batch in batches:
+            failed += [left.pop(repo) for repo in batch.failed]
+            for repo, data in batch.found.items():
+                item = left.pop(repo)
+                _from_graphql(course, item, data, tallies[item.slug])
+    except GraphQLUnavailable:
+        return [*failed, *left.values()]
+    return failed
 
 
 def _from_graphql(

@@ -72,14 +72,30 @@ class GraphQLAPI(GatewayCore):
     ) -> Batch:
         """`selection` (the body of a fragment on Repository) for every `names` (owner/name),
         100 per query; `extra` declares further variables (`$checkName: String!`)."""
-        batch = Batch()
+        whole = Batch()
+        for batch in self.repository_batches(names, selection, extra=extra, variables=variables):
+            whole.found.update(batch.found)
+            whole.failed.extend(batch.failed)
+        return whole
+
+    def repository_batches(
+        self,
+        names: Sequence[str],
+        selection: str,
+        *,
+        extra: str = "",
+        variables: dict[str, Any] | None = None,
+    ) -> Iterator[Batch]:
+        """`repositories`, one query's answer at a time: a caller that keeps each as it comes
+        loses nothing that was read when a later query fails."""
         for chunk in chunked(list(names), BATCH):
             values = dict(variables or {})
             for index, full in enumerate(chunk):
                 values[f"o{index}"], values[f"n{index}"] = full.split("/", 1)
             data, errors = self.graphql(batch_query(len(chunk), selection, extra), values)
+            batch = Batch()
             _sort(batch, chunk, data, errors)
-        return batch
+            yield batch
 
     def graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         """One query's `data` and `errors`; a read, so retried and paced as reads are."""

@@ -20,7 +20,7 @@ from orchestrator.commands.lock import lock, lock_moment
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import Course, CourseDir, load_course
-from orchestrator.gateway import GitHub, GraphQLUnavailable
+from orchestrator.gateway import GatewayError, GitHub, GraphQLUnavailable
 from orchestrator.gateway import graphql as graphql_gateway
 from orchestrator.grades_store import load_store
 from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
@@ -304,6 +304,43 @@ class _OneRepositoryFails(GitHub):
             data["r1"] = None
             errors.append({"type": "SERVICE_UNAVAILABLE", "path": ["r1"], "message": "timeout"})
         return data, errors
+
+
+class _FailsAfterFirstQuery(GitHub):
+    """GitHub answers the first query, then keeps failing (an outage in the middle of a run)."""
+
+    answered = 0
+
+    def graphql(self, query: str, variables: dict[str, object]) -> tuple[dict, list]:
+        if self.answered:
+            raise GatewayError("GraphQL: GitHub kept failing; run the command again")
+        self.answered += 1
+        return super().graphql(query, variables)
+
+
+def test_grades_read_before_an_outage_are_kept_and_the_next_run_reads_the_rest(
+    provisioned_class: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = provisioned_class
+    for index, login in enumerate(room.logins):
+        grade_pushed(room, login, 10 * (index + 1))
+    monkeypatch.setattr(graphql_gateway, "BATCH", 2)  # 3 learners: two queries
+    with pytest.raises(GatewayError, match="2 new grade"):
+        collect(room.course, _FailsAfterFirstQuery(room.url, room.token, backoff=0), "tasks-api")
+    store = load_store(room.course.root)
+    assert [len(store.history("tasks-api", x)) for x in room.logins] == [1, 1, 0]
+
+    gh = room.gateway()
+    console = quiet()
+    assert collect(room.course, gh, "tasks-api", console=console) == 0
+    store = load_store(room.course.root)
+    assert [[s.score for s in store.history("tasks-api", x)] for x in room.logins] == [
+        [20],
+        [30],
+        [40],
+    ]  # each grade once: the first run's are not stored again
+    assert isinstance(console.file, io.StringIO)
+    assert "1 new, 2 unchanged" in console.file.getvalue()
 
 
 def test_collect_reads_the_class_in_graphql_queries_of_up_to_100_repositories(
