@@ -1,14 +1,17 @@
-"""The test_quality stage on legacy-inventory: learners' own tests scored by the bugs they catch.
+"""The test_quality stage: learners' own tests scored by the bugs they catch.
 
 Each submission is the starter with a suite from tests/fixtures/test_quality laid over it,
 graded officially (protected files put back, full containment) with only the install and
 test_quality stages, for real: pytest runs the suite against the solution and its six bugs.
+The behaviours every assignment with the stage must show run on each of them (legacy-inventory,
+brownfield, and tasks-api, greenfield); the stage's own corner cases run on legacy-inventory.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,9 +32,30 @@ pytestmark = [
 ]
 LEGACY = ROOT / "templates" / "legacy-inventory"
 SUITES = FIXTURES / "test_quality"
-REFERENCE = LEGACY / "solution" / "regression_tests" / "test_tickets.py"
 OTHERS = frozenset({"tests", "hidden", "lint", "types", "load"})
 SECRET = "LIKE ? ESCAPE"  # a line of the solution's app/orders.py that the starter lacks
+
+
+@dataclass(frozen=True)
+class WithBugs:
+    """An assignment with a test_quality stage, and what its grades must (not) say."""
+
+    root: Path
+    described: str  # one bug's line in bugs/bugs.toml, as feedback shows a missed bug
+    hidden: str  # a line a bug's patch adds: the patches are never shown
+
+
+ASSIGNMENTS = {
+    "legacy-inventory": WithBugs(
+        LEGACY, "checkout accepts a line with quantity 0", "qty <= MAX_QTY"
+    ),
+    "tasks-api": WithBugs(
+        ROOT / "templates" / "tasks-api",
+        "the status and due-date filters apply to the first page only; later pages list every task",
+        "offset = decode_cursor(cursor)",
+    ),
+}
+both = pytest.mark.parametrize("slug", sorted(ASSIGNMENTS))
 
 
 @pytest.fixture(autouse=True)
@@ -39,25 +63,28 @@ def _runs(grading_runs: Path) -> Path:
     return grading_runs
 
 
-def submission(tmp_path: Path, suite: str | None) -> Path:
-    """The starter with the fixture suite `suite` over it (and the reference tests if it
-    asks for them)."""
+def submission(tmp_path: Path, suite: str | None, root: Path = LEGACY) -> Path:
+    """The starter of `root` with the fixture suite `suite` over it (and the solution's
+    regression tests if it asks for them)."""
     target = tmp_path / (suite or "starter")
-    shutil.copytree(LEGACY / "starter", target)
+    shutil.copytree(root / "starter", target)
     if suite is not None:
         shutil.copytree(SUITES / suite, target, dirs_exist_ok=True)
         marked = [p.read_text() for p in (target / "regression_tests").glob("*.py")]
         if any("REFERENCE" in text for text in marked):
-            shutil.copy(REFERENCE, target / "regression_tests" / REFERENCE.name)
+            for reference in (root / "solution" / "regression_tests").glob("test_*.py"):
+                shutil.copy(reference, target / "regression_tests" / reference.name)
     target.chmod(0o755)
     return target
 
 
-def grade(folder: Path, *, official: bool = True, hidden: bool = True) -> GradeReport:
+def grade(
+    folder: Path, *, official: bool = True, hidden: bool = True, root: Path = LEGACY
+) -> GradeReport:
     return grade_submission(
-        load_assignment(LEGACY),
+        load_assignment(root),
         folder,
-        hidden_tests=LEGACY / "hidden_tests" if hidden else None,
+        hidden_tests=root / "hidden_tests" if hidden else None,
         skip=OTHERS,
         submission_info=Submission(path=folder.name),
         official=official,
@@ -74,22 +101,26 @@ def missed(stage: StageResult) -> list[str]:
     return [c.name for c in stage.checks if c.kind == "bug" and c.status != "passed"]
 
 
-def test_the_reference_regression_tests_catch_every_bug() -> None:
-    stage = stage_of(grade(LEGACY / "solution"))
+@both
+def test_the_reference_regression_tests_catch_every_bug(slug: str) -> None:
+    root = ASSIGNMENTS[slug].root
+    stage = stage_of(grade(root / "solution", root=root))
     assert stage.score >= 0.8 * stage.max_score, stage.message
     assert stage.status == "passed" and stage.score == stage.max_score, stage.message
     assert stage.message == "your tests exposed 6 of 6 bugs"
 
 
-def test_tests_that_only_assert_true_earn_nothing(tmp_path: Path) -> None:
-    report = grade(submission(tmp_path, "asserts_true_only"))
+@both
+def test_tests_that_only_assert_true_earn_nothing(tmp_path: Path, slug: str) -> None:
+    case = ASSIGNMENTS[slug]
+    report = grade(submission(tmp_path, "asserts_true_only", case.root), root=case.root)
     stage = stage_of(report)
     assert (stage.score, stage.status) == (0, "failed"), stage.message
     assert len(missed(stage)) == 6
     feedback = render_feedback(report)
     assert "### Your tests caught 0 of 6 bugs" in feedback
-    assert "checkout accepts a line with quantity 0" in feedback
-    assert ".patch" not in feedback and "qty <= MAX_QTY" not in report.model_dump_json()
+    assert case.described in feedback
+    assert ".patch" not in feedback and case.hidden not in report.model_dump_json()
 
 
 def test_a_test_that_fails_on_correct_code_is_named_and_counts_for_nothing(
@@ -106,8 +137,12 @@ def test_a_test_that_fails_on_correct_code_is_named_and_counts_for_nothing(
     assert "test_someone_elses_order_is_readable" in render_feedback(report)
 
 
-def test_a_suite_that_always_fails_earns_nothing_and_each_test_is_named(tmp_path: Path) -> None:
-    report = grade(submission(tmp_path, "fails_everywhere"))
+@both
+def test_a_suite_that_always_fails_earns_nothing_and_each_test_is_named(
+    tmp_path: Path, slug: str
+) -> None:
+    root = ASSIGNMENTS[slug].root
+    report = grade(submission(tmp_path, "fails_everywhere", root), root=root)
     stage = stage_of(report)
     assert (stage.score, stage.status) == (0, "failed")
     assert "none of your 2 tests pass on correct code" in stage.message

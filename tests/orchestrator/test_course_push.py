@@ -66,7 +66,9 @@ def test_course_push_creates_the_private_course_repository_with_its_layout(
         ".github/workflows/official.yml": official_workflow(course.course).encode(),
         **hidden_tests("tasks-api"),
         **hidden_tests("legacy-inventory"),
-        # legacy-inventory grades the learner's own tests against its solution and bugs
+        # both grade the learner's own tests against their solution and bugs
+        **hidden_tests("tasks-api", "solution"),
+        **hidden_tests("tasks-api", "bugs"),
         **hidden_tests("legacy-inventory", "solution"),
         **hidden_tests("legacy-inventory", "bugs"),
     }
