@@ -267,12 +267,14 @@ def wait_for_feedback(
 
 
 def solution_files(*, leave_out: tuple[str, ...] = ()) -> dict[str, str | None]:
-    """The reference solution's app/ files, less `leave_out`."""
-    app = ROOT / "templates" / SLUG / "solution"
+    """The reference solution's own files (app/, and the regression tests its test-quality
+    stage grades), less `leave_out`."""
+    solution = ROOT / "templates" / SLUG / "solution"
+    found = [*(solution / "app").rglob("*.py"), *(solution / "regression_tests").rglob("*.py")]
     return {
-        p.relative_to(app).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted((app / "app").rglob("*.py"))
-        if p.relative_to(app).as_posix() not in leave_out
+        p.relative_to(solution).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(found)
+        if p.relative_to(solution).as_posix() not in leave_out
     }
 
 
