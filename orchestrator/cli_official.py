@@ -204,13 +204,16 @@ def _add_record(steps: Commands) -> None:
     record.add_argument("--results", type=Path, required=True, help="the reports' artifacts")
     record.add_argument("--out", type=Path, required=True, help="where summary.md goes")
     record.add_argument("--summary", type=Path, help="the step's $GITHUB_STEP_SUMMARY")
+    record.add_argument(
+        "--grader", type=Path, help="the grader's checkout: its catalog's milestones move issues"
+    )
     record.set_defaults(handler=_run_record)
 
 
 def _run_record(args: argparse.Namespace) -> int:
     from orchestrator.commands.official_job import record_job
 
-    return record_job(args.plan, args.results, args.out, summary=args.summary)
+    return record_job(args.plan, args.results, args.out, summary=args.summary, grader=args.grader)
 
 
 def _add_lock(steps: Commands) -> None:

@@ -191,10 +191,14 @@ def open_issue(
 def sync(
     gh: GitHub, repo: str, loaded: LoadedAssignment, graded: GradeReport, mode: Mode
 ) -> list[str]:
-    """Bring `repo`'s milestone issues in line with `graded`; one line per change made."""
+    """Bring `repo`'s milestone issues in line with `graded`; one line per change made.
+    A repository without milestone issues (the course opted out: it has the brief's one
+    issue) is left as it is."""
     if not graded.milestones or graded.submission.commit is None:
         return []
     issues = our_issues(gh, repo, loaded.spec.slug)
+    if not issues:
+        return []
     by_id = {m.id: m for m in loaded.spec.milestones}
     actions = plan_sync(graded.milestones, issues, commit=graded.submission.commit, mode=mode)
     shown = next((n for i in issues.values() if (n := read_notice(i.body))), None)

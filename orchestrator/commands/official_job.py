@@ -30,7 +30,7 @@ from orchestrator.official.planning import (
     grading_repo_of,
     plan_for,
 )
-from orchestrator.official.publishing import record_in_repository
+from orchestrator.official.publishing import milestones_in, no_milestones, record_in_repository
 from orchestrator.official.record import collect, format_run
 from orchestrator.plan import Seat
 
@@ -112,8 +112,16 @@ def _clone_url(gh: GitHub, full_name: str) -> str:
     return repo.clone_url
 
 
-def record_job(plan_file: Path, results: Path, out: Path, *, summary: Path | None = None) -> int:
-    """Record what came back, post the grades, write the summary, publish the dashboard."""
+def record_job(
+    plan_file: Path,
+    results: Path,
+    out: Path,
+    *,
+    summary: Path | None = None,
+    grader: Path | None = None,
+) -> int:
+    """Record what came back, post the grades (and move the milestone issues, with the
+    `grader` checkout's catalog), write the summary, publish the dashboard."""
     plan = read_model(RunPlan, plan_file)
     gh = api_gateway()
     course_token = os.environ.get("COURSE_TOKEN", "").strip()
@@ -123,7 +131,11 @@ def record_job(plan_file: Path, results: Path, out: Path, *, summary: Path | Non
     run = os.environ.get("GITHUB_RUN_ID", "")
     message = f"Official grades: {', '.join(plan.assignments) or 'none due'} (run {run})"
     now = datetime.now(UTC)
-    done = record_in_repository(gh, api_gateway(course_token), plan, collected, now, message)
+    milestones = (
+        no_milestones if grader is None else milestones_in(lambda slug: grader / "templates" / slug)
+    )
+    course_gh = api_gateway(course_token)
+    done = record_in_repository(gh, course_gh, plan, collected, now, message, milestones)
     text = format_run(plan, done)
     print(text)
     out.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
 from orchestrator.deadline_notice import Notice, find_notice, practice_line
 from orchestrator.gateway import GatewayError, GitHub
-from orchestrator.milestone_issues import milestone_assignment, our_issues
+from orchestrator.milestone_issues import milestone_assignment
 from orchestrator.milestone_issues import sync as milestone_sync
 from orchestrator.results_channel import CHECK_NAME, check_run_output, extract, newest_first
 from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
@@ -90,8 +90,6 @@ def sync_milestones(
     info = gh.repo(target.repo)
     if info is None or target.ref != f"refs/heads/{info.default_branch}":
         return []
-    if not our_issues(gh, target.repo, loaded.spec.slug):
-        return []  # the course opted out: the repository has the brief's one issue
     return milestone_sync(gh, target.repo, loaded, graded, "one-at-a-time")
 
 

@@ -45,6 +45,7 @@ class Posted:
     url: str = ""
     problem: str = ""
     unchanged: bool = False
+    milestones: tuple[str, ...] = ()  # the milestone issues the grade moved, one line each
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from orchestrator.official.fetch import export_commit, fetch_chunk
 from orchestrator.official.grade_chunk import grade_chunk, unpack
 from orchestrator.official.model import GRADER_TAR, HIDDEN_DIR, HIDDEN_TESTS, RunPlan
 from orchestrator.official.planning import Origin, Request, format_plan, grading_repo_of, plan_for
-from orchestrator.official.publishing import record_locally
+from orchestrator.official.publishing import milestones_in, record_locally
 from orchestrator.official.record import collect, format_run
 from orchestrator.treesync import folder_files, read_bytes
 
@@ -57,7 +57,9 @@ def run_locally(course: CourseDir, gh: GitHub, request: Request) -> int:
     print(format_plan(plan))
     with tempfile.TemporaryDirectory(prefix="classroom-local-") as tmp:
         results = _fetch_and_grade(gh, course, plan, Path(tmp))
-        done = record_locally(gh, course, plan, collect(plan, results), datetime.now(UTC))
+        milestones = milestones_in(course.assignment_dir)
+        collected = collect(plan, results)
+        done = record_locally(gh, course, plan, collected, datetime.now(UTC), milestones)
     print(format_run(plan, done))
     if plan.locks:
         print(format_decisions(lock_planned(gh, plan)))

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from graders.assignment import LoadedAssignment
 from graders.errors import UserError
 from graders.report import GradeReport
 from orchestrator.course import Course, CourseDir, load_course
@@ -24,6 +25,8 @@ from orchestrator.dashboard.course_facts import class_info_from_course
 from orchestrator.dashboard.publish import PAGES_BRANCH
 from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.grades_store import STORE_DIR, load_store
+from orchestrator.milestone_issues import milestone_assignment
+from orchestrator.milestone_issues import sync as milestone_sync
 from orchestrator.official.comment import Lateness, Posted, comment_body, lateness, post_grade
 from orchestrator.official.model import Entry, RunPlan
 from orchestrator.official.record import (
@@ -54,10 +57,37 @@ class Facts:
     late: Lateness | None = None
 
 
+Assignments = Callable[[str], LoadedAssignment | None]
+
+
+def no_milestones(_slug: str) -> LoadedAssignment | None:
+    """No assignment's milestones are known: the grades are posted, no issue is moved."""
+    return None
+
+
+def milestones_in(folder_of: Callable[[str], Path]) -> Assignments:
+    """Each assignment with milestones, read once from its folder (`folder_of(slug)`: the
+    grader's `templates/SLUG` in the record job, the course's assignment folder here)."""
+    loaded: dict[str, LoadedAssignment | None] = {}
+
+    def find(slug: str) -> LoadedAssignment | None:
+        if slug not in loaded:
+            folder = folder_of(slug)
+            loaded[slug] = milestone_assignment(folder) if folder.is_dir() else None
+        return loaded[slug]
+
+    return find
+
+
 def post_grades(
-    gh: GitHub, plan: RunPlan, ready: Sequence[tuple[Entry, GradeReport, Facts]]
+    gh: GitHub,
+    plan: RunPlan,
+    ready: Sequence[tuple[Entry, GradeReport, Facts]],
+    assignments: Assignments = no_milestones,
 ) -> list[Posted]:
-    """Post (or edit) each official grade on its assignment issue; a failure costs one post."""
+    """Post (or edit) each official grade on its assignment issue, and move the milestone
+    issues as the grade says (milestones judged by hidden checks are done only here: practice
+    grades run none); a failure costs one post."""
     if not ready:
         return []
     me = gh.identity()
@@ -68,7 +98,12 @@ def post_grades(
         )
         title = plan.titles.get(entry.assignment, entry.assignment)
         try:
-            posted.append(post_grade(gh, entry, report, title=title, me=me, body=body))
+            done = post_grade(gh, entry, report, title=title, me=me, body=body)
+            loaded = assignments(entry.assignment)
+            if loaded is not None and not done.problem:
+                moved = milestone_sync(gh, entry.repo, loaded, report, "one-at-a-time")
+                done = replace(done, milestones=tuple(moved))
+            posted.append(done)
         except GatewayError as exc:
             posted.append(Posted(entry, problem=str(exc)))
     return posted
@@ -93,7 +128,13 @@ class _Made:
 
 
 def record_in_repository(
-    gh: GitHub, course_gh: GitHub, plan: RunPlan, collected: Collected, now: datetime, message: str
+    gh: GitHub,
+    course_gh: GitHub,
+    plan: RunPlan,
+    collected: Collected,
+    now: datetime,
+    message: str,
+    assignments: Assignments = no_milestones,
 ) -> Recorded:
     """One commit of the run's grades on the course repository's tip, the posts, the site."""
     repo = course_gh.repo(plan.course_repo)
@@ -111,7 +152,7 @@ def record_in_repository(
 
         target = Target(repo.clone_url, repo.default_branch)
         synced = _sync_with_retries(target, auth, message, fill)
-        posted = post_grades(gh, plan, _with_facts(made.to_post, made.facts))
+        posted = post_grades(gh, plan, _with_facts(made.to_post, made.facts), assignments)
         dashboard = _publish(made.site, repo.clone_url, auth)
     store = (
         f"commit {synced.commit[:12]} of {plan.course_repo}"
@@ -134,12 +175,17 @@ def _sync_with_retries(
 
 
 def record_locally(
-    gh: GitHub, course: CourseDir, plan: RunPlan, collected: Collected, now: datetime
+    gh: GitHub,
+    course: CourseDir,
+    plan: RunPlan,
+    collected: Collected,
+    now: datetime,
+    assignments: Assignments = no_milestones,
 ) -> Recorded:
     """The run's grades into the course folder's store, the posts, the site in `site/`."""
     batches: list[OfficialBatch] = write_run(course.root, plan, collected, now)
     to_post = grades_to_post(course.root, plan, now)
-    posted = post_grades(gh, plan, _with_facts(to_post, _facts(course.root, plan)))
+    posted = post_grades(gh, plan, _with_facts(to_post, _facts(course.root, plan)), assignments)
     built = _try_dashboard(course.root, course.root / "site", now, course.root.resolve().name)
     store = f"{course.root / STORE_DIR} (`classroom course push` sends it to the course repository)"
     where = f"built in {built}" if isinstance(built, Path) else str(built)

@@ -226,6 +226,7 @@ def _posting(slug: str, done: Recorded) -> list[str]:
         note = f" ({same} already showed it)" if same else ""
         lines.append(f"- posted on their assignment issue: {len(shown)}{note}")
     lines += [f"- not posted: {p.entry.seat}: {p.problem}" for p in mine if p.problem]
+    lines += [f"- {p.entry.seat}: {line}" for p in shown for line in p.milestones]
     waiting = [e for e in done.waiting if e.assignment == slug]
     if waiting:
         due = min(e.deadline for e in waiting if e.deadline is not None)

@@ -114,7 +114,13 @@ def graded(tmp_path_factory):
             headers={"Authorization": f"token {room.story.seeded.instructor.token}"},
         ).json()
         room.comments = {role: _official_comments(room, person) for role, person in roles.items()}
+        room.issues = {role: _issue_states(room, person) for role, person in roles.items()}
         yield room
+
+
+def _issue_states(room: OfficialClass, person) -> dict[str, str]:
+    repo = room.story.client(person).get_repo(room.repo_of(person))
+    return {issue.title: issue.state for issue in repo.get_issues(state="all")}
 
 
 def _official_comments(room: OfficialClass, person) -> list[tuple[str, str]]:
@@ -125,6 +131,9 @@ def _official_comments(room: OfficialClass, person) -> list[tuple[str, str]]:
         for c in issue.get_comments()
         if c.body.startswith(OFFICIAL_GRADE_MARKER)
     ]
+
+
+MILESTONE_WORDS = ("Done in `", "Reopened: in `")  # orchestrator.milestone_issues' comments
 
 
 def store_line(room, role: str) -> dict:
@@ -229,13 +238,22 @@ def test_nothing_a_learners_code_did_was_written_anywhere(graded):
             assert after == graded.before[key], key  # no branch, no commit
             continue
         added = sorted(set(after) - set(graded.before[key]))
-        assert [(who, body[: len(OFFICIAL_GRADE_MARKER)]) for _, who, body in added] == [
-            (instructor, OFFICIAL_GRADE_MARKER)
-        ], key
+        assert {who for _, who, _ in added} == {instructor}, key
+        grades = [body for _, _, body in added if body.startswith(OFFICIAL_GRADE_MARKER)]
+        moved = [body for _, _, body in added if body.startswith(MILESTONE_WORDS)]
+        assert len(grades) == 1 and len(grades) + len(moved) == len(added), key
     texts = " ".join(str(v) for v in graded.after.values())
     assert "pwned" not in texts and "phoned home" not in texts
     pushed_by = {a["actor"]["login"] for a in graded.course_activity}
     assert pushed_by == {instructor, "github-actions[bot]"}  # course push; the record job
+
+
+def test_the_official_grade_moves_the_milestone_issues(graded):
+    """Practice grades run no hidden checks: the milestones they judge are done only by the
+    official grade, whose record job closes their issues (and opens the next ones)."""
+    solution, starter = graded.issues["solution"], graded.issues["starter"]
+    assert len(solution) == 5 and set(solution.values()) == {"closed"}, solution
+    assert list(starter.values()) == ["open"], starter  # its first milestone is not done
 
 
 def test_the_course_repository_got_one_commit_of_grades(graded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from orchestrator.milestone_issues import (
     open_issue,
     plan_sync,
 )
+from orchestrator.official.model import Chunk, Entry, RunPlan
+from orchestrator.official.publishing import Facts, milestones_in, post_grades
 from sandbox.seeding import seed
 from tests.conftest import ROOT
 from tests.sandbox.harness import sandbox_server
@@ -214,3 +217,60 @@ def test_a_repository_without_milestone_issues_is_left_alone(tmp_path):
         run_report(gh, tmp_path / "a", graded("done", "done", sha=head))
 
         assert gh.issues(REPO) == []
+
+
+# --- the official record job ------------------------------------------------------------------
+
+
+def official_entry(sha: str) -> Entry:
+    return Entry(
+        assignment="tasks-api",
+        seat="school-learner-1",
+        members=("school-learner-1",),
+        repo=REPO,
+        clone_url=f"https://example.test/{REPO}.git",
+        html_url=f"https://example.test/{REPO}",
+        commit=sha,
+    )
+
+
+def official_plan(sha: str) -> RunPlan:
+    chunk = Chunk(index=0, entries=(official_entry(sha),))
+    return RunPlan(
+        course_repo="school/course",
+        course_commit="c" * 40,
+        grading_repo="school/classroom",
+        grader_commit="b" * 40,
+        event="workflow_dispatch",
+        planned_at=datetime(2026, 12, 7, tzinfo=UTC),
+        plans=(),
+        chunks=(chunk,),
+        max_parallel=1,
+        seats={"tasks-api": chunk.entries},
+        titles={"tasks-api": "Tasks API"},
+    )
+
+
+def test_the_official_grade_moves_the_milestones_practice_grades_could_not(learner_repo):
+    """Practice grades run no hidden checks: a milestone they judge waits for the official
+    grade, whose record job closes it (and opens the next) on the instructor's behalf."""
+    running, school, _bot = learner_repo
+    instructor = GitHub(running.url, school.instructor.token, backoff=0.0)
+    plan, facts = official_plan(running.head), Facts()
+    report_ = graded("done", "done", "in_progress", sha=running.head)
+
+    (unmoved,) = post_grades(instructor, plan, [(official_entry(running.head), report_, facts)])
+    assert unmoved.url and unmoved.milestones == ()  # without the catalog: the grade alone
+    assert milestone_issues(instructor) == {"accounts": ("open", 1)}  # the grade's comment
+
+    catalog = milestones_in(lambda slug: ROOT / "templates" / slug)
+    (posted,) = post_grades(
+        instructor, plan, [(official_entry(running.head), report_, facts)], catalog
+    )
+    assert posted.problem == ""
+    assert len(posted.milestones) == 4  # closed, opened, closed, opened
+    assert milestone_issues(instructor) == {
+        "accounts": ("closed", 2),  # the official grade's comment, then "Done in ..."
+        "pages": ("closed", 1),
+        "retries": ("open", 0),
+    }
