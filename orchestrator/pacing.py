@@ -11,6 +11,25 @@ from dataclasses import dataclass
 
 HOUR = 3600.0
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LONG_WAIT = 20.0  # seconds: a wait at least this long is announced, not sat through in silence
+
+# Told of a long wait before it starts: (seconds, why); see `wait_notice`.
+Announce = Callable[[float, str], None]
+
+
+def wait_notice(seconds: float, why: str, now: float) -> str:
+    """'waiting 41 min 10 s (until 14:05 UTC) for GitHub's limit of 500 writes an hour; the
+    command goes on by itself'."""
+    until = time.strftime("%H:%M", time.gmtime(now + seconds))
+    return (
+        f"waiting {format_duration(seconds)} (until {until} UTC) for {why}; "
+        "the command goes on by itself"
+    )
+
+
+def _announced(announce: Announce | None, seconds: float, why: str) -> None:
+    if announce is not None and seconds >= LONG_WAIT:
+        announce(seconds, why)
 
 
 class Pacer:
@@ -27,11 +46,13 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.time,  # wall time: moments outlive the process
         sleep: Callable[[float], None] = time.sleep,
+        announce: Announce | None = None,
     ) -> None:
         self.interval = 60.0 / per_minute
         self.per_hour = per_hour
         self._clock = clock
         self._sleep = sleep
+        self.announce = announce
         self._recent: deque[float] = deque()
         self._lock = threading.Lock()
         self.waited = 0.0
@@ -41,6 +62,9 @@ class Pacer:
         with self._lock:
             delay = self._delay(self._clock())
             if delay > 0:
+                _announced(
+                    self.announce, delay, f"GitHub's limit of {self.per_hour} writes an hour"
+                )
                 self._sleep(delay)
                 self.waited += delay
             self._recent.append(self._clock())
@@ -161,9 +185,11 @@ class RateGate:
         *,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        announce: Announce | None = None,
     ) -> None:
         self._clock = clock
         self._sleep = sleep
+        self.announce = announce
         self._left: dict[str, tuple[int, float]] = {}  # resource -> (remaining, reset epoch)
         self._cost: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -198,6 +224,8 @@ class RateGate:
                 self._left.pop(resource, None)
         if delay <= 0:
             return 0.0
+        what = "GraphQL points" if resource == "graphql" else "requests"
+        _announced(self.announce, delay, f"GitHub's hourly limit of {what} to reset")
         self._sleep(delay)
         self.waited += delay
         return delay

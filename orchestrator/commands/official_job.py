@@ -33,12 +33,14 @@ from orchestrator.official.planning import (
 from orchestrator.official.publishing import milestones_in, no_milestones, record_in_repository
 from orchestrator.official.record import collect, format_run
 from orchestrator.plan import Seat
+from orchestrator.session import say_wait
 
 
 def api_gateway(token: str | None = None) -> GitHub:
-    """A gateway on GITHUB_API_URL (as Actions sets it) with `token` (default GITHUB_TOKEN)."""
+    """A gateway on GITHUB_API_URL (as Actions sets it) with `token` (default GITHUB_TOKEN);
+    a long wait for GitHub's limits is said in the job's log."""
     api_url = os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    return GitHub(api_url, token or find_token())
+    return GitHub(api_url, token or find_token(), announce=say_wait)
 
 
 def plan_job(

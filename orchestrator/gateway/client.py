@@ -16,7 +16,7 @@ from orchestrator.gateway.repos import ReposAPI
 from orchestrator.gateway.rulesets import RulesetsAPI
 from orchestrator.gateway.secrets import SecretsAPI
 from orchestrator.gateway.transport import AuthError
-from orchestrator.pacing import Pacer
+from orchestrator.pacing import Announce, Pacer
 
 
 class GitHub(
@@ -60,9 +60,18 @@ def token_from(variable: str, fix: str) -> str:
     return token
 
 
-def connect(api_url: str, *, per_minute: int, per_hour: int, token: str | None = None) -> GitHub:
+def connect(
+    api_url: str,
+    *,
+    per_minute: int,
+    per_hour: int,
+    token: str | None = None,
+    announce: Announce | None = None,
+) -> GitHub:
     """The gateway for a command, with `token` (default: `find_token()`) and its own pacer;
-    CLASSROOM_PACING=off turns pacing off (sandbox runs)."""
+    `announce` is told of each long wait before it starts. CLASSROOM_PACING=off turns pacing
+    off (sandbox runs)."""
     pacing = os.environ.get("CLASSROOM_PACING", "on").lower() not in ("off", "0", "no")
     pacer = Pacer(per_minute, per_hour) if pacing else None
-    return GitHub(api_url, token or find_token(), pacer=pacer, backoff=1.0 if pacing else 0.05)
+    backoff = 1.0 if pacing else 0.05
+    return GitHub(api_url, token or find_token(), pacer=pacer, backoff=backoff, announce=announce)

@@ -35,7 +35,7 @@ from orchestrator.gateway.transport import (
     next_link,
     retry_after,
 )
-from orchestrator.pacing import CallCounter, Calls, Pacer, RateGate
+from orchestrator.pacing import LONG_WAIT, Announce, CallCounter, Calls, Pacer, RateGate
 
 T = TypeVar("T")
 
@@ -53,9 +53,13 @@ class GatewayCore:
         attempts: int = 6,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        announce: Announce | None = None,
     ) -> None:
         Requester.injectConnectionClasses(CountingHTTP, CountingHTTPS)
-        self.gate = RateGate(clock=clock, sleep=sleep)
+        self.announce = announce  # told of every long wait (a rate limit), before it starts
+        if pacer is not None and pacer.announce is None:
+            pacer.announce = announce
+        self.gate = RateGate(clock=clock, sleep=sleep, announce=announce)
         self.counter = CallCounter(self.gate)
         self.ambiguous = 0  # writes that failed without saying whether they happened
         self.recovered = 0  # … of which a probe found the write had happened
@@ -159,7 +163,7 @@ class GatewayCore:
             if kind == "fatal" and isinstance(last, GithubException):
                 raise self._fatal(last, what) from last
             if kind == "limited":
-                self._sleep(retry_after(last, 60.0))
+                self.limited_wait(retry_after(last, 60.0))
                 continue
             self.ambiguous += 1
             found = probe() if probe is not None else None
@@ -171,6 +175,12 @@ class GatewayCore:
             f"{what}: GitHub kept failing ({message(last) if last else '?'}); "
             "run the command again, it resumes where it stopped"
         )
+
+    def limited_wait(self, seconds: float) -> None:
+        """Sit out the wait GitHub asked for after refusing a request for its rate limit."""
+        if self.announce is not None and seconds >= LONG_WAIT:
+            self.announce(seconds, "GitHub's rate limit (it asked to wait)")
+        self._sleep(seconds)
 
     def _fatal(self, exc: GithubException, what: str) -> UserError:
         if exc.status == 401:

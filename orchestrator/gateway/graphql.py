@@ -107,7 +107,7 @@ class GraphQLAPI(GatewayCore):
             status, headers, body = answer
             wait = _limited(status, headers, body, self.gate_clock())
             if wait is not None:
-                self._sleep(wait)
+                self.limited_wait(wait)
                 continue
             return self._read(status, body)
         raise GatewayError("GraphQL: GitHub kept failing; run the command again")

@@ -13,7 +13,7 @@ from orchestrator.commands.init import init
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.gateway import missing_scopes
-from orchestrator.pacing import Pacer, format_duration, modelled_seconds
+from orchestrator.pacing import Pacer, format_duration, modelled_seconds, wait_notice
 from orchestrator.roster import Learner, load_roster, missing_from, with_learner
 from orchestrator.treesync import tree_files
 from tests.orchestrator.conftest import ORG, Classroom
@@ -223,6 +223,23 @@ def test_the_pacer_spaces_writes_and_caps_the_hour() -> None:
     pacer = Pacer(60, 3, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
     waits = [pacer.wait() for _ in range(4)]
     assert waits == [0.0, 1.0, 1.0, 3598.0]
+
+
+def test_a_long_wait_is_announced_before_it_starts_and_a_short_one_is_not() -> None:
+    now, said = [0.0], []
+    pacer = Pacer(
+        60,
+        2,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+        announce=lambda seconds, why: said.append((seconds, why, now[0])),
+    )
+    assert [pacer.wait() for _ in range(3)] == [0.0, 1.0, 3599.0]
+    assert said == [(3599.0, "GitHub's limit of 2 writes an hour", 1.0)]  # before sleeping
+    assert wait_notice(3599.0, said[0][1], now=1.0) == (
+        "waiting 59 min 59 s (until 01:00 UTC) for GitHub's limit of 2 writes an hour; "
+        "the command goes on by itself"
+    )
 
 
 def test_the_modelled_time_follows_githubs_limits() -> None:

@@ -18,7 +18,7 @@ from orchestrator.commands.provision import needed_scopes, provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
 from orchestrator.gateway import GitHub, missing_scopes
-from orchestrator.pacing import Pacer
+from orchestrator.pacing import LONG_WAIT, Pacer
 from orchestrator.plan import Observed, Options, Seat, Step, plan_seat
 from orchestrator.write_log import recall, writes_recorded
 from sandbox.config import Faults, RateLimits
@@ -201,12 +201,16 @@ def test_a_rate_limited_write_waits_its_retry_after_and_is_not_duplicated(
     clock.sandbox = room.server.sandbox
     try:
         monkeypatch.setenv("GITHUB_TOKEN", room.token)
-        gh = room.gateway(sleep=clock.sleep)
+        said: list[tuple[float, str]] = []
+        gh = room.gateway(sleep=clock.sleep, announce=lambda s, why: said.append((s, why)))
         publish(room.course, gh, "tasks-api")
         code, printed = run_provision(room, gh)
         assert code == 0, printed
         assert class_state(room.server.sandbox, ORG) == expected(room)
         assert clock.waits and all(w >= 1 for w in clock.waits), "the limit was never hit"
+        long = [w for w in clock.waits if w >= LONG_WAIT]
+        assert long, "no wait was long enough to announce: the test proves nothing"
+        assert said == [(w, "GitHub's rate limit (it asked to wait)") for w in long]
     finally:
         close()
 
