@@ -25,7 +25,13 @@ from tests.orchestrator.repo_files import (
 )
 
 GRADER = f"{ORG}/classroom"
-ENGINE_TOP = {".github", "README.md", "pyproject.toml", *wheel_packages(ROOT / "pyproject.toml")}
+ENGINE_TOP = {
+    ".github",
+    "README.md",
+    "pyproject.toml",
+    "reporter-requirements.txt",  # what the report job installs beside the grader
+    *wheel_packages(ROOT / "pyproject.toml"),
+}
 
 
 @pytest.fixture

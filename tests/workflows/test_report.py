@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.results_channel import CHECK_NAME, extract
 from orchestrator.sticky import Stamp, is_stale, read_stamp
 from sandbox.seeding import seed
+from tests.conftest import ROOT
 from tests.sandbox.harness import sandbox_server
 
 DATA = Path(__file__).parent / "data"
@@ -238,3 +242,48 @@ def test_the_comment_shows_the_deadline_of_the_instructors_issue_never_a_learner
     [comment] = feedback_comments(repo, pr.number)
     assert "⏰ Pushed 3 h after the deadline (due " in comment.body
     assert "late policy applies (late work accepted for 1 day" in comment.body
+
+
+# What the report job installs (grade.yml): the grader without its dependencies, and these.
+REPORTER_NEEDS = ROOT / "reporter-requirements.txt"
+# Everything else the grader or the instructor's side depends on: none may be imported.
+NOT_INSTALLED = (
+    "locust", "mypy", "ruff", "pytest", "uv", "httpx", "packaging", "rich", "fastapi",
+    "uvicorn", "yaml", "croniter", "graphql", "copydetect", "act",
+)  # fmt: skip
+
+
+def test_the_report_job_needs_only_the_reporters_dependencies(pull, tmp_path):
+    """The report job installs the grader with --no-deps and reporter-requirements.txt
+    (PyGithub, pydantic, jinja2): `classroom report` posts the comment and the check run with
+    every grading tool and every instructor-side package out of reach."""
+    running, repo, pr, _gh = pull
+    needs = {line.split(">")[0].split("=")[0].strip().lower() for line in _requirements()}
+    assert needs == {"pygithub", "pydantic", "jinja2"}
+    shutil.copy(DATA / "starter-results.json", tmp_path / "results.json")
+    args = ["report", str(tmp_path), "--repo", REPO, "--sha", pr.head.sha]
+    code = "\n".join(
+        [
+            "import sys",
+            *(f"sys.modules[{name!r}] = None" for name in NOT_INSTALLED),
+            "from classroom.cli import main",
+            f"sys.exit(main({[*args, '--pull-request', str(pr.number)]!r}))",
+        ]
+    )
+    env = {
+        **os.environ,
+        "GITHUB_API_URL": running.url,
+        "GITHUB_TOKEN": running.sandbox.workflow_token(REPO, WRITE).token,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+        check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(feedback_comments(repo, pr.number)) == 1
+    assert [r.name for r in repo.get_commit(pr.head.sha).get_check_runs()] == [CHECK_NAME]
+
+
+def _requirements() -> list[str]:
+    lines = REPORTER_NEEDS.read_text(encoding="utf-8").splitlines()
+    return [line for line in (x.split("#")[0].strip() for x in lines) if line]
