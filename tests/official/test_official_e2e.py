@@ -120,7 +120,11 @@ def graded(tmp_path_factory):
 
 def _issue_states(room: OfficialClass, person) -> dict[str, str]:
     repo = room.story.client(person).get_repo(room.repo_of(person))
-    return {issue.title: issue.state for issue in repo.get_issues(state="all")}
+    return {
+        issue.title: issue.state
+        for issue in repo.get_issues(state="all")
+        if issue.title.startswith("Milestone ")
+    }
 
 
 def _official_comments(room: OfficialClass, person) -> list[tuple[str, str]]:
