@@ -49,7 +49,13 @@ def timed(action: Callable[[], None]) -> float:
 
 
 def run(argv: list[str], **options: object) -> None:
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, **options)  # type: ignore[call-overload]
+    """Run `argv` quietly; its error output only when it fails (pip warns a lot)."""
+    done = subprocess.run(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+        **options,  # type: ignore[arg-type]
+    )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv[:4])} failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
 def fresh_venv(where: Path) -> Path:
