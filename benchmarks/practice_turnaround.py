@@ -48,12 +48,11 @@ def timed(action: Callable[[], None]) -> float:
     return time.perf_counter() - started
 
 
-def run(argv: list[str], **options: object) -> None:
+def run(argv: list[str], env: dict[str, str] | None = None) -> None:
     """Run `argv` quietly; its error output only when it fails (pip warns a lot)."""
     done = subprocess.run(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
-        **options,  # type: ignore[arg-type]
-    )  # fmt: skip
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False, env=env
+    )
     if done.returncode:
         raise SystemExit(f"{' '.join(argv[:4])} failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
