@@ -84,8 +84,8 @@ class Installs:
         needs = str(ROOT / "reporter-requirements.txt")
 
         def both() -> None:
-            run([str(python), *PIP, "--cache-dir", str(cache), "--no-deps", str(ROOT)])
             run([str(python), *PIP, "--cache-dir", str(cache), "-r", needs])
+            run([str(python), *PIP, "--cache-dir", str(cache), "--no-deps", str(ROOT)])
 
         return timed(both)
 
