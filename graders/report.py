@@ -24,13 +24,14 @@ StageCause = Literal[
     "no-tests",  # nothing was collected
     "setup-failed",  # a setup command the assignment names failed
     "python-unavailable",  # the Python the assignment asks for is not on this machine
+    "services-unavailable",  # PostgreSQL or Redis (`[app.services]`) could not start here
     "no-report",  # the tool ended without its report
     "tool-failed",  # ruff, mypy or Locust failed on their own
     "bad-material",  # the instructor's solution or bugs for test_quality are missing or broken
     "practice-count",  # test_quality in a non-official grade that may show only a count
 ]
 # Which goals of a load SLO were missed, by the measure that missed.
-LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "no-requests"]
+LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "statements", "no-requests"]
 
 
 class _Model(BaseModel):
