@@ -84,10 +84,37 @@ class EndpointLoad(_Model):
         return self.failures / self.requests if self.requests else 0.0
 
 
+class StatementShape(_Model):
+    """One normalised SQL statement (`SELECT … WHERE id = $1`) and how often a request ran it."""
+
+    statement: str
+    per_request: float
+
+
+class EndpointStatements(_Model):
+    """SQL statements per request of one endpoint, counted on the grader's PostgreSQL while
+    the endpoint was requested alone, one request at a time (graders.statements)."""
+
+    endpoint: str
+    requests: int
+    per_request: float
+    shapes: list[StatementShape] = Field(default_factory=list)  # the most frequent first
+
+
+class DatabaseUse(_Model):
+    """What the service did with the PostgreSQL cluster the grader gave it."""
+
+    statements: int  # run by the service during the stage (the seed's excluded)
+    idle_connections: int  # held open after the load test, with no request in flight
+    max_idle_connections: int
+
+
 class LoadMetrics(_Model):
     users: int
     duration_seconds: float
     endpoints: list[EndpointLoad]
+    statements: list[EndpointStatements] = Field(default_factory=list)
+    database: DatabaseUse | None = None
 
 
 class StageResult(_Model):

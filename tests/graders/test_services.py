@@ -104,3 +104,50 @@ def test_an_interrupted_grade_leaves_no_database_running(tmp_path, grading_runs,
     finally:
         if grader.poll() is None:
             grader.kill()
+
+
+def load_of(report: GradeReport):
+    load = stage(report, "load")
+    assert load.load is not None, load
+    return load
+
+
+def test_an_n_plus_one_orders_page_misses_its_statements_goal_every_time(tmp_path):
+    folder = submission("n_plus_one", tmp_path)
+    first, second = (load_of(grade(folder, skip=frozenset({"hidden"}))) for _ in range(2))
+    for load in (first, second):
+        goal = next(c for c in load.checks if c.missed == ["statements"])
+        assert goal.message == "21 statements per request; the goal is at most 2"
+        assert goal.score == 0
+    assert first.load.statements == second.load.statements
+    orders = next(s for s in first.load.statements if s.endpoint == "GET /orders")
+    assert orders.requests == 3
+    assert [(s.statement, s.per_request) for s in orders.shapes] == [
+        ("SELECT name FROM customers WHERE id = $1", 20.0),
+        ("SELECT id, total, customer_id FROM orders ORDER BY id DESC LIMIT $1", 1.0),
+    ]
+
+
+def test_the_orders_page_in_one_join_meets_its_statements_goal(tmp_path, grading_runs):
+    load = load_of(grade(submission("joins_orders", tmp_path), skip=frozenset({"hidden"})))
+    assert load.status == "passed", load.message
+    assert load.score == load.max_score
+    orders = next(s for s in load.load.statements if s.endpoint == "GET /orders")
+    assert orders.per_request == 1.0
+    assert load.load.database is not None and load.load.database.idle_connections == 0
+    assert servers_running(grading_runs) == []
+
+
+def test_a_service_that_never_uses_its_database_is_told_so(tmp_path):
+    load = load_of(grade(submission("never_connects", tmp_path), skip=frozenset({"hidden"})))
+    assert load.load.database is not None and load.load.database.statements == 0
+    assert "never used the PostgreSQL database it was given" in load.message
+    goal = next(c for c in load.checks if c.missed == ["statements"])
+    assert goal.score == 0  # serving from memory does not pass a statements goal
+
+
+def test_a_service_that_leaves_connections_open_is_told_so(tmp_path):
+    load = load_of(grade(submission("leaks_connections", tmp_path), skip=frozenset({"hidden"})))
+    database = load.load.database
+    assert database is not None and database.idle_connections > database.max_idle_connections
+    assert "connections open after the load test" in load.message
