@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from graders.assignment import Slo, load_assignment
 from graders.errors import UserError
+from graders.feedback import render_feedback
 from graders.loadstats import database_findings, describe_goal, judge
-from graders.report import DatabaseUse, EndpointLoad, EndpointStatements
+from graders.report import (
+    DatabaseUse,
+    EndpointLoad,
+    EndpointStatements,
+    GradeReport,
+    LoadMetrics,
+    StageResult,
+    Submission,
+)  # fmt: skip
 from graders.services import missing_binaries
 from graders.statements import per_endpoint
 from tests.conftest import FIXTURES
@@ -108,3 +118,53 @@ def test_a_goal_or_placeholder_without_its_service_is_refused(tmp_path: Path, te
     with pytest.raises(UserError, match=r"assignment\.toml") as caught:
         load_assignment(tmp_path)
     assert fix in str(caught.value)
+
+
+def _orders_report(statements: list[EndpointStatements], use: DatabaseUse) -> GradeReport:
+    counted = {s.endpoint: s for s in statements}
+    goal = judge(Slo(endpoint="GET /orders", max_statements=3), [ORDERS_ROW], 10.0, counted)
+    load = StageResult(
+        name="load",
+        status="failed" if goal.status == "failed" else "passed",
+        score=goal.score,
+        max_score=10,
+        duration_seconds=9.0,
+        message="",
+        checks=[goal],
+        load=LoadMetrics(
+            users=4, duration_seconds=2, endpoints=[ORDERS_ROW], statements=statements, database=use
+        ),
+    )
+    return GradeReport(
+        assignment="orders",
+        assignment_title="Orders",
+        score=load.score,
+        max_score=10,
+        submission=Submission(path="orders"),
+        stages=[load],
+        tool_versions={},
+        grader_version="0",
+        started_at=datetime(2026, 12, 2, tzinfo=UTC),
+        duration_seconds=9.0,
+    )
+
+
+def test_the_feedback_shows_the_count_the_goal_and_the_statements_shapes():
+    figures = per_endpoint([{"endpoint": "GET /orders", "statements": N_PLUS_ONE}])
+    use = DatabaseUse(statements=400, idle_connections=0, max_idle_connections=20)
+    text = render_feedback(_orders_report(figures, use))
+    assert "21 statements per request; the goal is at most 3" in text
+    assert (
+        "- `GET /orders`: 21 per request: `SELECT name FROM customers WHERE id = $1` (20), "
+        "`SELECT id FROM orders` (1)" in text
+    )
+    assert "N+1 queries" in text
+    assert "Statements per request are counted by the PostgreSQL server the grader runs" in text
+
+
+def test_the_feedback_says_when_connections_are_left_open_even_with_every_goal_met():
+    figures = [EndpointStatements(endpoint="GET /orders", requests=3, per_request=1.0)]
+    use = DatabaseUse(statements=400, idle_connections=41, max_idle_connections=20)
+    text = render_feedback(_orders_report(figures, use))
+    assert "Your service and its database:" in text
+    assert "held 41 PostgreSQL connections open after the load test" in text
