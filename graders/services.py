@@ -10,7 +10,8 @@ fresh pair, torn down when the stage ends, however it ends:
   owns one database and is no superuser; the superuser's password is the grader's alone, and
   pg_stat_statements lives only in the grader's own database, which the learner's role cannot
   connect to: it can neither read nor reset the counters the grade is judged on;
-- Redis answers only to the per-grading password given in `{redis_url}`;
+- Redis answers only to the per-grading password given in `{redis_url}`, and the commands
+  that would make it connect out, load code or rewrite its files are gone;
 - both run in the foreground as processes of graders.process, so an interrupted grading
   kills them with everything else, and the services uid's release kills any straggler.
 """
@@ -46,6 +47,7 @@ INSTALL = {
     "postgres": "install PostgreSQL (Debian/Ubuntu: `sudo apt-get install -y postgresql`)",
     "redis": "install Redis (Debian/Ubuntu: `sudo apt-get install -y redis-server`)",
 }
+REDIS_DISABLED = ("CONFIG", "DEBUG", "MODULE", "REPLICAOF", "SLAVEOF", "MIGRATE", "SYNC", "PSYNC")
 # Fast and throwaway: the cluster lives for one stage, so durability buys nothing.
 POSTGRES_SETTINGS = {
     "listen_addresses": "''",
@@ -351,6 +353,9 @@ def _redis(folder: Path, sockets: Path, uid: int | None) -> Iterator[str]:
         "loglevel warning",
         "logfile \"\"",
         "maxmemory 256mb",
+        # Redis runs on the host's network: no command may make it connect anywhere
+        # (replication, MIGRATE), load code (MODULE) or rewrite its files (CONFIG, DEBUG).
+        *(f'rename-command {command} ""' for command in REDIS_DISABLED),
         "",
     ])  # fmt: skip
     _write_private(home / "redis.conf", config, uid)
