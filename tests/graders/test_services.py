@@ -58,7 +58,9 @@ def stage(report: GradeReport, name: str) -> StageResult:
 
 
 def servers_running(runs: Path) -> list[str]:
-    return [p for server in SERVERS for p in live_processes(runs, server)]
+    """Database processes still running, and database folders still on disk."""
+    running = [p for server in SERVERS for p in live_processes(runs, server)]
+    return running + [str(folder) for folder in runs.glob("classroom-db-*")]
 
 
 def test_the_service_reaches_postgres_and_redis_through_its_placeholders(tmp_path, grading_runs):
