@@ -18,7 +18,7 @@ from graders.report import (
     StageCause,
     StageResult,
     Status,
-)  # fmt: skip
+)
 from graders.service import RunningService, ServiceDidNotStart, running_service
 from graders.services import Postgres
 from graders.stages.context import StageContext, result
