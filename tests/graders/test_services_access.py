@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from graders.assignment import PostgresService, RedisService, Services
+from graders.containment import detect
+from graders.isolation import lease_uid
+from graders.process import Limits, Untrusted, clean_env, run_cmd
 from graders.services import Backing, Postgres, backing_services
 
 pytestmark = pytest.mark.slow
@@ -113,3 +116,38 @@ def test_only_the_sockets_folder_is_open_to_others(backing):
     if os.geteuid() == 0:  # a uid of their own: neither root nor any grading's sandbox uid
         assert backing.sockets.stat().st_uid not in (0, os.geteuid())
     assert not any(Path(folder).glob("pg/pw"))  # the superuser's password file is gone
+
+
+LOOK_AROUND = """
+import os, socket, sys
+sockets = sys.argv[1]
+folder = os.path.dirname(sockets)
+print("folder:", sorted(os.listdir(folder)))
+for private in ("pg/data/PG_VERSION", "redis/redis.conf"):
+    print(private, os.path.exists(os.path.join(folder, private)))
+conn = socket.socket(socket.AF_UNIX)
+conn.connect(os.path.join(sockets, "redis.sock"))
+print("redis socket: connected")
+"""
+
+
+def test_the_learners_view_holds_the_sockets_and_nothing_else_of_the_databases(backing):
+    caps = detect()
+    if not (caps.own_uid and caps.private_filesystem):
+        pytest.skip("needs root, setpriv and bubblewrap (make test installs them as root)")
+    lease = lease_uid()
+    try:
+        outcome = run_cmd(
+            ["/usr/bin/python3", "-I", "-c", LOOK_AROUND, str(backing.sockets)],
+            cwd=Path("/"),
+            env=clean_env(),
+            limits=Limits(timeout_seconds=30),
+            untrusted=Untrusted(uid=lease.uid, readable=(backing.sockets,)),
+        )
+    finally:
+        lease.release()
+    assert outcome.ok, outcome.output
+    assert "folder: ['s']" in outcome.output
+    assert "pg/data/PG_VERSION False" in outcome.output
+    assert "redis/redis.conf False" in outcome.output
+    assert "redis socket: connected" in outcome.output
