@@ -159,6 +159,7 @@ def test_the_feedback_shows_the_count_the_goal_and_the_statements_shapes():
         "`SELECT id FROM orders` (1)" in text
     )
     assert "N+1 queries" in text
+    assert "Count your statements locally" in text
     assert "Statements per request are counted by the PostgreSQL server the grader runs" in text
 
 
@@ -168,3 +169,4 @@ def test_the_feedback_says_when_connections_are_left_open_even_with_every_goal_m
     text = render_feedback(_orders_report(figures, use))
     assert "Your service and its database:" in text
     assert "held 41 PostgreSQL connections open after the load test" in text
+    assert "Count your statements locally" not in text
