@@ -109,6 +109,11 @@ def _services_uid(caps: Capabilities) -> Iterator[int | None]:
     if not caps.is_root:
         yield None
         return
+    if caps.disabled:
+        raise ServicesUnavailable(
+            "PostgreSQL refuses to run as root and containment is off (CLASSROOM_CONTAINMENT="
+            "none): grade as an ordinary user, or as root with containment on"
+        )
     if not (caps.own_uid and caps.private_filesystem):
         raise ServicesUnavailable(
             "PostgreSQL and Redis must not run as root: install util-linux (setpriv) and "
