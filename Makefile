@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck pytest browsers containment clean
+.PHONY: demo test check lint typecheck pytest browsers containment services clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ typecheck: $(STAMP)
 # after another, so two such load tests never share the two cores (a load goal measures the
 # submission, not the suite's own traffic), and every other slow test (act runs, installs)
 # beside them, as other work on a runner would be. The first one's output follows the second's.
-pytest: $(STAMP) browsers containment
+pytest: $(STAMP) browsers containment services
 	$(BIN)/pytest -m "not slow" -n 4
 	@$(BIN)/pytest -m "slow and load_goals" --durations=10 > .pytest-load-goals.log 2>&1 & goals=$$!; \
 	$(BIN)/pytest -m "slow and not load_goals" --durations=10; rest=$$?; \
@@ -53,6 +53,13 @@ browsers:
 # the grader falls back to partial containment and says so in every report.
 containment:
 	@command -v bwrap >/dev/null && command -v ip >/dev/null || { [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap iproute2 >/dev/null; }; }
+
+# The databases an assignment's `[app.services]` asks for (graders/services.py): the grader
+# starts its own PostgreSQL cluster and Redis server per stage from these packages' binaries
+# (the packages' own system services are not needed). Root installs them; elsewhere a stage
+# that needs one ends with an error that says what to install.
+services:
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; } || { [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; }; }
 
 clean:
 	rm -rf $(VENV) grade-out .pytest_cache .mypy_cache .ruff_cache

@@ -159,6 +159,13 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
     broken = [st for st in report.stages if st.status == "error" and st.max_score > 0]
     if not broken:
         return None
+    unavailable = [st for st in broken if st.cause == "services-unavailable"]
+    if unavailable:
+        return (
+            f"The grader could not start the database {_names_of(unavailable)} need "
+            f"({s.text(stage_reason(unavailable[0]), 300)}). This is for your instructor to "
+            "fix, not you."
+        )
     service = [st for st in broken if st.cause in ("service-unhealthy", "service-exited")]
     first = max(broken, key=lambda st: st.max_score)
     if first in service:
@@ -385,6 +392,8 @@ def _cause_keys(stage: StageResult, check: Check) -> list[str]:
         keys.append("errors")
     if "throughput" in missed:
         keys.append("throughput")
+    if "statements" in missed:
+        keys.append("statements")
     if missed & {"p50", "p95", "p99"}:
         endpoint = endpoint_of(check, stage)
         method = (endpoint.endpoint if endpoint else check.name).split(" ", 1)[0].upper()

@@ -59,6 +59,33 @@ class ResolvedLimits(_Strict):
         return self.model_copy(update=changes)
 
 
+class PostgresService(_Strict):
+    """`[app.services.postgres]`: a throwaway PostgreSQL cluster the grader starts for the
+    hidden and load stages; `{postgres_url}` in `[app.env]` reaches it (graders.services)."""
+
+    # Connections the service may hold open with no request in flight (a pool's idle ones);
+    # more, after the load test, is a finding: connections opened and never closed.
+    max_idle_connections: Annotated[int, Field(ge=1, le=80)] = 20
+
+
+class RedisService(_Strict):
+    """`[app.services.redis]`: a Redis server the grader starts; `{redis_url}` reaches it."""
+
+
+class Services(_Strict):
+    """What the grader starts beside the learner's service, for the hidden and load stages."""
+
+    postgres: PostgresService | None = None
+    redis: RedisService | None = None
+
+    def named(self) -> list[str]:
+        """The services asked for, by name ("postgres", "redis")."""
+        return [name for name in ("postgres", "redis") if getattr(self, name) is not None]
+
+
+SERVICE_PLACEHOLDERS = {"postgres": "{postgres_url}", "redis": "{redis_url}"}
+
+
 class AppSpec(_Strict):
     """How to start the learner's service; `{port}` in `start` is replaced by a free port."""
 
@@ -67,6 +94,18 @@ class AppSpec(_Strict):
     startup_timeout_seconds: Positive = 30.0
     seed: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
+    services: Services = Field(default_factory=Services)
+
+    @model_validator(mode="after")
+    def _placeholders_name_a_service(self) -> AppSpec:
+        used = " ".join([self.start, self.seed or "", *self.env.values()])
+        for name, placeholder in SERVICE_PLACEHOLDERS.items():
+            if placeholder in used and getattr(self.services, name) is None:
+                raise ValueError(
+                    f"{placeholder} needs the service it names: add `[app.services.{name}]` "
+                    "so the grader starts it"
+                )
+        return self
 
 
 class _Stage(_Strict):
@@ -220,15 +259,22 @@ class Slo(_Strict):
     p99_ms: Positive | None = None
     max_error_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     min_rps: Positive | None = None
+    # SQL statements per request, counted by the PostgreSQL server the grader owns while the
+    # endpoint is requested alone, one request at a time (needs `[app.services.postgres]`).
+    max_statements: NonNegative | None = None
     weight: Positive = 1.0
     why: str = ""
 
     @model_validator(mode="after")
     def _has_a_goal(self) -> Slo:
-        goals = (self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps)
+        goals = (
+            self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps,
+            self.max_statements,
+        )  # fmt: skip
         if all(goal is None for goal in goals):
             raise ValueError(
-                "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate or min_rps"
+                "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate, "
+                "min_rps or max_statements"
             )
         return self
 
@@ -339,6 +385,18 @@ class Assignment(_Strict):
             raise ValueError(
                 "the hidden and load stages start the learner's service: add an "
                 '[app] table with `start = "uvicorn app.main:app --port {port}"`'
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _statement_goals_need_postgres(self) -> Assignment:
+        load = self.stages.load
+        counted = [s.endpoint for s in load.slos if s.max_statements is not None] if load else []
+        if counted and (self.app is None or self.app.services.postgres is None):
+            raise ValueError(
+                f"max_statements ({', '.join(counted)}) is counted on the PostgreSQL server the "
+                "grader starts: add `[app.services.postgres]` and pass `{postgres_url}` to the "
+                "service through [app.env]"
             )
         return self
 

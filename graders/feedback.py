@@ -179,6 +179,14 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
         )
     if types and types.findings:
         todo.append(Md("`mypy .` shows the same type errors locally, with their line numbers."))
+    if load and any("statements" in check.missed for check in failing_checks(load)):
+        todo.append(
+            Md(
+                "Count your statements locally: have PostgreSQL log them "
+                "(`ALTER DATABASE app SET log_statement = 'all'`, or `echo=True` on a "
+                "SQLAlchemy engine), request the endpoint once and count the lines."
+            )
+        )
     if load and load.load and failing_checks(load):
         users, seconds = load.load.users, max(1, round(load.load.duration_seconds))
         todo.append(

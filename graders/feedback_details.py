@@ -23,6 +23,7 @@ from graders.advice import (
     why,
 )
 from graders.assignment import StageName
+from graders.loadstats import database_findings
 from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
 from graders.report import Check, Finding, GradeReport, StageResult, ordered
 from graders.tracebacks import cause, trimmed
@@ -270,11 +271,54 @@ def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
         "unmatched": Md("; ".join(goals.get("", []))),
         "whys": whys,
         "causes": [Md(c) for c in miss_causes(stage, stage.checks)],
+        "statements": _statement_lines(stage, d),
+        "database": [md_inline(f, 400) for f in _database_findings(stage)],
+        "measures": _measures(stage),
         "note": md_inline(stage.message, 300) if stage.status == "failed" else None,
         "log": fenced(stage.log_excerpt, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
         if stage.status == "failed" and stage.log_excerpt.strip() and d.log_lines
         else None,
     }
+
+
+# One sentence per measure a load goal can use (FEEDBACK.md: the learner's terms).
+LATENCY_MEASURE = (
+    "p50, p95 and p99 are the times within which half, 95% and 99% of an endpoint's "
+    "requests were answered while {users} simulated users sent requests together."
+)
+STATEMENTS_MEASURE = (
+    "Statements per request are counted by the PostgreSQL server the grader runs: after the "
+    "load test each endpoint is requested again, alone, one request at a time, and every SQL "
+    "statement your service ran meanwhile counts (BEGIN and COMMIT do not)."
+)
+
+
+def _measures(stage: StageResult) -> list[Md]:
+    if stage.load is None:
+        return []
+    said = [Md(LATENCY_MEASURE.format(users=stage.load.users))]
+    return [*said, Md(STATEMENTS_MEASURE)] if stage.load.statements else said
+
+
+def _statement_lines(stage: StageResult, d: Detail) -> list[Md]:
+    """For each endpoint that missed a statements goal: the count and its commonest shapes."""
+    missed = {endpoint_name(c, stage) for c in stage.checks if "statements" in c.missed}
+    counted = stage.load.statements if stage.load else []
+    lines = []
+    for figures in [f for f in counted if f.endpoint in missed][: d.endpoints]:
+        shapes = ", ".join(
+            f"{code_span(shape.statement, 160)} ({shape.per_request:g})" for shape in figures.shapes
+        )
+        ran = f": {shapes}" if shapes else ""
+        lines.append(
+            Md(f"{code_span(figures.endpoint, 60)}: {figures.per_request:g} per request{ran}")
+        )
+    return lines
+
+
+def _database_findings(stage: StageResult) -> list[str]:
+    database = stage.load.database if stage.load else None
+    return database_findings(database) if database else []
 
 
 def _finding_line(f: Finding) -> Md:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from graders.assignment import Slo
-from graders.report import Check, EndpointLoad, LoadMiss
+from graders.report import Check, DatabaseUse, EndpointLoad, EndpointStatements, LoadMiss
 
 AGGREGATED = "Aggregated"
 # A latency or throughput goal is met by answers, not by fast failures: when more than this
@@ -62,8 +63,14 @@ def measured_duration(entries: list[dict[str, Any]], fallback: float) -> float:
     return max(0.001, max(ends) - min(starts))
 
 
-def judge(slo: Slo, rows: list[EndpointLoad], points_per_weight: float) -> Check:
-    """Pass/fail of one SLO against the measured rows."""
+def judge(
+    slo: Slo,
+    rows: list[EndpointLoad],
+    points_per_weight: float,
+    statements: Mapping[str, EndpointStatements] | None = None,
+) -> Check:
+    """Pass/fail of one SLO against the measured rows (and, for `max_statements`, the
+    statements per request the probe counted; None: the service never used its database)."""
     row = next((r for r in rows if r.endpoint == slo.endpoint), None)
     worth = round(points_per_weight * slo.weight, 4)
     name = f"{slo.endpoint}: {describe_goal(slo)}"
@@ -77,7 +84,7 @@ def judge(slo: Slo, rows: list[EndpointLoad], points_per_weight: float) -> Check
             hint=slo.why,
             missed=["no-requests"],
         )
-    misses = missed(slo, row)
+    misses = missed(slo, row) + statement_misses(slo, statements)
     return Check(
         name=name,
         status="failed" if misses else "passed",
@@ -87,6 +94,27 @@ def judge(slo: Slo, rows: list[EndpointLoad], points_per_weight: float) -> Check
         hint=slo.why,
         missed=list(dict.fromkeys(measure for measure, _ in misses)),
     )
+
+
+def statement_misses(
+    slo: Slo, statements: Mapping[str, EndpointStatements] | None
+) -> list[tuple[LoadMiss, str]]:
+    """The statements goal of `slo`, missed: with the count and the goal in words."""
+    goal = slo.max_statements
+    if goal is None:
+        return []
+    if statements is None:
+        return [("statements", "the service never ran a statement on the PostgreSQL database "
+                 "it was given ({postgres_url}), so its statements cannot be counted")]  # fmt: skip
+    measured = statements.get(slo.endpoint)
+    if measured is None:
+        return [("statements", f"the statements probe sent no request to {slo.endpoint}")]
+    if measured.per_request > goal:
+        return [(
+            "statements",
+            f"{measured.per_request:g} statements per request; the goal is at most {goal:g}",
+        )]  # fmt: skip
+    return []
 
 
 def describe_goal(slo: Slo) -> str:
@@ -99,6 +127,8 @@ def describe_goal(slo: Slo) -> str:
         goals.append(f"errors ≤ {slo.max_error_rate:.0%}")
     if slo.min_rps is not None:
         goals.append(f"≥ {slo.min_rps:g} requests/s")
+    if slo.max_statements is not None:
+        goals.append(f"≤ {slo.max_statements:g} statements per request")
     return ", ".join(goals)
 
 
@@ -134,3 +164,21 @@ def missed(slo: Slo, row: EndpointLoad) -> list[tuple[LoadMiss, str]]:
             f"{ERRORS_ALLOWED_WITH_A_SPEED_GOAL:.0%} may fail",
         ))  # fmt: skip
     return misses
+
+
+def database_findings(use: DatabaseUse) -> list[str]:
+    """What the service did wrong with the PostgreSQL database it was given, in words."""
+    findings = []
+    if use.statements == 0:
+        findings.append(
+            "the service never used the PostgreSQL database it was given ({postgres_url}): "
+            "no statement reached it during the load test"
+        )
+    if use.idle_connections > use.max_idle_connections:
+        findings.append(
+            f"the service held {use.idle_connections} PostgreSQL connections open after the "
+            f"load test, with no request in flight (at most {use.max_idle_connections} "
+            "expected): connections are opened and never closed; close each one (a `with` "
+            "block) or share a pool of a fixed size"
+        )
+    return findings

@@ -367,7 +367,8 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
 
 
 class Spawned:
-    """A long-running contained process (the learner's service) with its captured output."""
+    """A long-running process with its captured output: the learner's service (contained) or
+    a database the grader starts for it (`untrusted=None`)."""
 
     def __init__(
         self,
@@ -376,7 +377,7 @@ class Spawned:
         cwd: Path,
         env: Mapping[str, str],
         limits: Limits,
-        untrusted: Untrusted,
+        untrusted: Untrusted | None,
     ) -> None:
         _refuse_if_aborted()
         self.argv = list(argv)
@@ -405,13 +406,14 @@ class Spawned:
     def memory_exceeded(self) -> bool:
         return self._confinement.memory_exceeded
 
-    def stop(self) -> int | None:
-        """Stop the process and all it started; returns the exit code if it had already died."""
+    def stop(self, how: signal.Signals = signal.SIGTERM, grace: float = 3.0) -> int | None:
+        """Stop the process and all it started (`how` first, SIGKILL after `grace` seconds);
+        returns the exit code if it had already died."""
         code = self.proc.poll()
         if code is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=3)
+                os.killpg(self.proc.pid, how)
+                self.proc.wait(timeout=grace)
             except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
                 pass
         self._confinement.kill(self.proc)

@@ -24,13 +24,14 @@ StageCause = Literal[
     "no-tests",  # nothing was collected
     "setup-failed",  # a setup command the assignment names failed
     "python-unavailable",  # the Python the assignment asks for is not on this machine
+    "services-unavailable",  # PostgreSQL or Redis (`[app.services]`) could not start here
     "no-report",  # the tool ended without its report
     "tool-failed",  # ruff, mypy or Locust failed on their own
     "bad-material",  # the instructor's solution or bugs for test_quality are missing or broken
     "practice-count",  # test_quality in a non-official grade that may show only a count
 ]
 # Which goals of a load SLO were missed, by the measure that missed.
-LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "no-requests"]
+LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "statements", "no-requests"]
 
 
 class _Model(BaseModel):
@@ -83,10 +84,37 @@ class EndpointLoad(_Model):
         return self.failures / self.requests if self.requests else 0.0
 
 
+class StatementShape(_Model):
+    """One normalised SQL statement (`SELECT … WHERE id = $1`) and how often a request ran it."""
+
+    statement: str
+    per_request: float
+
+
+class EndpointStatements(_Model):
+    """SQL statements per request of one endpoint, counted on the grader's PostgreSQL while
+    the endpoint was requested alone, one request at a time (graders.statements)."""
+
+    endpoint: str
+    requests: int
+    per_request: float
+    shapes: list[StatementShape] = Field(default_factory=list)  # the most frequent first
+
+
+class DatabaseUse(_Model):
+    """What the service did with the PostgreSQL cluster the grader gave it."""
+
+    statements: int  # run by the service during the stage (the seed's excluded)
+    idle_connections: int  # held open after the load test, with no request in flight
+    max_idle_connections: int
+
+
 class LoadMetrics(_Model):
     users: int
     duration_seconds: float
     endpoints: list[EndpointLoad]
+    statements: list[EndpointStatements] = Field(default_factory=list)
+    database: DatabaseUse | None = None
 
 
 class StageResult(_Model):

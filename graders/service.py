@@ -24,6 +24,7 @@ from graders.containment import detect
 from graders.isolation import service_network
 from graders.process import CommandResult, Limits, Spawned, Untrusted, clean_env, run_cmd
 from graders.report import StageCause
+from graders.services import Backing, ServicesUnavailable, backing_services
 from graders.stages.context import StageContext, SubmissionEnv
 from graders.workspace import private_copy, scratch_dir
 
@@ -45,6 +46,7 @@ class RunningService:
     base_url: str
     process: Spawned
     netns: Path | None  # the grader's checks join it; None: the host's loopback
+    backing: Backing | None = None  # the databases of `[app.services]`, when it has any
 
 
 def free_port() -> int:
@@ -56,7 +58,8 @@ def free_port() -> int:
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
-    """Replace `{port}` and `{data}` (and nothing else: learner text never becomes a template)."""
+    """Replace `{port}`, `{data}`, `{postgres_url}`, `{redis_url}` (and nothing else: learner
+    text never becomes a template)."""
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
     return template
@@ -71,34 +74,49 @@ def running_service(
     extra_env: Mapping[str, str],
     limits: Limits,
 ) -> Iterator[RunningService]:
-    """The service, healthy, for the duration of the `with` block; stopped on any exit."""
+    """The service, healthy, for the duration of the `with` block; stopped on any exit.
+
+    The databases of `[app.services]` start first and stop last (graders.services)."""
     env = ctx.env
     assert env is not None
-    copy = private_copy(ctx.submission, ctx.work, f"{name}-app", ctx.uid)
-    data = scratch_dir(ctx.work, f"{name}-data", ctx.uid)
-    port = free_port()
-    values = {"port": str(port), "data": str(data)}
-    variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
-    process_env = clean_env(
-        {**variables, "PORT": str(port), "HOST": "127.0.0.1"}, path_prefix=[env.bin], home=data
-    )
-    if app.seed:
-        _seed(fill(app.seed, values), copy, process_env, limits, ctx.untrusted(copy, data), env)
-    argv = _resolve(shlex.split(fill(app.start, values)), env)
-    with service_network(detect()) as netns:
+    with contextlib.ExitStack() as stack:
+        backing = _start_backing(app, stack)
+        copy = private_copy(ctx.submission, ctx.work, f"{name}-app", ctx.uid)
+        data = scratch_dir(ctx.work, f"{name}-data", ctx.uid)
+        port = free_port()
+        values = {"port": str(port), "data": str(data)}
+        values |= backing.placeholders() if backing else {}
+        sockets = (backing.sockets,) if backing else ()
+        variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
+        process_env = clean_env(
+            {**variables, "PORT": str(port), "HOST": "127.0.0.1"},
+            path_prefix=[env.bin],
+            home=data,
+        )
+        if app.seed:
+            seeding = ctx.untrusted(copy, data, readable=sockets)
+            _seed(fill(app.seed, values), copy, process_env, limits, seeding, env)
+        argv = _resolve(shlex.split(fill(app.start, values)), env)
+        netns = stack.enter_context(service_network(detect()))
         process = Spawned(
             argv,
             cwd=copy,
             env=process_env,
             limits=limits,
-            untrusted=ctx.untrusted(copy, data, netns=netns),
+            untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
         )
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
-            yield RunningService(base_url=base_url, process=process, netns=netns)
-        finally:
-            process.stop()
+        stack.callback(process.stop)
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
+        yield RunningService(base_url=base_url, process=process, netns=netns, backing=backing)
+
+
+def _start_backing(app: AppSpec, stack: contextlib.ExitStack) -> Backing | None:
+    """The assignment's databases, stopped when `stack` closes; a stage error if they can't."""
+    try:
+        return stack.enter_context(backing_services(app.services))
+    except ServicesUnavailable as exc:
+        raise ServiceDidNotStart(str(exc), "services-unavailable") from exc
 
 
 def _resolve(argv: list[str], env: SubmissionEnv) -> list[str]:

@@ -1,0 +1,172 @@
+"""Statements per request and the services' spec: the pure parts, no database needed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from graders.assignment import Slo, load_assignment
+from graders.errors import UserError
+from graders.feedback import render_feedback
+from graders.loadstats import database_findings, describe_goal, judge
+from graders.report import (
+    DatabaseUse,
+    EndpointLoad,
+    EndpointStatements,
+    GradeReport,
+    LoadMetrics,
+    StageResult,
+    Submission,
+)  # fmt: skip
+from graders.services import missing_binaries
+from graders.statements import per_endpoint
+from tests.conftest import FIXTURES
+
+ORDERS_ROW = EndpointLoad(
+    endpoint="GET /orders", requests=50, failures=0, rps=25, p50_ms=5, p95_ms=9, p99_ms=12
+)
+N_PLUS_ONE = {"SELECT name FROM customers WHERE id = $1": 20, "SELECT id FROM orders": 1}
+
+
+def test_statements_are_grouped_per_endpoint_with_the_most_frequent_shape_first():
+    records = [
+        {"endpoint": "GET /orders", "statements": N_PLUS_ONE},
+        {"endpoint": "GET /orders", "statements": N_PLUS_ONE},
+        {"endpoint": "GET /health", "statements": {}},
+        {"error": "list_orders failed: KeyError('id')"},
+    ]
+    health, orders = per_endpoint(records)
+    assert (health.endpoint, health.requests, health.per_request) == ("GET /health", 1, 0.0)
+    assert (orders.requests, orders.per_request) == (2, 21.0)
+    assert [(s.statement, s.per_request) for s in orders.shapes] == [
+        ("SELECT name FROM customers WHERE id = $1", 20.0),
+        ("SELECT id FROM orders", 1.0),
+    ]
+
+
+def test_a_statements_goal_says_the_count_and_the_goal():
+    slo = Slo(endpoint="GET /orders", max_statements=3)
+    counted = per_endpoint([{"endpoint": "GET /orders", "statements": N_PLUS_ONE}])
+    check = judge(slo, [ORDERS_ROW], 5.0, {c.endpoint: c for c in counted})
+    assert check.name == "GET /orders: ≤ 3 statements per request"
+    assert check.message == "21 statements per request; the goal is at most 3"
+    assert (check.status, check.missed) == ("failed", ["statements"])
+
+
+def test_a_statements_goal_is_met_at_the_goal():
+    slo = Slo(endpoint="GET /orders", max_statements=1)
+    counted = EndpointStatements(endpoint="GET /orders", requests=3, per_request=1.0)
+    assert judge(slo, [ORDERS_ROW], 5.0, {"GET /orders": counted}).status == "passed"
+
+
+def test_a_service_that_never_used_its_database_misses_its_statements_goal():
+    check = judge(Slo(endpoint="GET /orders", max_statements=3), [ORDERS_ROW], 5.0, None)
+    assert check.missed == ["statements"]
+    assert "never ran a statement" in check.message
+
+
+def test_latency_goals_do_not_need_a_database():
+    assert describe_goal(Slo(endpoint="GET /orders", p95_ms=50)) == "p95 ≤ 50 ms"
+    assert judge(Slo(endpoint="GET /orders", p95_ms=50), [ORDERS_ROW], 5.0).status == "passed"
+
+
+@pytest.mark.parametrize(
+    ("use", "said"),
+    [
+        (DatabaseUse(statements=0, idle_connections=0, max_idle_connections=5), ["never used"]),
+        (DatabaseUse(statements=9, idle_connections=6, max_idle_connections=5), ["6 PostgreSQL"]),
+        (DatabaseUse(statements=9, idle_connections=5, max_idle_connections=5), []),
+    ],
+)
+def test_database_findings(use, said):
+    findings = database_findings(use)
+    assert len(findings) == len(said)
+    for finding, words in zip(findings, said, strict=True):
+        assert words in finding
+
+
+def test_the_orders_fixture_asks_for_both_services():
+    spec = load_assignment(FIXTURES / "assignments" / "orders").spec
+    assert spec.app is not None
+    assert spec.app.services.named() == ["postgres", "redis"]
+
+
+def test_a_missing_binary_says_which_package_to_install(monkeypatch):
+    monkeypatch.setattr("graders.services.postgres_bin", lambda: None)
+    monkeypatch.setattr("graders.services.shutil.which", lambda _name: None)
+    assert missing_binaries(["postgres", "redis"]) == [
+        "install PostgreSQL (Debian/Ubuntu: `sudo apt-get install -y postgresql`)",
+        "install Redis (Debian/Ubuntu: `sudo apt-get install -y redis-server`)",
+    ]
+
+
+APP = '[app]\nstart = "python -m app"\n'
+LOAD = '[stages.load]\npoints = 5\n[[stages.load.slos]]\nendpoint = "GET /"\nmax_statements = 2\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        (APP + LOAD, "add `[app.services.postgres]`"),
+        (APP + 'env = { R = "{redis_url}" }\n', "{redis_url} needs the service it names"),
+    ],
+)
+def test_a_goal_or_placeholder_without_its_service_is_refused(tmp_path: Path, text, fix):
+    (tmp_path / "assignment.toml").write_text(f'slug = "demo"\ntitle = "Demo"\n{text}')
+    with pytest.raises(UserError, match=r"assignment\.toml") as caught:
+        load_assignment(tmp_path)
+    assert fix in str(caught.value)
+
+
+def _orders_report(statements: list[EndpointStatements], use: DatabaseUse) -> GradeReport:
+    counted = {s.endpoint: s for s in statements}
+    goal = judge(Slo(endpoint="GET /orders", max_statements=3), [ORDERS_ROW], 10.0, counted)
+    load = StageResult(
+        name="load",
+        status="failed" if goal.status == "failed" else "passed",
+        score=goal.score,
+        max_score=10,
+        duration_seconds=9.0,
+        message="",
+        checks=[goal],
+        load=LoadMetrics(
+            users=4, duration_seconds=2, endpoints=[ORDERS_ROW], statements=statements, database=use
+        ),
+    )
+    return GradeReport(
+        assignment="orders",
+        assignment_title="Orders",
+        score=load.score,
+        max_score=10,
+        submission=Submission(path="orders"),
+        stages=[load],
+        tool_versions={},
+        grader_version="0",
+        started_at=datetime(2026, 12, 2, tzinfo=UTC),
+        duration_seconds=9.0,
+    )
+
+
+def test_the_feedback_shows_the_count_the_goal_and_the_statements_shapes():
+    figures = per_endpoint([{"endpoint": "GET /orders", "statements": N_PLUS_ONE}])
+    use = DatabaseUse(statements=400, idle_connections=0, max_idle_connections=20)
+    text = render_feedback(_orders_report(figures, use))
+    assert "21 statements per request; the goal is at most 3" in text
+    assert (
+        "- `GET /orders`: 21 per request: `SELECT name FROM customers WHERE id = $1` (20), "
+        "`SELECT id FROM orders` (1)" in text
+    )
+    assert "N+1 queries" in text
+    assert "Count your statements locally" in text
+    assert "Statements per request are counted by the PostgreSQL server the grader runs" in text
+
+
+def test_the_feedback_says_when_connections_are_left_open_even_with_every_goal_met():
+    figures = [EndpointStatements(endpoint="GET /orders", requests=3, per_request=1.0)]
+    use = DatabaseUse(statements=400, idle_connections=41, max_idle_connections=20)
+    text = render_feedback(_orders_report(figures, use))
+    assert "Your service and its database:" in text
+    assert "held 41 PostgreSQL connections open after the load test" in text
+    assert "Count your statements locally" not in text
