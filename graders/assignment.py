@@ -220,15 +220,50 @@ class Slo(_Strict):
     p99_ms: Positive | None = None
     max_error_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     min_rps: Positive | None = None
+    # CPU time the service spent per request it answered (Aggregated only): see graders.cpu_time
+    max_cpu_ms: Positive | None = None
     weight: Positive = 1.0
     why: str = ""
 
     @model_validator(mode="after")
     def _has_a_goal(self) -> Slo:
         goals = (self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps)
-        if all(goal is None for goal in goals):
+        if all(goal is None for goal in goals) and self.max_cpu_ms is None:
             raise ValueError(
-                "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate or min_rps"
+                "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate, "
+                "min_rps or max_cpu_ms"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _cpu_is_the_services(self) -> Slo:
+        if self.max_cpu_ms is not None and self.endpoint != "Aggregated":
+            raise ValueError(
+                f"max_cpu_ms is the whole service's CPU time per request: set it on "
+                f'endpoint = "Aggregated", not on "{self.endpoint}"'
+            )
+        return self
+
+
+class ReferenceJudging(_Strict):
+    """Latency goals judged against the reference solution measured in the same job (official
+    grades, where `solution/` sits beside `hidden_tests/`): see graders.load_reference."""
+
+    # Locust runs against the submission and the reference alternately, this many times each;
+    # the stage's duration_seconds is shared among the submission's rounds.
+    rounds: Annotated[int, Field(ge=1, le=10)] = 3
+    # A latency goal missed by less than the rounds' own spread is measured again, one more
+    # round each at a time, up to this many rounds each (graders.load_reference.undecided).
+    max_rounds: Annotated[int, Field(ge=1, le=20)] = 7
+    # A latency goal is met at max(goal, tolerance x the reference's median in the same job).
+    tolerance: Annotated[float, Field(ge=1.0, le=10.0)] = 1.5
+
+    @model_validator(mode="after")
+    def _enough_rounds(self) -> ReferenceJudging:
+        if self.max_rounds < self.rounds:
+            raise ValueError(
+                f"max_rounds ({self.max_rounds}) is below rounds ({self.rounds}): set "
+                "max_rounds to at least rounds"
             )
         return self
 
@@ -243,6 +278,7 @@ class LoadStage(_Stage):
     env: dict[str, str] = Field(default_factory=dict)
     slos: list[Slo] = Field(min_length=1)
     profile: str = ""
+    reference: ReferenceJudging = Field(default_factory=ReferenceJudging)
 
 
 MILESTONE_STAGES = ("tests", "hidden", "load")

@@ -30,7 +30,7 @@ StageCause = Literal[
     "practice-count",  # test_quality in a non-official grade that may show only a count
 ]
 # Which goals of a load SLO were missed, by the measure that missed.
-LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "no-requests"]
+LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "no-requests", "cpu"]
 
 
 class _Model(BaseModel):
@@ -77,16 +77,31 @@ class EndpointLoad(_Model):
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    cpu_ms: float | None = None  # Aggregated: the service's CPU time per answered request
 
     @property
     def error_rate(self) -> float:
         return self.failures / self.requests if self.requests else 0.0
 
 
+class LoadRound(_Model):
+    """One short Locust run of a reference-judged load stage (graders.load_reference)."""
+
+    service: Literal["submission", "reference"]
+    duration_seconds: float
+    endpoints: list[EndpointLoad]
+
+
 class LoadMetrics(_Model):
     users: int
     duration_seconds: float
-    endpoints: list[EndpointLoad]
+    endpoints: list[EndpointLoad]  # judged figures: latencies are medians over rounds, if any
+    # "reference": latency goals were judged against the reference solution in the same job
+    judging: Literal["absolute", "reference"] = "absolute"
+    tolerance: float | None = None
+    reference_endpoints: list[EndpointLoad] = Field(default_factory=list)
+    rounds: list[LoadRound] = Field(default_factory=list)
+    cpu_source: Literal["cgroup", "processes"] | None = None
 
 
 class StageResult(_Model):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from pathlib import Path
 from typing import Any
 
 from graders import tools
+from graders.cpu_time import CpuSource, ServiceMeter
+from graders.load_reference import reference_solution
 from graders.loadstats import endpoint_figures, judge, measured_duration
 from graders.process import Limits, clean_env, run_cmd
 from graders.report import LoadMetrics, StageCause, StageResult, Status
 from graders.service import ServiceDidNotStart, running_service
+from graders.stages import load_rounds
 from graders.stages.context import StageContext, result
 
 LOCUST_GRACE_SECONDS = 45
@@ -22,19 +26,29 @@ def run(ctx: StageContext) -> StageResult:
     spec = ctx.assignment.spec.stages.load
     app = ctx.assignment.spec.app
     assert spec is not None and app is not None and ctx.env is not None
+    solution = reference_solution(ctx.hidden_tests)
+    if solution is not None:  # the official grade: latency judged against the reference
+        locust = functools.partial(_locust_argv, ctx)
+        return load_rounds.run(ctx, solution, locust, _service_limits(ctx))
     out = ctx.work / "locust"
     died_with: int | None = None
     try:
         with running_service(
             app, name="load", ctx=ctx, extra_env=spec.env, limits=_service_limits(ctx)
         ) as service:
-            outcome = run_cmd(
-                _locust_argv(ctx, service.base_url, out),
-                cwd=ctx.work,
-                env=clean_env(home=ctx.work),
-                limits=Limits(timeout_seconds=spec.duration_seconds + LOCUST_GRACE_SECONDS),
-                netns=service.netns,
-            )
+            meter = ServiceMeter(service.process.proc.pid)
+            try:
+                before = meter.cpu_seconds()
+                outcome = run_cmd(
+                    _locust_argv(ctx, service.base_url, out),
+                    cwd=ctx.work,
+                    env=clean_env(home=ctx.work),
+                    limits=Limits(timeout_seconds=spec.duration_seconds + LOCUST_GRACE_SECONDS),
+                    netns=service.netns,
+                )
+                cpu = meter.cpu_seconds() - before
+            finally:
+                meter.close()
             if not service.process.alive():
                 died_with = service.process.proc.returncode
     except ServiceDidNotStart as exc:
@@ -60,7 +74,8 @@ def run(ctx: StageContext) -> StageResult:
             log_excerpt=outcome.output[-4000:],
             cause="tool-failed",
         )
-    return _score(ctx, json.loads(stats.read_text()), started, died_with)
+    measured_cpu = (cpu, meter.source)
+    return _score(ctx, json.loads(stats.read_text()), started, died_with, measured_cpu)
 
 
 def _service_limits(ctx: StageContext) -> Limits:
@@ -77,9 +92,10 @@ def _service_limits(ctx: StageContext) -> Limits:
     )
 
 
-def _locust_argv(ctx: StageContext, host: str, out: Path) -> list[str]:
+def _locust_argv(ctx: StageContext, host: str, out: Path, seconds: int | None = None) -> list[str]:
     spec = ctx.assignment.spec.stages.load
     assert spec is not None
+    seconds = spec.duration_seconds if seconds is None else seconds
     return [
         tools.executable("locust"),
         "-f",
@@ -90,7 +106,7 @@ def _locust_argv(ctx: StageContext, host: str, out: Path) -> list[str]:
         "-r",
         str(spec.spawn_rate),
         "-t",
-        f"{spec.duration_seconds}s",
+        f"{seconds}s",
         "--host",
         host,
         "--json-file",
@@ -106,12 +122,16 @@ def _locust_argv(ctx: StageContext, host: str, out: Path) -> list[str]:
 
 
 def _score(
-    ctx: StageContext, entries: list[dict[str, Any]], started: float, died_with: int | None
+    ctx: StageContext,
+    entries: list[dict[str, Any]],
+    started: float,
+    died_with: int | None,
+    cpu: tuple[float, CpuSource] | None = None,
 ) -> StageResult:
     spec = ctx.assignment.spec.stages.load
     assert spec is not None
     duration = measured_duration(entries, float(spec.duration_seconds))
-    rows = endpoint_figures(entries, duration)
+    rows = load_rounds.with_cpu(endpoint_figures(entries, duration), cpu[0] if cpu else None)
     per_weight = spec.points / sum(s.weight for s in spec.slos)
     checks = [judge(slo, rows, per_weight) for slo in spec.slos]
     met = sum(c.status == "passed" for c in checks)
@@ -119,7 +139,10 @@ def _score(
     if died_with is not None:
         message += f"; the service exited (code {died_with}) during the load test"
     status: Status = "passed" if met == len(checks) and died_with is None else "failed"
-    metrics = LoadMetrics(users=spec.users, duration_seconds=round(duration, 1), endpoints=rows)
+    metrics = LoadMetrics(
+        users=spec.users, duration_seconds=round(duration, 1), endpoints=rows,
+        cpu_source=cpu[1] if cpu else None,
+    )  # fmt: skip
     score = sum(c.score for c in checks) if died_with is None else 0.0
     exited: StageCause | None = "service-exited" if died_with is not None else None
     return result(

@@ -1,0 +1,184 @@
+"""Latency goals judged against the reference solution measured in the same job. Pure functions.
+
+A latency measured on a shared machine moves with everything else the machine does. Where
+the official grade has the reference solution (`solution/` beside `hidden_tests/`), the load
+stage measures it too, in the same job, in short rounds alternating with the submission's
+(graders.stages.load_rounds), so a slow minute slows both. Each service's figure for an
+endpoint is the median over its rounds; a latency goal is then met when the submission's
+median is at most `max(goal, tolerance times the reference's median)`: the assignment's goal
+stands on a quiet machine, and on a busy one the bar rises only as far as the reference's
+own figures rose. Error-rate, throughput and CPU goals are judged as always, on the rounds'
+pooled counts.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from graders.assignment import Slo
+from graders.loadstats import AGGREGATED, judge
+from graders.report import Check, EndpointLoad, LoadRound
+
+SOLUTION = "solution"  # the hidden material's reference solution, beside hidden_tests/
+LATENCIES = ("p50", "p95", "p99")
+Which = Literal["submission", "reference"]
+
+
+def reference_solution(hidden_tests: Path | None) -> Path | None:
+    """The reference solution the official grade has (`solution/` beside `hidden_tests/`)."""
+    if hidden_tests is None:
+        return None
+    folder = hidden_tests.resolve().parent / SOLUTION
+    return folder if folder.is_dir() else None
+
+
+def pair_order(index: int) -> list[Which]:
+    """Which service goes first in the `index`th pair of rounds: ABBA (S R, R S, S R, …), so
+    a drift across the stage weighs on both services alike."""
+    pair: list[Which] = ["submission", "reference"]
+    return pair if index % 2 == 0 else pair[::-1]
+
+
+def round_order(rounds: int) -> list[tuple[Which, int]]:
+    """Which service each round measures, in order, for `rounds` pairs."""
+    return [(which, index) for index in range(rounds) for which in pair_order(index)]
+
+
+def round_seconds(total: int, rounds: int) -> int:
+    """Each round's length: the stage's duration shared among the submission's rounds."""
+    return max(1, round(total / rounds))
+
+
+def median_rows(rounds: Sequence[LoadRound]) -> list[EndpointLoad]:
+    """One service's rows over its rounds: latencies are medians of the rounds' figures,
+    requests and failures are summed, requests/s and CPU per request pooled."""
+    seen = {r.endpoint for one in rounds for r in one.endpoints}
+    names = sorted(seen - {AGGREGATED}) + ([AGGREGATED] if AGGREGATED in seen else [])
+    seconds = sum(one.duration_seconds for one in rounds)
+    return [_merged(name, rounds, seconds) for name in names]
+
+
+def _merged(name: str, rounds: Sequence[LoadRound], seconds: float) -> EndpointLoad:
+    rows = [r for one in rounds for r in one.endpoints if r.endpoint == name]
+    requests = sum(r.requests for r in rows)
+    cpu = [(r.cpu_ms, r.requests) for r in rows if r.cpu_ms is not None]
+    answered = sum(n for _, n in cpu)
+    return EndpointLoad(
+        endpoint=name,
+        requests=requests,
+        failures=sum(r.failures for r in rows),
+        rps=round(requests / seconds, 1) if seconds > 0 else 0.0,
+        p50_ms=_median([r.p50_ms for r in rows if r.requests]),
+        p95_ms=_median([r.p95_ms for r in rows if r.requests]),
+        p99_ms=_median([r.p99_ms for r in rows if r.requests]),
+        cpu_ms=round(sum(ms * n for ms, n in cpu) / answered, 3) if cpu and answered else None,
+    )
+
+
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values)) if values else 0.0
+
+
+def bar(goal: float, reference: float | None, tolerance: float) -> float:
+    """The latency a goal is judged at: the goal, at least tolerance times the reference's."""
+    if reference is None or reference <= 0:
+        return goal
+    return max(goal, round(tolerance * reference, 1))
+
+
+def relaxed(slo: Slo, reference: EndpointLoad | None, tolerance: float) -> Slo:
+    """`slo` with each latency goal at its bar against `reference` (the same SLO without one)."""
+    if reference is None or reference.requests == 0:
+        return slo
+    update = {
+        f"{label}_ms": bar(goal, getattr(reference, f"{label}_ms"), tolerance)
+        for label in LATENCIES
+        if (goal := getattr(slo, f"{label}_ms")) is not None
+    }
+    return slo.model_copy(update=update)
+
+
+def judge_against_reference(
+    slo: Slo,
+    rows: list[EndpointLoad],
+    reference_rows: list[EndpointLoad],
+    tolerance: float,
+    points_per_weight: float,
+) -> Check:
+    """The SLO judged on the submission's medians, each latency goal at its bar against the
+    reference's; the check keeps the goal's own name and says what the bar was."""
+    reference = next((r for r in reference_rows if r.endpoint == slo.endpoint), None)
+    bars = relaxed(slo, reference, tolerance)
+    check = judge(bars, rows, points_per_weight)
+    own = judge(slo, rows, points_per_weight)
+    notes = raised_bars(slo, bars, reference, tolerance)
+    message = check.message if not notes else f"{check.message} ({'; '.join(notes)})"
+    return check.model_copy(update={"name": own.name, "message": message})
+
+
+def raised_bars(slo: Slo, bars: Slo, reference: EndpointLoad | None, tolerance: float) -> list[str]:
+    """Each goal the reference raised, in words: `p50 bar 27 ms: the reference's 18 ms x 1.5`."""
+    if reference is None:
+        return []
+    notes = []
+    for label in LATENCIES:
+        goal, raised = getattr(slo, f"{label}_ms"), getattr(bars, f"{label}_ms")
+        if goal is not None and raised > goal:
+            figure = getattr(reference, f"{label}_ms")
+            notes.append(
+                f"{label} judged at {raised:g} ms: the reference solution's {figure:.0f} ms in "
+                f"this job x {tolerance:g}"
+            )
+    return notes
+
+
+def figures(rounds: Sequence[LoadRound], endpoint: str, label: str) -> list[float]:
+    """One latency figure of `endpoint` per round that measured it."""
+    rows = [r for one in rounds for r in one.endpoints if r.endpoint == endpoint and r.requests]
+    return [float(getattr(row, f"{label}_ms")) for row in rows]
+
+
+def undecided(
+    slo: Slo, mine: Sequence[LoadRound], theirs: Sequence[LoadRound], tolerance: float
+) -> bool:
+    """A latency goal missed on the medians, while the rounds' own spread covers the miss:
+    the submission's best round is within the bar its reference's worst round would set.
+    Such a miss is measured again (more rounds) before it costs points; a clear miss (every
+    round of the submission over every bar the reference's rounds allow) is not."""
+    for label in LATENCIES:
+        goal = getattr(slo, f"{label}_ms")
+        ours, ref = figures(mine, slo.endpoint, label), figures(theirs, slo.endpoint, label)
+        if goal is None or not ours:
+            continue
+        missed = _median(ours) > bar(goal, _median(ref) if ref else None, tolerance)
+        if missed and min(ours) <= bar(goal, max(ref) if ref else None, tolerance):
+            return True
+    return False
+
+
+def judging_sentence(
+    judging: str, tolerance: float | None, reference_rows: list[EndpointLoad], rounds: int
+) -> str:
+    """How the latency goals were judged, in one sentence a learner understands."""
+    if judging != "reference" or tolerance is None:
+        return (
+            "Latency goals are judged as the assignment states them, on one run of the load "
+            "test on this machine."
+        )
+    aggregate = next((r for r in reference_rows if r.endpoint == AGGREGATED), None)
+    figure = f" (its median p50 was {aggregate.p50_ms:.0f} ms)" if aggregate else ""
+    return (
+        f"Latency goals were judged against the reference solution, load-tested in {rounds} "
+        f"short rounds alternating with yours on the same machine{figure}: each goal counts "
+        f"as met when your median is within the goal or within {tolerance:g} times the "
+        "reference's median, whichever is higher, so a busy machine cannot cost you points."
+    )
+
+
+CPU_SENTENCE = (
+    "CPU time per request is the processor time your service itself spent (all its processes) "
+    "divided by the requests it answered: the work it does, not how long it waited for a core."
+)
