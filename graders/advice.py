@@ -385,6 +385,8 @@ def _cause_keys(stage: StageResult, check: Check) -> list[str]:
         keys.append("errors")
     if "throughput" in missed:
         keys.append("throughput")
+    if "cpu" in missed:
+        keys.append("cpu")
     if missed & {"p50", "p95", "p99"}:
         endpoint = endpoint_of(check, stage)
         method = (endpoint.endpoint if endpoint else check.name).split(" ", 1)[0].upper()

@@ -28,6 +28,8 @@ from graders.containment import CGROUP_FS, writable_cgroup
 CpuSource = Literal["cgroup", "processes"]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MOVE_ATTEMPTS = 50  # rounds of "move every process of the tree" until none is left outside
+SETTLE_ATTEMPTS = 400  # polls, 5 ms apart, until a pause has taken hold
+STOPPED = {"T", "t", "Z", "X"}  # stopped (or already gone) in /proc/PID/stat
 
 
 def tree(root: int) -> list[int]:
@@ -99,12 +101,28 @@ class ServiceMeter:
             self._pause(stop=False)
 
     def _pause(self, *, stop: bool) -> None:
-        if self._freezer is not None:
-            self._freezer.set("freezer.state", "FROZEN" if stop else "THAWED")
-            return
+        """Stop or resume, and wait until it has happened (both are asynchronous)."""
+        for _ in range(SETTLE_ATTEMPTS):
+            if self._freezer is not None:
+                self._freezer.set("freezer.state", "FROZEN" if stop else "THAWED")
+                if not stop or _freezer_state(self._freezer) == "FROZEN":
+                    return
+            else:
+                states = self._signal(signal.SIGSTOP if stop else signal.SIGCONT)
+                if not stop or states <= STOPPED:
+                    return
+            time.sleep(0.005)
+
+    def _signal(self, signum: int) -> set[str]:
+        """Send `signum` to the tree; the states its processes were in."""
+        states = set()
         for pid in tree(self.root):
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGSTOP if stop else signal.SIGCONT)
+                os.kill(pid, signum)
+            fields = _stat_fields(pid)
+            if fields is not None:
+                states.add(fields[0])
+        return states
 
     def close(self) -> None:
         """Thaw and remove the groups (the service itself is stopped by its owner)."""
@@ -113,6 +131,10 @@ class ServiceMeter:
         for group in (self._cpu, self._freezer):
             if group is not None:
                 _remove_when_empty(group)
+
+
+def _freezer_state(group: Cgroup) -> str:
+    return (group.path / "freezer.state").read_text().strip()
 
 
 def _group(controller: str, name: str) -> Cgroup | None:

@@ -23,6 +23,7 @@ from graders.advice import (
     why,
 )
 from graders.assignment import StageName
+from graders.load_reference import cpu_sentence, judging_sentence
 from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
 from graders.report import Check, Finding, GradeReport, StageResult, ordered
 from graders.tracebacks import cause, trimmed
@@ -270,6 +271,8 @@ def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
         "unmatched": Md("; ".join(goals.get("", []))),
         "whys": whys,
         "causes": [Md(c) for c in miss_causes(stage, stage.checks)],
+        "judging": Md(judging_sentence(stage.load)) if stage.load.judging == "reference" else None,
+        "cpu": Md(cpu_sentence(stage.load) or "") or None,
         "note": md_inline(stage.message, 300) if stage.status == "failed" else None,
         "log": fenced(stage.log_excerpt, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
         if stage.status == "failed" and stage.log_excerpt.strip() and d.log_lines

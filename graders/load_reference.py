@@ -20,7 +20,7 @@ from typing import Literal
 
 from graders.assignment import Slo
 from graders.loadstats import AGGREGATED, judge
-from graders.report import Check, EndpointLoad, LoadRound
+from graders.report import Check, EndpointLoad, LoadMetrics, LoadRound
 
 SOLUTION = "solution"  # the hidden material's reference solution, beside hidden_tests/
 LATENCIES = ("p50", "p95", "p99")
@@ -159,26 +159,36 @@ def undecided(
     return False
 
 
-def judging_sentence(
-    judging: str, tolerance: float | None, reference_rows: list[EndpointLoad], rounds: int
-) -> str:
+def judging_sentence(load: LoadMetrics) -> str:
     """How the latency goals were judged, in one sentence a learner understands."""
-    if judging != "reference" or tolerance is None:
+    if load.judging != "reference" or load.tolerance is None:
         return (
-            "Latency goals are judged as the assignment states them, on one run of the load "
-            "test on this machine."
+            "Latency goals were judged as the assignment states them, on one run of the load test."
         )
-    aggregate = next((r for r in reference_rows if r.endpoint == AGGREGATED), None)
-    figure = f" (its median p50 was {aggregate.p50_ms:.0f} ms)" if aggregate else ""
+    pairs = sum(r.service == "submission" for r in load.rounds)
+    aggregate = next((r for r in load.reference_endpoints if r.endpoint == AGGREGATED), None)
+    figure = f" (its median response time was {aggregate.p50_ms:.0f} ms)" if aggregate else ""
     return (
-        f"Latency goals were judged against the reference solution, load-tested in {rounds} "
-        f"short rounds alternating with yours on the same machine{figure}: each goal counts "
-        f"as met when your median is within the goal or within {tolerance:g} times the "
-        "reference's median, whichever is higher, so a busy machine cannot cost you points."
+        f"Latency goals were judged against the reference solution, load-tested in {pairs} "
+        f"short rounds alternating with yours on the same machine{figure}: a goal counts as "
+        f"met when your median over the rounds is within the goal or within {load.tolerance:g} "
+        "times the reference's, whichever is higher, so a busy machine cannot cost you points."
     )
 
 
-CPU_SENTENCE = (
-    "CPU time per request is the processor time your service itself spent (all its processes) "
-    "divided by the requests it answered: the work it does, not how long it waited for a core."
-)
+def cpu_sentence(load: LoadMetrics) -> str | None:
+    """The service's CPU time per request and what it measures (None: not measured)."""
+    mine = next((r for r in load.endpoints if r.endpoint == AGGREGATED), None)
+    if mine is None or mine.cpu_ms is None:
+        return None
+    theirs = next((r for r in load.reference_endpoints if r.endpoint == AGGREGATED), None)
+    also = (
+        f" (the reference solution's: {theirs.cpu_ms:.1f} ms)"
+        if theirs is not None and theirs.cpu_ms is not None
+        else ""
+    )
+    return (
+        f"CPU time per request: {mine.cpu_ms:.1f} ms{also}. It is the processor time your "
+        "service itself spent (all its processes) divided by the requests it answered: the "
+        "work it does, not how long it waited for a core."
+    )
