@@ -92,7 +92,7 @@ def test_rounds_alternate_abba_so_drift_weighs_on_both():
 
 def test_the_stage_duration_is_shared_among_the_submissions_rounds():
     assert round_seconds(15, 3) == 5
-    assert round_seconds(2, 5) == 1
+    assert round_seconds(2, 5) == 2  # never so short that start-up is the whole round
 
 
 def test_latencies_are_medians_over_rounds_and_counts_are_pooled():
