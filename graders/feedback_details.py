@@ -244,7 +244,9 @@ def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
     for check in stage.checks:
         endpoint = endpoint_of(check, stage)
         mark = "✅" if check.status == "passed" else "❌"
-        goal = f"{md_inline(load_goal(check, endpoint), 60)} {mark}"
+        raised = [r for r in stage.load.raised if r.check == check.name]
+        bars = "".join(f" ({r.measure} judged at {r.bar_ms:g} ms)" for r in raised)
+        goal = f"{md_inline(load_goal(check, endpoint), 60)}{bars} {mark}"
         goals.setdefault(endpoint.endpoint if endpoint else "", []).append(goal)
     rows = [
         {

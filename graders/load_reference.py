@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Literal
 
 from graders.assignment import Slo
-from graders.loadstats import AGGREGATED, judge
-from graders.report import Check, EndpointLoad, LoadMetrics, LoadRound
+from graders.loadstats import AGGREGATED, describe_goal, judge
+from graders.report import Check, EndpointLoad, LoadMetrics, LoadRound, RaisedGoal
 
 SOLUTION = "solution"  # the hidden material's reference solution, beside hidden_tests/
-LATENCIES = ("p50", "p95", "p99")
+LATENCIES: tuple[Literal["p50", "p95", "p99"], ...] = ("p50", "p95", "p99")
 MIN_ROUND_SECONDS = 2  # shorter, and Locust's start-up (users spawning, logging in) is the round
 Which = Literal["submission", "reference"]
 
@@ -112,28 +112,36 @@ def judge_against_reference(
     """The SLO judged on the submission's medians, each latency goal at its bar against the
     reference's; the check keeps the goal's own name and says what the bar was."""
     reference = next((r for r in reference_rows if r.endpoint == slo.endpoint), None)
-    bars = relaxed(slo, reference, tolerance)
-    check = judge(bars, rows, points_per_weight)
-    own = judge(slo, rows, points_per_weight)
-    notes = raised_bars(slo, bars, reference, tolerance)
+    check = judge(relaxed(slo, reference, tolerance), rows, points_per_weight)
+    notes = [
+        f"{r.measure} judged at {r.bar_ms:g} ms: the reference solution's {r.reference_ms:.0f} "
+        f"ms in this job x {tolerance:g}"
+        for r in raised_goals(slo, reference_rows, tolerance)
+    ]
     message = check.message if not notes else f"{check.message} ({'; '.join(notes)})"
-    return check.model_copy(update={"name": own.name, "message": message})
+    name = f"{slo.endpoint}: {describe_goal(slo)}"  # the goal's own name, for milestones
+    return check.model_copy(update={"name": name, "message": message})
 
 
-def raised_bars(slo: Slo, bars: Slo, reference: EndpointLoad | None, tolerance: float) -> list[str]:
-    """Each goal the reference raised, in words: `p50 bar 27 ms: the reference's 18 ms x 1.5`."""
-    if reference is None:
+def raised_goals(
+    slo: Slo, reference_rows: list[EndpointLoad], tolerance: float
+) -> list[RaisedGoal]:
+    """Each latency goal of `slo` the reference raised, with its bar and the reference's figure."""
+    reference = next((r for r in reference_rows if r.endpoint == slo.endpoint), None)
+    if reference is None or reference.requests == 0:
         return []
-    notes = []
+    name = f"{slo.endpoint}: {describe_goal(slo)}"
+    raised = []
     for label in LATENCIES:
-        goal, raised = getattr(slo, f"{label}_ms"), getattr(bars, f"{label}_ms")
-        if goal is not None and raised > goal:
-            figure = getattr(reference, f"{label}_ms")
-            notes.append(
-                f"{label} judged at {raised:g} ms: the reference solution's {figure:.0f} ms in "
-                f"this job x {tolerance:g}"
+        goal, figure = getattr(slo, f"{label}_ms"), getattr(reference, f"{label}_ms")
+        raised_to = bar(goal, figure, tolerance) if goal is not None else None
+        if goal is not None and raised_to is not None and raised_to > goal:
+            raised.append(
+                RaisedGoal(
+                    check=name, measure=label, goal_ms=goal, reference_ms=figure, bar_ms=raised_to
+                )
             )
-    return notes
+    return raised
 
 
 def figures(rounds: Sequence[LoadRound], endpoint: str, label: str) -> list[float]:

@@ -92,6 +92,16 @@ class LoadRound(_Model):
     endpoints: list[EndpointLoad]
 
 
+class RaisedGoal(_Model):
+    """A latency goal the reference raised: judged at `bar_ms`, tolerance x `reference_ms`."""
+
+    check: str  # the Check's name
+    measure: Literal["p50", "p95", "p99"]
+    goal_ms: float
+    reference_ms: float
+    bar_ms: float
+
+
 class LoadMetrics(_Model):
     users: int
     duration_seconds: float
@@ -101,6 +111,7 @@ class LoadMetrics(_Model):
     tolerance: float | None = None
     reference_endpoints: list[EndpointLoad] = Field(default_factory=list)
     rounds: list[LoadRound] = Field(default_factory=list)
+    raised: list[RaisedGoal] = Field(default_factory=list)
     cpu_source: Literal["cgroup", "processes"] | None = None
 
 

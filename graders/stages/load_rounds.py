@@ -26,6 +26,7 @@ from graders.load_reference import (
     judge_against_reference,
     median_rows,
     pair_order,
+    raised_goals,
     round_seconds,
     undecided,
 )
@@ -218,6 +219,7 @@ def score(ctx: StageContext, measured: Measured, started: float) -> StageResult:
         users=spec.users, duration_seconds=round(seconds, 1), endpoints=mine,
         judging="reference", tolerance=tolerance, reference_endpoints=theirs,
         rounds=measured.rounds, cpu_source=measured.cpu_source,
+        raised=[r for slo in spec.slos for r in raised_goals(slo, theirs, tolerance)],
     )  # fmt: skip
     exited: StageCause | None = "service-exited" if died_with is not None else None
     score_ = sum(c.score for c in checks) if died_with is None else 0.0

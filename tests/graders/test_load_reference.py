@@ -12,6 +12,7 @@ from graders.load_reference import (
     judge_against_reference,
     judging_sentence,
     median_rows,
+    raised_goals,
     reference_solution,
     round_order,
     round_seconds,
@@ -223,3 +224,13 @@ def test_absolute_judging_says_so():
 
 def test_no_cpu_figure_no_cpu_sentence():
     assert cpu_sentence(metrics(endpoints=[row("Aggregated")])) is None
+
+
+def test_each_raised_goal_is_recorded_with_its_bar_and_the_references_figure():
+    slo = Slo(endpoint="GET /tasks", p50_ms=60, p95_ms=500)
+    (raised,) = raised_goals(slo, [row(p50=80, p95=120)], 1.5)
+    assert raised.check == "GET /tasks: p50 ≤ 60 ms, p95 ≤ 500 ms"
+    assert (raised.measure, raised.goal_ms, raised.reference_ms, raised.bar_ms) == (
+        "p50", 60, 80, 120,
+    )  # fmt: skip
+    assert raised_goals(slo, [], 1.5) == []
