@@ -8,8 +8,8 @@ CPU hog busy-looping on the other core, and prints each run's load score and, pe
 spread of the measure it judges (min, median, max). A stable assignment has every solution
 run at full load marks and every starter run missing the same goals.
 
-`--official` grades as the official grade does (`--official --hidden-tests`): the reference
-solution beside hidden_tests/ is load-tested in the same job and latency goals are judged
+`--official` grades with the hidden material (`--hidden-tests`, as the official grade has it):
+the reference solution beside hidden_tests/ is load-tested in the same job, goals judged
 against it (graders.load_reference); each goal then also shows the spread of the bar it was
 judged at and of the reference's figure, and each variant the rounds each run took. The
 load average is printed before and after each variant.
@@ -55,7 +55,7 @@ def cpu_hog(on: bool) -> Iterator[None]:
 
 def load_stage(slug: str, folder: str, official: bool) -> dict[str, Any]:
     assignment = ROOT / "templates" / slug
-    hidden = ["--official", "--hidden-tests", str(assignment / "hidden_tests")] if official else []
+    hidden = ["--hidden-tests", str(assignment / "hidden_tests")] if official else []
     with tempfile.TemporaryDirectory() as out:
         argv = [str(BIN / "classroom"), "grade", str(assignment / folder), "--assignment"]
         subprocess.run([*argv, str(assignment), *ONLY_LOAD, *hidden, "--out", out],
