@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from graders.cgroups import Cgroup
-from graders.containment import CGROUP_FS, writable_cgroup
+from graders.containment import writable_cgroup
 
 CpuSource = Literal["cgroup", "processes"]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -167,8 +167,7 @@ def _remove_when_empty(group: Cgroup) -> None:
 
 
 def _move_out(group: Cgroup) -> None:
-    """Processes still inside go back to the controller's root group (they are not ours to kill)."""
-    root = CGROUP_FS / group.path.parent.relative_to(CGROUP_FS).parts[0]
+    """Processes still inside go back to the group it was made in (not ours to kill here)."""
     for pid in group.pids():
         with contextlib.suppress(OSError):
-            (root / "cgroup.procs").write_text(str(pid))
+            (group.path.parent / "cgroup.procs").write_text(str(pid))
