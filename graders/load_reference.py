@@ -176,11 +176,11 @@ def judging_sentence(load: LoadMetrics) -> str:
         )
     runs = sum(r.service == "submission" for r in load.rounds)
     aggregate = next((r for r in load.reference_endpoints if r.endpoint == AGGREGATED), None)
-    figure = f" (its median response time was {aggregate.p50_ms:.0f} ms)" if aggregate else ""
+    figure = f"; its median response time was {aggregate.p50_ms:.0f} ms" if aggregate else ""
     each = f"{runs} runs each, medians" if runs > 1 else "one run each"
     return (
         f"Latency goals were judged against the reference solution, load-tested on the same "
-        f"machine in turns with yours ({each}){figure}: a goal counts as met when your figure "
+        f"machine in turns with yours ({each}{figure}): a goal counts as met when your figure "
         f"is within the goal or within {load.tolerance:g} times the reference's, whichever is "
         "higher, so a busy machine cannot cost you points."
     )
