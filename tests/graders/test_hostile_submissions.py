@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import graders
-from graders.assignment import ReferenceJudging, load_assignment
+from graders.assignment import load_assignment
 from graders.containment import detect
 from graders.engine import grade_submission
 from graders.load_reference import round_seconds
@@ -421,8 +421,9 @@ def with_a_reference(root: Path) -> Path:
     assignment = root / "notes-with-reference"
     shutil.copytree(NOTES_ASSIGNMENT, assignment)
     shutil.copytree(SUBMISSIONS / "passes_all", assignment / "solution")
-    spec = assignment / "assignment.toml"  # runs of 4 s: a pause long enough to see
-    spec.write_text(spec.read_text().replace("duration_seconds = 2", "duration_seconds = 4"))
+    spec = assignment / "assignment.toml"  # rounds of 4 s, S R R S: its payload runs again
+    text = spec.read_text().replace("duration_seconds = 2", "duration_seconds = 8")
+    spec.write_text(text + "\n[stages.load.reference]\nrounds = 2\n")
     return assignment
 
 
@@ -459,5 +460,5 @@ def test_a_service_cannot_find_stop_or_starve_the_reference_it_is_judged_against
     # Paused while the reference was measured: its own clock thread could not write a tick
     # for at least as long as Locust ran against the reference (a pause, not a latency:
     # noise can only lengthen it).
-    assert ticks_gap(kept) >= round_seconds(4, ReferenceJudging().rounds)
+    assert ticks_gap(kept) >= round_seconds(8, 2)
     assert_contained(report, outside, kept)
