@@ -107,6 +107,13 @@ def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> Non
         rows = {e["endpoint"]: e for e in load["endpoints"]}
         theirs = {e["endpoint"]: e for e in load.get("reference_endpoints", [])}
         rounds.append(sum(r["service"] == "submission" for r in load.get("rounds", [])))
+        for label, table in (
+            ("CPU ms per request", rows),
+            ("CPU ms per request (reference)", theirs),
+        ):
+            cpu = table.get("Aggregated", {}).get("cpu_ms")
+            if cpu is not None:
+                spread[label].append(float(cpu))
         missed.add(tuple(c["name"] for c in stage["checks"] if c["status"] != "passed"))
         for check in stage["checks"]:
             figure, reference = measure_of(check, rows), measure_of(check, theirs)
