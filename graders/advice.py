@@ -394,6 +394,8 @@ def _cause_keys(stage: StageResult, check: Check) -> list[str]:
         keys.append("throughput")
     if "statements" in missed:
         keys.append("statements")
+    if "cpu" in missed:
+        keys.append("cpu")
     if missed & {"p50", "p95", "p99"}:
         endpoint = endpoint_of(check, stage)
         method = (endpoint.endpoint if endpoint else check.name).split(" ", 1)[0].upper()

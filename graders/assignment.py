@@ -262,6 +262,8 @@ class Slo(_Strict):
     # SQL statements per request, counted by the PostgreSQL server the grader owns while the
     # endpoint is requested alone, one request at a time (needs `[app.services.postgres]`).
     max_statements: NonNegative | None = None
+    # CPU time the service spent per request it answered (Aggregated only): see graders.cpu_time
+    max_cpu_ms: Positive | None = None
     weight: Positive = 1.0
     why: str = ""
 
@@ -269,12 +271,47 @@ class Slo(_Strict):
     def _has_a_goal(self) -> Slo:
         goals = (
             self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps,
-            self.max_statements,
+            self.max_statements, self.max_cpu_ms,
         )  # fmt: skip
         if all(goal is None for goal in goals):
             raise ValueError(
                 "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate, "
-                "min_rps or max_statements"
+                "min_rps, max_statements or max_cpu_ms"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _cpu_is_the_services(self) -> Slo:
+        if self.max_cpu_ms is not None and self.endpoint != "Aggregated":
+            raise ValueError(
+                f"max_cpu_ms is the whole service's CPU time per request: set it on "
+                f'endpoint = "Aggregated", not on "{self.endpoint}"'
+            )
+        return self
+
+
+class ReferenceJudging(_Strict):
+    """Latency goals judged against the reference solution measured in the same job (official
+    grades, where `solution/` sits beside `hidden_tests/`): see graders.load_reference."""
+
+    # Locust runs against the submission and the reference in turns, this many times each;
+    # the stage's duration_seconds is shared among the submission's rounds. Each round is a
+    # new Locust run whose users start over (a locustfile that logs in pays that again), so
+    # more rounds suit profiles whose users start cheaply.
+    rounds: Annotated[int, Field(ge=1, le=10)] = 1
+    # A latency goal missed by the submission's best round within tolerance x the bar the
+    # reference's worst round sets is measured again, one more round each at a time, up to
+    # this many rounds each (graders.load_reference.undecided).
+    max_rounds: Annotated[int, Field(ge=1, le=20)] = 3
+    # A latency goal is met at max(goal, tolerance x the reference's median in the same job).
+    tolerance: Annotated[float, Field(ge=1.0, le=10.0)] = 1.5
+
+    @model_validator(mode="after")
+    def _enough_rounds(self) -> ReferenceJudging:
+        if self.max_rounds < self.rounds:
+            raise ValueError(
+                f"max_rounds ({self.max_rounds}) is below rounds ({self.rounds}): set "
+                "max_rounds to at least rounds"
             )
         return self
 
@@ -289,6 +326,7 @@ class LoadStage(_Stage):
     env: dict[str, str] = Field(default_factory=dict)
     slos: list[Slo] = Field(min_length=1)
     profile: str = ""
+    reference: ReferenceJudging = Field(default_factory=ReferenceJudging)
 
 
 MILESTONE_STAGES = ("tests", "hidden", "load")

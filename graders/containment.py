@@ -134,3 +134,12 @@ def _writable_cgroup(controller: str) -> Path | None:
     except OSError:
         return None
     return parent
+
+
+def writable_cgroup(controller: str) -> Path | None:
+    """The cgroup v1 folder of `controller` the grader may create groups in (None: it may not,
+    or containment is off)."""
+    caps = detect()
+    if not caps.is_root or caps.disabled:
+        return None
+    return _writable_cgroup(controller)

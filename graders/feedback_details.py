@@ -23,6 +23,7 @@ from graders.advice import (
     why,
 )
 from graders.assignment import StageName
+from graders.load_reference import cpu_sentence, judging_sentence
 from graders.loadstats import database_findings
 from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
 from graders.report import Check, Finding, GradeReport, StageResult, ordered
@@ -244,7 +245,9 @@ def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
     for check in stage.checks:
         endpoint = endpoint_of(check, stage)
         mark = "✅" if check.status == "passed" else "❌"
-        goal = f"{md_inline(load_goal(check, endpoint), 60)} {mark}"
+        raised = [r for r in stage.load.raised if r.check == check.name]
+        bars = "".join(f" ({r.measure} judged at {r.bar_ms:g} ms)" for r in raised)
+        goal = f"{md_inline(load_goal(check, endpoint), 60)}{bars} {mark}"
         goals.setdefault(endpoint.endpoint if endpoint else "", []).append(goal)
     rows = [
         {
@@ -274,6 +277,8 @@ def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
         "statements": _statement_lines(stage, d),
         "database": [md_inline(f, 400) for f in _database_findings(stage)],
         "measures": _measures(stage),
+        "judging": Md(judging_sentence(stage.load)) if stage.load.judging == "reference" else None,
+        "cpu": Md(cpu_sentence(stage.load) or "") or None,
         "note": md_inline(stage.message, 300) if stage.status == "failed" else None,
         "log": fenced(stage.log_excerpt, max_lines=d.log_lines, max_bytes=d.log_lines * 120)
         if stage.status == "failed" and stage.log_excerpt.strip() and d.log_lines

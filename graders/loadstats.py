@@ -129,6 +129,8 @@ def describe_goal(slo: Slo) -> str:
         goals.append(f"≥ {slo.min_rps:g} requests/s")
     if slo.max_statements is not None:
         goals.append(f"≤ {slo.max_statements:g} statements per request")
+    if slo.max_cpu_ms is not None:
+        goals.append(f"CPU ≤ {slo.max_cpu_ms:g} ms per request")
     return ", ".join(goals)
 
 
@@ -152,6 +154,7 @@ def missed(slo: Slo, row: EndpointLoad) -> list[tuple[LoadMiss, str]]:
         misses.append(("errors", f"errors {row.error_rate:.1%} > goal {slo.max_error_rate:.0%}"))
     if slo.min_rps is not None and row.rps < slo.min_rps:
         misses.append(("throughput", f"{row.rps:.0f} requests/s < goal {slo.min_rps:g}"))
+    misses += _cpu_missed(slo, row)
     speed_goals = (slo.p50_ms, slo.p95_ms, slo.p99_ms, slo.min_rps)
     if (
         slo.max_error_rate is None
@@ -182,3 +185,14 @@ def database_findings(use: DatabaseUse) -> list[str]:
             "block) or share a pool of a fixed size"
         )
     return findings
+
+
+def _cpu_missed(slo: Slo, row: EndpointLoad) -> list[tuple[LoadMiss, str]]:
+    """The CPU goal: the service's CPU time per answered request (graders.cpu_time)."""
+    if slo.max_cpu_ms is None:
+        return []
+    if row.cpu_ms is None:
+        return [("cpu", "the service's CPU time could not be measured on this machine")]
+    if row.cpu_ms > slo.max_cpu_ms:
+        return [("cpu", f"CPU {row.cpu_ms:.2f} ms per request > goal {slo.max_cpu_ms:g} ms")]
+    return []

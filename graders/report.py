@@ -31,7 +31,7 @@ StageCause = Literal[
     "practice-count",  # test_quality in a non-official grade that may show only a count
 ]
 # Which goals of a load SLO were missed, by the measure that missed.
-LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "statements", "no-requests"]
+LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "statements", "no-requests", "cpu"]
 
 
 class _Model(BaseModel):
@@ -78,6 +78,7 @@ class EndpointLoad(_Model):
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    cpu_ms: float | None = None  # Aggregated: the service's CPU time per answered request
 
     @property
     def error_rate(self) -> float:
@@ -109,12 +110,37 @@ class DatabaseUse(_Model):
     max_idle_connections: int
 
 
+class LoadRound(_Model):
+    """One short Locust run of a reference-judged load stage (graders.load_reference)."""
+
+    service: Literal["submission", "reference"]
+    duration_seconds: float
+    endpoints: list[EndpointLoad]
+
+
+class RaisedGoal(_Model):
+    """A latency goal the reference raised: judged at `bar_ms`, tolerance x `reference_ms`."""
+
+    check: str  # the Check's name
+    measure: Literal["p50", "p95", "p99"]
+    goal_ms: float
+    reference_ms: float
+    bar_ms: float
+
+
 class LoadMetrics(_Model):
     users: int
     duration_seconds: float
-    endpoints: list[EndpointLoad]
+    endpoints: list[EndpointLoad]  # judged figures: latencies are medians over rounds, if any
     statements: list[EndpointStatements] = Field(default_factory=list)
     database: DatabaseUse | None = None
+    # "reference": latency goals were judged against the reference solution in the same job
+    judging: Literal["absolute", "reference"] = "absolute"
+    tolerance: float | None = None
+    reference_endpoints: list[EndpointLoad] = Field(default_factory=list)
+    rounds: list[LoadRound] = Field(default_factory=list)
+    raised: list[RaisedGoal] = Field(default_factory=list)
+    cpu_source: Literal["cgroup", "processes"] | None = None
 
 
 class StageResult(_Model):

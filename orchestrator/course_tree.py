@@ -32,6 +32,7 @@ can copy their rows into the roster.
 from __future__ import annotations
 
 import shutil
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,13 +105,27 @@ def course_tree(course: CourseDir) -> CourseTree:
 
 
 def quality_material(folder: Path, prefix: str) -> dict[str, Content]:
-    """`solution/` and `bugs/` of an assignment with a bugs folder (test_quality), else none."""
-    if not (folder / QUALITY_FOLDERS[1]).is_dir():
-        return {}
+    """`solution/` and `bugs/` of an assignment with a bugs folder (test_quality), and
+    `solution/` of one with a load stage (its latency is judged against the reference
+    solution's, graders.load_reference); else none."""
+    wanted: tuple[str, ...] = QUALITY_FOLDERS if (folder / QUALITY_FOLDERS[1]).is_dir() else ()
+    if not wanted and has_load_stage(folder):
+        wanted = QUALITY_FOLDERS[:1]
     files: dict[str, Content] = {}
-    for name in QUALITY_FOLDERS:
+    for name in wanted:
         files |= folder_files(folder / name, f"{prefix}/{name}" if prefix else name)
     return files
+
+
+def has_load_stage(folder: Path) -> bool:
+    """The assignment in `folder` has a `[stages.load]` table (read as data, never validated
+    here: a broken spec is refused where it is loaded)."""
+    try:
+        spec = tomllib.loads((folder / "assignment.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    stages = spec.get("stages")
+    return isinstance(stages, dict) and "load" in stages
 
 
 def official_workflow(course: CourseDir) -> str:

@@ -23,6 +23,8 @@ from graders.report import (
     GradeReport,
     LoadMetrics,
     LoadMiss,
+    LoadRound,
+    RaisedGoal,
     StageResult,
     Submission,
 )
@@ -254,6 +256,55 @@ def _load(p95_list: float, errors: int = 0) -> StageResult:
 
 def full_marks() -> GradeReport:
     return _report([_install(), _tests(), _hidden([]), _lint([]), _types([]), _load(38)])
+
+
+def judged_against_reference() -> GradeReport:
+    """An official grade whose latency goal was met at a bar the reference raised, with a CPU
+    goal missed (CPU per request on the Aggregated row)."""
+    load = _load(190)
+    assert load.load is not None
+    raised = load.checks[0].model_copy(
+        update={
+            "status": "passed",
+            "score": 10.0,
+            "missed": [],
+            "message": "met (p95 judged at 210 ms: the reference solution's 140 ms in this job "
+            "x 1.5)",
+        }
+    )
+    cpu = _check(
+        "Aggregated: CPU ≤ 2 ms per request", 10, False, "CPU 3.40 ms per request > goal 2 ms"
+    )
+    cpu.missed.append("cpu")
+    total = EndpointLoad(
+        endpoint="Aggregated", requests=5520, failures=0, rps=276.0, p50_ms=40, p95_ms=180,
+        p99_ms=300, cpu_ms=3.4,
+    )  # fmt: skip
+    theirs = [e.model_copy(update={"p95_ms": 140}) for e in load.load.endpoints]
+    theirs.append(total.model_copy(update={"p50_ms": 31, "cpu_ms": 1.6}))
+    rounds = [
+        LoadRound(service=which, duration_seconds=6.5, endpoints=[total])
+        for which in ("submission", "reference") * 3
+    ]  # fmt: skip
+    metrics = load.load.model_copy(
+        update={
+            "endpoints": [*load.load.endpoints, total], "judging": "reference", "tolerance": 1.5,
+            "reference_endpoints": theirs, "rounds": rounds, "cpu_source": "cgroup",
+            "raised": [RaisedGoal(check=raised.name, measure="p95", goal_ms=150,
+                                  reference_ms=140, bar_ms=210)],
+        }
+    )  # fmt: skip
+    checks = [raised, load.checks[1], cpu]
+    load = load.model_copy(
+        update={
+            "checks": checks,
+            "load": metrics,
+            "score": 20.0,
+            "max_score": 30.0,
+            "status": "failed",
+        }
+    )
+    return _report([_install(), _tests(), _hidden([]), _lint([]), _types([]), load])
 
 
 def starter_partial() -> GradeReport:
@@ -513,6 +564,7 @@ def huge_report() -> GradeReport:
 
 OUTCOMES = {
     "full_marks": lambda: render_feedback(full_marks()),
+    "judged_against_reference": lambda: render_feedback(judged_against_reference()),
     "starter_partial": lambda: render_feedback(
         starter_partial(), assignment_brief_url="https://github.com/course/tasks-api#brief"
     ),

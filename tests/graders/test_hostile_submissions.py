@@ -10,6 +10,7 @@ running or written outside the grading's own folders. The runs are kept
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -24,6 +25,7 @@ import graders
 from graders.assignment import load_assignment
 from graders.containment import detect
 from graders.engine import grade_submission
+from graders.load_reference import round_seconds
 from graders.report import GradeReport, Submission
 from tests.conftest import NOTES_ASSIGNMENT, ROOT, SUBMISSIONS
 from tests.graders.conftest import connections_to
@@ -412,3 +414,51 @@ def test_a_hostile_grading_cannot_change_another_learners_grade(
     assert all("=True" not in line for line in planted), planted
     assert all("signalable=1 " in line + " " for line in planted), planted  # itself alone
     assert sorted(p.name for p in outside.iterdir()) == []
+
+
+def with_a_reference(root: Path) -> Path:
+    """The notes assignment with `passes_all` as its reference solution, beside hidden_tests/."""
+    assignment = root / "notes-with-reference"
+    shutil.copytree(NOTES_ASSIGNMENT, assignment)
+    shutil.copytree(SUBMISSIONS / "passes_all", assignment / "solution")
+    spec = assignment / "assignment.toml"  # rounds of 4 s, S R R S: its payload runs again
+    text = spec.read_text().replace("duration_seconds = 2", "duration_seconds = 8")
+    spec.write_text(text + "\n[stages.load.reference]\nrounds = 2\n")
+    return assignment
+
+
+def ticks_gap(kept: Path) -> float:
+    """The longest pause between two timestamps the service's own thread wrote (seconds)."""
+    (ticks,) = kept.glob("classroom-grade-*/load-app/ticks.txt")
+    stamps = [float(line) for line in ticks.read_text().split()]
+    return max(b - a for a, b in itertools.pairwise(stamps))
+
+
+def test_a_service_cannot_find_stop_or_starve_the_reference_it_is_judged_against(
+    tmp_path, outside, kept
+):
+    assignment = with_a_reference(tmp_path)
+    folder = build(tmp_path, "games_the_reference", outside)
+
+    report = grade_submission(
+        load_assignment(assignment), folder, hidden_tests=assignment / "hidden_tests",
+        skip=frozenset({"tests", "hidden", "lint", "types"}),
+        submission_info=Submission(path=str(folder)), official=True,
+    )  # fmt: skip
+
+    load = report.stage("load").load
+    assert load is not None and load.judging == "reference"
+    noted = notes(kept, "load-app")
+    scans = [line for line in noted if line.startswith("reference-scan ")]
+    assert scans and all(line.endswith(" found=none") for line in scans), scans
+    signals = [line for line in noted if line.startswith("reference-signals ")]
+    assert signals and all(line.endswith(" seen=0") for line in signals), signals
+    theirs = [r for r in load.rounds if r.service == "reference"]
+    assert theirs and all(
+        e.requests > 0 and e.failures == 0 for r in theirs for e in r.endpoints
+    ), "the reference was disturbed"
+    # Paused while the reference was measured: its own clock thread could not write a tick
+    # for at least as long as Locust ran against the reference (a pause, not a latency:
+    # noise can only lengthen it).
+    assert ticks_gap(kept) >= round_seconds(8, 2)
+    assert_contained(report, outside, kept)

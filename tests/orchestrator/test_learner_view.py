@@ -20,6 +20,7 @@ from orchestrator.commands.course_push import course_push
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.commands.publish_grader import publish_grader
+from orchestrator.course_tree import has_load_stage
 from tests.orchestrator.conftest import ALL_ASSIGNMENTS, ORG, Classroom, with_two_repositories
 from tests.orchestrator.repo_files import (
     PRIVATE,
@@ -129,6 +130,9 @@ def test_the_course_repository_holds_what_the_learner_looked_for(
 
 
 def _sent_to_the_course(path: Path) -> bool:
-    """Hidden tests, and an assignment's solution and bugs when it has bugs (test_quality)."""
+    """Hidden tests, an assignment's solution and bugs when it has bugs (test_quality), and its
+    solution when it has a load stage (the reference its latency is judged against)."""
     slug, kind = path.relative_to(TEMPLATES).parts[:2]
-    return kind == "hidden_tests" or (TEMPLATES / slug / "bugs").is_dir()
+    if kind == "hidden_tests" or (TEMPLATES / slug / "bugs").is_dir():
+        return True
+    return kind == "solution" and has_load_stage(TEMPLATES / slug)

@@ -1,0 +1,118 @@
+"""A service's CPU time and its pause button, on real processes (no service needed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graders.cpu_time import ServiceMeter, tree, tree_cpu_seconds
+
+# A parent that starts a child; each does a fixed amount of work when it reads a line, then
+# prints "done" (the parent after its child), and both wait for the next line.
+WORKER = """
+import subprocess, sys
+def work():
+    sum(i * i for i in range(3_000_000))
+child = None
+if sys.argv[1:] == ["parent"]:
+    child = subprocess.Popen([sys.executable, __file__, "child"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+for line in sys.stdin:
+    work()
+    if child:
+        child.stdin.write("go\\n"); child.stdin.flush(); child.stdout.readline()
+    print("done", flush=True)
+"""
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "parent"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def ask(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline().strip() == "done"
+
+
+def state(pid: int) -> str:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rfind(")") + 2]
+
+
+def test_the_tree_holds_the_process_and_its_child(worker):
+    ask(worker)
+    assert len(tree(worker.pid)) == 2
+
+
+def test_cpu_time_counts_the_work_of_the_whole_tree(worker):
+    meter = ServiceMeter(worker.pid)
+    try:
+        before = meter.cpu_seconds()
+        ask(worker)  # the same work in the parent and in its child
+        spent = meter.cpu_seconds() - before
+        alone = tree_cpu_seconds(worker.pid)
+    finally:
+        meter.close()
+    assert spent > 0.05  # work, not waiting: a busy machine cannot make it smaller
+    assert alone > 0.05
+
+
+@pytest.fixture(params=["cgroups", "no-cgroups"])
+def where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """With the machine's cgroups, and as on a machine that has none (signals and /proc)."""
+    if request.param == "no-cgroups":
+        monkeypatch.setattr("graders.cpu_time._group", lambda *_: None)
+    return str(request.param)
+
+
+def test_without_cgroups_cpu_time_is_read_from_the_process_tree(worker, where):
+    meter = ServiceMeter(worker.pid)
+    try:
+        before = meter.cpu_seconds()
+        ask(worker)
+        assert meter.cpu_seconds() - before > 0.05
+        assert meter.source == ("processes" if where == "no-cgroups" else "cgroup")
+    finally:
+        meter.close()
+
+
+@pytest.mark.usefixtures("where")
+def test_a_paused_service_has_every_process_stopped_and_runs_again_after(worker):
+    ask(worker)
+    meter = ServiceMeter(worker.pid)
+    try:
+        with meter.paused():
+            frozen = _frozen(meter)
+            states = {state(pid) for pid in tree(worker.pid)}
+            assert frozen or states == {"T"}
+        ask(worker)  # answers again
+    finally:
+        meter.close()
+
+
+def _frozen(meter: ServiceMeter) -> bool:
+    group = meter._freezer  # the freezer cgroup, where the machine lets the grader make one
+    return group is not None and (group.path / "freezer.state").read_text().strip() == "FROZEN"
+
+
+def test_closing_the_meter_leaves_the_service_running_and_no_group_behind(worker):
+    meter = ServiceMeter(worker.pid)
+    groups = [g.path for g in (meter._cpu, meter._freezer) if g is not None]
+    meter.close()
+    ask(worker)
+    assert not any(path.exists() for path in groups)
