@@ -27,7 +27,8 @@ def wait_notice(seconds: float, why: str, now: float) -> str:
     )
 
 
-def _announced(announce: Announce | None, seconds: float, why: str) -> None:
+def announced(announce: Announce | None, seconds: float, why: str) -> None:
+    """Tell `announce` of a wait of `seconds` for `why`, when it is long enough to say."""
     if announce is not None and seconds >= LONG_WAIT:
         announce(seconds, why)
 
@@ -62,9 +63,7 @@ class Pacer:
         with self._lock:
             delay = self._delay(self._clock())
             if delay > 0:
-                _announced(
-                    self.announce, delay, f"GitHub's limit of {self.per_hour} writes an hour"
-                )
+                announced(self.announce, delay, f"GitHub's limit of {self.per_hour} writes an hour")
                 self._sleep(delay)
                 self.waited += delay
             self._recent.append(self._clock())
@@ -225,7 +224,7 @@ class RateGate:
         if delay <= 0:
             return 0.0
         what = "GraphQL points" if resource == "graphql" else "requests"
-        _announced(self.announce, delay, f"GitHub's hourly limit of {what} to reset")
+        announced(self.announce, delay, f"GitHub's hourly limit of {what} to reset")
         self._sleep(delay)
         self.waited += delay
         return delay

@@ -72,6 +72,6 @@ def connect(
     `announce` is told of each long wait before it starts. CLASSROOM_PACING=off turns pacing
     off (sandbox runs)."""
     pacing = os.environ.get("CLASSROOM_PACING", "on").lower() not in ("off", "0", "no")
-    pacer = Pacer(per_minute, per_hour) if pacing else None
+    pacer = Pacer(per_minute, per_hour, announce=announce) if pacing else None
     backoff = 1.0 if pacing else 0.05
     return GitHub(api_url, token or find_token(), pacer=pacer, backoff=backoff, announce=announce)

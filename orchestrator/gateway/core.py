@@ -35,7 +35,7 @@ from orchestrator.gateway.transport import (
     next_link,
     retry_after,
 )
-from orchestrator.pacing import LONG_WAIT, Announce, CallCounter, Calls, Pacer, RateGate
+from orchestrator.pacing import Announce, CallCounter, Calls, Pacer, RateGate, announced
 
 T = TypeVar("T")
 
@@ -57,8 +57,6 @@ class GatewayCore:
     ) -> None:
         Requester.injectConnectionClasses(CountingHTTP, CountingHTTPS)
         self.announce = announce  # told of every long wait (a rate limit), before it starts
-        if pacer is not None and pacer.announce is None:
-            pacer.announce = announce
         self.gate = RateGate(clock=clock, sleep=sleep, announce=announce)
         self.counter = CallCounter(self.gate)
         self.ambiguous = 0  # writes that failed without saying whether they happened
@@ -178,8 +176,7 @@ class GatewayCore:
 
     def limited_wait(self, seconds: float) -> None:
         """Sit out the wait GitHub asked for after refusing a request for its rate limit."""
-        if self.announce is not None and seconds >= LONG_WAIT:
-            self.announce(seconds, "GitHub's rate limit (it asked to wait)")
+        announced(self.announce, seconds, "GitHub's rate limit (it asked to wait)")
         self._sleep(seconds)
 
     def _fatal(self, exc: GithubException, what: str) -> UserError:

@@ -12,7 +12,7 @@ from graders.errors import UserError
 from orchestrator.commands.init import init
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
-from orchestrator.gateway import missing_scopes
+from orchestrator.gateway import connect, missing_scopes
 from orchestrator.pacing import Pacer, format_duration, modelled_seconds, wait_notice
 from orchestrator.roster import Learner, load_roster, missing_from, with_learner
 from orchestrator.treesync import tree_files
@@ -240,6 +240,18 @@ def test_a_long_wait_is_announced_before_it_starts_and_a_short_one_is_not() -> N
         "waiting 59 min 59 s (until 01:00 UTC) for GitHub's limit of 2 writes an hour; "
         "the command goes on by itself"
     )
+
+
+def test_a_commands_gateway_announces_its_pacers_long_waits_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CLASSROOM_PACING", raising=False)
+
+    def say(seconds: float, why: str) -> None:
+        del seconds, why
+
+    gh = connect("http://127.0.0.1:9", per_minute=80, per_hour=500, token="t", announce=say)
+    assert gh.pacer is not None and gh.pacer.announce is say and gh.announce is say
 
 
 def test_the_modelled_time_follows_githubs_limits() -> None:
