@@ -20,10 +20,8 @@ from graders.report import GradeReport, Submission
 from tests.conftest import FIXTURES, ROOT
 from tests.graders.calibration import describe, template_grade
 
-# A real solution's load goals: `make test` runs these in one lane, one after another
-# (Makefile). The partial fix's goals are judged as stated (a practice grade): they hold with
-# a margin of four (p95 48 ms against 200 at a load average of 25), also while the official
-# end to end grades its class beside them.
+# A real solution's load goals: `make test` runs these one after another, never beside
+# another such load test (Makefile).
 pytestmark = [pytest.mark.slow, pytest.mark.load_goals]
 LEGACY = ROOT / "templates" / "legacy-inventory"
 PARTIAL_FIXES = FIXTURES / "legacy-inventory"

@@ -13,8 +13,8 @@ import pytest
 
 from tests.graders.calibration import TEMPLATES, describe, template_grade
 
-# A real solution's load goals, judged against the reference solution in the same grading
-# (official grades): `make test` runs these apart from the other slow tests (Makefile).
+# A real solution's load goals: `make test` runs these one after another, never beside
+# another such load test (Makefile).
 pytestmark = [pytest.mark.slow, pytest.mark.load_goals]
 SLUGS = sorted(path.parent.name for path in TEMPLATES.glob("*/assignment.toml"))
 

@@ -29,10 +29,10 @@ from tests.conftest import FIXTURES, ROOT, SHARED_CACHE
 from tests.graders.calibration import describe
 from tests.official.class_setup import OfficialClass, files_of, official_class
 
-# A real solution's load goals, judged against the reference solution in the same grading.
-# The class's grading (the module fixture, counted in the first test's time) takes about 8
-# minutes on a quiet 2-core machine and took 13 beside other work: pytest's default of 10
-# would cut it.
+# A real solution's load goals: `make test` runs these one after another, never beside
+# another such load test (Makefile). The class's grading (the module fixture, counted in the
+# first test's time) takes about 8 minutes on a quiet 2-core machine and took 13 beside other
+# work: pytest's default of 10 would cut it.
 pytestmark = [pytest.mark.slow, pytest.mark.load_goals, pytest.mark.timeout(1800)]
 SLUG = "tasks-api"
 COURSE = "school/course"
