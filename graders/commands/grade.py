@@ -14,13 +14,14 @@ from typing import Literal
 from pydantic import ValidationError
 
 from graders import exporters
-from graders.assignment import StageName, load_assignment
+from graders.assignment import load_assignment
 from graders.containment import detect
 from graders.engine import grade_submission
 from graders.errors import UserError
 from graders.feedback import render_feedback, render_summary_text
 from graders.gitinfo import head_commit
 from graders.report import GradeReport, Submission
+from graders.stages.registry import StageName
 
 INTERNAL_ERROR = 3
 GRADER_ROOT = Path(__file__).resolve().parent.parent.parent  # a checkout's top, if it is one

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.assignment import LoadedAssignment, StageName
+from graders.assignment import LoadedAssignment
 from graders.process import Limits, Untrusted
 from graders.report import StageResult, Status
+from graders.stages.registry import StageName
 
 
 @dataclass(frozen=True)
