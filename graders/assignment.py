@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.stages import registry
 from graders.stages.registry import StageName
 

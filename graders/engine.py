@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from basis.procs import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders import __version__, tools
 from graders.assignment import LoadedAssignment
 from graders.containment import detect
@@ -21,7 +22,6 @@ from graders.integrity import restore, tampering
 from graders.isolation import own_uid
 from graders.logs import write_crash_log
 from graders.milestones import progress
-from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
 from graders.stages import install, registry
 from graders.stages.context import StageContext, StageRunner, result

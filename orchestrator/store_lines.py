@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import GradeReport, StageResult, Status, ordered
 from graders.stages.registry import StageName
 

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from basis.procs import Limits
 from graders.assignment import LoadedAssignment
-from graders.process import Limits, Untrusted
+from graders.process import Untrusted
 from graders.report import StageResult, Status
 from graders.stages.registry import StageName
 

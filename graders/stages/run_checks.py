@@ -14,10 +14,10 @@ import re
 import time
 from collections.abc import Sequence
 
+from basis.procs import CommandResult, Limits
 from graders.assignment import CommandCheck, IoCheck
 from graders.causes import failed_because
 from graders.mdsafe import clip
-from graders.process import CommandResult, Limits
 from graders.report import Check, StageResult, Status
 from graders.stages.context import StageContext, result
 from graders.stages.registry import StageName

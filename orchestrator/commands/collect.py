@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from rich.console import Console
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import GradeReport
 from graders.stages import registry
 from orchestrator.course import CourseDir

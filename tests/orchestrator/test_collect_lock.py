@@ -12,7 +12,7 @@ import pytest
 from github import Auth, Github
 from rich.console import Console
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from graders.stages import registry
 from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect, collect_all
