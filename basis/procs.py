@@ -1,11 +1,13 @@
 """The one gateway for subprocesses: a time limit, an output cap, and nothing left running.
 
-Every command the three parts run goes through `run_cmd` (to completion) or `Spawned` (a
-long-running server). A command runs in a session of its own, so a timeout or the end of a
-run kills all it started. `confine` wraps a command line before it starts and kills what it
-started after: `Direct` for trusted commands (git, act, the grader's own tools); the grader
-contains learner code with its own (graders.process.Confinement). After `abort_everything`
-(an interrupt) nothing new starts and everything running is stopped.
+Every command the three parts run goes through `run_cmd` (to completion, its output as
+text), `run_raw` (a server's request: bytes in and out, an error when it fails, cancellable)
+or `Spawned` (a long-running server). A command runs in a session of its own, so a timeout or
+the end of it kills all it started. `confine` wraps a command line before it starts and kills
+what it started after: `Direct` for trusted commands (git, act, the grader's own tools); the
+grader contains learner code with its own (graders.process.Confinement). After
+`abort_everything` (an interrupt) nothing new starts and everything running is stopped;
+`run_raw`'s commands answer a server's requests, not a run, and are left to finish.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Literal, Protocol
 
 __all__ = [
     "Aborted",
+    "Cancelled",
+    "CommandFailed",
     "CommandResult",
     "Confine",
     "Direct",
@@ -31,10 +35,13 @@ __all__ = [
     "abort_everything",
     "allow_new_processes",
     "run_cmd",
+    "run_raw",
     "stop_everything",
 ]
 
 _READ_CHUNK = 65536
+RAW_OUTPUT_CAP = 50 * 1024 * 1024  # a git pack the sandbox serves
+Ending = Literal["exited", "timed-out", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -157,10 +164,99 @@ def run_cmd(
     which is then closed (without it the command reads end-of-file at once)."""
     if not cleanup:
         _refuse_if_aborted()
-    confinement = confine()
+    ran = _run(argv, cwd, env, limits, confine(), merge_stderr, stdin, None, track=True)
+    return CommandResult(
+        argv=list(argv),
+        returncode=None if ran.ending == "timed-out" else ran.returncode,
+        output=ran.out.text(),
+        stderr=ran.err.text(),
+        duration_seconds=ran.seconds,
+        timed_out=ran.ending == "timed-out",
+        truncated_bytes=ran.out.dropped + ran.err.dropped,
+        memory_exceeded=ran.memory_exceeded,
+    )
+
+
+class CommandFailed(Exception):
+    """A `run_raw` command exited non-zero or ran out of time."""
+
+    def __init__(self, args: Sequence[str], code: int, stderr: bytes) -> None:
+        super().__init__(
+            f"{' '.join(args)} exited {code}: {stderr[-2000:].decode(errors='replace')}"
+        )
+        self.code = code
+        self.stderr = stderr
+
+
+class Cancelled(Exception):
+    """A `run_raw` command was stopped on request."""
+
+
+def run_raw(
+    args: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: bytes = b"",
+    timeout: float = 60,
+    check: bool = True,
+    cancel: threading.Event | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run trusted `args` (git, act) for a server's request: bytes in, bytes out (each capped).
+
+    Raises CommandFailed when it runs out of time, or exits non-zero and `check`; Cancelled
+    when `cancel` is set first (its process group is killed either way)."""
+    limits = Limits(timeout_seconds=timeout, output_bytes=RAW_OUTPUT_CAP)
+    ran = _run(
+        args,
+        cwd or Path.cwd(),
+        os.environ if env is None else env,
+        limits,
+        Direct(),
+        False,
+        stdin,
+        cancel,
+        track=False,
+    )
+    if ran.ending == "cancelled":
+        raise Cancelled(" ".join(args))
+    if ran.ending == "timed-out":
+        raise CommandFailed(args, -1, b"timed out after %d s" % timeout)
+    out, err = b"".join(ran.out.chunks), b"".join(ran.err.chunks)
+    if check and ran.returncode != 0:
+        raise CommandFailed(args, ran.returncode, err)
+    return subprocess.CompletedProcess(list(args), ran.returncode, out, err)
+
+
+@dataclass
+class _Ran:
+    """A command that ended: how, with what exit code, and its captured streams."""
+
+    returncode: int
+    ending: Ending
+    out: _Capture
+    err: _Capture
+    seconds: float
+    memory_exceeded: bool
+
+
+def _run(
+    argv: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: Limits,
+    confinement: Confine,
+    merge_stderr: bool,
+    stdin: bytes | None,
+    cancel: threading.Event | None,
+    *,
+    track: bool,
+) -> _Ran:
+    """Run one command to its end; `track`: a run's process, which stop_everything stops."""
     started = time.monotonic()
     out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
     proc: subprocess.Popen[bytes] | None = None
+    readers: list[threading.Thread] = []
     try:
         proc = subprocess.Popen(
             confinement.wrap(argv, cwd),
@@ -171,11 +267,12 @@ def run_cmd(
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
         )
-        _LIVE.add((confinement, proc))
+        if track:
+            _LIVE.add((confinement, proc))
         readers = _start_readers(proc, out, err)
         if stdin is not None:
             readers.append(_start_feeder(proc, stdin))
-        timed_out = _wait(proc, limits.timeout_seconds)
+        ending = _wait(proc, limits.timeout_seconds, cancel)
     finally:
         if proc is not None:
             confinement.kill(proc)
@@ -185,16 +282,7 @@ def run_cmd(
         confinement.close()
     for reader in readers:
         reader.join(timeout=5)
-    return CommandResult(
-        argv=list(argv),
-        returncode=None if timed_out else proc.returncode,
-        output=out.text(),
-        stderr=err.text(),
-        duration_seconds=time.monotonic() - started,
-        timed_out=timed_out,
-        truncated_bytes=out.dropped + err.dropped,
-        memory_exceeded=memory_exceeded,
-    )
+    return _Ran(proc.returncode, ending, out, err, time.monotonic() - started, memory_exceeded)
 
 
 _LIVE: set[tuple[Confine, subprocess.Popen[bytes]]] = set()
@@ -258,13 +346,21 @@ def _start_feeder(proc: subprocess.Popen[bytes], data: bytes) -> threading.Threa
     return feeder
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait for `proc`; True when it ran out of time."""
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return True
-    return False
+def _wait(proc: subprocess.Popen[bytes], timeout: float, cancel: threading.Event | None) -> Ending:
+    """Wait for `proc` to exit, its time to run out, or `cancel`."""
+    if cancel is None:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "timed-out"
+        return "exited"
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None:
+        if cancel.wait(0.2):
+            return "cancelled"
+        if time.monotonic() > deadline:
+            return "timed-out"
+    return "exited"
 
 
 class Spawned:
