@@ -112,9 +112,11 @@ def failing_tests(stage: StageResult, d: Detail) -> dict[str, Any] | None:
     failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c))
     if not failing:
         return None
+    # One reading per distinct output: a traceback parse costs as much as the output is long.
+    causes = {message: cause(message) for message in {c.message for c in failing}}
     groups: dict[str, list[Check]] = {}
     for check in failing:
-        groups.setdefault(cause(check.message) or f"\0{check.name}", []).append(check)
+        groups.setdefault(causes[check.message] or f"\0{check.name}", []).append(check)
     ordered_groups = sorted(groups.values(), key=lambda g: -sum(points_lost(c) for c in g))
     shown = [_test_story(group, d) for group in ordered_groups[: d.tests]]
     rest = [c for group in ordered_groups[d.tests :] for c in group]
