@@ -7,9 +7,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from basis import errors
+from basis.errors import UserError
 from graders import __version__
 from graders import cli as graders_cli
-from graders.errors import UserError
 from graders.logs import write_crash_log
 
 
@@ -45,13 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return UserError.exit_code
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return errors.INTERRUPTED
     except BrokenPipeError:  # `classroom grade ... | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return errors.BROKEN_PIPE
     except Exception as exc:
         log = write_crash_log(exc)
         print(
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Please report it with that file.",
             file=sys.stderr,
         )
-        return 3
+        return errors.INTERNAL_ERROR
     return code
 
 

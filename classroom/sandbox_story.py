@@ -29,9 +29,9 @@ from pathlib import Path
 from github import Auth, Github
 from rich.console import Console
 
+from basis.procs import Limits, run_cmd
 from graders.commands.grade import grade
 from graders.feedback import MARKER
-from graders.process import Limits, run_cmd
 from orchestrator.commands.course_push import course_push
 from orchestrator.commands.init import init
 from orchestrator.commands.provision import provision

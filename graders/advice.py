@@ -13,17 +13,21 @@ from typing import Any
 
 from graders.mdsafe import TIMES, Md, code_span, md_inline, place, plain, pts
 from graders.report import Check, EndpointLoad, Finding, GradeReport, StageResult, ordered
+from graders.stages import registry
 
 __all__ = [
-    "STAGE_LABELS",
     "ScoreDelta",
+    "Style",
     "check_title",
+    "checks_step",
     "docs_url",
     "endpoint_name",
     "endpoint_of",
     "failing_checks",
     "group_by_rule",
+    "hidden_step",
     "load_goal",
+    "load_step",
     "miss_causes",
     "next_item",
     "next_step",
@@ -31,20 +35,11 @@ __all__ = [
     "points_lost",
     "score_delta",
     "stage_reason",
+    "test_quality_step",
+    "tests_step",
     "why",
 ]
 
-STAGE_LABELS = {
-    "install": "Install",
-    "tests": "Tests (public)",
-    "io": "Output checks",
-    "commands": "Command checks",
-    "hidden": "Hidden checks",
-    "test_quality": "Your tests (bugs caught)",
-    "lint": "Lint (ruff)",
-    "types": "Types (mypy)",
-    "load": "Load (Locust)",
-}
 MYPY_DOCS = "https://mypy.readthedocs.io/en/stable/"
 MYPY_OPTIONAL_CODES = frozenset(
     {
@@ -83,7 +78,7 @@ def _short(commit: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Style:
+class Style:
     """How a sentence marks code and emphasis: markdown for the comment, plain for a terminal."""
 
     code: Any
@@ -92,10 +87,8 @@ class _Style:
     ours: Any  # our own advice, written in markdown
 
 
-_MARKDOWN = _Style(
-    code=code_span, text=md_inline, bold=lambda s: Md(f"**{md_inline(s)}**"), ours=Md
-)
-_PLAIN = _Style(code=plain, text=plain, bold=plain, ours=lambda s: plain(s.replace("`", ""), 400))
+_MARKDOWN = Style(code=code_span, text=md_inline, bold=lambda s: Md(f"**{md_inline(s)}**"), ours=Md)
+_PLAIN = Style(code=plain, text=plain, bold=plain, ours=lambda s: plain(s.replace("`", ""), 400))
 
 
 def points_lost(item: Check | StageResult) -> float:
@@ -142,7 +135,7 @@ def stage_reason(stage: StageResult) -> str:
     return message
 
 
-def _blocker(report: GradeReport, s: _Style) -> str | None:
+def _blocker(report: GradeReport, s: Style) -> str | None:
     install = report.stage("install")
     if install is not None and install.cause == "python-unavailable":
         return (
@@ -176,41 +169,55 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
             "describes and make sure the health endpoint answers."
         )
     return (
-        f"{s.bold(STAGE_LABELS[first.name])} could not run ({pts(first.max_score)} points at "
-        f"stake): {s.text(stage_reason(first))}. Fix that first: it blocks everything it grades."
+        f"{s.bold(registry.stage(first.name).label)} could not run ({pts(first.max_score)} "
+        f"points at stake): {s.text(stage_reason(first))}. Fix that first: it blocks "
+        "everything it grades."
     )
 
 
 def _names_of(stages: list[StageResult]) -> str:
-    names = {"hidden": "the hidden checks", "load": "the load test"}
-    return " and ".join(names[s.name] for s in stages)
+    return " and ".join(registry.stage(s.name).phrase for s in stages)
 
 
-def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:
+def _item_step(stage: StageResult, check: Check | None, s: Style) -> str:
     lost = pts(points_lost(check or stage))
-    if check is not None and stage.name == "tests":
-        failure = _headline(check.message)
-        said = f" It fails with {s.code(failure, 160)}." if failure else ""
-        return f"Make {s.code(check.name)} pass (worth {lost} points).{said}"
-    if check is not None and stage.name in ("io", "commands"):
-        said = _first_line(check.message)
-        return f"Make the check {s.bold(check.name)} pass (worth {lost} points): {s.text(said)}"
-    if check is not None and stage.name == "hidden":
-        hint = s.text(check.hint or "no hint for this one; re-read the brief")
-        return f"Hidden check {s.bold(check_title(check))} fails (worth {lost} points). {hint}"
-    if check is not None and stage.name == "load":
-        return _load_step(stage, check, lost, s)
-    if check is not None and stage.name == "test_quality":
-        return (
-            f"Your tests miss a bug (worth {lost} points): {s.text(check.name, 200)}. Write a "
-            "test that passes on a correct service and fails when that happens."
-        )
+    kind = registry.stage(stage.name)
+    if check is not None and kind.step is not None:
+        return kind.step(stage, check, lost, s)
     if stage.findings:
         return _findings_step(stage, lost, s)
-    return f"{s.bold(STAGE_LABELS[stage.name])} (worth {lost} points): {s.text(stage.message)}"
+    return f"{s.bold(kind.label)} (worth {lost} points): {s.text(stage.message)}"
 
 
-def _load_step(stage: StageResult, check: Check, lost: str, s: _Style) -> str:
+def tests_step(_stage: StageResult, check: Check, lost: str, s: Style) -> str:
+    """A failing public test: its name and the line that says why."""
+    failure = _headline(check.message)
+    said = f" It fails with {s.code(failure, 160)}." if failure else ""
+    return f"Make {s.code(check.name)} pass (worth {lost} points).{said}"
+
+
+def checks_step(_stage: StageResult, check: Check, lost: str, s: Style) -> str:
+    """A failing output or command check: its name and the first line it printed."""
+    said = _first_line(check.message)
+    return f"Make the check {s.bold(check.name)} pass (worth {lost} points): {s.text(said)}"
+
+
+def hidden_step(_stage: StageResult, check: Check, lost: str, s: Style) -> str:
+    """A failing hidden check: its title and the instructor's hint, never its code."""
+    hint = s.text(check.hint or "no hint for this one; re-read the brief")
+    return f"Hidden check {s.bold(check_title(check))} fails (worth {lost} points). {hint}"
+
+
+def test_quality_step(_stage: StageResult, check: Check, lost: str, s: Style) -> str:
+    """A bug the learner's tests miss."""
+    return (
+        f"Your tests miss a bug (worth {lost} points): {s.text(check.name, 200)}. Write a "
+        "test that passes on a correct service and fails when that happens."
+    )
+
+
+def load_step(stage: StageResult, check: Check, lost: str, s: Style) -> str:
+    """A missed load goal: the endpoint, the goal, what was measured and its likely cause."""
     endpoint = endpoint_of(check, stage)
     name = s.code(endpoint.endpoint if endpoint else check.name)
     goal = s.text(load_goal(check, endpoint))
@@ -220,10 +227,11 @@ def _load_step(stage: StageResult, check: Check, lost: str, s: _Style) -> str:
     return f"{name} misses its load goal ({goal}){measured}, worth {lost} points.{cause}"
 
 
-def _findings_step(stage: StageResult, lost: str, s: _Style) -> str:
+def _findings_step(stage: StageResult, lost: str, s: Style) -> str:
     rule, top = group_by_rule(stage.findings)[0]
     first = top[0]
-    what = "type errors" if stage.name == "types" else "lint findings"
+    words = registry.stage(stage.name).findings
+    what = words.many if words else "lint findings"
     return (
         f"Clear the {len(stage.findings):,} {what} (worth {lost} points); most are "
         f"{s.code(rule)} ({len(top)}{TIMES}). Start at {s.code(place(first.file, first.line))}: "
@@ -253,7 +261,7 @@ def next_item(report: GradeReport) -> tuple[StageResult, Check | None] | None:
     return stage, check
 
 
-def _next_step(report: GradeReport, s: _Style) -> str | None:
+def _next_step(report: GradeReport, s: Style) -> str | None:
     blocker = _blocker(report, s)
     if blocker is not None:
         return blocker
@@ -297,7 +305,7 @@ def _statuses(report: GradeReport) -> dict[str, bool]:
 def _moved_name(key: str) -> str:
     stage, _, name = key.partition("\0")
     if not name:
-        return STAGE_LABELS.get(stage, stage).split(" (")[0].lower()
+        return registry.stage(stage).label.split(" (")[0].lower()
     return check_title(Check(name=name, status="passed", score=0, max_score=0))
 
 

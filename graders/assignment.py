@@ -16,15 +16,9 @@ from pydantic import (
     model_validator,
 )
 
-from graders.errors import UserError
-
-StageName = Literal[
-    "install", "tests", "io", "commands", "hidden", "test_quality", "lint", "types", "load",
-]  # fmt: skip
-STAGE_ORDER: tuple[StageName, ...] = (
-    "install", "tests", "io", "commands", "hidden", "test_quality", "lint", "types", "load",
-)  # fmt: skip
-LIST_STAGES: tuple[StageName, ...] = ("io", "commands")  # `[[stages.io]]`: one entry per check
+from basis.errors import UserError
+from graders.stages import registry
+from graders.stages.registry import StageName
 
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
@@ -329,8 +323,10 @@ class LoadStage(_Stage):
     reference: ReferenceJudging = Field(default_factory=ReferenceJudging)
 
 
-MILESTONE_STAGES = ("tests", "hidden", "load")
-WHOLE_STAGE_CHECKS = {"lint": "lint clean", "types": "types clean"}
+def whole_stage_check(selector: str) -> str | None:
+    """The check a milestone selector like `lint` stands for ("lint clean"), if it is one."""
+    names = [s.name for s in registry.stages() if s.milestone == "whole"]
+    return f"{selector} clean" if selector in names else None
 
 
 class Milestone(_Strict):
@@ -351,9 +347,10 @@ class Milestone(_Strict):
     def _selectors(cls, checks: list[str]) -> list[str]:
         for selector in checks:
             stage, sep, pattern = selector.partition(":")
-            if selector in WHOLE_STAGE_CHECKS:
+            if whole_stage_check(selector) is not None:
                 continue
-            if not sep or stage not in MILESTONE_STAGES or not pattern:
+            by_checks = [s.name for s in registry.stages() if s.milestone == "checks"]
+            if not sep or stage not in by_checks or not pattern:
                 raise ValueError(
                     f"{selector!r} is not a check selector: write `tests:<node id glob>`, "
                     "`hidden:<file>::<name glob>`, `load:<goal glob>`, `lint` or `types`"
@@ -383,14 +380,14 @@ class Stages(_Strict):
 
     def configured(self, name: StageName) -> bool:
         """Whether the assignment grades stage `name` (a list stage: when it has entries)."""
-        return bool(getattr(self, name)) if name in LIST_STAGES else getattr(self, name) is not None
+        spec = getattr(self, name, None)
+        return bool(spec) if isinstance(spec, list) else spec is not None
 
     def points(self, name: StageName) -> float:
         """Stage `name`'s points (a list stage's: its entries' sum); 0 when not configured."""
-        if name in LIST_STAGES:
-            entries: list[_CheckEntry] = getattr(self, name)
-            return sum(entry.points for entry in entries)
-        spec: _Stage | None = getattr(self, name)
+        spec: _Stage | list[_CheckEntry] | None = getattr(self, name, None)
+        if isinstance(spec, list):  # `[[stages.io]]`: one entry per check
+            return sum(entry.points for entry in spec)
         return spec.points if spec is not None else 0.0
 
 
@@ -440,12 +437,13 @@ class Assignment(_Strict):
 
     def limits_for(self, stage: StageName) -> ResolvedLimits:
         """The limits that apply to `stage` (a list stage's checks time out on their own)."""
-        spec = None if stage in LIST_STAGES else getattr(self.stages, stage)
-        return self.limits.merged(spec.limits if spec is not None else None)
+        spec = getattr(self.stages, stage, None)
+        limits = None if spec is None or isinstance(spec, list) else spec.limits
+        return self.limits.merged(limits)
 
     @property
     def max_score(self) -> float:
-        return sum(self.stages.points(name) for name in STAGE_ORDER)
+        return sum(self.stages.points(name) for name in registry.names())
 
 
 class LoadedAssignment(BaseModel):

@@ -9,8 +9,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from basis.procs import CommandResult, Limits
 from graders.containment import detect
-from graders.process import CommandResult, Limits, Spawned, clean_env, run_cmd
+from graders.process import Spawned, clean_env, run_cmd
 
 START_SECONDS = 30.0
 FOREVER = Limits(timeout_seconds=24 * 3600, output_bytes=64 * 1024)  # they stop with the stage

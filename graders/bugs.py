@@ -17,7 +17,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.process import Limits, clean_env, run_cmd
+from basis.procs import Limits
+from graders.process import clean_env, run_cmd
 
 DESCRIPTIONS = "bugs.toml"
 NAME = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9-]*$")

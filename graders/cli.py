@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from graders.assignment import STAGE_ORDER
+from graders.stages import registry
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,9 +31,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--skip",
         action="append",
         default=[],
-        choices=STAGE_ORDER[1:],
+        choices=_skippable(),
         metavar="STAGE",
-        help="skip a stage (repeatable): " + ", ".join(STAGE_ORDER[1:]),
+        help="skip a stage (repeatable): " + ", ".join(_skippable()),
     )
     grade.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     grade.add_argument(
@@ -75,3 +75,8 @@ def _run_grade(args: argparse.Namespace) -> int:
         official=args.official,
         grader_commit=args.grader_commit,
     )
+
+
+def _skippable() -> list[str]:
+    """The stages `--skip` takes: every one the engine runs after install."""
+    return [stage.name for stage in registry.stages() if stage.run is not None]

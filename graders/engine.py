@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib
 import os
 import shutil
 import tempfile
@@ -13,32 +14,20 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from basis.procs import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders import __version__, tools
-from graders.assignment import LoadedAssignment, StageName
+from graders.assignment import LoadedAssignment
 from graders.containment import detect
 from graders.integrity import restore, tampering
 from graders.isolation import own_uid
 from graders.logs import write_crash_log
 from graders.milestones import progress
-from graders.process import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders.report import GradeReport, StageResult, Submission, Tampering, ordered, total
-from graders.stages import hidden, install, lint, load, run_checks, test_quality, tests, types
+from graders.stages import install, registry
 from graders.stages.context import StageContext, StageRunner, result
+from graders.stages.registry import Stage, StageName
 from graders.workspace import IGNORED, make_traversable
 
-# Stages that share the machine quietly; `load` runs alone afterwards so its figures are fair.
-CONCURRENT: dict[StageName, StageRunner] = {
-    "tests": tests.run,
-    "io": run_checks.run_io,
-    "commands": run_checks.run_commands,
-    "hidden": hidden.run,
-    "test_quality": test_quality.run,
-    "lint": lint.run,
-    "types": types.run,
-}
-NEEDS_ENVIRONMENT: frozenset[StageName] = frozenset(
-    {"tests", "io", "commands", "hidden", "test_quality", "load"}
-)
 GRADER_BUG = "the grader failed on this stage (a bug on our side, not yours"
 
 
@@ -142,13 +131,24 @@ def _run_all(
     installed, env = install.run(ctx)
     ctx = dataclasses.replace(ctx, env=env)
     results = [installed]
-    wanted = [name for name in CONCURRENT if _configured(ctx, name)]
-    with ThreadPoolExecutor(max_workers=len(wanted) or 1) as pool:
-        futures = {name: pool.submit(_one, ctx, name, CONCURRENT[name], skip) for name in wanted}
-        results += [future.result() for future in futures.values()]
-    if _configured(ctx, "load"):
-        results.append(_one(ctx, "load", load.run, skip))
+    wanted = [
+        (s, s.run) for s in registry.stages() if s.run is not None and _configured(ctx, s.name)
+    ]
+    together = [(stage, run) for stage, run in wanted if stage.concurrent]
+    with ThreadPoolExecutor(max_workers=len(together) or 1) as pool:
+        futures = [pool.submit(_one, ctx, stage, _runner(run), skip) for stage, run in together]
+        results += [future.result() for future in futures]
+    # Stages that do not share the machine (load: its figures must be fair) run alone after.
+    alone = [(stage, run) for stage, run in wanted if not stage.concurrent]
+    results += [_one(ctx, stage, _runner(run), skip) for stage, run in alone]
     return ordered(results), env.python if env else None
+
+
+def _runner(path: str) -> StageRunner:
+    """The function a stage's `run` names ("graders.stages.load:run")."""
+    module, _, name = path.partition(":")
+    found: StageRunner = getattr(importlib.import_module(module), name)
+    return found
 
 
 def _configured(ctx: StageContext, name: StageName) -> bool:
@@ -156,17 +156,17 @@ def _configured(ctx: StageContext, name: StageName) -> bool:
 
 
 def _one(
-    ctx: StageContext, name: StageName, runner: StageRunner, skip: Collection[StageName]
+    ctx: StageContext, stage: Stage, runner: StageRunner, skip: Collection[StageName]
 ) -> StageResult:
     """One stage, turned into a result whatever happens (a grader bug included)."""
-    started = time.monotonic()
+    started, name = time.monotonic(), stage.name
     points = ctx.assignment.spec.stages.points(name)
     if name in skip:
         return result(
             name, "skipped", 0, points, started, "skipped on request (--skip)",
             cause="skipped-on-request",
         )  # fmt: skip
-    if name in NEEDS_ENVIRONMENT and ctx.env is None:
+    if stage.needs_environment and ctx.env is None:
         return result(
             name,
             "error",

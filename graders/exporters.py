@@ -25,10 +25,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from graders.advice import STAGE_LABELS, check_title, next_step
+from graders.advice import check_title, next_step
 from graders.apportion import cents, exactly, split_checks
 from graders.mdsafe import clean, clip, pts
 from graders.report import Check, GradeReport, StageResult, ordered
+from graders.stages import registry
 
 __all__ = ["classroom_runners", "to_classroom_env", "to_classroom_reporter", "to_gradescope"]
 
@@ -43,7 +44,7 @@ def _output(text: str) -> str:
 
 def _check_output(stage: StageResult, check: Check) -> str:
     """What a learner may see about a check: hidden checks give their hint, never their code."""
-    if stage.name == "hidden":
+    if registry.stage(stage.name).secret_checks:
         return "" if check.status == "passed" else check.hint
     return _output(check.message)
 
@@ -106,10 +107,10 @@ def _summing_to(items: list[Item], score: float) -> list[Item]:
 
 def _name(stage: StageResult, check: Check | None) -> str:
     """`Tests (public): tests/test_x.py::test_y`, `Hidden checks: Cursor past end`."""
-    label = STAGE_LABELS[stage.name]
+    kind = registry.stage(stage.name)
     if check is None:
-        return label
-    return f"{label}: {check_title(check) if stage.name == 'hidden' else check.name}"
+        return kind.label
+    return f"{kind.label}: {check_title(check) if kind.secret_checks else check.name}"
 
 
 def _gradescope_test(item: Item) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def _gradescope_test(item: Item) -> dict[str, Any]:
         "status": "passed" if passed else "failed",
         "output": output,
         "output_format": "text",
-        "visibility": "after_published" if stage.name == "hidden" else "visible",
+        "visibility": "after_published" if registry.stage(stage.name).secret_checks else "visible",
     }
 
 
@@ -163,11 +164,18 @@ def _classroom_test(item: Item) -> dict[str, Any]:
         "status": _classroom_status(item),
         "score": item.score,
         "message": message or None,
-        "test_code": "" if stage.name == "hidden" else (check.name if check else stage.name),
+        "test_code": _test_code(stage, check),
         "filename": first.file if first else "",
         "line_no": first.line if first else 0,
         "execution_time": f"{stage.duration_seconds if check is None else 0:.2f}s",
     }
+
+
+def _test_code(stage: StageResult, check: Check | None) -> str:
+    """What GitHub Classroom shows as the test's code: never a secret check's."""
+    if registry.stage(stage.name).secret_checks:
+        return ""
+    return check.name if check else stage.name
 
 
 def _payload(items: list[Item], max_score: float) -> dict[str, Any]:

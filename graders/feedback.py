@@ -14,7 +14,6 @@ from typing import Any
 import jinja2
 
 from graders.advice import (
-    STAGE_LABELS,
     ScoreDelta,
     failing_checks,
     next_step,
@@ -24,18 +23,15 @@ from graders.advice import (
 )
 from graders.feedback_details import (
     LEVELS,
-    failing_checks_of,
-    failing_tests,
+    Detail,
     findings_by_rule,
-    hidden_checks,
     install_output,
-    load_results,
     protected_files_put_back,
     stages_not_run,
-    test_quality,
 )
 from graders.mdsafe import MINUS, Md, clip, code_span, fenced, md_inline, one_line, plain, pts
 from graders.report import GradeReport, StageResult, ordered
+from graders.stages import registry
 
 __all__ = [
     "COMMENT_LIMIT",
@@ -70,7 +66,7 @@ def _duration(seconds: float) -> str:
 
 def _row(stage: StageResult, *, why_below: bool = False) -> dict[str, Any]:
     """One line of the stage table; `summary` is raw text, escaped where it is placed."""
-    label = Md(STAGE_LABELS[stage.name])
+    label = Md(registry.stage(stage.name).label)
     if stage.status in ("error", "skipped"):
         word = "could not run" if stage.status == "error" else "skipped"
         said = f"{word}: {stage_reason(stage)}" if stage_reason(stage) else word
@@ -96,22 +92,31 @@ def _row(stage: StageResult, *, why_below: bool = False) -> dict[str, Any]:
 
 
 def _summary(stage: StageResult) -> tuple[int, str]:
+    kind = registry.stage(stage.name)
+    own = kind.summary(stage) if kind.summary is not None else None
+    if own is not None:
+        return own
     failing, total = len(failing_checks(stage)), len(stage.checks)
-    if stage.name == "test_quality" and total:
-        return failing, stage.message.removeprefix("your tests ")
     if total:
-        return failing, _tally(stage.name, failing, total)
+        return failing, _tally(kind, failing, total)
     if stage.findings:
-        noun = "error" if stage.name == "types" else "finding"
+        noun = kind.findings.short if kind.findings else "finding"
         count = len(stage.findings)
         return count, f"{count:,} {noun}{'s' if count != 1 else ''}"
-    if stage.name in ("lint", "types") and stage.status == "passed":
+    if kind.findings is not None and stage.status == "passed":
         return 0, "clean"
     return (0 if stage.status == "passed" else 1), stage.message or stage.status
 
 
-def _tally(stage: str, failing: int, total: int) -> str:
-    if stage == "load":
+def bugs_caught(stage: StageResult) -> tuple[int, str] | None:
+    """The test-quality line: "caught 3 of 5 bugs", from the stage's own message."""
+    if not stage.checks:
+        return None
+    return len(failing_checks(stage)), stage.message.removeprefix("your tests ")
+
+
+def _tally(kind: registry.Stage, failing: int, total: int) -> str:
+    if kind.goals:
         if total == 1:
             return "goal missed" if failing else "goal met"
         if failing:
@@ -163,23 +168,52 @@ def _names(items: tuple[str, ...]) -> str:
 
 
 def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
-    todo = []
-    tests, lint, types, load = (report.stage(n) for n in ("tests", "lint", "types", "load"))
-    if tests and failing_checks(tests):
-        todo.append(Md("Run the public tests locally: `pytest -x -q` stops at the first failure."))
-    checks = [report.stage("io"), report.stage("commands")]
-    if any(stage and failing_checks(stage) for stage in checks):
-        todo.append(Md("Run each failing check's command from your repository's root."))
-    if lint and lint.findings:
-        todo.append(
-            Md(
-                "`ruff check --fix .` fixes many lint findings for you; run "
-                "`ruff check .` before you push."
-            )
+    todo: dict[Md, None] = {}  # io and commands share a line: each line once, in stage order
+    for stage in ordered(report.stages):
+        kind = registry.stage(stage.name)
+        todo.update(dict.fromkeys(kind.todo(stage) if kind.todo is not None else []))
+    if brief_url and re.fullmatch(r"https://[^\s()<>\"'\\]{1,300}", brief_url):
+        todo[Md(f"Re-read [the assignment brief]({brief_url}) for the parts above.")] = None
+    return list(todo)
+
+
+def tests_todo(stage: StageResult) -> list[Md]:
+    """Failing public tests: run them locally."""
+    if not failing_checks(stage):
+        return []
+    return [Md("Run the public tests locally: `pytest -x -q` stops at the first failure.")]
+
+
+def checks_todo(stage: StageResult) -> list[Md]:
+    """Failing output or command checks: run their commands."""
+    if not failing_checks(stage):
+        return []
+    return [Md("Run each failing check's command from your repository's root.")]
+
+
+def lint_todo(stage: StageResult) -> list[Md]:
+    """Lint findings: ruff fixes many of them."""
+    if not stage.findings:
+        return []
+    return [
+        Md(
+            "`ruff check --fix .` fixes many lint findings for you; run "
+            "`ruff check .` before you push."
         )
-    if types and types.findings:
-        todo.append(Md("`mypy .` shows the same type errors locally, with their line numbers."))
-    if load and any("statements" in check.missed for check in failing_checks(load)):
+    ]
+
+
+def types_todo(stage: StageResult) -> list[Md]:
+    """Type errors: mypy shows them locally."""
+    if not stage.findings:
+        return []
+    return [Md("`mypy .` shows the same type errors locally, with their line numbers.")]
+
+
+def load_todo(stage: StageResult) -> list[Md]:
+    """Missed load goals: count the statements, reproduce the load test."""
+    todo = []
+    if any("statements" in check.missed for check in failing_checks(stage)):
         todo.append(
             Md(
                 "Count your statements locally: have PostgreSQL log them "
@@ -187,8 +221,8 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
                 "SQLAlchemy engine), request the endpoint once and count the lines."
             )
         )
-    if load and load.load and failing_checks(load):
-        users, seconds = load.load.users, max(1, round(load.load.duration_seconds))
+    if stage.load and failing_checks(stage):
+        users, seconds = stage.load.users, max(1, round(stage.load.duration_seconds))
         todo.append(
             Md(
                 f"Reproduce the load test: start your service, then run `locust -f locustfile.py "
@@ -196,16 +230,14 @@ def _todo(report: GradeReport, brief_url: str | None) -> list[Md]:
                 "watch the service log while it runs."
             )
         )
-    if brief_url and re.fullmatch(r"https://[^\s()<>\"'\\]{1,300}", brief_url):
-        todo.append(Md(f"Re-read [the assignment brief]({brief_url}) for the parts above."))
     return todo
 
 
 def _tier(report: GradeReport) -> str:
     if report.tier == "official":
         return "official grade"
-    hidden = report.stage("hidden")
-    if hidden is not None and hidden.status == "skipped":
+    extra = [s for s in report.stages if registry.stage(s.name).official_extra]
+    if any(stage.status == "skipped" for stage in extra):
         return "practice feedback (official grades use additional hidden checks)"
     return "practice feedback"
 
@@ -244,18 +276,23 @@ def _view(
         "put_back": protected_files_put_back(report, d),
         "not_run": stages_not_run(report, d),
         "install": install_output(report, d),
-        "tests": failing_tests(report, d),
-        "checks": [
-            found for name in ("io", "commands") if (found := failing_checks_of(report, name, d))
-        ],
-        "hidden": hidden_checks(report, d),
-        "test_quality": test_quality(report, d),
-        "load": load_results(report, d),
+        "sections": _sections(report, d),
         "findings": [f for s in ordered(report.stages) if (f := findings_by_rule(s, d))],
         "todo": _todo(report, brief_url),
         "trimmed": level > 0,
         "footer": _footer(report),
     }
+
+
+def _sections(report: GradeReport, d: Detail) -> list[dict[str, Any]]:
+    """The stages' own detail sections, in stage order, each with the template that shows it."""
+    found = []
+    for stage in ordered(report.stages):
+        section = registry.stage(stage.name).section
+        data = section.build(stage, d) if section is not None else None
+        if section is not None and data is not None:
+            found.append({"template": section.template, "data": data})
+    return found
 
 
 def milestone_line(report: GradeReport) -> list[dict[str, object]]:
@@ -326,7 +363,7 @@ def render_summary_text(report: GradeReport) -> str:
     step = next_step_plain(report)
     rows = [
         {
-            "label": Md(STAGE_LABELS[s.name].ljust(15)),
+            "label": Md(registry.stage(s.name).label.ljust(15)),
             "icon": row["icon"],
             "score": Md(row["score"].ljust(9)),
             "summary": plain(row["summary"]),

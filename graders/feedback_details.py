@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graders.advice import (
-    STAGE_LABELS,
     check_title,
     docs_url,
     endpoint_name,
@@ -22,11 +21,11 @@ from graders.advice import (
     stage_reason,
     why,
 )
-from graders.assignment import StageName
 from graders.load_reference import cpu_sentence, judging_sentence
 from graders.loadstats import database_findings
 from graders.mdsafe import Md, code_span, fenced, instructor_inline, md_inline, place, pts
 from graders.report import Check, Finding, GradeReport, StageResult, ordered
+from graders.stages import registry
 from graders.tracebacks import cause, trimmed
 
 __all__ = [
@@ -106,17 +105,18 @@ LEVELS = (
 )
 
 
-def failing_tests(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+def failing_tests(stage: StageResult, d: Detail) -> dict[str, Any] | None:
     """The failing public tests, costliest first, each story told once: tests that fail the
     same way (the same error at the same place in the learner's code) are one entry, and the
     output shows the learner's frames, not pages of installed packages."""
-    stage = report.stage("tests")
-    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
-    if not failing or stage is None:
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c))
+    if not failing:
         return None
+    # One reading per distinct output: a traceback parse costs as much as the output is long.
+    causes = {message: cause(message) for message in {c.message for c in failing}}
     groups: dict[str, list[Check]] = {}
     for check in failing:
-        groups.setdefault(cause(check.message) or f"\0{check.name}", []).append(check)
+        groups.setdefault(causes[check.message] or f"\0{check.name}", []).append(check)
     ordered_groups = sorted(groups.values(), key=lambda g: -sum(points_lost(c) for c in g))
     shown = [_test_story(group, d) for group in ordered_groups[: d.tests]]
     rest = [c for group in ordered_groups[d.tests :] for c in group]
@@ -150,11 +150,10 @@ def _test_story(group: list[Check], d: Detail) -> dict[str, Any]:
     }
 
 
-def failing_checks_of(report: GradeReport, name: StageName, d: Detail) -> dict[str, Any] | None:
+def failing_checks_of(stage: StageResult, d: Detail) -> dict[str, Any] | None:
     """An io or command stage's failing checks, costliest first, with what each printed."""
-    stage = report.stage(name)
-    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
-    if not failing or stage is None:
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c))
+    if not failing:
         return None
     shown = [
         {
@@ -168,7 +167,7 @@ def failing_checks_of(report: GradeReport, name: StageName, d: Detail) -> dict[s
     ]
     named = [md_inline(c.name, 120) for c in failing[d.tests : d.tests + d.names]]
     return {
-        "label": Md(STAGE_LABELS[name]),
+        "label": Md(registry.stage(stage.name).label),
         "count": len(failing),
         "total": len(stage.checks),
         "shown": shown,
@@ -177,11 +176,10 @@ def failing_checks_of(report: GradeReport, name: StageName, d: Detail) -> dict[s
     }
 
 
-def hidden_checks(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+def hidden_checks(stage: StageResult, d: Detail) -> dict[str, Any] | None:
     """The failing hidden checks by title and hint; never their code."""
-    stage = report.stage("hidden")
-    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c)) if stage else []
-    if not failing or stage is None or stage.status in ("error", "skipped") or not d.hidden:
+    failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c))
+    if not failing or stage.status in ("error", "skipped") or not d.hidden:
         return None
     items = [
         {
@@ -193,11 +191,10 @@ def hidden_checks(report: GradeReport, d: Detail) -> dict[str, Any] | None:
     return {"items": items, "more": len(failing) - len(items)}
 
 
-def test_quality(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+def test_quality(stage: StageResult, d: Detail) -> dict[str, Any] | None:
     """The bugs the learner's tests missed, by description, and their tests that fail on
     correct code (name, exception type, their own line: graders.own_tests decided what)."""
-    stage = report.stage("test_quality")
-    if stage is None or stage.status in ("error", "skipped") or not stage.checks:
+    if stage.status in ("error", "skipped") or not stage.checks:
         return None
     bugs = [c for c in stage.checks if c.kind == "bug"]
     missed = [c for c in bugs if c.status != "passed"]
@@ -234,10 +231,9 @@ def _ms(value: float) -> str:
     return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
-def load_results(report: GradeReport, d: Detail) -> dict[str, Any] | None:
+def load_results(stage: StageResult, d: Detail) -> dict[str, Any] | None:
     """The load table per endpoint, with goals met or missed and likely causes."""
-    stage = report.stage("load")
-    if stage is None or stage.load is None or stage.status in ("error", "skipped"):
+    if stage.load is None or stage.status in ("error", "skipped"):
         return None
     if not d.endpoints:
         return None
@@ -350,10 +346,11 @@ def findings_by_rule(stage: StageResult, d: Detail) -> dict[str, Any] | None:
                 "more": len(items) - min(len(items), d.per_rule),
             }
         )
-    noun = "type error" if stage.name == "types" else "finding"
+    kind = registry.stage(stage.name)
+    noun = kind.findings.one if kind.findings else "finding"
     count = len(stage.findings)
     return {
-        "label": Md(STAGE_LABELS[stage.name]),
+        "label": Md(kind.label),
         "open": Md(" open" if count <= 5 else ""),
         "count": Md(f"{count:,} {noun}{'s' if count != 1 else ''}"),
         "kinds": Md(f"{len(groups)} rule{'s' if len(groups) != 1 else ''}"),
@@ -371,7 +368,7 @@ def stages_not_run(report: GradeReport, d: Detail) -> list[dict[str, Any]]:
             groups.setdefault(key, []).append(stage)
     items = []
     for (status, reason, log), stages in groups.items():
-        labels = [f"**{STAGE_LABELS[s.name]}**" for s in stages]
+        labels = [f"**{registry.stage(s.name).label}**" for s in stages]
         joined = [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels
         points = sum(s.max_score for s in stages)
         word = "could not run" if status == "error" else "skipped"

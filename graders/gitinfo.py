@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graders.process import Limits, clean_env, run_cmd
+from basis.procs import Limits
+from graders.process import clean_env, run_cmd
 
 
 def head_commit(folder: Path) -> str | None:

@@ -19,7 +19,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from graders.process import Limits, clean_env, run_cmd
+from basis.procs import Limits
+from graders.process import clean_env, run_cmd
 from graders.workspace import sandbox_can_run, submission_interpreter
 
 SYSTEM_FOLDERS = (Path("/usr/bin"), Path("/usr/local/bin"))

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from basis.procs import Limits
 from graders.containment import Capabilities
-from graders.process import Limits, clean_env, run_cmd
+from graders.process import clean_env, run_cmd
 
 UID_BASE = int(os.environ.get("CLASSROOM_SANDBOX_UID", "990000"))
 UID_SLOTS = 1000

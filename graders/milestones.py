@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from graders.assignment import WHOLE_STAGE_CHECKS, Milestone
+from graders.assignment import Milestone, whole_stage_check
 from graders.report import GradeReport, MilestoneResult, MilestoneStatus, StageResult
 
 RAN = ("passed", "failed", "error")
@@ -46,11 +46,12 @@ def _one(report: GradeReport, milestone: Milestone) -> MilestoneResult:
 
 def _judged(report: GradeReport, selector: str) -> dict[str, bool]:
     """The checks `selector` names that `report` ran, each with whether it passed."""
-    if selector in WHOLE_STAGE_CHECKS:
+    whole = whole_stage_check(selector)
+    if whole is not None:
         stage = _stage(report, selector)
         if stage is None or stage.status not in RAN:
             return {}
-        return {WHOLE_STAGE_CHECKS[selector]: stage.status == "passed"}
+        return {whole: stage.status == "passed"}
     stage_name, _, pattern = selector.partition(":")
     stage = _stage(report, stage_name)
     if stage is None or stage.status not in RAN:

@@ -1,9 +1,10 @@
-"""The one gateway for subprocesses: timeouts, output caps, memory/process limits, cleanup.
+"""Containment for the commands the grader runs: learner code is never run as it is.
 
 Every tool the grader runs (uv, pytest, ruff, mypy, locust, the learner's service) goes
-through `run_cmd` or `spawn`. Untrusted commands (anything that executes learner code) are
-contained: an unprivileged uid, a pids and memory cgroup or rlimits, optionally no network,
-and a clean environment that never carries the grader's secrets.
+through `run_cmd` or `Spawned`, this module's contained forms of basis.procs'. Untrusted
+commands (anything that executes learner code) are contained: an unprivileged uid, a pids
+and memory cgroup or rlimits, optionally no network, and a clean environment that never
+carries the grader's secrets.
 """
 
 from __future__ import annotations
@@ -12,82 +13,19 @@ import contextlib
 import os
 import signal
 import subprocess
-import threading
-import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
+from basis import procs
+from basis.procs import CommandResult, Limits
 from graders.cgroups import Cgroup
 from graders.containment import Capabilities, detect
 from graders.fsview import view_args
 
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 CGROUP_PREFIX = "classroom-"
-_READ_CHUNK = 65536
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds for one command."""
-
-    timeout_seconds: float
-    output_bytes: int = 512 * 1024
-    memory_mb: int | None = None
-    max_processes: int | None = None
-
-
-@dataclass
-class CommandResult:
-    """What a finished (or killed) command left behind."""
-
-    argv: list[str]
-    returncode: int | None
-    output: str
-    duration_seconds: float
-    timed_out: bool = False
-    truncated_bytes: int = 0
-    stderr: str = ""
-    memory_exceeded: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out
-
-    @property
-    def killed_by(self) -> str | None:
-        """The signal's name when the command died of one (e.g. SIGKILL from the OOM killer)."""
-        if self.returncode is not None and self.returncode < 0:
-            return signal.Signals(-self.returncode).name
-        return None
-
-
-@dataclass
-class _Capture:
-    """Keeps the first `cap` bytes of a stream and counts the rest, draining it all."""
-
-    cap: int
-    chunks: list[bytes] = field(default_factory=list)
-    kept: int = 0
-    dropped: int = 0
-
-    def pump(self, stream: IO[bytes]) -> None:
-        while (
-            chunk := stream.read1(_READ_CHUNK)
-            if hasattr(stream, "read1")
-            else stream.read(_READ_CHUNK)
-        ):
-            room = self.cap - self.kept
-            if room > 0:
-                self.chunks.append(chunk[:room])
-                self.kept += min(room, len(chunk))
-            self.dropped += max(0, len(chunk) - max(room, 0))
-        stream.close()
-
-    def text(self) -> str:
-        return b"".join(self.chunks).decode("utf-8", errors="replace")
 
 
 def clean_env(
@@ -247,126 +185,24 @@ def run_cmd(
     cleanup: bool = False,
     stdin: bytes | None = None,
 ) -> CommandResult:
-    """Run `argv` to completion or to its time limit; never leaves a process behind.
+    """Run `argv` to completion or to its time limit, contained; never leaves a process behind.
 
     `untrusted` contains a command that runs learner code; `netns` lets a trusted one (the
     grader's checks, Locust) join the network namespace the learner's service lives in.
-    A `cleanup` command (kill a uid's stragglers, remove a namespace) runs after an interrupt
-    too, when nothing else may start. `stdin` is written to the command's standard input,
-    which is then closed (without it the command reads end-of-file at once)."""
-    if not cleanup:
-        _refuse_if_aborted()
-    confinement = Confinement(limits, untrusted=untrusted, netns=netns)
-    started = time.monotonic()
-    out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        proc = subprocess.Popen(
-            confinement.wrap(argv, cwd),
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-            start_new_session=True,
-        )
-        _LIVE.add((confinement, proc))
-        readers = _start_readers(proc, out, err)
-        if stdin is not None:
-            readers.append(_start_feeder(proc, stdin))
-        timed_out = _wait(proc, limits.timeout_seconds)
-    finally:
-        if proc is not None:
-            confinement.kill(proc)
-            proc.wait()
-            _LIVE.discard((confinement, proc))
-        memory_exceeded = confinement.memory_exceeded
-        confinement.close()
-    for reader in readers:
-        reader.join(timeout=5)
-    return CommandResult(
-        argv=list(argv),
-        returncode=None if timed_out else proc.returncode,
-        output=out.text(),
-        stderr=err.text(),
-        duration_seconds=time.monotonic() - started,
-        timed_out=timed_out,
-        truncated_bytes=out.dropped + err.dropped,
-        memory_exceeded=memory_exceeded,
+    The rest is basis.procs.run_cmd's."""
+    return procs.run_cmd(
+        argv,
+        cwd=cwd,
+        env=env,
+        limits=limits,
+        confine=lambda: Confinement(limits, untrusted=untrusted, netns=netns),
+        merge_stderr=merge_stderr,
+        cleanup=cleanup,
+        stdin=stdin,
     )
 
 
-_LIVE: set[tuple[Confinement, subprocess.Popen[bytes]]] = set()
-_ABORTED = threading.Event()
-
-
-class Aborted(Exception):
-    """Grading was interrupted: no new process may start."""
-
-
-def abort_everything() -> None:
-    """Refuse new processes and stop every running one (an interrupt leaves nothing behind)."""
-    _ABORTED.set()
-    stop_everything()
-
-
-def stop_everything() -> None:
-    """Stop every process still running (the end of a grading run)."""
-    for confinement, proc in list(_LIVE):
-        confinement.kill(proc)
-        confinement.close()
-    _LIVE.clear()
-
-
-def allow_new_processes() -> None:
-    """Lift `abort_everything`'s ban (the start of a new grading run in the same process)."""
-    _ABORTED.clear()
-
-
-def _refuse_if_aborted() -> None:
-    if _ABORTED.is_set():
-        raise Aborted("grading was interrupted")
-
-
-def _start_readers(
-    proc: subprocess.Popen[bytes], out: _Capture, err: _Capture
-) -> list[threading.Thread]:
-    pairs = [(proc.stdout, out), (proc.stderr, err)]
-    readers = [
-        threading.Thread(target=cap.pump, args=(stream,), daemon=True)
-        for stream, cap in pairs
-        if stream is not None
-    ]
-    for reader in readers:
-        reader.start()
-    return readers
-
-
-def _start_feeder(proc: subprocess.Popen[bytes], data: bytes) -> threading.Thread:
-    """Write `data` to the command's stdin from a thread (a full pipe never blocks the wait)."""
-
-    def feed() -> None:
-        assert proc.stdin is not None
-        with contextlib.suppress(OSError):  # it exited without reading: nothing to deliver
-            proc.stdin.write(data)
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    return feeder
-
-
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait for `proc`; True when it ran out of time."""
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return True
-    return False
-
-
-class Spawned:
+class Spawned(procs.Spawned):
     """A long-running process with its captured output: the learner's service (contained) or
     a database the grader starts for it (`untrusted=None`)."""
 
@@ -379,47 +215,10 @@ class Spawned:
         limits: Limits,
         untrusted: Untrusted | None,
     ) -> None:
-        _refuse_if_aborted()
-        self.argv = list(argv)
-        self._confinement = Confinement(limits, untrusted=untrusted)
-        self._capture = _Capture(limits.output_bytes)
-        self.proc = subprocess.Popen(
-            self._confinement.wrap(argv, cwd),
+        super().__init__(
+            argv,
             cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            env=env,
+            limits=limits,
+            confine=lambda: Confinement(limits, untrusted=untrusted),
         )
-        _LIVE.add((self._confinement, self.proc))
-        self._readers = _start_readers(self.proc, self._capture, _Capture(0))
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    @property
-    def output(self) -> str:
-        return self._capture.text()
-
-    @property
-    def memory_exceeded(self) -> bool:
-        return self._confinement.memory_exceeded
-
-    def stop(self, how: signal.Signals = signal.SIGTERM, grace: float = 3.0) -> int | None:
-        """Stop the process and all it started (`how` first, SIGKILL after `grace` seconds);
-        returns the exit code if it had already died."""
-        code = self.proc.poll()
-        if code is None:
-            try:
-                os.killpg(self.proc.pid, how)
-                self.proc.wait(timeout=grace)
-            except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
-                pass
-        self._confinement.kill(self.proc)
-        self.proc.wait()
-        _LIVE.discard((self._confinement, self.proc))
-        for reader in self._readers:
-            reader.join(timeout=5)
-        self._confinement.close()
-        return code

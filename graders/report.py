@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graders.assignment import STAGE_ORDER, StageName
+from graders.stages import registry
+from graders.stages.registry import StageName
 
 Status = Literal["passed", "failed", "error", "skipped"]
 # Why a stage ended as it did when it was not simply scored: renderers, exporters and exit
@@ -235,7 +236,8 @@ class GradeReport(_Model):
 
 def ordered(stages: list[StageResult]) -> list[StageResult]:
     """Stages in their canonical order, whatever order they finished in."""
-    return sorted(stages, key=lambda s: STAGE_ORDER.index(s.name))
+    order = registry.names()
+    return sorted(stages, key=lambda s: order.index(s.name))
 
 
 def total(stages: list[StageResult]) -> tuple[float, float]:

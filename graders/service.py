@@ -18,11 +18,12 @@ from pathlib import Path
 
 import httpx
 
+from basis.procs import CommandResult, Limits
 from graders.assignment import AppSpec
 from graders.causes import cause_line, failed_because
 from graders.containment import detect
 from graders.isolation import service_network
-from graders.process import CommandResult, Limits, Spawned, Untrusted, clean_env, run_cmd
+from graders.process import Spawned, Untrusted, clean_env, run_cmd
 from graders.report import StageCause
 from graders.services import Backing, ServicesUnavailable, backing_services
 from graders.stages.context import StageContext, SubmissionEnv

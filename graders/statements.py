@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from graders.process import Limits, run_cmd
+from basis.procs import Limits
+from graders.process import run_cmd
 from graders.report import EndpointStatements, StatementShape
 from graders.services import Postgres
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.cli_official import add_official_commands
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course_checks import (
     MAX_LATE_DAYS,
     check_extensions,

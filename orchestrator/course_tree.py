@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import COURSE_FILE, CourseDir
 from orchestrator.grades_store import STORE_DIR
 from orchestrator.official.schedule import deadline_crons, render_official

@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from basis.errors import UserError
 from graders.assignment import LoadedAssignment, load_assignment
-from graders.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.grading_pin import Pin
 from orchestrator.plan import SETUP_PATH

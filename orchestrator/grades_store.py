@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.store_lines import (
     LOGIN_PATTERN,
     SLUG_PATTERN,

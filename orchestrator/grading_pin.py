@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GitHub
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graders.errors import UserError
+from basis.errors import UserError
 
 HEADER = ("github_username", "name", "email", "section", "team")
 OPTIONAL = ("sis_id",)  # the school's student id (SIS), for gradebook exports

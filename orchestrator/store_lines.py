@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from graders.assignment import StageName
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import GradeReport, StageResult, Status, ordered
+from graders.stages.registry import StageName
 
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

@@ -24,7 +24,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import GradeReport
 from orchestrator.grades_store import (
     GradedSubmission,

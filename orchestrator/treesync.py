@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.errors import UserError
-from graders.process import CommandResult, Limits, run_cmd
+from basis.errors import UserError
+from basis.procs import CommandResult, Limits, run_cmd
 
 SKIPPED = frozenset(
     {".git", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".venv", ".DS_Store"}

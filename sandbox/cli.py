@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sandbox.cmdline_errors import SandboxUsageError
+from basis.errors import UserError
 
 DEFAULT_DATA = Path(".classroom-sandbox")
 
@@ -82,9 +82,9 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
-        except SandboxUsageError as exc:
+        except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
+            return exc.exit_code
 
     return run
 

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from sandbox.cmdline_errors import SandboxUsageError
+from basis.errors import UserError
+
+
+class SandboxUsageError(UserError, ValueError):
+    """Bad input to `classroom sandbox …`: one line with the fix, exit code 2 (a UserError;
+    a ValueError to code that parses option values)."""
 
 
 class RateLimits(BaseModel):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from sandbox.procs import CommandFailed, run_cmd
+from basis.procs import CommandFailed, run_raw
 
 ZERO = "0" * 40
 _ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TMPDIR")
@@ -78,13 +78,13 @@ class BareRepo:
 
     def git(self, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> str:
         """Run a git command in this repository and return its stdout as text."""
-        proc = run_cmd(["git", *args], cwd=self.path, env=env or git_env(), stdin=stdin)
+        proc = run_raw(["git", *args], cwd=self.path, env=env or git_env(), stdin=stdin)
         return proc.stdout.decode()
 
     def init(self, default_branch: str) -> None:
         """Create the repository with the sandbox's push-rule hook."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        run_cmd(
+        run_raw(
             ["git", "init", "--bare", "-q", "-b", default_branch, str(self.path)], env=git_env()
         )
         self.git("config", "http.receivepack", "true")
@@ -141,7 +141,7 @@ class BareRepo:
 
     def blob(self, blob_sha: str) -> bytes:
         """The raw bytes of one blob."""
-        return run_cmd(["git", "cat-file", "blob", blob_sha], cwd=self.path, env=git_env()).stdout
+        return run_raw(["git", "cat-file", "blob", blob_sha], cwd=self.path, env=git_env()).stdout
 
     def read(self, sha: str, path: str) -> bytes | None:
         """The content of file `path` at commit `sha`, or None."""

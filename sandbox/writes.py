@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from basis.procs import CommandFailed
 from sandbox.auth import Viewer
 from sandbox.context import PushEvent, Sandbox
 from sandbox.errors import ApiError
 from sandbox.gitrepo import ZERO, Person
-from sandbox.procs import CommandFailed
 from sandbox.records import Repo, now
 from sandbox.rules import check_api_update, rules_for
 

@@ -13,16 +13,16 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from basis.errors import INTERNAL_ERROR, OK, UserError
 from graders import exporters
-from graders.assignment import StageName, load_assignment
+from graders.assignment import load_assignment
 from graders.containment import detect
 from graders.engine import grade_submission
-from graders.errors import UserError
 from graders.feedback import render_feedback, render_summary_text
 from graders.gitinfo import head_commit
 from graders.report import GradeReport, Submission
+from graders.stages.registry import StageName
 
-INTERNAL_ERROR = 3
 GRADER_ROOT = Path(__file__).resolve().parent.parent.parent  # a checkout's top, if it is one
 
 
@@ -75,7 +75,7 @@ def grade(
 def exit_code(report: GradeReport) -> int:
     """0 when grading finished, whatever the score; 3 when a stage hit a bug of the grader's."""
     bug = any(stage.cause == "grader-bug" for stage in report.stages)
-    return INTERNAL_ERROR if bug else 0
+    return INTERNAL_ERROR if bug else OK
 
 
 def write_results(report: GradeReport, out: Path) -> None:

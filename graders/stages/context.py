@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.assignment import LoadedAssignment, StageName
-from graders.process import Limits, Untrusted
+from basis.procs import Limits
+from graders.assignment import LoadedAssignment
+from graders.process import Untrusted
 from graders.report import StageResult, Status
+from graders.stages.registry import StageName
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from basis.procs import Limits
 from graders import tools
 from graders.cpu_time import CpuSource, ServiceMeter
 from graders.load_reference import reference_solution
 from graders.loadstats import database_findings, endpoint_figures, judge, measured_duration
-from graders.process import Limits, clean_env, run_cmd
+from graders.process import clean_env, run_cmd
 from graders.report import LoadMetrics, StageCause, StageResult, Status
 from graders.service import ServiceDidNotStart, running_service
 from graders.stages import load_rounds

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from basis.procs import Limits
 from graders.containment import detect
 from graders.cpu_time import CpuSource, ServiceMeter
 from graders.interpreters import PythonUnavailable
@@ -31,7 +32,7 @@ from graders.load_reference import (
     undecided,
 )
 from graders.loadstats import AGGREGATED, database_findings, endpoint_figures, measured_duration
-from graders.process import Limits, clean_env, run_cmd
+from graders.process import clean_env, run_cmd
 from graders.report import EndpointLoad, LoadMetrics, LoadRound, StageCause, StageResult, Status
 from graders.service import RunningService, ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result

@@ -14,12 +14,13 @@ import re
 import time
 from collections.abc import Sequence
 
-from graders.assignment import CommandCheck, IoCheck, StageName
+from basis.procs import CommandResult, Limits
+from graders.assignment import CommandCheck, IoCheck
 from graders.causes import failed_because
 from graders.mdsafe import clip
-from graders.process import CommandResult, Limits
 from graders.report import Check, StageResult, Status
 from graders.stages.context import StageContext, result
+from graders.stages.registry import StageName
 from graders.stages.shell import Workspace, run_setup, run_shell, workspace
 
 SHOWN_BYTES = 3000

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from basis.procs import CommandResult, Limits
 from graders.causes import failed_because
-from graders.process import CommandResult, Limits, clean_env, run_cmd
+from graders.process import clean_env, run_cmd
 from graders.stages.context import StageContext
 from graders.workspace import private_copy, scratch_dir
 

@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.assignment import StageName
-from graders.process import CommandResult, clean_env, run_cmd
+from basis.procs import CommandResult
+from graders.process import clean_env, run_cmd
 from graders.report import Finding, StageResult
 from graders.stages.context import StageContext, result
+from graders.stages.registry import StageName
 from graders.suppressions import STAND_IN, Tool, blank_out, file_wide, parse_error
 from graders.workspace import IGNORED
 

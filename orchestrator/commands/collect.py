@@ -31,9 +31,9 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from rich.console import Console
 
-from graders.assignment import STAGE_ORDER
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import GradeReport
+from graders.stages import registry
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.course_facts import full_marks
 from orchestrator.gateway import CheckRunInfo, GatewayError, GitHub, GraphQLUnavailable
@@ -348,7 +348,7 @@ def _grade_columns(now: Standing, full: float | None) -> dict[str, str]:
         "late_penalty": f"{now.penalty:g}" if now.late else "",
     }
     scores = {s.name: s.score for s in grade.stages} if grade else {}
-    for stage in STAGE_ORDER:
+    for stage in registry.names():
         value = scores.get(stage)
         row[stage] = "" if value is None else f"{value:g}"
     return row
@@ -368,7 +368,7 @@ def _html_url(course: CourseDir, repo: str) -> str:
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        fields = [*COLUMNS, *TIER_COLUMNS, *LATE_COLUMNS, *STAGE_ORDER]
+        fields = [*COLUMNS, *TIER_COLUMNS, *LATE_COLUMNS, *registry.names()]
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)

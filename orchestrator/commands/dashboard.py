@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import COURSE_FILE, load_course
 from orchestrator.dashboard.build import BuiltSite, build_site
 from orchestrator.dashboard.classinfo import ClassInfo, infer_class_info, load_class_info

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from basis.errors import UserError
 from graders.assignment import load_assignment
-from graders.errors import UserError
 from graders.requirements import DependencyRefused, read_pins
 from orchestrator.ghclassroom.convert import Conversion, TemplateFacts, convert
 from orchestrator.ghclassroom.formats import AUTOGRADING_JSON, parse_autograding, parse_workflow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import CATALOG, COURSE_FILE
 from orchestrator.rendering import render
 

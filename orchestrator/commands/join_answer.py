@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.table import Table
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.commands.provision import Seated, prepare, provision_learner
 from orchestrator.course import CourseDir
 from orchestrator.course_tree import JOINED_FILE

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import COURSE_FILE, CourseDir
 from orchestrator.course_tree import SECRET_NAME
 from orchestrator.frontdesk import (

@@ -22,7 +22,7 @@ from typing import Literal
 from rich.console import Console
 from rich.table import Table
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.deadlines import late_day_end
 from orchestrator.gateway import GatewayError, GitHub, RepoInfo

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GitHub, RunInfo
 

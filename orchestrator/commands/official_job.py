@@ -15,7 +15,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.gitinfo import head_commit
 from orchestrator.commands.lock import Decision, format_decisions, lock_seats
 from orchestrator.course import DEFAULT_API_URL, load_course

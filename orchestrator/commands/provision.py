@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from basis.errors import UserError
 from graders.assignment import LoadedAssignment, load_assignment
-from graders.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.deadline_notice import Notice, notice_block, notice_for, with_notice
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo

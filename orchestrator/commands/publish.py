@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GitHub, RepoInfo
 from orchestrator.grading_pin import Pin, grading_pin

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import COURSE_FILE, CourseDir
 from orchestrator.gateway import GitHub, RepoInfo
 from orchestrator.grader_tree import PROJECT, GraderTree, grader_tree

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.commands.official import Waiting, official
 from orchestrator.course import CourseDir
 from orchestrator.gateway import GitHub

@@ -26,8 +26,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from basis.errors import UserError
 from graders.assignment import LoadedAssignment
-from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.report import Finding, GradeReport
 from orchestrator.deadline_notice import Notice, find_notice, practice_line

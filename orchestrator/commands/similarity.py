@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import Course, CourseDir
 from orchestrator.gateway import GitHub, RepoInfo
 from orchestrator.grades_store import GradedSubmission, GradesStore, load_store

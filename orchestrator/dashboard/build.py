@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.dashboard.classinfo import ClassInfo
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, find_at_risk
 from orchestrator.dashboard.similar import Found

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import Counts, LatePolicy
 from orchestrator.grades_store import GradesStore, Login, Slug, WebUrl
 from orchestrator.late_ledger import Terms

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from basis.errors import UserError
 from graders.assignment import load_assignment
-from graders.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
 from orchestrator.frontdesk import join_link

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.errors import UserError
+from basis.errors import UserError
 
 PAGES_BRANCH = "gh-pages"
 GIT_TIMEOUT_SECONDS = 120

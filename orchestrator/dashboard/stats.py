@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from graders.assignment import STAGE_ORDER, StageName
+from graders.stages import registry
+from graders.stages.registry import StageName
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
 from orchestrator.deadlines import days_late
 from orchestrator.grades_store import GradedSubmission, GradesStore, NotGraded
@@ -216,6 +217,11 @@ class CheckFailures:
     learners: Rate
     pushes: int
 
+    @property
+    def is_goal(self) -> bool:
+        """A goal missed (a load goal), not a check failed: the sentence says "misses"."""
+        return registry.stage(self.stage).goals
+
 
 @dataclass(frozen=True)
 class AssignmentSummary:
@@ -278,7 +284,9 @@ class AssignmentSummary:
                 if stage.status != "skipped":
                     ran[stage.name] += 1
                     passed[stage.name] += stage.status == "passed"
-        return tuple((name, Rate(passed[name], ran[name])) for name in STAGE_ORDER if ran[name])
+        return tuple(
+            (name, Rate(passed[name], ran[name])) for name in registry.names() if ran[name]
+        )
 
     @cached_property
     def check_failures(self) -> tuple[CheckFailures, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from graders.assignment import StageName
+from graders.stages.registry import StageName
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
 from orchestrator.dashboard.synthetic_official import merged, official_runs
 from orchestrator.grades_store import GradedSubmission, NotGraded, StageRecord, StoreLine

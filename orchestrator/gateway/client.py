@@ -37,7 +37,7 @@ def find_token() -> str:
     """`GITHUB_TOKEN`, else what `gh auth token` prints; never printed or logged."""
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token and shutil.which("gh"):
-        from graders.process import Limits, run_cmd
+        from basis.procs import Limits, run_cmd
 
         result = run_cmd(
             ["gh", "auth", "token"],

@@ -22,7 +22,7 @@ import requests
 from github import Auth, Github, GithubException
 from github.Requester import Requester
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.gateway.transport import (
     READ_METHODS,
     AuthError,

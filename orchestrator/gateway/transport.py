@@ -9,7 +9,7 @@ import requests
 from github import GithubException, GithubRetry
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.pacing import CallCounter, is_graphql
 
 READ_METHODS = frozenset({"GET", "HEAD"})

@@ -21,8 +21,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from basis.errors import UserError
 from graders.assignment import CommandCheck, Comparison, IoCheck, WeightGroup
-from graders.errors import UserError
 from orchestrator.ghclassroom.classify import (
     Blocker,
     Setup,

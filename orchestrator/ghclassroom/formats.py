@@ -21,7 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from graders.errors import UserError
+from basis.errors import UserError
 
 AUTOGRADING_JSON = ".github/classroom/autograding.json"
 GRADER_ACTIONS = {

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graders.advice import STAGE_LABELS, check_title, failing_checks, points_lost
+from graders.advice import check_title, failing_checks, points_lost
 from graders.mdsafe import Md, code_span, instructor_inline, md_inline, one_line, pts
 from graders.report import Containment, GradeReport, StageResult, ordered
+from graders.stages import registry
 from orchestrator.course import Counts, Course, LatePolicy
 from orchestrator.deadlines import LateResult, describe_push, format_moment
 from orchestrator.gateway import GitHub
@@ -168,18 +169,19 @@ def lateness(
 
 
 def _row(stage: StageResult) -> dict[str, Md]:
-    label = Md(STAGE_LABELS[stage.name])
+    kind = registry.stage(stage.name)
+    label = Md(kind.label)
     if stage.status in ("error", "skipped"):
         word = "could not be judged" if stage.status == "error" else "skipped"
         return {"label": label, "score": Md(f"0 / {pts(stage.max_score)}"), "summary": Md(word)}
     failing, total = len(failing_checks(stage)), len(stage.checks)
     if total:
-        noun = "goals missed" if stage.name == "load" else "fail"
+        noun = "goals missed" if kind.goals else "fail"
         summary = f"{failing} of {total} {noun}" if failing else f"all {total} pass"
-        if stage.name == "load" and not failing:
+        if kind.goals and not failing:
             summary = f"all {total} goals met"
     elif stage.findings:
-        noun = "error" if stage.name == "types" else "finding"
+        noun = kind.findings.short if kind.findings else "finding"
         summary = f"{len(stage.findings)} {noun}{'s' if len(stage.findings) != 1 else ''}"
     elif stage.name == "install":
         summary = "installed" if stage.status == "passed" else "does not install"
@@ -191,7 +193,8 @@ def _row(stage: StageResult) -> dict[str, Md]:
 
 
 def _hidden(report: GradeReport) -> dict[str, Any] | None:
-    stage = report.stage("hidden")
+    secret = [s for s in report.stages if registry.stage(s.name).secret_checks]
+    stage = secret[0] if secret else None
     if stage is None or stage.status in ("error", "skipped"):
         return None
     failing = sorted(failing_checks(stage), key=lambda c: -points_lost(c))

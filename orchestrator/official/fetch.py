@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graders.errors import UserError
-from graders.process import Limits, run_cmd
+from basis.errors import UserError
+from basis.procs import Limits, run_cmd
 from orchestrator.official.model import (
     CHUNK_FILE,
     GRADER_TAR,

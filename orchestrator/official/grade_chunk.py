@@ -22,9 +22,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from basis.errors import UserError
+from basis.procs import Limits, run_cmd
 from graders.containment import detect
-from graders.errors import UserError
-from graders.process import Limits, run_cmd
 from graders.report import GradeReport
 from orchestrator.official.model import (
     CHUNK_FILE,

@@ -18,8 +18,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from basis.errors import UserError
 from graders.containment import detect
-from graders.errors import UserError
 from orchestrator.commands.lock import format_decisions
 from orchestrator.commands.official_job import lock_planned
 from orchestrator.course import CourseDir

@@ -16,7 +16,7 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.grades_store import Login, Slug
 from orchestrator.tiers import OfficialPlan
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import CourseDir
 from orchestrator.cutoff import Cutoff, read_cutoffs
 from orchestrator.gateway import GitHub, RepoInfo

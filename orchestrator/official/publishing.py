@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from basis.errors import UserError
 from graders.assignment import LoadedAssignment
-from graders.errors import UserError
 from graders.report import GradeReport
 from orchestrator.course import Course, CourseDir, load_course
 from orchestrator.dashboard.build import build_site

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import GradeReport
 from orchestrator.gateway import JobInfo
 from orchestrator.grades_store import load_store

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from graders.errors import UserError
+from basis.errors import UserError
 
 DEFAULT_THRESHOLD = 70.0  # percent; honest tasks-api work shares about 20-60 (instructor guide)
 MIN_SHARED_TOKENS = 100  # normalised characters of code each side of a flagged pair shares

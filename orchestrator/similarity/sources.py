@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from graders.errors import UserError
+from basis.errors import UserError
 
 EXTENSIONS = (".py",)
 LANGUAGE = "python"  # the lexer copydetect (through Pygments) reads them with

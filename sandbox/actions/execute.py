@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
+from basis.procs import Cancelled, CommandFailed, run_raw
 from sandbox.actions.rewrite import rewrite, token_inputs_of
 from sandbox.actions.triggers import Workflow, read_only
 from sandbox.actions.workspace import STANDINS, export_commit, uses_of
 from sandbox.context import Sandbox
-from sandbox.procs import Cancelled, CommandFailed, run_cancellable
 from sandbox.records import Repo, WorkflowRun
 from sandbox.secrets import run_secrets
 
@@ -124,11 +124,12 @@ def run_act(
             **setup.extra_env,
         }
         try:
-            proc = run_cancellable(
+            proc = run_raw(
                 _act_args(setup, run, request, scratch, extra),
                 cwd=src,
                 env=env,
                 timeout=setup.timeout,
+                check=False,
                 cancel=cancel,
             )
         except Cancelled:

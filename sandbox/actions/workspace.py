@@ -8,8 +8,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from basis.procs import run_raw
 from sandbox.gitrepo import BareRepo, git_env
-from sandbox.procs import run_cmd
 
 STANDINS = ("checkout", "setup-python", "upload-artifact", "download-artifact")
 USES = re.compile(r"uses:\s*['\"]?([\w.-]+)/([\w.-]+)(/[^@\s'\"]*)?@([\w./-]+)")
@@ -43,11 +43,11 @@ def install_tools(target: Path) -> Path:
 
 def export_commit(bare: BareRepo, sha: str, dest: Path) -> Path:
     """A working copy of `sha` (a real git checkout: act reads the sha and ref from it)."""
-    run_cmd(
+    run_raw(
         ["git", "clone", "-q", "--shared", "--no-checkout", str(bare.path), str(dest)],
         env=git_env(),
     )
-    run_cmd(["git", "checkout", "-q", "--detach", sha], cwd=dest, env=git_env())
+    run_raw(["git", "checkout", "-q", "--detach", sha], cwd=dest, env=git_env())
     return dest
 
 

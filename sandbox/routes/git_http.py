@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from basis.procs import run_raw
 from sandbox.auth import Viewer, viewer_level
 from sandbox.context import PushEvent, Sandbox
 from sandbox.deps import get_sandbox, get_viewer
 from sandbox.errors import ApiError
 from sandbox.gitrepo import ZERO, git_env
-from sandbox.procs import run_cmd
 from sandbox.records import LEVELS, Repo, now
 from sandbox.rules import rules_for
 
@@ -71,7 +71,7 @@ def _parse_cgi(output: bytes) -> Response:
 
 
 def _backend(env: dict[str, str], body: bytes) -> Response:
-    proc = run_cmd(["git", "http-backend"], env=env, stdin=body, timeout=300, check=False)
+    proc = run_raw(["git", "http-backend"], env=env, stdin=body, timeout=300, check=False)
     if not proc.stdout:
         raise ApiError(500, "git http-backend failed")
     return _parse_cgi(proc.stdout)

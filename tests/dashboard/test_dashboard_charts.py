@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from small_class import AS_OF, graded
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.dashboard.charts import histogram, rate_bars, timeline
 from orchestrator.dashboard.classinfo import load_class_info
 

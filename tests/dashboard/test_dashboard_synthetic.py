@@ -96,6 +96,7 @@ def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path: Path) -
     assert (one.pages, one.bytes) == (two.pages, two.bytes) == (len(files) - 2, one.bytes)
 
 
+@pytest.mark.heavy  # builds the class again in a Python process of its own
 def test_the_same_seed_gives_the_same_class_in_another_process() -> None:
     script = (
         "import hashlib; from orchestrator.dashboard.synthetic import synthetic_class;"

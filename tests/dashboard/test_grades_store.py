@@ -16,7 +16,7 @@ from small_class import (
     small_class_submissions,
 )
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import Check, Finding, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import (
     PutBack,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from small_class import GRADER, commit_of, graded, not_graded
 
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import load_store, record_lines, store_from_submissions
 from orchestrator.standing import standing

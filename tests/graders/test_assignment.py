@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from basis.errors import UserError
 from graders.assignment import load_assignment
-from graders.errors import UserError
 from tests.conftest import NOTES_ASSIGNMENT
 
 MINIMAL = """

@@ -245,6 +245,7 @@ def test_a_goal_with_its_own_error_budget_is_judged_by_it_alone():
 # --- refusing without containment, recording what a practice grade had ---------------------
 
 
+@pytest.mark.heavy  # a whole practice grade in a subprocess
 def test_an_official_grade_is_refused_without_containment_and_a_practice_grade_says_so(tmp_path):
     submission = SUBMISSIONS / "passes_all"
     env = {**os.environ, "CLASSROOM_CONTAINMENT": "none", "CLASSROOM_CACHE_DIR": str(tmp_path)}

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from classroom.cli import main
-from graders import engine
 from graders.report import GradeReport
 from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS
 
@@ -158,7 +157,7 @@ def test_a_grader_bug_in_one_stage_exits_3_but_keeps_the_other_results(tmp_path,
     def broken_lint(_ctx):
         raise RuntimeError("bug in lint")
 
-    monkeypatch.setitem(engine.CONCURRENT, "lint", broken_lint)
+    monkeypatch.setattr("graders.stages.lint.run", broken_lint)
     monkeypatch.setenv("CLASSROOM_LOG_DIR", str(tmp_path / "logs"))
     code = grade(
         SUBMISSIONS / "passes_all",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from basis.errors import UserError
 from graders.assignment import Milestone, load_assignment
-from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.milestones import progress
 from graders.report import Check, GradeReport, StageResult, Status, Submission

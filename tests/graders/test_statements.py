@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from basis.errors import UserError
 from graders.assignment import Slo, load_assignment
-from graders.errors import UserError
 from graders.feedback import render_feedback
 from graders.loadstats import database_findings, describe_goal, judge
 from graders.report import (

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.commands.official import Waiting
 from orchestrator.commands.regrade import regrade
 from orchestrator.course import Course, CourseDir

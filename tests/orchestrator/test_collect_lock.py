@@ -12,9 +12,9 @@ import pytest
 from github import Auth, Github
 from rich.console import Console
 
-from graders.assignment import STAGE_ORDER
-from graders.errors import UserError
+from basis.errors import UserError
 from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
+from graders.stages import registry
 from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect, collect_all
 from orchestrator.commands.lock import lock, lock_moment
 from orchestrator.commands.provision import provision
@@ -260,7 +260,7 @@ def test_the_csv_gives_the_official_grade_first_with_its_tier_and_commit(
     collect(room.course, room.gateway(), "tasks-api", out=out, console=quiet())
 
     table = read_csv(out)
-    assert list(table[0]) == [*COLUMNS, *TIER_COLUMNS, *LATE_COLUMNS, *STAGE_ORDER]
+    assert list(table[0]) == [*COLUMNS, *TIER_COLUMNS, *LATE_COLUMNS, *registry.names()]
     rows = {r["github_username"]: r for r in table}
     one, two, three = (rows[f"school-learner-{n}"] for n in (1, 2, 3))
     assert (one["points_awarded"], one["tier"], one["tests"]) == ("30", "official", "20")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.commands.init import init
 from orchestrator.course import LatePolicy, load_course
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from basis.errors import UserError
 from classroom.cli import main
-from graders.errors import UserError
 from orchestrator.commands.course_push import course_push
 from orchestrator.course import load_course
 from orchestrator.course_tree import SECRET_NAME, merge_grades, official_workflow

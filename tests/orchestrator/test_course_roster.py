@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from basis.errors import UserError
 from classroom.cli import main
-from graders.errors import UserError
 from orchestrator.commands.init import init
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.errors import UserError
+from basis.errors import UserError
 from orchestrator.course import Course, load_course, web_url
 from orchestrator.frontdesk import (
     Verdict,

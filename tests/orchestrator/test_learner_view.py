@@ -32,6 +32,8 @@ from tests.orchestrator.repo_files import (
 )
 
 COURSE = f"{ORG}/course"
+# A whole course set up through the sandbox, then every blob of it read: the heaviest fast test.
+pytestmark = pytest.mark.heavy
 
 
 @pytest.fixture

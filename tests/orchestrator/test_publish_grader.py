@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from basis.errors import UserError
 from classroom.cli import main
-from graders.errors import UserError
 from orchestrator.commands.publish import publish
 from orchestrator.commands.publish_grader import publish_grader
 from orchestrator.grader_tree import wheel_packages

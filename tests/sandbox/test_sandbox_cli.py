@@ -8,6 +8,7 @@ import sys
 import time
 
 import httpx
+import pytest
 
 from classroom.cli import main
 from sandbox.server import free_port
@@ -29,6 +30,7 @@ def test_bad_switch_is_exit_2_with_the_fix(tmp_path, capsys):
     assert "5xx=0.05" in capsys.readouterr().err
 
 
+@pytest.mark.heavy  # a sandbox server in a process of its own
 def test_serve_answers_seeded_tokens_then_stops_on_sigterm(tmp_path):
     port = free_port()
     data = str(tmp_path / "data")
