@@ -81,7 +81,7 @@ def counting(user: Any, psql: str) -> Callable[..., Any]:
     return request
 
 
-def user_classes(locustfile: Path) -> list[type[locust.HttpUser]]:
+def user_classes(locustfile: Path) -> list[type[locust.HttpUser | locust.FastHttpUser]]:
     spec = importlib.util.spec_from_file_location("classroom_locustfile", locustfile)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -90,13 +90,15 @@ def user_classes(locustfile: Path) -> list[type[locust.HttpUser]]:
         value
         for value in vars(module).values()
         if inspect.isclass(value)
-        and issubclass(value, locust.HttpUser)
+        and issubclass(value, (locust.HttpUser, locust.FastHttpUser))
         and not value.__dict__.get("abstract", False)
         and value.tasks
     ]
 
 
-def probe(cls: type[locust.HttpUser], host: str, rounds: int, psql: str) -> None:
+def probe(
+    cls: type[locust.HttpUser | locust.FastHttpUser], host: str, rounds: int, psql: str
+) -> None:
     random.seed(0)  # the same choices (ids, pages) in every grading
     cls.host = host
     user = cls(locust.env.Environment(user_classes=[cls], host=host))
