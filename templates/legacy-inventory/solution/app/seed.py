@@ -79,7 +79,7 @@ def _orders(rng: random.Random, prices: dict[int, int]) -> tuple[list[Row], list
         customer_id = rng.randint(2, CUSTOMERS + 1)
         when = start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
         total = 0
-        for _ in range(rng.randint(1, 10)):
+        for _ in range(rng.randint(1, 4)):
             product_id = rng.randint(1, PRODUCTS)
             qty = rng.randint(1, 3)
             total += prices[product_id] * qty

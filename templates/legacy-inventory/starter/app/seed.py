@@ -65,7 +65,7 @@ def seed(url, rng=None):
         customer_id = rng.randint(2, CUSTOMERS + 1)
         when = start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
         total = 0
-        for _ in range(rng.randint(1, 10)):
+        for _ in range(rng.randint(1, 4)):
             product_id = rng.randint(1, PRODUCTS)
             qty = rng.randint(1, 3)
             total += prices[product_id] * qty
