@@ -40,9 +40,10 @@ AUTHORIZATION_CHECKS = {
     "test_search_with_a_quote_in_the_text",
     "test_search_cannot_be_tricked_into_showing_other_customers_orders",
 }
-INDEX_GOAL = "GET /orders: p50 ≤ 40 ms"  # latency: without the indexes every page scans tables
+INDEX_GOAL = "GET /orders: ≤ 400 pages read per request"  # without the indexes: table scans
 STATEMENTS_GOAL = "GET /orders: ≤ 3 statements per request"  # the N+1
-ORDERS_PAGE_GOALS = {INDEX_GOAL, STATEMENTS_GOAL}
+LATENCY_GOAL = "GET /orders: p50 ≤ 40 ms"  # needs both
+ORDERS_PAGE_GOALS = {INDEX_GOAL, STATEMENTS_GOAL, LATENCY_GOAL}
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +88,7 @@ def test_the_starter_passes_its_regression_tests_and_fails_every_tickets_checks(
     assert not passing(report, "load") & ORDERS_PAGE_GOALS
 
 
-def test_fixing_only_the_index_earns_the_latency_goal_and_not_the_statements_one(grading_runs):
+def test_fixing_only_the_index_earns_the_pages_goal_and_not_the_statements_one(grading_runs):
     report = grade(fixed("fixes_index_only", grading_runs), skip=STATIC | {"hidden"})
     assert report.stage("tests").score == 10, describe(report)
     load = passing(report, "load")
@@ -95,7 +96,7 @@ def test_fixing_only_the_index_earns_the_latency_goal_and_not_the_statements_one
     assert STATEMENTS_GOAL not in load
 
 
-def test_fixing_only_the_n_plus_one_earns_the_statements_goal_and_not_the_latency_one(
+def test_fixing_only_the_n_plus_one_earns_the_statements_goal_and_not_the_pages_one(
     grading_runs,
 ):
     report = grade(fixed("fixes_n_plus_one_only", grading_runs), skip=STATIC | {"hidden"})
