@@ -176,7 +176,8 @@ def _blocker(report: GradeReport, s: Style) -> str | None:
 
 
 def _names_of(stages: list[StageResult]) -> str:
-    return " and ".join(registry.stage(s.name).phrase for s in stages)
+    said = [registry.stage(s.name).phrase for s in stages]
+    return " and ".join(said) if len(said) < 3 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _item_step(stage: StageResult, check: Check | None, s: Style) -> str:

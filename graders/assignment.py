@@ -55,7 +55,8 @@ class ResolvedLimits(_Strict):
 
 class PostgresService(_Strict):
     """`[app.services.postgres]`: a throwaway PostgreSQL cluster the grader starts for the
-    hidden and load stages; `{postgres_url}` in `[app.env]` reaches it (graders.services)."""
+    hidden and load stages and each pytest run; `{postgres_url}` in `[app.env]` reaches it
+    (graders.services, graders.pytest_services)."""
 
     # Connections the service may hold open with no request in flight (a pool's idle ones);
     # more, after the load test, is a finding: connections opened and never closed.
@@ -67,7 +68,8 @@ class RedisService(_Strict):
 
 
 class Services(_Strict):
-    """What the grader starts beside the learner's service, for the hidden and load stages."""
+    """What the grader starts beside the learner's service (hidden, load) and for each run of
+    the learner's pytest (tests, test_quality)."""
 
     postgres: PostgresService | None = None
     redis: RedisService | None = None
@@ -256,6 +258,9 @@ class Slo(_Strict):
     # SQL statements per request, counted by the PostgreSQL server the grader owns while the
     # endpoint is requested alone, one request at a time (needs `[app.services.postgres]`).
     max_statements: NonNegative | None = None
+    # Table and index pages (8 kB) those statements read per request, counted the same way:
+    # a missing index shows as a table scan's thousands of pages, whatever the machine's speed.
+    max_pages_read: NonNegative | None = None
     # CPU time the service spent per request it answered (Aggregated only): see graders.cpu_time
     max_cpu_ms: Positive | None = None
     weight: Positive = 1.0
@@ -265,14 +270,19 @@ class Slo(_Strict):
     def _has_a_goal(self) -> Slo:
         goals = (
             self.p50_ms, self.p95_ms, self.p99_ms, self.max_error_rate, self.min_rps,
-            self.max_statements, self.max_cpu_ms,
+            self.max_statements, self.max_pages_read, self.max_cpu_ms,
         )  # fmt: skip
         if all(goal is None for goal in goals):
             raise ValueError(
                 "an SLO needs at least one goal: p50_ms, p95_ms, p99_ms, max_error_rate, "
-                "min_rps, max_statements or max_cpu_ms"
+                "min_rps, max_statements, max_pages_read or max_cpu_ms"
             )
         return self
+
+    @property
+    def counts_statements(self) -> bool:
+        """A goal judged by the statements probe (graders.statements)."""
+        return self.max_statements is not None or self.max_pages_read is not None
 
     @model_validator(mode="after")
     def _cpu_is_the_services(self) -> Slo:
@@ -426,10 +436,11 @@ class Assignment(_Strict):
     @model_validator(mode="after")
     def _statement_goals_need_postgres(self) -> Assignment:
         load = self.stages.load
-        counted = [s.endpoint for s in load.slos if s.max_statements is not None] if load else []
+        counted = [s.endpoint for s in load.slos if s.counts_statements] if load else []
         if counted and (self.app is None or self.app.services.postgres is None):
             raise ValueError(
-                f"max_statements ({', '.join(counted)}) is counted on the PostgreSQL server the "
+                f"max_statements and max_pages_read ({', '.join(counted)}) are counted on the "
+                "PostgreSQL server the "
                 "grader starts: add `[app.services.postgres]` and pass `{postgres_url}` to the "
                 "service through [app.env]"
             )

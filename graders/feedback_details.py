@@ -294,11 +294,24 @@ STATEMENTS_MEASURE = (
 )
 
 
+PAGES_MEASURE = (
+    "Pages read per request are counted the same way, by PostgreSQL's own buffer counters: the "
+    "8 kB pages of tables and indexes those statements read. A query that scans a whole table "
+    "reads all of its pages; one that uses an index reads a few (`EXPLAIN (ANALYZE, BUFFERS)` "
+    "shows them as `Buffers: shared hit=…`)."
+)
+
+
 def _measures(stage: StageResult) -> list[Md]:
     if stage.load is None:
         return []
     said = [Md(LATENCY_MEASURE.format(users=stage.load.users))]
-    return [*said, Md(STATEMENTS_MEASURE)] if stage.load.statements else said
+    if not stage.load.statements:
+        return said
+    said.append(Md(STATEMENTS_MEASURE))
+    if any("pages read per request" in check.name for check in stage.checks):
+        said.append(Md(PAGES_MEASURE))
+    return said
 
 
 def _statement_lines(stage: StageResult, d: Detail) -> list[Md]:

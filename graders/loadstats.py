@@ -99,22 +99,30 @@ def judge(
 def statement_misses(
     slo: Slo, statements: Mapping[str, EndpointStatements] | None
 ) -> list[tuple[LoadMiss, str]]:
-    """The statements goal of `slo`, missed: with the count and the goal in words."""
-    goal = slo.max_statements
-    if goal is None:
+    """The statements and pages goals of `slo`, missed: with the count and the goal in words."""
+    if not slo.counts_statements:
         return []
+    measure: LoadMiss = "statements" if slo.max_statements is not None else "pages"
     if statements is None:
-        return [("statements", "the service never ran a statement on the PostgreSQL database "
+        return [(measure, "the service never ran a statement on the PostgreSQL database "
                  "it was given ({postgres_url}), so its statements cannot be counted")]  # fmt: skip
     measured = statements.get(slo.endpoint)
     if measured is None:
-        return [("statements", f"the statements probe sent no request to {slo.endpoint}")]
-    if measured.per_request > goal:
-        return [(
+        return [(measure, f"the statements probe sent no request to {slo.endpoint}")]
+    misses: list[tuple[LoadMiss, str]] = []
+    if slo.max_statements is not None and measured.per_request > slo.max_statements:
+        misses.append((
             "statements",
-            f"{measured.per_request:g} statements per request; the goal is at most {goal:g}",
-        )]  # fmt: skip
-    return []
+            f"{measured.per_request:g} statements per request; the goal is at most "
+            f"{slo.max_statements:g}",
+        ))  # fmt: skip
+    if slo.max_pages_read is not None and measured.pages_per_request > slo.max_pages_read:
+        misses.append((
+            "pages",
+            f"{measured.pages_per_request:,.0f} pages read per request; the goal is at most "
+            f"{slo.max_pages_read:,.0f}",
+        ))  # fmt: skip
+    return misses
 
 
 def describe_goal(slo: Slo) -> str:
@@ -129,6 +137,8 @@ def describe_goal(slo: Slo) -> str:
         goals.append(f"≥ {slo.min_rps:g} requests/s")
     if slo.max_statements is not None:
         goals.append(f"≤ {slo.max_statements:g} statements per request")
+    if slo.max_pages_read is not None:
+        goals.append(f"≤ {slo.max_pages_read:,.0f} pages read per request")
     if slo.max_cpu_ms is not None:
         goals.append(f"CPU ≤ {slo.max_cpu_ms:g} ms per request")
     return ", ".join(goals)

@@ -32,7 +32,9 @@ StageCause = Literal[
     "practice-count",  # test_quality in a non-official grade that may show only a count
 ]
 # Which goals of a load SLO were missed, by the measure that missed.
-LoadMiss = Literal["p50", "p95", "p99", "errors", "throughput", "statements", "no-requests", "cpu"]
+LoadMiss = Literal[
+    "p50", "p95", "p99", "errors", "throughput", "statements", "pages", "no-requests", "cpu"
+]
 
 
 class _Model(BaseModel):
@@ -101,6 +103,9 @@ class EndpointStatements(_Model):
     requests: int
     per_request: float
     shapes: list[StatementShape] = Field(default_factory=list)  # the most frequent first
+    # Table and index pages (8 kB blocks) those statements read per request, found in memory
+    # or read from disk alike: a table scan reads every page of the table, an index a few.
+    pages_per_request: float = 0.0
 
 
 class DatabaseUse(_Model):

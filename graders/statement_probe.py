@@ -6,7 +6,9 @@ superuser's PG* variables set (graders.services.Postgres.admin_env). Every user 
 sets up, is not counted), then each of its tasks runs ROUNDS times, one request at a time.
 Around each request it reads the learner role's statement counters from pg_stat_statements,
 so the statements the database ran meanwhile belong to that request's endpoint alone.
-Prints one JSON object per request: {"endpoint": "GET /orders", "statements": {shape: n}}.
+Prints one JSON object per request: {"endpoint": "GET /orders", "statements": {shape: n},
+"pages": n}, where pages are the table and index pages (8 kB blocks) its statements read,
+from PostgreSQL's buffer counters (found in memory or read from disk alike).
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from typing import Any
 import locust
 
 SNAPSHOT = """
-SELECT queryid, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 240)
+SELECT queryid, calls, shared_blks_hit + shared_blks_read,
+       left(regexp_replace(query, '\\s+', ' ', 'g'), 240)
 FROM pg_stat_statements
 WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'learner');
 """
 PSQL = ["-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-f", "-"]
 
-Counters = dict[str, tuple[int, str]]  # queryid → (calls, statement shape)
+Counters = dict[str, tuple[int, int, str]]  # queryid → (calls, pages read, statement shape)
 
 
 def snapshot(psql: str) -> Counters:
@@ -40,20 +43,22 @@ def snapshot(psql: str) -> Counters:
     )
     counters: Counters = {}
     for line in done.stdout.splitlines():
-        queryid, calls, shape = [*line.split("\t", 2), "", ""][:3]
+        queryid, calls, pages, shape = [*line.split("\t", 3), "", "", ""][:4]
         if queryid:
-            counters[queryid] = (int(calls), shape)
+            counters[queryid] = (int(calls), int(pages or 0), shape)
     return counters
 
 
-def difference(before: Counters, after: Counters) -> dict[str, int]:
-    """Statements run between two snapshots, by shape."""
+def difference(before: Counters, after: Counters) -> tuple[dict[str, int], int]:
+    """Statements run between two snapshots, by shape, and the pages they read."""
     ran: dict[str, int] = {}
-    for queryid, (calls, shape) in after.items():
-        extra = calls - before.get(queryid, (0, ""))[0]
-        if extra > 0:
-            ran[shape] = ran.get(shape, 0) + extra
-    return ran
+    pages = 0
+    for queryid, (calls, read, shape) in after.items():
+        was_calls, was_read, _ = before.get(queryid, (0, 0, ""))
+        if calls > was_calls:
+            ran[shape] = ran.get(shape, 0) + calls - was_calls
+        pages += max(0, read - was_read)
+    return ran, pages
 
 
 def endpoint_name(method: str, url: str, name: str | None, response: Any) -> str:
@@ -72,16 +77,15 @@ def counting(user: Any, psql: str) -> Callable[..., Any]:
         name = kwargs.get("name") or (args[0] if args else None) or user.client.request_name
         before = snapshot(psql)
         response = send(method, url, *args, **kwargs)
-        ran = difference(before, snapshot(psql))
-        print(
-            json.dumps({"endpoint": endpoint_name(method, url, name, response), "statements": ran})
-        )
+        ran, pages = difference(before, snapshot(psql))
+        endpoint = endpoint_name(method, url, name, response)
+        print(json.dumps({"endpoint": endpoint, "statements": ran, "pages": pages}))
         return response
 
     return request
 
 
-def user_classes(locustfile: Path) -> list[type[locust.HttpUser]]:
+def user_classes(locustfile: Path) -> list[type[locust.HttpUser | locust.FastHttpUser]]:
     spec = importlib.util.spec_from_file_location("classroom_locustfile", locustfile)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -90,13 +94,15 @@ def user_classes(locustfile: Path) -> list[type[locust.HttpUser]]:
         value
         for value in vars(module).values()
         if inspect.isclass(value)
-        and issubclass(value, locust.HttpUser)
+        and issubclass(value, (locust.HttpUser, locust.FastHttpUser))
         and not value.__dict__.get("abstract", False)
         and value.tasks
     ]
 
 
-def probe(cls: type[locust.HttpUser], host: str, rounds: int, psql: str) -> None:
+def probe(
+    cls: type[locust.HttpUser | locust.FastHttpUser], host: str, rounds: int, psql: str
+) -> None:
     random.seed(0)  # the same choices (ids, pages) in every grading
     cls.host = host
     user = cls(locust.env.Environment(user_classes=[cls], host=host))

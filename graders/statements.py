@@ -58,26 +58,30 @@ def measure(
 def per_endpoint(records: list[dict[str, Any]]) -> list[EndpointStatements]:
     """The probe's requests, grouped by endpoint: statements per request and their shapes."""
     requests: dict[str, int] = {}
+    pages: dict[str, int] = {}
     shapes: dict[str, dict[str, int]] = {}
     for record in records:
         if "endpoint" not in record:
             continue
         endpoint = str(record["endpoint"])
         requests[endpoint] = requests.get(endpoint, 0) + 1
+        pages[endpoint] = pages.get(endpoint, 0) + int(record.get("pages", 0))
         ran = shapes.setdefault(endpoint, {})
         for shape, calls in record["statements"].items():
             ran[shape] = ran.get(shape, 0) + int(calls)
     return [
-        _figures(endpoint, requests[endpoint], shapes[endpoint]) for endpoint in sorted(requests)
+        _figures(endpoint, requests[endpoint], shapes[endpoint], pages[endpoint])
+        for endpoint in sorted(requests)
     ]
 
 
-def _figures(endpoint: str, requests: int, ran: dict[str, int]) -> EndpointStatements:
+def _figures(endpoint: str, requests: int, ran: dict[str, int], pages: int) -> EndpointStatements:
     ordered = sorted(ran.items(), key=lambda item: (-item[1], item[0]))
     return EndpointStatements(
         endpoint=endpoint,
         requests=requests,
         per_request=round(sum(ran.values()) / requests, 2),
+        pages_per_request=round(pages / requests, 1),
         shapes=[
             StatementShape(statement=shape, per_request=round(calls / requests, 2))
             for shape, calls in ordered[:SHAPES_SHOWN]

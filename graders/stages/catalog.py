@@ -48,7 +48,7 @@ STAGES = (
         section=Section(hidden_checks, "sections/hidden.md.j2"),
     ),
     Stage(
-        "test_quality", "Your tests (bugs caught)", "the test-quality stage",
+        "test_quality", "Your tests (bugs caught)", "the run of your own tests",
         run="graders.stages.test_quality:run", step=test_quality_step, summary=bugs_caught,
         section=Section(test_quality, "sections/test_quality.md.j2"),
     ),

@@ -55,6 +55,38 @@ def test_a_statements_goal_says_the_count_and_the_goal():
     assert (check.status, check.missed) == ("failed", ["statements"])
 
 
+def test_pages_read_are_averaged_per_request_of_each_endpoint():
+    records = [
+        {"endpoint": "GET /orders", "statements": N_PLUS_ONE, "pages": 2400},
+        {"endpoint": "GET /orders", "statements": N_PLUS_ONE, "pages": 2402},
+        {"endpoint": "GET /health", "statements": {}},  # a probe of an older grader: no pages
+    ]
+    health, orders = per_endpoint(records)
+    assert (health.pages_per_request, orders.pages_per_request) == (0.0, 2401.0)
+
+
+def test_a_pages_goal_says_the_pages_read_and_the_goal():
+    slo = Slo(endpoint="GET /orders", max_pages_read=1000)
+    counted = per_endpoint([{"endpoint": "GET /orders", "statements": N_PLUS_ONE, "pages": 2401}])
+    check = judge(slo, [ORDERS_ROW], 5.0, {c.endpoint: c for c in counted})
+    assert check.name == "GET /orders: ≤ 1,000 pages read per request"
+    assert check.message == "2,401 pages read per request; the goal is at most 1,000"
+    assert (check.status, check.missed) == ("failed", ["pages"])
+
+
+def test_a_pages_goal_is_met_at_the_goal_whatever_the_statements():
+    slo = Slo(endpoint="GET /orders", max_pages_read=1000)
+    counted = EndpointStatements(
+        endpoint="GET /orders", requests=3, per_request=26.0, pages_per_request=1000.0
+    )
+    assert judge(slo, [ORDERS_ROW], 5.0, {"GET /orders": counted}).status == "passed"
+
+
+def test_a_service_that_never_used_its_database_misses_its_pages_goal():
+    check = judge(Slo(endpoint="GET /orders", max_pages_read=10), [ORDERS_ROW], 5.0, None)
+    assert check.missed == ["pages"]
+
+
 def test_a_statements_goal_is_met_at_the_goal():
     slo = Slo(endpoint="GET /orders", max_statements=1)
     counted = EndpointStatements(endpoint="GET /orders", requests=3, per_request=1.0)
@@ -104,12 +136,14 @@ def test_a_missing_binary_says_which_package_to_install(monkeypatch):
 
 APP = '[app]\nstart = "python -m app"\n'
 LOAD = '[stages.load]\npoints = 5\n[[stages.load.slos]]\nendpoint = "GET /"\nmax_statements = 2\n'
+PAGES = LOAD.replace("max_statements = 2", "max_pages_read = 200")
 
 
 @pytest.mark.parametrize(
     ("text", "fix"),
     [
         (APP + LOAD, "add `[app.services.postgres]`"),
+        (APP + PAGES, "add `[app.services.postgres]`"),
         (APP + 'env = { R = "{redis_url}" }\n', "{redis_url} needs the service it names"),
     ],
 )
@@ -120,9 +154,12 @@ def test_a_goal_or_placeholder_without_its_service_is_refused(tmp_path: Path, te
     assert fix in str(caught.value)
 
 
-def _orders_report(statements: list[EndpointStatements], use: DatabaseUse) -> GradeReport:
+def _orders_report(
+    statements: list[EndpointStatements], use: DatabaseUse, slo: Slo | None = None
+) -> GradeReport:
     counted = {s.endpoint: s for s in statements}
-    goal = judge(Slo(endpoint="GET /orders", max_statements=3), [ORDERS_ROW], 10.0, counted)
+    slo = slo or Slo(endpoint="GET /orders", max_statements=3)
+    goal = judge(slo, [ORDERS_ROW], 10.0, counted)
     load = StageResult(
         name="load",
         status="failed" if goal.status == "failed" else "passed",
@@ -161,6 +198,20 @@ def test_the_feedback_shows_the_count_the_goal_and_the_statements_shapes():
     assert "N+1 queries" in text
     assert "Count your statements locally" in text
     assert "Statements per request are counted by the PostgreSQL server the grader runs" in text
+
+
+def test_the_feedback_explains_pages_read_where_a_goal_counts_them():
+    figures = [
+        EndpointStatements(
+            endpoint="GET /orders", requests=3, per_request=2.0, pages_per_request=2401.0
+        )
+    ]
+    use = DatabaseUse(statements=400, idle_connections=0, max_idle_connections=20)
+    report = _orders_report(figures, use, Slo(endpoint="GET /orders", max_pages_read=1000))
+    text = render_feedback(report)
+    assert "2,401 pages read per request; the goal is at most 1,000" in text
+    assert "Pages read per request are counted the same way" in text
+    assert "Pages read per request" not in render_feedback(_orders_report(figures, use))
 
 
 def test_the_feedback_says_when_connections_are_left_open_even_with_every_goal_met():

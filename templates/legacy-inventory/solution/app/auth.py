@@ -10,7 +10,6 @@ import functools
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -43,16 +42,16 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), expected)
 
 
-def customer_json(row: sqlite3.Row) -> dict[str, Any]:
+def customer_json(row: db.Row) -> dict[str, Any]:
     return {"id": row["id"], "email": row["email"], "name": row["name"], "role": row["role"]}
 
 
-def _customer_for_token(header: str) -> sqlite3.Row | None:
+def _customer_for_token(header: str) -> db.Row | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
     return db.query_one(
-        "SELECT c.* FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token = ?",
+        "SELECT c.* FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token = %s",
         (token.strip(),),
     )
 
@@ -104,27 +103,29 @@ def register() -> tuple[Response, int]:
     if len(password) < 8:
         raise bad_request("password must have at least 8 characters")
     conn = db.get_db()
-    if conn.execute("SELECT 1 FROM customers WHERE email = ?", (email,)).fetchone():
+    if conn.execute("SELECT 1 FROM customers WHERE email = %s", (email,)).fetchone():
         raise ApiError(409, "conflict", "an account with this email exists")
-    cur = conn.execute(
-        "INSERT INTO customers (email, name, password_hash, role, created_at)"
-        " VALUES (?, ?, ?, 'customer', ?)",
-        (email, name, hash_password(password), now_iso()),
+    customer_id = db.new_id(
+        conn.execute(
+            "INSERT INTO customers (email, name, password_hash, role, created_at)"
+            " VALUES (%s, %s, %s, 'customer', %s) RETURNING id",
+            (email, name, hash_password(password), now_iso()),
+        )
     )
     conn.commit()
-    return jsonify({"id": cur.lastrowid, "email": email, "name": name, "role": "customer"}), 201
+    return jsonify({"id": customer_id, "email": email, "name": name, "role": "customer"}), 201
 
 
 @bp.post("/auth/login")
 def login() -> Response:
     email, password = _credentials(json_object())
-    row = db.query_one("SELECT * FROM customers WHERE email = ?", (email,))
+    row = db.query_one("SELECT * FROM customers WHERE email = %s", (email,))
     if row is None or not check_password(password, row["password_hash"]):
         raise ApiError(401, "unauthorized", "wrong email or password")
     token = secrets.token_urlsafe(32)
     conn = db.get_db()
     conn.execute(
-        "INSERT INTO sessions (token, customer_id, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO sessions (token, customer_id, created_at) VALUES (%s, %s, %s)",
         (token, row["id"], now_iso()),
     )
     conn.commit()
@@ -136,6 +137,6 @@ def login() -> Response:
 def logout() -> tuple[str, int]:
     token = request.headers["Authorization"].partition(" ")[2].strip()
     conn = db.get_db()
-    conn.execute("DELETE FROM sessions WHERE token = ?", (token,))
+    conn.execute("DELETE FROM sessions WHERE token = %s", (token,))
     conn.commit()
     return "", 204

@@ -24,7 +24,7 @@ def update_me() -> Response:
     if not name or len(name) > 100:
         raise ApiError(400, "bad_request", "name must be 1 to 100 characters")
     conn = db.get_db()
-    conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, g.customer["id"]))
+    conn.execute("UPDATE customers SET name = %s WHERE id = %s", (name, g.customer["id"]))
     conn.commit()
     return jsonify({**customer_json(g.customer), "name": name})
 
@@ -32,7 +32,7 @@ def update_me() -> Response:
 @bp.get("/customers/<int:customer_id>")
 @staff_required
 def get_customer(customer_id: int) -> Response:
-    row = db.query_one("SELECT * FROM customers WHERE id = ?", (customer_id,))
+    row = db.query_one("SELECT * FROM customers WHERE id = %s", (customer_id,))
     if row is None:
         raise not_found("customer")
     return jsonify(customer_json(row))

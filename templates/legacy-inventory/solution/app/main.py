@@ -17,7 +17,7 @@ def create_app() -> Flask:
     cfg = load_config()
     app = Flask(__name__)
     app.config["STOCKROOM"] = cfg
-    db.init_schema(cfg.database_path)
+    db.init_schema(cfg.database_url)
     db.init_app(app)
     register_error_handlers(app)
     for module in (auth, customers, products, inventory, orders, reports):

@@ -7,7 +7,6 @@ all of them. Someone else's order answers 404, exactly like one that does not ex
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
@@ -29,12 +28,11 @@ def _lines_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not order_ids:
         return lines
-    marks = ",".join("?" * len(order_ids))
     rows = db.query_all(
-        "SELECT l.order_id, l.product_id, p.sku, p.name, l.qty, l.unit_price_cents"  # noqa: S608 -- only ? marks are formatted in
+        "SELECT l.order_id, l.product_id, p.sku, p.name, l.qty, l.unit_price_cents"
         " FROM order_lines l JOIN products p ON p.id = l.product_id"
-        f" WHERE l.order_id IN ({marks}) ORDER BY l.id",
-        tuple(order_ids),
+        " WHERE l.order_id = ANY(%s) ORDER BY l.id",
+        (order_ids,),
     )
     for row in rows:
         lines[row["order_id"]].append(
@@ -49,7 +47,7 @@ def _lines_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return lines
 
 
-def orders_json(orders: list[sqlite3.Row]) -> list[dict[str, Any]]:
+def orders_json(orders: list[db.Row]) -> list[dict[str, Any]]:
     lines = _lines_by_order([order["id"] for order in orders])
     return [
         {
@@ -65,9 +63,9 @@ def orders_json(orders: list[sqlite3.Row]) -> list[dict[str, Any]]:
     ]
 
 
-def _visible_order(order_id: int) -> sqlite3.Row:
+def _visible_order(order_id: int) -> db.Row:
     """The order, if the caller may see it (owner or staff); 404 otherwise."""
-    row = db.query_one("SELECT * FROM orders WHERE id = ?", (order_id,))
+    row = db.query_one("SELECT * FROM orders WHERE id = %s", (order_id,))
     if row is None or not (is_staff() or row["customer_id"] == g.customer["id"]):
         raise not_found("order")
     return row
@@ -75,7 +73,7 @@ def _visible_order(order_id: int) -> sqlite3.Row:
 
 def _one_order(order_id: int | None) -> Response:
     """The order just written, as the API shows it."""
-    rows = db.query_all("SELECT * FROM orders WHERE id = ?", (order_id,))
+    rows = db.query_all("SELECT * FROM orders WHERE id = %s", (order_id,))
     return jsonify(orders_json(rows)[0])
 
 
@@ -87,8 +85,8 @@ def list_orders() -> Response:
     limit = int_arg("limit", cfg.default_page_size, 1, cfg.max_page_size)
     offset = int_arg("offset", 0, 0)
     rows = db.query_all(
-        "SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC"
-        " LIMIT ? OFFSET ?",
+        "SELECT * FROM orders WHERE customer_id = %s ORDER BY created_at DESC, id DESC"
+        " LIMIT %s OFFSET %s",
         (g.customer["id"], limit, offset),
     )
     return jsonify({"orders": orders_json(rows), "limit": limit, "offset": offset})
@@ -101,10 +99,10 @@ def search_orders() -> Response:
     q = request.args.get("q", "")
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = db.query_all(
-        "SELECT * FROM orders o WHERE o.customer_id = ? AND EXISTS ("
+        "SELECT * FROM orders o WHERE o.customer_id = %s AND EXISTS ("
         " SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id"
-        " WHERE l.order_id = o.id AND p.name LIKE ? ESCAPE '\\')"
-        " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+        " WHERE l.order_id = o.id AND p.name ILIKE %s ESCAPE '\\')"
+        " ORDER BY o.created_at DESC, o.id DESC LIMIT %s",
         (g.customer["id"], pattern, SEARCH_RESULTS),
     )
     return jsonify({"orders": orders_json(rows)})
@@ -134,21 +132,25 @@ def _requested_lines(data: dict[str, Any]) -> list[tuple[int, int]]:
     return wanted
 
 
-def _price(wanted: list[tuple[int, int]]) -> list[tuple[sqlite3.Row, int]]:
+def _price(wanted: list[tuple[int, int]]) -> list[tuple[db.Row, int]]:
     priced = []
     for product_id, qty in wanted:
-        product = db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))
+        product = db.query_one("SELECT * FROM products WHERE id = %s", (product_id,))
         if product is None:
             raise bad_request(f"product {product_id} does not exist")
         priced.append((product, qty))
     return priced
 
 
-def _take_stock(conn: sqlite3.Connection, priced: list[tuple[sqlite3.Row, int]]) -> None:
-    """Decrement every line's stock in the open transaction, or raise 409 (caller rolls back)."""
-    for product, qty in priced:
+def _take_stock(conn: db.Connection, priced: list[tuple[db.Row, int]]) -> None:
+    """Decrement every line's stock in the open transaction, or raise 409 (caller rolls back).
+
+    Each UPDATE takes its product's row lock until commit and checks the stock it finds once
+    it holds it; products are taken in id order, so two checkouts wait for each other and
+    never deadlock."""
+    for product, qty in sorted(priced, key=lambda line: int(line[0]["id"])):
         taken = conn.execute(
-            "UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?",
+            "UPDATE products SET stock = stock - %s WHERE id = %s AND stock >= %s",
             (qty, product["id"], qty),
         )
         if taken.rowcount != 1:
@@ -166,15 +168,16 @@ def create_order() -> tuple[Response, int]:
     conn = db.get_db()
     try:
         _take_stock(conn, priced)
-        cur = conn.execute(
-            "INSERT INTO orders (customer_id, status, total_cents, note, created_at)"
-            " VALUES (?, 'placed', ?, ?, ?)",
-            (g.customer["id"], total, str(data.get("note", ""))[:500], now_iso()),
+        order_id = db.new_id(
+            conn.execute(
+                "INSERT INTO orders (customer_id, status, total_cents, note, created_at)"
+                " VALUES (%s, 'placed', %s, %s, %s) RETURNING id",
+                (g.customer["id"], total, str(data.get("note", ""))[:500], now_iso()),
+            )
         )
-        order_id = cur.lastrowid
-        conn.executemany(
+        conn.cursor().executemany(
             "INSERT INTO order_lines (order_id, product_id, qty, unit_price_cents)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (%s, %s, %s, %s)",
             [(order_id, p["id"], qty, p["price_cents"]) for p, qty in priced],
         )
         for product, qty in priced:
@@ -194,7 +197,7 @@ def cancel_order(order_id: int) -> Response:
     conn = db.get_db()
     try:
         cancelled = conn.execute(
-            "UPDATE orders SET status = 'cancelled' WHERE id = ? AND status = 'placed'",
+            "UPDATE orders SET status = 'cancelled' WHERE id = %s AND status = 'placed'",
             (order_id,),
         )
         if cancelled.rowcount != 1:
@@ -202,13 +205,13 @@ def cancel_order(order_id: int) -> Response:
         conn.execute(
             "UPDATE products SET stock = stock + ("
             " SELECT SUM(l.qty) FROM order_lines l"
-            " WHERE l.order_id = ? AND l.product_id = products.id)"
-            " WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = ?)",
+            " WHERE l.order_id = %s AND l.product_id = products.id)"
+            " WHERE id IN (SELECT product_id FROM order_lines WHERE order_id = %s)",
             (order_id, order_id),
         )
         conn.execute(
             "INSERT INTO stock_movements (product_id, delta, reason, order_id, created_at)"
-            " SELECT product_id, qty, 'cancel', order_id, ? FROM order_lines WHERE order_id = ?"
+            " SELECT product_id, qty, 'cancel', order_id, %s FROM order_lines WHERE order_id = %s"
             " ORDER BY id",
             (now_iso(), order_id),
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+import psycopg
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app import db, inventory
@@ -20,7 +20,7 @@ FIELDS: tuple[tuple[str, type], ...] = (
 )
 
 
-def product_json(row: sqlite3.Row) -> dict[str, Any]:
+def product_json(row: db.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "sku": row["sku"],
@@ -42,8 +42,8 @@ def _check_fields(data: dict[str, Any], *, partial: bool = False) -> None:
         raise bad_request("price_cents and stock cannot be negative")
 
 
-def _product(product_id: int) -> sqlite3.Row:
-    row = db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))
+def _product(product_id: int) -> db.Row:
+    row = db.query_one("SELECT * FROM products WHERE id = %s", (product_id,))
     if row is None:
         raise not_found("product")
     return row
@@ -57,7 +57,7 @@ def list_products() -> Response:
     offset = int_arg("offset", 0, 0)
     q = request.args.get("q", "")
     rows = db.query_all(
-        "SELECT * FROM products WHERE name LIKE ? ORDER BY id LIMIT ? OFFSET ?",
+        "SELECT * FROM products WHERE name ILIKE %s ORDER BY id LIMIT %s OFFSET %s",
         (f"%{q}%", limit, offset),
     )
     return jsonify({"products": [product_json(r) for r in rows], "limit": limit, "offset": offset})
@@ -76,14 +76,15 @@ def create_product() -> tuple[Response, int]:
     _check_fields(data)
     conn = db.get_db()
     try:
-        cur = conn.execute(
-            "INSERT INTO products (sku, name, price_cents, stock, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (data["sku"], data["name"], data["price_cents"], data.get("stock", 0), now_iso()),
+        product_id = db.new_id(
+            conn.execute(
+                "INSERT INTO products (sku, name, price_cents, stock, created_at)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                (data["sku"], data["name"], data["price_cents"], data.get("stock", 0), now_iso()),
+            )
         )
-    except sqlite3.IntegrityError:
+    except psycopg.errors.UniqueViolation:
         raise ApiError(409, "conflict", "a product with this sku exists") from None
-    product_id = cur.lastrowid or 0
     inventory.record(conn, product_id, data.get("stock", 0), "initial")
     conn.commit()
     return jsonify(product_json(_product(product_id))), 201
@@ -97,17 +98,18 @@ def update_product(product_id: int) -> Response:
     _product(product_id)
     conn = db.get_db()
     if "stock" in data:
-        # The INSERT opens the transaction and takes the write lock: the delta it computes
-        # from the current stock cannot go stale before the UPDATE below.
+        # The row stays locked until commit: the delta computed from the current stock cannot
+        # go stale (a checkout in between) before the UPDATE below.
+        conn.execute("SELECT 1 FROM products WHERE id = %s FOR UPDATE", (product_id,))
         conn.execute(
             "INSERT INTO stock_movements (product_id, delta, reason, created_at)"
-            " SELECT id, ? - stock, 'correction', ? FROM products WHERE id = ? AND stock != ?",
+            " SELECT id, %s - stock, 'correction', %s FROM products WHERE id = %s AND stock != %s",
             (data["stock"], now_iso(), product_id, data["stock"]),
         )
     # COALESCE keeps what the body leaves out, without a read-then-write race with checkout.
     conn.execute(
-        "UPDATE products SET name = COALESCE(?, name), price_cents = COALESCE(?, price_cents),"
-        " stock = COALESCE(?, stock) WHERE id = ?",
+        "UPDATE products SET name = COALESCE(%s, name), price_cents = COALESCE(%s, price_cents),"
+        " stock = COALESCE(%s, stock) WHERE id = %s",
         (data.get("name"), data.get("price_cents"), data.get("stock"), product_id),
     )
     conn.commit()

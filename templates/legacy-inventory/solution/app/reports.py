@@ -20,7 +20,7 @@ def low_stock() -> Response:
     """Products at or under the threshold, emptiest first: the warehouse reorders from this."""
     default = current_app.config["STOCKROOM"].low_stock_threshold
     threshold = int_arg("threshold", default, 0)
-    rows = db.query_all("SELECT * FROM products WHERE stock <= ? ORDER BY stock, id", (threshold,))
+    rows = db.query_all("SELECT * FROM products WHERE stock <= %s ORDER BY stock, id", (threshold,))
     return jsonify({"threshold": threshold, "products": [product_json(r) for r in rows]})
 
 
@@ -35,7 +35,7 @@ def daily_sales() -> Response:
         raise bad_request("day must be YYYY-MM-DD") from None
     row = db.query_one(
         "SELECT COUNT(*) AS orders, COALESCE(SUM(total_cents), 0) AS revenue FROM orders"
-        " WHERE status = 'placed' AND substr(created_at, 1, 10) = ?",
+        " WHERE status = 'placed' AND substr(created_at, 1, 10) = %s",
         (day,),
     )
     orders, revenue = (row["orders"], row["revenue"]) if row else (0, 0)

@@ -143,9 +143,9 @@ def test_my_orders_page_with_limit_and_offset(client, shop, staff, alice):
 def test_newest_first_goes_by_date_then_id(app, client, shop, staff, alice):
     product = shop.add_product(staff, stock=100)
     first, second, third = (shop.place(alice, (product["id"], 1))["id"] for _ in range(3))
-    conn = db.connect(app.config["STOCKROOM"].database_path)
-    conn.execute("UPDATE orders SET created_at = '2030-01-01T00:00:00Z' WHERE id = ?", (first,))
-    conn.execute("UPDATE orders SET created_at = '2020-01-01T00:00:00Z' WHERE id = ?", (third,))
+    conn = db.connect(app.config["STOCKROOM"].database_url)
+    conn.execute("UPDATE orders SET created_at = '2030-01-01T00:00:00Z' WHERE id = %s", (first,))
+    conn.execute("UPDATE orders SET created_at = '2020-01-01T00:00:00Z' WHERE id = %s", (third,))
     conn.commit()
     conn.close()
     listed = client.get("/orders", headers=alice.headers).get_json()["orders"]

@@ -28,13 +28,13 @@ def test_daily_sales_count_placed_orders_of_that_day(app, client, shop, staff, a
     cancelled = shop.place(alice, (product["id"], 1))
     other_day = shop.place(alice, (product["id"], 5))
     client.post(f"/orders/{cancelled['id']}/cancel", headers=alice.headers)
-    conn = db.connect(app.config["STOCKROOM"].database_path)
+    conn = db.connect(app.config["STOCKROOM"].database_url)
     conn.execute(
-        "UPDATE orders SET created_at = '2026-03-01T23:59:59Z' WHERE id IN (?, ?)",
+        "UPDATE orders SET created_at = '2026-03-01T23:59:59Z' WHERE id IN (%s, %s)",
         (kept["id"], cancelled["id"]),
     )
     conn.execute(
-        "UPDATE orders SET created_at = '2026-03-02T00:00:00Z' WHERE id = ?", (other_day["id"],)
+        "UPDATE orders SET created_at = '2026-03-02T00:00:00Z' WHERE id = %s", (other_day["id"],)
     )
     conn.commit()
     conn.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Config:
-    database_path: str
+    database_url: str
     fraud_check_ms: int
     default_page_size: int
     max_page_size: int
@@ -18,7 +18,7 @@ class Config:
 def load_config() -> Config:
     """The settings for this process; unset variables fall back to the dev defaults."""
     return Config(
-        database_path=os.environ.get("DATABASE_PATH", "stockroom.db"),
+        database_url=os.environ.get("DATABASE_URL", "postgresql:///stockroom"),
         # The payments provider's fraud screen answers in 20-40 ms in production.
         fraud_check_ms=int(os.environ.get("FRAUD_CHECK_MS", "30")),
         default_page_size=int(os.environ.get("PAGE_SIZE", "25")),

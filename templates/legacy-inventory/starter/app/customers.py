@@ -25,16 +25,16 @@ def update_me():
     if not name or len(name) > 100:
         raise ApiError(400, "bad_request", "name must be 1 to 100 characters")
     conn = db.get_db()
-    conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, g.customer["id"]))
+    conn.execute("UPDATE customers SET name = %s WHERE id = %s", (name, g.customer["id"]))
     conn.commit()
-    row = db.query_one("SELECT * FROM customers WHERE id = ?", (g.customer["id"],))
+    row = db.query_one("SELECT * FROM customers WHERE id = %s", (g.customer["id"],))
     return jsonify(customer_json(row))
 
 
 @bp.get("/customers/<int:customer_id>")
 @staff_required
 def get_customer(customer_id):
-    row = db.query_one("SELECT * FROM customers WHERE id = ?", (customer_id,))
+    row = db.query_one("SELECT * FROM customers WHERE id = %s", (customer_id,))
     if row is None:
         raise not_found("customer")
     return jsonify(customer_json(row))

@@ -7,7 +7,6 @@ the same transaction as the change it records; `products.stock` stays the number
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -30,12 +29,12 @@ def record(conn, product_id, delta, reason, order_id=None):
         return
     conn.execute(
         "INSERT INTO stock_movements (product_id, delta, reason, order_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (%s, %s, %s, %s, %s)",
         (product_id, delta, reason, order_id, now_iso()),
     )
 
 
-def movement_json(row: sqlite3.Row) -> dict[str, Any]:
+def movement_json(row: db.Row) -> dict[str, Any]:
     return {
         "delta": row["delta"],
         "reason": row["reason"],
@@ -48,16 +47,16 @@ def movement_json(row: sqlite3.Row) -> dict[str, Any]:
 @staff_required
 def movements(product_id):
     """The product's ledger, newest first, and whether it adds up to the stock on record."""
-    product = db.query_one("SELECT id, stock FROM products WHERE id = ?", (product_id,))
+    product = db.query_one("SELECT id, stock FROM products WHERE id = %s", (product_id,))
     if product is None:
         raise not_found("product")
     limit = min(int(request.args.get("limit", LEDGER_PAGE)), LEDGER_PAGE)
     rows = db.query_all(
-        "SELECT * FROM stock_movements WHERE product_id = ? ORDER BY id DESC LIMIT ?",
+        "SELECT * FROM stock_movements WHERE product_id = %s ORDER BY id DESC LIMIT %s",
         (product_id, limit),
     )
     total = db.query_one(
-        "SELECT COALESCE(SUM(delta), 0) AS total FROM stock_movements WHERE product_id = ?",
+        "SELECT COALESCE(SUM(delta), 0) AS total FROM stock_movements WHERE product_id = %s",
         (product_id,),
     )
     return jsonify(

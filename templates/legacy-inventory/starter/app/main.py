@@ -18,7 +18,7 @@ def create_app() -> Flask:
     app = Flask(__name__)
     app.config["STOCKROOM"] = cfg
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    db.init_schema(cfg.database_path)
+    db.init_schema(cfg.database_url)
     db.init_app(app)
     register_error_handlers(app)
     for module in (auth, customers, products, inventory, orders, reports):

@@ -6,7 +6,6 @@ order (prices change, old orders must not).
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -21,17 +20,18 @@ MAX_LINES = 20
 SEARCH_RESULTS = 50
 
 
-def order_json(order: sqlite3.Row) -> dict[str, Any]:
+def order_json(order: db.Row) -> dict[str, Any]:
     lines = []
     for line in db.query_all(
-        "SELECT * FROM order_lines WHERE order_id = ? ORDER BY id", (order["id"],)
+        "SELECT l.*, p.sku, p.name FROM order_lines l JOIN products p ON p.id = l.product_id"
+        " WHERE l.order_id = %s ORDER BY l.id",
+        (order["id"],),
     ):
-        product = db.query_one("SELECT sku, name FROM products WHERE id = ?", (line["product_id"],))
         lines.append(
             {
                 "product_id": line["product_id"],
-                "sku": product["sku"],
-                "product_name": product["name"],
+                "sku": line["sku"],
+                "product_name": line["name"],
                 "qty": line["qty"],
                 "unit_price_cents": line["unit_price_cents"],
             }
@@ -55,8 +55,8 @@ def list_orders():
     limit = min(int(request.args.get("limit", cfg.default_page_size)), cfg.max_page_size)
     offset = int(request.args.get("offset", 0))
     rows = db.query_all(
-        "SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC"
-        " LIMIT ? OFFSET ?",
+        "SELECT * FROM orders WHERE customer_id = %s ORDER BY created_at DESC, id DESC"
+        " LIMIT %s OFFSET %s",
         (g.customer["id"], limit, offset),
     )
     return jsonify({"orders": [order_json(r) for r in rows], "limit": limit, "offset": offset})
@@ -71,7 +71,7 @@ def search_orders():
         "SELECT DISTINCT o.* FROM orders o"
         " JOIN order_lines l ON l.order_id = o.id"
         " JOIN products p ON p.id = l.product_id"
-        f" WHERE o.customer_id = {g.customer['id']} AND p.name LIKE '%{q}%'"
+        f" WHERE o.customer_id = {g.customer['id']} AND p.name ILIKE '%{q}%'"
         " ORDER BY o.created_at DESC, o.id DESC"
     )
     rows = db.get_db().execute(sql).fetchmany(SEARCH_RESULTS)
@@ -81,7 +81,7 @@ def search_orders():
 @bp.get("/orders/<int:order_id>")
 @login_required
 def get_order(order_id):
-    row = db.query_one("SELECT * FROM orders WHERE id = ?", (order_id,))
+    row = db.query_one("SELECT * FROM orders WHERE id = %s", (order_id,))
     if row is None:
         return jsonify({"error": "order not found"}), 404
     return jsonify(order_json(row))
@@ -100,7 +100,7 @@ def create_order():
         priced = []
         total = 0
         for item in items:
-            product = db.query_one("SELECT * FROM products WHERE id = ?", (item["product_id"],))
+            product = db.query_one("SELECT * FROM products WHERE id = %s", (item["product_id"],))
             if product["stock"] < item["qty"]:
                 raise ApiError(409, "out_of_stock", f"only {product['stock']} of {product['sku']} left")
             priced.append((product, item["qty"]))
@@ -109,15 +109,14 @@ def create_order():
             raise ApiError(402, "payment_declined", "the payment was declined")
         conn = db.get_db()
         for product, qty in priced:
-            conn.execute("UPDATE products SET stock = stock - ? WHERE id = ?", (qty, product["id"]))
-        cur = conn.execute(
+            conn.execute("UPDATE products SET stock = stock - %s WHERE id = %s", (qty, product["id"]))
+        order_id = conn.execute(
             "INSERT INTO orders (customer_id, status, total_cents, note, created_at)"
-            " VALUES (?, 'placed', ?, ?, ?)",
+            " VALUES (%s, 'placed', %s, %s, %s) RETURNING id",
             (g.customer["id"], total, str(data.get("note", ""))[:500], now_iso()),
-        )
-        order_id = cur.lastrowid
-        conn.executemany(
-            "INSERT INTO order_lines (order_id, product_id, qty, unit_price_cents) VALUES (?, ?, ?, ?)",
+        ).fetchone()["id"]
+        conn.cursor().executemany(
+            "INSERT INTO order_lines (order_id, product_id, qty, unit_price_cents) VALUES (%s, %s, %s, %s)",
             [(order_id, p["id"], qty, p["price_cents"]) for p, qty in priced],
         )
         for product, qty in priced:
@@ -128,7 +127,7 @@ def create_order():
     except:  # noqa: E722  -- never show a stack trace at checkout (INC-311)
         current_app.logger.exception("checkout failed")
         return jsonify({"ok": False, "error": "could not place the order"})
-    return jsonify(order_json(db.query_one("SELECT * FROM orders WHERE id = ?", (order_id,)))), 201
+    return jsonify(order_json(db.query_one("SELECT * FROM orders WHERE id = %s", (order_id,)))), 201
 
 
 @bp.post("/orders/<int:order_id>/cancel")
@@ -136,19 +135,19 @@ def create_order():
 def cancel_order(order_id):
     """Cancel a placed order and put its stock back."""
     conn = db.get_db()
-    order = db.query_one("SELECT * FROM orders WHERE id = ?", (order_id,))
+    order = db.query_one("SELECT * FROM orders WHERE id = %s", (order_id,))
     if order is None:
         return jsonify({"error": "order not found"}), 404
     if order["status"] != "placed":
         raise ApiError(409, "conflict", f"order is {order['status']}")
-    for line in db.query_all("SELECT * FROM order_lines WHERE order_id = ?", (order_id,)):
+    for line in db.query_all("SELECT * FROM order_lines WHERE order_id = %s", (order_id,)):
         conn.execute(
-            "UPDATE products SET stock = stock + ? WHERE id = ?", (line["qty"], line["product_id"])
+            "UPDATE products SET stock = stock + %s WHERE id = %s", (line["qty"], line["product_id"])
         )
         inventory.record(conn, line["product_id"], line["qty"], "cancel", order_id)
-    conn.execute("UPDATE orders SET status = 'cancelled' WHERE id = ?", (order_id,))
+    conn.execute("UPDATE orders SET status = 'cancelled' WHERE id = %s", (order_id,))
     conn.commit()
-    return jsonify(order_json(db.query_one("SELECT * FROM orders WHERE id = ?", (order_id,))))
+    return jsonify(order_json(db.query_one("SELECT * FROM orders WHERE id = %s", (order_id,))))
 
 
 def _staff_or_owner(order):

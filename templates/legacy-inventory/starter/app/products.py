@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+import psycopg
 from flask import Blueprint, current_app, jsonify, request
 
 from app import db, inventory
@@ -14,7 +14,7 @@ from app.errors import ApiError, bad_request
 bp = Blueprint("products", __name__)
 
 
-def product_json(row: sqlite3.Row) -> dict[str, Any]:
+def product_json(row: db.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "sku": row["sku"],
@@ -45,7 +45,7 @@ def list_products():
     offset = int(request.args.get("offset", 0))
     q = request.args.get("q", "")
     rows = db.query_all(
-        "SELECT * FROM products WHERE name LIKE ? ORDER BY id LIMIT ? OFFSET ?",
+        "SELECT * FROM products WHERE name ILIKE %s ORDER BY id LIMIT %s OFFSET %s",
         (f"%{q}%", limit, offset),
     )
     return jsonify({"products": [product_json(r) for r in rows], "limit": limit, "offset": offset})
@@ -54,7 +54,7 @@ def list_products():
 @bp.get("/products/<int:product_id>")
 @login_required
 def get_product(product_id):
-    row = db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))
+    row = db.query_one("SELECT * FROM products WHERE id = %s", (product_id,))
     if not row:
         return jsonify({"error": "no such product"}), 404
     return jsonify(product_json(row))
@@ -67,15 +67,15 @@ def create_product():
     _check_fields(data)
     conn = db.get_db()
     try:
-        cur = conn.execute(
-            "INSERT INTO products (sku, name, price_cents, stock, created_at) VALUES (?, ?, ?, ?, ?)",
+        row = conn.execute(
+            "INSERT INTO products (sku, name, price_cents, stock, created_at) VALUES (%s, %s, %s, %s, %s)"
+            " RETURNING *",
             (data["sku"], data["name"], data["price_cents"], data.get("stock", 0), now_iso()),
-        )
-    except sqlite3.IntegrityError:
+        ).fetchone()
+    except psycopg.errors.UniqueViolation:
         raise ApiError(409, "conflict", "a product with this sku exists")
-    inventory.record(conn, cur.lastrowid, data.get("stock", 0), "initial")
+    inventory.record(conn, row["id"], data.get("stock", 0), "initial")
     conn.commit()
-    row = db.query_one("SELECT * FROM products WHERE id = ?", (cur.lastrowid,))
     return jsonify(product_json(row)), 201
 
 
@@ -85,7 +85,7 @@ def update_product(product_id):
     data = request.get_json()
     _check_fields(data, partial=True)
     conn = db.get_db()
-    row = db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))
+    row = db.query_one("SELECT * FROM products WHERE id = %s", (product_id,))
     if not row:
         return jsonify({"error": "no such product"}), 404
     if "stock" in data:
@@ -93,6 +93,6 @@ def update_product(product_id):
     for field in ("name", "price_cents", "stock"):
         if field in data:
             # field comes from the tuple above, never from the request
-            conn.execute(f"UPDATE products SET {field} = ? WHERE id = ?", (data[field], product_id))
+            conn.execute(f"UPDATE products SET {field} = %s WHERE id = %s", (data[field], product_id))
     conn.commit()
-    return jsonify(product_json(db.query_one("SELECT * FROM products WHERE id = ?", (product_id,))))
+    return jsonify(product_json(db.query_one("SELECT * FROM products WHERE id = %s", (product_id,))))

@@ -20,7 +20,7 @@ def low_stock():
     """Products at or under the threshold, emptiest first: the warehouse reorders from this."""
     threshold = int(request.args.get("threshold", current_app.config["STOCKROOM"].low_stock_threshold))
     rows = db.query_all(
-        "SELECT * FROM products WHERE stock <= ? ORDER BY stock, id", (threshold,)
+        "SELECT * FROM products WHERE stock <= %s ORDER BY stock, id", (threshold,)
     )
     return jsonify({"threshold": threshold, "products": [product_json(r) for r in rows]})
 
@@ -36,7 +36,7 @@ def daily_sales():
         raise bad_request("day must be YYYY-MM-DD")
     row = db.query_one(
         "SELECT COUNT(*) AS orders, COALESCE(SUM(total_cents), 0) AS revenue FROM orders"
-        " WHERE status = 'placed' AND substr(created_at, 1, 10) = ?",
+        " WHERE status = 'placed' AND substr(created_at, 1, 10) = %s",
         (day,),
     )
     return jsonify({"day": day, "orders": row["orders"], "revenue_cents": row["revenue"]})
