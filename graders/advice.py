@@ -182,8 +182,14 @@ def _blocker(report: GradeReport, s: _Style) -> str | None:
 
 
 def _names_of(stages: list[StageResult]) -> str:
-    names = {"hidden": "the hidden checks", "load": "the load test"}
-    return " and ".join(names[s.name] for s in stages)
+    names = {
+        "tests": "the public tests",
+        "test_quality": "the run of your own tests",
+        "hidden": "the hidden checks",
+        "load": "the load test",
+    }
+    said = [names[s.name] for s in stages]
+    return " and ".join(said) if len(said) < 3 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _item_step(stage: StageResult, check: Check | None, s: _Style) -> str:

@@ -61,7 +61,8 @@ class ResolvedLimits(_Strict):
 
 class PostgresService(_Strict):
     """`[app.services.postgres]`: a throwaway PostgreSQL cluster the grader starts for the
-    hidden and load stages; `{postgres_url}` in `[app.env]` reaches it (graders.services)."""
+    hidden and load stages and each pytest run; `{postgres_url}` in `[app.env]` reaches it
+    (graders.services, graders.pytest_services)."""
 
     # Connections the service may hold open with no request in flight (a pool's idle ones);
     # more, after the load test, is a finding: connections opened and never closed.
@@ -73,7 +74,8 @@ class RedisService(_Strict):
 
 
 class Services(_Strict):
-    """What the grader starts beside the learner's service, for the hidden and load stages."""
+    """What the grader starts beside the learner's service (hidden, load) and for each run of
+    the learner's pytest (tests, test_quality)."""
 
     postgres: PostgresService | None = None
     redis: RedisService | None = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import shlex
-import socket
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -24,7 +23,7 @@ from graders.containment import detect
 from graders.isolation import service_network
 from graders.process import CommandResult, Limits, Spawned, Untrusted, clean_env, run_cmd
 from graders.report import StageCause
-from graders.services import Backing, ServicesUnavailable, backing_services
+from graders.services import Backing, ServicesUnavailable, backing_services, fill, free_port
 from graders.stages.context import StageContext, SubmissionEnv
 from graders.workspace import private_copy, scratch_dir
 
@@ -47,22 +46,6 @@ class RunningService:
     process: Spawned
     netns: Path | None  # the grader's checks join it; None: the host's loopback
     backing: Backing | None = None  # the databases of `[app.services]`, when it has any
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (the service binds it a moment later)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def fill(template: str, values: Mapping[str, str]) -> str:
-    """Replace `{port}`, `{data}`, `{postgres_url}`, `{redis_url}` (and nothing else: learner
-    text never becomes a template)."""
-    for key, value in values.items():
-        template = template.replace("{" + key + "}", value)
-    return template
 
 
 @contextlib.contextmanager

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,15 @@ from graders.isolation import lease_uid
 from graders.postgres import Postgres, postgres_bin, postgres_cluster
 from graders.redis_server import redis_server
 
-__all__ = ["Backing", "Postgres", "ServicesUnavailable", "backing_services", "missing_binaries"]
+__all__ = [
+    "Backing",
+    "Postgres",
+    "ServicesUnavailable",
+    "backing_services",
+    "fill",
+    "free_port",
+    "missing_binaries",
+]
 
 INSTALL = {
     "postgres": "install PostgreSQL (Debian/Ubuntu: `sudo apt-get install -y postgresql`)",
@@ -124,3 +133,19 @@ def _services_uid(caps: Capabilities) -> Iterator[int | None]:
         yield lease.uid
     finally:
         lease.release()
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the service binds it a moment later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Replace `{port}`, `{data}`, `{postgres_url}`, `{redis_url}` (and nothing else: learner
+    text never becomes a template)."""
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template

@@ -84,4 +84,11 @@ def result(
     )
 
 
+def services_unavailable(
+    name: StageName, exc: Exception, max_score: float, started: float
+) -> StageResult:
+    """The stage could not run: a database of `[app.services]` cannot start on this machine."""
+    return result(name, "error", 0, max_score, started, str(exc), cause="services-unavailable")
+
+
 StageRunner = Callable[[StageContext], StageResult]

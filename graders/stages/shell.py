@@ -25,6 +25,7 @@ class Workspace:
     copy: Path
     home: Path
     env: Mapping[str, str]
+    readable: tuple[Path, ...] = ()  # the grader's folders it may read (database sockets)
 
     def with_env(self, extra: Mapping[str, str]) -> Workspace:
         return replace(self, env={**self.env, **extra})
@@ -70,7 +71,7 @@ def run_shell(
         cwd=space.copy,
         env=space.env,
         limits=limits,
-        untrusted=ctx.untrusted(space.copy, space.home),
+        untrusted=ctx.untrusted(space.copy, space.home, readable=space.readable),
         merge_stderr=False,
         stdin=stdin,
     )

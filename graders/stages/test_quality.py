@@ -12,6 +12,9 @@ but the grader's). Each run sees one copy of the code under a random name, with 
 learner's tests in it, and nothing else: not the bugs, not the pristine solution, not the
 other runs. The runs look alike from inside (same layout, same environment), so a suite
 cannot ask "am I running against a bug?" except by testing behaviour, which is the point.
+When the assignment has `[app.services]`, each run gets its own freshly started databases
+(graders.pytest_services): every run starts from an empty database, and no run can leave a
+note in one for a later run to read (as "this was the solution's code").
 
 The solution is the code under test, so nothing the run prints reaches the report: what may
 be said of a failing test is decided by graders.own_tests, from the learner's own files.
@@ -35,8 +38,9 @@ from graders.bugs import BadBugs, Bug, apply_bug, load_bugs
 from graders.junit import JunitUnreadable, read_junit
 from graders.own_tests import Finding, finding, is_test_file, own_files, vouched_name
 from graders.process import clean_env, run_cmd
+from graders.pytest_services import ServicesUnavailable, pytest_services
 from graders.report import Check, StageResult, Status
-from graders.stages.context import StageContext, result
+from graders.stages.context import StageContext, result, services_unavailable
 from graders.stages.tests import write_trusted_config
 from graders.workspace import IGNORED, give_to, scratch_dir
 
@@ -95,13 +99,15 @@ def run(ctx: StageContext) -> StageResult:
             cause="no-tests",
         )  # fmt: skip
     runner = _Runner(ctx, spec, material.solution, files)
-    first = runner.run(None)
-    if first.status != "ok" or not first.passed():
-        return _nothing_passes(first, spec, sources, started)
     try:
+        first = runner.run(None)
+        if first.status != "ok" or not first.passed():
+            return _nothing_passes(first, spec, sources, started)
         others = _run_concurrently(runner, material.bugs, spec.jobs)
     except BadBugs as exc:
         return _bad_material(exc, points, started)
+    except ServicesUnavailable as exc:
+        return services_unavailable("test_quality", exc, points, started)
     return _verdict(first, others, material.bugs, spec, sources, started, ctx.official)
 
 
@@ -146,22 +152,24 @@ class _Runner:
             self.ctx.limits("test_quality"), timeout_seconds=self.spec.per_bug_timeout_seconds
         )
         assert self.ctx.env is not None
-        env = clean_env(
-            {
-                "CLASSROOM_GRADING": "1",
-                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-                "PYTHONSAFEPATH": "1",
-            },
-            path_prefix=[self.ctx.env.bin],
-            home=reports,
-        )
-        outcome = run_cmd(
-            self._argv(copy, junit),
-            cwd=copy,
-            env=env,
-            limits=limits,
-            untrusted=self.ctx.untrusted(copy, reports),
-        )
+        with pytest_services(self.ctx.assignment.spec.app, reports) as services:
+            env = clean_env(
+                {
+                    **services.env,
+                    "CLASSROOM_GRADING": "1",
+                    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+                    "PYTHONSAFEPATH": "1",
+                },
+                path_prefix=[self.ctx.env.bin],
+                home=reports,
+            )
+            outcome = run_cmd(
+                self._argv(copy, junit),
+                cwd=copy,
+                env=env,
+                limits=limits,
+                untrusted=self.ctx.untrusted(copy, reports, readable=services.readable),
+            )
         if outcome.timed_out:
             return Run("timed-out")
         try:

@@ -7,6 +7,8 @@ put the submission's folder ahead of the installed pytest (`-P`: a `pytest.py` t
 pytest), the assignment's pytest configuration is given explicitly (`-c`: a `.pytest.toml`
 or `tox.ini` of the learner's is never read), and no installed plugin loads unless the grader
 names it (`PYTEST_DISABLE_PLUGIN_AUTOLOAD`: a wheel's `pytest11` entry point stays inert).
+When the assignment has `[app.services]`, the run gets them (graders.pytest_services): the
+databases started for this stage alone, and `[app.env]` with its placeholders filled.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from pathlib import Path
 from graders.assignment import TestsStage
 from graders.junit import CaseOutcome, JunitUnreadable, read_junit
 from graders.process import clean_env, run_cmd
+from graders.pytest_services import ServicesUnavailable, pytest_services
 from graders.report import Check, StageResult, Status
 from graders.scoring import score
-from graders.stages.context import StageContext, result
+from graders.stages.context import StageContext, result, services_unavailable
 from graders.stages.shell import Workspace, run_setup
 from graders.workspace import private_copy, scratch_dir
 
@@ -67,22 +70,30 @@ def run(ctx: StageContext) -> StageResult:
         "--continue-on-collection-errors",
         f"--timeout={min(spec.per_test_timeout_seconds, limits.timeout_seconds)}",
     ]
-    base = clean_env(
-        {**spec.env, "CLASSROOM_GRADING": "1"}, path_prefix=[ctx.env.bin], home=reports
-    )
-    failed = run_setup(ctx, Workspace(copy, reports, base), spec.setup, limits)
-    if failed is not None:
-        return result(
-            "tests", "failed", 0, spec.points, started, failed.message,
-            log_excerpt=failed.log, cause="setup-failed",
-        )  # fmt: skip
-    env = base | {
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        "PYTHONSAFEPATH": "1",
-        "PYTHONPATH": str(plugins),  # the grader's plugin alone
-    }
-    untrusted = ctx.untrusted(copy, reports, readable=(plugins,))
-    outcome = run_cmd(argv, cwd=copy, env=env, limits=limits, untrusted=untrusted)
+    try:
+        with pytest_services(ctx.assignment.spec.app, reports) as services:
+            base = clean_env(
+                {**services.env, **spec.env, "CLASSROOM_GRADING": "1"},
+                path_prefix=[ctx.env.bin],
+                home=reports,
+            )
+            failed = run_setup(
+                ctx, Workspace(copy, reports, base, services.readable), spec.setup, limits
+            )
+            if failed is not None:
+                return result(
+                    "tests", "failed", 0, spec.points, started, failed.message,
+                    log_excerpt=failed.log, cause="setup-failed",
+                )  # fmt: skip
+            env = base | {
+                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+                "PYTHONSAFEPATH": "1",
+                "PYTHONPATH": str(plugins),  # the grader's plugin alone
+            }
+            untrusted = ctx.untrusted(copy, reports, readable=(plugins, *services.readable))
+            outcome = run_cmd(argv, cwd=copy, env=env, limits=limits, untrusted=untrusted)
+    except ServicesUnavailable as exc:
+        return services_unavailable("tests", exc, spec.points, started)
     if outcome.timed_out:
         return result(
             "tests",
