@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+import psycopg
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
-from psycopg.errors import ExclusionViolation
+from psycopg.errors import ForeignKeyViolation
 from pydantic import AwareDatetime
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.deps import CurrentUser, DbSession
-from app.models import NO_OVERLAP, Booking, Room, User
+from app.models import NO_OVERLAP, Booking, User
 from app.pagination import InvalidCursorError, decode_cursor, encode_cursor
 from app.schemas import UNAUTHORIZED, BookingIn, BookingOut, BookingPage, documented
 
@@ -60,8 +61,6 @@ def _visible(db: Session, user: User, booking_id: int) -> Booking:
 )
 def create_booking(body: BookingIn, db: DbSession, user: CurrentUser) -> BookingOut:
     """Book a room; 409 when a live booking of the same room overlaps [start, end)."""
-    if db.get(Room, body.room_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "No such room")
     booking = Booking(
         room_id=body.room_id,
         user_id=user.id,
@@ -74,21 +73,24 @@ def create_booking(body: BookingIn, db: DbSession, user: CurrentUser) -> Booking
     try:
         db.commit()
     except IntegrityError as error:
-        # No check-then-insert: the exclusion constraint decides, even for two requests at once.
+        # PostgreSQL's constraints decide, even for two requests at once: a check before the
+        # insert would race (both see the slot free), and the room's key saves a lookup.
         db.rollback()
-        if not _overlaps(error):
-            raise
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            f"Room {body.room_id} is already booked for part of that time",
-        ) from None
+        if _violates(error, NO_OVERLAP):
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                f"Room {body.room_id} is already booked for part of that time",
+            ) from None
+        if isinstance(error.orig, ForeignKeyViolation):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "No such room") from None
+        raise
     return _out(booking)
 
 
-def _overlaps(error: IntegrityError) -> bool:
-    """Whether PostgreSQL refused the insert because it overlaps a live booking of the room."""
+def _violates(error: IntegrityError, constraint: str) -> bool:
+    """Whether PostgreSQL refused the statement because of `constraint`."""
     cause = error.orig
-    return isinstance(cause, ExclusionViolation) and cause.diag.constraint_name == NO_OVERLAP
+    return isinstance(cause, psycopg.Error) and cause.diag.constraint_name == constraint
 
 
 @router.get(
