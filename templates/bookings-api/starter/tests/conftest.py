@@ -31,8 +31,7 @@ class Account:
 
 
 def _server_url() -> URL:
-    url = make_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
-    return url.set(drivername="postgresql+psycopg")
+    return make_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
 
 
 @pytest.fixture
