@@ -54,3 +54,20 @@ def test_the_schema_comes_from_migrations_only(tree: Path) -> None:
 
 def test_the_solution_adds_a_migration_the_starter_lacks() -> None:
     assert _revisions(STARTER) < _revisions(SOLUTION)
+
+
+def test_the_service_runs_on_the_graders_postgres(assignment: LoadedAssignment) -> None:
+    assert assignment.spec.app is not None
+    assert assignment.spec.app.services.postgres is not None
+    assert assignment.spec.app.env["DATABASE_URL"] == "{postgres_url}"
+
+
+def test_only_the_solution_has_postgres_refuse_overlapping_bookings() -> None:
+    """The solution's guarantee is an exclusion constraint; the starter leaves it to be built."""
+
+    def migrations(tree: Path) -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in (tree / "migrations").rglob("*.py"))
+
+    constraint = "EXCLUDE USING gist (room_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&)"
+    assert constraint in migrations(SOLUTION)
+    assert "EXCLUDE" not in migrations(STARTER)

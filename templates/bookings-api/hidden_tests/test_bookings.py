@@ -107,7 +107,7 @@ def test_the_same_time_in_another_room_is_fine(api, alice, bob, day, room, iso):
 
 
 def test_concurrent_overlapping_creates_book_the_slot_once(alice, bob, day, room, iso, base_url):
-    """20 simultaneous POSTs for one slot, 4 times: exactly one 201, the others 409 (check and insert in one transaction)."""
+    """20 simultaneous POSTs for one slot, 4 times: exactly one 201, the others 409 (a check before the insert is not enough: both requests see the slot free)."""
 
     def attempt(
         start: dt.datetime, n: int, barrier: threading.Barrier, statuses: list[int]

@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
-DEFAULT_DATABASE_URL = "sqlite:///./bookings.db"
+# A local PostgreSQL reached over its socket as your own user (README: "Running it").
+DEFAULT_DATABASE_URL = "postgresql:///bookings"
 
 
 def _secret_from_env() -> str:

@@ -23,14 +23,8 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session for reads."""
+    """A database session for one request."""
     with request.app.state.sessions() as session:
-        yield session
-
-
-def get_writer(request: Request) -> Iterator[Session]:
-    """A session whose transaction holds the write lock from its first statement."""
-    with request.app.state.writer_sessions() as session:
         yield session
 
 
@@ -59,6 +53,5 @@ def current_user(
 
 
 DbSession = Annotated[Session, Depends(get_db)]
-WriterSession = Annotated[Session, Depends(get_writer)]
 CurrentUser = Annotated[User, Depends(current_user)]
 AppSettings = Annotated[Settings, Depends(get_settings)]

@@ -15,20 +15,16 @@ from app.routers import auth, bookings, health, rooms
 def create_app(settings: Settings | None = None) -> FastAPI:
     """An application wired to `settings` (read from the environment by default)."""
     settings = settings or Settings.from_env()
-    # Reads that took the write lock would only be slower.
-    reader = make_engine(settings.database_url, serialized_writes=False)  # pragma: no mutate
-    writer = make_engine(settings.database_url, serialized_writes=True)
+    engine = make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        reader.dispose()
-        writer.dispose()
+        engine.dispose()
 
     app = FastAPI(title="Bookings API", version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.sessions = make_sessionmaker(reader)
-    app.state.writer_sessions = make_sessionmaker(writer)
+    app.state.sessions = make_sessionmaker(engine)
     for module in (health, auth, rooms, bookings):
         app.include_router(module.router)
     return app

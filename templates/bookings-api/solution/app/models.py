@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime
+from app.db import Base
+
+# timestamptz: PostgreSQL stores the instant, whatever offset it was written in.
+Instant = DateTime(timezone=True)
+# The name the API looks for when PostgreSQL refuses an overlapping booking (a 409).
+NO_OVERLAP = "ex_bookings_no_overlap"
 
 
 class User(Base):
@@ -33,8 +48,15 @@ class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="ck_bookings_end_after_start"),
-        # The overlap check: one room's bookings around a time.
-        Index("ix_bookings_room_id_start_at", "room_id", "start_at"),
+        # No two live bookings of a room overlap: PostgreSQL checks it on every insert and
+        # update, under any concurrency (its GiST index also finds a room's bookings by time).
+        ExcludeConstraint(
+            ("room_id", "="),
+            (text("tstzrange(start_at, end_at, '[)')"), "&&"),
+            name=NO_OVERLAP,
+            using="gist",
+            where="cancelled_at IS NULL",
+        ),
         # GET /users/{id}/bookings: one user's bookings in start order (keyset on start, id).
         Index("ix_bookings_user_id_start_at_id", "user_id", "start_at", "id"),
     )
@@ -42,9 +64,9 @@ class Booking(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    end_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    start_at: Mapped[dt.datetime] = mapped_column(Instant)
+    end_at: Mapped[dt.datetime] = mapped_column(Instant)
     note: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(Instant)
     # Cancelled bookings stay for the audit trail but no longer hold their slot.
-    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(Instant, nullable=True)

@@ -26,11 +26,9 @@ def database_url() -> str:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(database_url(), serialized_writes=True)
+    engine = make_engine(database_url())
     with engine.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
-        )
+        context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

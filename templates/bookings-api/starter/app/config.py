@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-DEFAULT_DATABASE_URL = "sqlite:///./bookings.db"
+# A local PostgreSQL reached over its socket as your own user (README: "Running it").
+DEFAULT_DATABASE_URL = "postgresql:///bookings"
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+import psycopg
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from psycopg.errors import ForeignKeyViolation
 from pydantic import AwareDatetime
 from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.deps import CurrentUser, DbSession, WriterSession
-from app.models import Booking, Room, User
+from app.deps import CurrentUser, DbSession
+from app.models import NO_OVERLAP, Booking, User
 from app.pagination import InvalidCursorError, decode_cursor, encode_cursor
 from app.schemas import UNAUTHORIZED, BookingIn, BookingOut, BookingPage, documented
 
@@ -56,25 +59,8 @@ def _visible(db: Session, user: User, booking_id: int) -> Booking:
         **documented(409, "The room is already booked for part of that time"),
     },
 )
-def create_booking(body: BookingIn, db: WriterSession, user: CurrentUser) -> BookingOut:
+def create_booking(body: BookingIn, db: DbSession, user: CurrentUser) -> BookingOut:
     """Book a room; 409 when a live booking of the same room overlaps [start, end)."""
-    if db.get(Room, body.room_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "No such room")
-    clash = db.scalar(
-        select(Booking.id)
-        .where(
-            Booking.room_id == body.room_id,
-            Booking.cancelled_at.is_(None),
-            Booking.start_at < body.end,
-            Booking.end_at > body.start,
-        )
-        .limit(1)
-    )
-    if clash is not None:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            f"Room {body.room_id} is already booked then (booking {clash})",
-        )
     booking = Booking(
         room_id=body.room_id,
         user_id=user.id,
@@ -84,8 +70,27 @@ def create_booking(body: BookingIn, db: WriterSession, user: CurrentUser) -> Boo
         created_at=dt.datetime.now(dt.UTC),
     )
     db.add(booking)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError as error:
+        # PostgreSQL's constraints decide, even for two requests at once: a check before the
+        # insert would race (both see the slot free), and the room's key saves a lookup.
+        db.rollback()
+        if _violates(error, NO_OVERLAP):
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                f"Room {body.room_id} is already booked for part of that time",
+            ) from None
+        if isinstance(error.orig, ForeignKeyViolation):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "No such room") from None
+        raise
     return _out(booking)
+
+
+def _violates(error: IntegrityError, constraint: str) -> bool:
+    """Whether PostgreSQL refused the statement because of `constraint`."""
+    cause = error.orig
+    return isinstance(cause, psycopg.Error) and cause.diag.constraint_name == constraint
 
 
 @router.get(
@@ -104,7 +109,7 @@ def get_booking(booking_id: BookingId, db: DbSession, user: CurrentUser) -> Book
     operation_id="cancelBooking",
     responses={**UNAUTHORIZED, **NOT_FOUND},
 )
-def cancel_booking(booking_id: BookingId, db: WriterSession, user: CurrentUser) -> Response:
+def cancel_booking(booking_id: BookingId, db: DbSession, user: CurrentUser) -> Response:
     """Cancel a booking: it disappears from reads and listings and frees its slot."""
     _visible(db, user, booking_id).cancelled_at = dt.datetime.now(dt.UTC)
     db.commit()
