@@ -56,13 +56,13 @@ pytest: $(STAMP) browsers containment services
 browsers:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Full containment of learner code (graders/containment.py): bubblewrap for a private
+# Full containment of learner code (graders/running/containment.py): bubblewrap for a private
 # filesystem, iproute2 for the service's own network namespace. Root installs them; elsewhere
 # the grader falls back to partial containment and says so in every report.
 containment:
 	@command -v bwrap >/dev/null && command -v ip >/dev/null || { [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap iproute2 >/dev/null; }; }
 
-# The databases an assignment's `[app.services]` asks for (graders/services.py): the grader
+# The databases an assignment's `[app.services]` asks for (graders/running/services.py): the grader
 # starts its own PostgreSQL cluster and Redis server per stage from these packages' binaries
 # (the packages' own system services are not needed). Root installs them; elsewhere a stage
 # that needs one ends with an error that says what to install.

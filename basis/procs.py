@@ -5,7 +5,7 @@ text), `run_raw` (a server's request: bytes in and out, an error when it fails, 
 or `Spawned` (a long-running server). A command runs in a session of its own, so a timeout or
 the end of it kills all it started. `confine` wraps a command line before it starts and kills
 what it started after: `Direct` for trusted commands (git, act, the grader's own tools); the
-grader contains learner code with its own (graders.process.Confinement). After
+grader contains learner code with its own (graders.running.process.Confinement). After
 `abort_everything` (an interrupt) nothing new starts and everything running is stopped;
 `run_raw`'s commands answer a server's requests, not a run, and are left to finish.
 """

@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graders.assignment import load_assignment
-from graders.containment import detect
+from graders.model.assignment import load_assignment
+from graders.running.containment import detect
 from graders.stages.context import StageContext
 from graders.stages.install import ensure_environment, tree_digest
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import httpx
 
-from graders.assignment import LoadedAssignment, load_assignment
-from graders.service import fill, free_port
+from graders.model.assignment import LoadedAssignment, load_assignment
+from graders.running.service import fill, free_port
 from graders.stages.context import StageContext
 from graders.stages.install import ensure_environment
 

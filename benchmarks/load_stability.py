@@ -10,7 +10,7 @@ run at full load marks and every starter run missing the same goals.
 
 `--official` grades with the hidden material (`--hidden-tests`, as the official grade has it):
 the reference solution beside hidden_tests/ is load-tested in the same job, goals judged
-against it (graders.load_reference); each goal then also shows the spread of the bar it was
+against it (graders.model.load_reference); each goal then also shows the spread of the bar it was
 judged at and of the reference's figure, and each variant the rounds each run took. The
 load average is printed before and after each variant.
 """

@@ -60,9 +60,9 @@ from orchestrator.official.planning import Origin, Request, make_plan  # noqa: E
 from orchestrator.pacing import Calls, Pacer, format_duration  # noqa: E402
 from orchestrator.roster import Learner, write_roster  # noqa: E402
 from orchestrator.write_log import writes_recorded  # noqa: E402
+from sandbox.api.realism import Peaks  # noqa: E402
 from sandbox.config import RateLimits, SandboxConfig  # noqa: E402
 from sandbox.context import Sandbox  # noqa: E402
-from sandbox.realism import Peaks  # noqa: E402
 from sandbox.records import Account, Membership  # noqa: E402
 from sandbox.server import ThreadedServer, free_port  # noqa: E402
 

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graders.assignment import load_assignment  # noqa: E402
-from graders.engine import grade_submission  # noqa: E402
-from graders.report import StageResult, Submission  # noqa: E402
+from graders.model.assignment import load_assignment  # noqa: E402
+from graders.model.report import StageResult, Submission  # noqa: E402
+from graders.running.engine import grade_submission  # noqa: E402
 
 OTHERS = frozenset({"tests", "hidden", "lint", "types", "load"})
 

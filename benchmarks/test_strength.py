@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graders.assignment import StageName, load_assignment  # noqa: E402
-from graders.engine import grade_submission  # noqa: E402
-from graders.report import Submission  # noqa: E402
-from graders.workspace import cache_root  # noqa: E402
+from graders.model.assignment import StageName, load_assignment  # noqa: E402
+from graders.model.report import Submission  # noqa: E402
+from graders.running.engine import grade_submission  # noqa: E402
+from graders.running.workspace import cache_root  # noqa: E402
 
 STAGES: tuple[StageName, ...] = ("tests", "hidden")
 PRAGMA = re.compile(r"#.*\bpragma:\s*no\s+mutate\b")

@@ -11,7 +11,7 @@ from basis import errors
 from basis.errors import UserError
 from graders import __version__
 from graders import cli as graders_cli
-from graders.logs import write_crash_log
+from graders.running.logs import write_crash_log
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -39,8 +39,8 @@ from classroom.sandbox_story import (
     warm_environment,
 )
 from graders.commands.grade import grade
-from graders.containment import detect
-from graders.workspace import cache_root
+from graders.running.containment import detect
+from graders.running.workspace import cache_root
 from orchestrator.commands.collect import collect
 from orchestrator.commands.dashboard import dashboard
 from orchestrator.commands.official import Waiting, official

@@ -31,7 +31,7 @@ from rich.console import Console
 
 from basis.procs import Limits, run_cmd
 from graders.commands.grade import grade
-from graders.feedback import MARKER
+from graders.feedback.comment import FEEDBACK_COMMENT_MARKER
 from orchestrator.commands.course_push import course_push
 from orchestrator.commands.init import init
 from orchestrator.commands.provision import provision
@@ -248,7 +248,7 @@ def open_pull(story: Story, learner: Person, branch: str, title: str) -> int:
 def feedback_comments(story: Story, learner: Person, number: int) -> list[tuple[str, str, str]]:
     """(author, body, html_url) of every feedback comment on the pull request."""
     issue = story.client(learner).get_repo(story.repo_of(learner)).get_issue(number)
-    found = [c for c in issue.get_comments() if c.body.startswith(MARKER)]
+    found = [c for c in issue.get_comments() if c.body.startswith(FEEDBACK_COMMENT_MARKER)]
     return [(c.user.login, c.body, c.html_url) for c in found]
 
 

@@ -107,7 +107,7 @@ def course_tree(course: CourseDir) -> CourseTree:
 def quality_material(folder: Path, prefix: str) -> dict[str, Content]:
     """`solution/` and `bugs/` of an assignment with a bugs folder (test_quality), and
     `solution/` of one with a load stage (its latency is judged against the reference
-    solution's, graders.load_reference); else none."""
+    solution's, graders.model.load_reference); else none."""
     wanted: tuple[str, ...] = QUALITY_FOLDERS if (folder / QUALITY_FOLDERS[1]).is_dir() else ()
     if not wanted and has_load_stage(folder):
         wanted = QUALITY_FOLDERS[:1]

@@ -37,7 +37,7 @@ from orchestrator.schedule import late_window
 if TYPE_CHECKING:
     from orchestrator.gateway import GitHub
 
-MARKER = "classroom:deadline"
+DEADLINE_NOTICE_MARKER = "classroom:deadline"
 START = "<!-- classroom:deadline-start -->"
 END = "<!-- classroom:deadline-end -->"
 _FACTS = re.compile(r"<!-- classroom:deadline (\{.*?\}) -->")
@@ -95,7 +95,7 @@ def notice_block(notice: Notice) -> str:
     own = " (your extension)" if notice.extended else ""
     lines = [
         START,
-        f"<!-- {MARKER} {notice.model_dump_json()} -->",
+        f"<!-- {DEADLINE_NOTICE_MARKER} {notice.model_dump_json()} -->",
         f"**Deadline: {format_moment(notice.deadline, notice.timezone)}**{own}.",
     ]
     if notice.late_until is not None:

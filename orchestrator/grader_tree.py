@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from basis.errors import UserError
-from graders.assignment import LoadedAssignment, load_assignment
+from graders.model.assignment import LoadedAssignment, load_assignment
 from orchestrator.course import CourseDir
 from orchestrator.grading_pin import Pin
 from orchestrator.plan import SETUP_PATH

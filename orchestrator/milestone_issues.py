@@ -21,8 +21,8 @@ from typing import Literal
 
 import jinja2
 
-from graders.assignment import LoadedAssignment, Milestone
-from graders.report import GradeReport, MilestoneResult
+from graders.model.assignment import LoadedAssignment, Milestone
+from graders.model.report import GradeReport, MilestoneResult
 from orchestrator.deadline_notice import Notice, read_notice, with_notice
 from orchestrator.gateway import GitHub, IssueInfo
 
@@ -220,7 +220,7 @@ def milestone_assignment(folder: Path | None) -> LoadedAssignment | None:
     """The assignment a report job was pointed at, when it has milestones."""
     if folder is None:
         return None
-    from graders.assignment import load_assignment
+    from graders.model.assignment import load_assignment
 
     loaded = load_assignment(folder)
     return loaded if loaded.spec.milestones else None

@@ -29,12 +29,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graders.report import GradeReport, ordered
+from graders.model.report import GradeReport, ordered
 from orchestrator.gateway import CheckRunInfo
 from orchestrator.gateway.records import check_run_from
 
 CHECK_NAME = "classroom/grade"
-MARKER = "classroom-results v1"
+RESULTS_CHANNEL_MARKER = "classroom-results v1"
 MAX_TEXT = 65_535
 # GraphQL: the fragment on Repository, its variables, and their values.
 GRADE_SELECTION = """{
@@ -45,14 +45,16 @@ GRADE_SELECTION = """{
 }"""
 GRADE_VARIABLES = "$check: String!"
 GRADE_VALUES = {"check": CHECK_NAME}
-_BLOCK = re.compile(r"<!-- " + re.escape(MARKER) + r"\n(?P<data>[A-Za-z0-9+/=\n]+?)\n-->")
+_BLOCK = re.compile(
+    r"<!-- " + re.escape(RESULTS_CHANNEL_MARKER) + r"\n(?P<data>[A-Za-z0-9+/=\n]+?)\n-->"
+)
 
 
 def embed(report: GradeReport) -> str:
     """The hidden block carrying `report` (goes at the end of the check run's output.text)."""
     packed = zlib.compress(report.model_dump_json().encode(), level=9)
     data = "\n".join(textwrap.wrap(base64.b64encode(packed).decode(), 76))
-    block = f"<!-- {MARKER}\n{data}\n-->"
+    block = f"<!-- {RESULTS_CHANNEL_MARKER}\n{data}\n-->"
     if len(block) > MAX_TEXT:
         raise ValueError(f"results.json is too large for a check run ({len(block)} characters)")
     return block

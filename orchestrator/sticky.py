@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from graders.feedback import MARKER
+from graders.feedback.comment import FEEDBACK_COMMENT_MARKER
 from orchestrator.gateway import CommentInfo
 
 STAMP_PREFIX = "<!-- classroom:graded "
@@ -36,14 +36,14 @@ class Stamp:
     at: datetime
 
 
-def stamped(feedback: str, stamp: Stamp, *, marker: str = MARKER) -> str:
+def stamped(feedback: str, stamp: Stamp, *, marker: str = FEEDBACK_COMMENT_MARKER) -> str:
     """`feedback` (which starts with `marker`) with the stamp line right after the marker."""
     rest = feedback.removeprefix(marker).lstrip("\n")
     data = json.dumps({"sha": stamp.sha, "at": stamp.at.isoformat()})
     return f"{marker}\n{STAMP_PREFIX}{data}{STAMP_SUFFIX}\n{rest}"
 
 
-def read_stamp(body: str, *, marker: str = MARKER) -> Stamp | None:
+def read_stamp(body: str, *, marker: str = FEEDBACK_COMMENT_MARKER) -> Stamp | None:
     """The stamp of a comment that starts with `marker` (None when the second line is not one)."""
     lines = body.split("\n", 2)
     if len(lines) < 2 or lines[0] != marker:
@@ -58,7 +58,9 @@ def read_stamp(body: str, *, marker: str = MARKER) -> Stamp | None:
         return None
 
 
-def ours(comments: Sequence[CommentInfo], me: str, *, marker: str = MARKER) -> list[CommentInfo]:
+def ours(
+    comments: Sequence[CommentInfo], me: str, *, marker: str = FEEDBACK_COMMENT_MARKER
+) -> list[CommentInfo]:
     """Comments written by `me` that start with `marker`, oldest first (the one to keep)."""
     mine = [c for c in comments if c.author.lower() == me.lower() and c.body.startswith(marker)]
     return sorted(mine, key=lambda c: (c.created_at, c.id))

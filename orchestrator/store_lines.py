@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basis.errors import UserError
-from graders.report import GradeReport, StageResult, Status, ordered
+from graders.model.report import GradeReport, StageResult, Status, ordered
 from graders.stages.registry import StageName
 
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"

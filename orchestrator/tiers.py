@@ -25,7 +25,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basis.errors import UserError
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from orchestrator.grades_store import (
     GradedSubmission,
     GradesStore,

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from sandbox.clock import Clock
 from sandbox.config import SandboxConfig
-from sandbox.gitrepo import BareRepo
+from sandbox.git.repos import BareRepo
 from sandbox.records import Account, Repo, Token
 from sandbox.store import Store
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import uvicorn
 from starlette.types import ASGIApp
 
-from sandbox.app import create_app
+from sandbox.api.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.context import Sandbox
 from sandbox.runtime import attach_runner

@@ -1,6 +1,9 @@
 """The import rules of docs/design.md, checked on the source: `basis` is the base of the three
 parts and imports nothing but the standard library; graders and sandbox import neither of the
-other parts; the orchestrator takes its error type from the base, not from graders."""
+other parts; the orchestrator takes its error type from the base, not from graders. Inside
+graders, the model imports nothing that runs or writes feedback, and running and feedback
+import neither each other; inside sandbox, the git side and the shared state import neither
+the API nor the workflow runs."""
 
 from __future__ import annotations
 
@@ -48,7 +51,60 @@ def test_a_part_imports_no_other_part(part: str, forbidden: set[str]) -> None:
 
 
 def test_the_error_type_and_the_subprocess_gateway_come_from_the_base() -> None:
-    borrowed = {"graders.errors", "graders.process", "sandbox.procs"}
+    borrowed = {"graders.errors", "graders.running.process", "sandbox.procs"}
     for part in ("orchestrator", "sandbox"):
         crossing = {f: n & borrowed for f, n in _imports(part).items()}
         assert {f: n for f, n in crossing.items() if n} == {}, part
+
+
+def _full_names(path: Path) -> set[str]:
+    """What one file imports, as full dotted names (`from a.b import c` gives `a.b.c`)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def _within(name: str, prefixes: set[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _files(folder: str) -> list[Path]:
+    found = sorted((ROOT / folder).rglob("*.py"))
+    assert found, folder
+    return found
+
+
+def test_the_graders_model_imports_only_the_model_and_the_stage_names() -> None:
+    allowed = {"graders.model", "graders.stages.registry"}
+    crossing = {
+        str(f.relative_to(ROOT)): {n for n in _full_names(f) if _within(n, {"graders"})}
+        - {n for n in _full_names(f) if _within(n, allowed)}
+        for f in _files("graders/model")
+    }
+    assert {f: n for f, n in crossing.items() if n} == {}
+
+
+@pytest.mark.parametrize(("folder", "forbidden"), [
+    ("graders/running", {"graders.feedback", "graders.commands", "graders.cli"}),
+    ("graders/feedback", {"graders.running", "graders.commands", "graders.cli"}),
+    ("sandbox/git", {"sandbox.api", "sandbox.actions", "sandbox.commands", "sandbox.server"}),
+])  # fmt: skip
+def test_a_side_imports_no_side_beside_or_above_it(folder: str, forbidden: set[str]) -> None:
+    crossing = {
+        str(f.relative_to(ROOT)): {n for n in _full_names(f) if _within(n, forbidden)}
+        for f in _files(folder)
+    }
+    assert {f: n for f, n in crossing.items() if n} == {}
+
+
+SANDBOX_STATE = ("auth", "clock", "config", "context", "errors", "records", "store")
+
+
+@pytest.mark.parametrize("module", SANDBOX_STATE)
+def test_the_sandbox_state_imports_neither_the_api_nor_the_workflow_runs(module: str) -> None:
+    names = _full_names(ROOT / "sandbox" / f"{module}.py")
+    assert {n for n in names if _within(n, {"sandbox.api", "sandbox.actions"})} == set()

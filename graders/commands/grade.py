@@ -14,13 +14,13 @@ from typing import Literal
 from pydantic import ValidationError
 
 from basis.errors import INTERNAL_ERROR, OK, UserError
-from graders import exporters
-from graders.assignment import load_assignment
-from graders.containment import detect
-from graders.engine import grade_submission
-from graders.feedback import render_feedback, render_summary_text
-from graders.gitinfo import head_commit
-from graders.report import GradeReport, Submission
+from graders.feedback import exporters
+from graders.feedback.comment import render_feedback, render_summary_text
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, Submission
+from graders.running.containment import detect
+from graders.running.engine import grade_submission
+from graders.running.gitinfo import head_commit
 from graders.stages.registry import StageName
 
 GRADER_ROOT = Path(__file__).resolve().parent.parent.parent  # a checkout's top, if it is one

@@ -6,8 +6,14 @@ environment the others run in; the concurrent stages share the machine; load run
 
 from __future__ import annotations
 
-from graders.advice import checks_step, hidden_step, load_step, test_quality_step, tests_step
-from graders.feedback import (
+from graders.feedback.advice import (
+    checks_step,
+    hidden_step,
+    load_step,
+    test_quality_step,
+    tests_step,
+)
+from graders.feedback.comment import (
     bugs_caught,
     checks_todo,
     lint_todo,
@@ -15,7 +21,7 @@ from graders.feedback import (
     tests_todo,
     types_todo,
 )
-from graders.feedback_details import (
+from graders.feedback.details import (
     failing_checks_of,
     failing_tests,
     hidden_checks,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from basis.procs import Limits
-from graders.assignment import LoadedAssignment
-from graders.process import Untrusted
-from graders.report import StageResult, Status
+from graders.model.assignment import LoadedAssignment
+from graders.model.report import StageResult, Status
+from graders.running.process import Untrusted
 from graders.stages.registry import StageName
 
 

@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from graders.junit import JunitUnreadable, read_junit
-from graders.process import clean_env, run_cmd
-from graders.report import Check, StageResult, Status
-from graders.scoring import score
-from graders.service import ServiceDidNotStart, running_service
+from graders.model.junit import JunitUnreadable, read_junit
+from graders.model.report import Check, StageResult, Status
+from graders.model.scoring import score
+from graders.running.process import clean_env, run_cmd
+from graders.running.service import ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result
 
 NO_HINT = "This hidden check failed; re-read the brief's section on this behaviour."
@@ -53,7 +53,7 @@ def run(ctx: StageContext) -> StageResult:
                 "-p",
                 "no:cacheprovider",
                 "-p",
-                "graders.pytest_hints",
+                "graders.running.pytest_hints",
                 "-q",
                 "--color=no",
                 f"--rootdir={ctx.hidden_tests}",
@@ -128,7 +128,7 @@ def run(ctx: StageContext) -> StageResult:
 
 
 def _grader_path() -> str:
-    """So `-p graders.pytest_hints` imports in the child even from a source checkout."""
+    """So `-p graders.running.pytest_hints` imports in the child even from a source checkout."""
     import graders
 
     return str(Path(graders.__file__).parent.parent)

@@ -1,7 +1,7 @@
 """Stage `install`: an isolated environment for the submission, cached by its pinned dependencies.
 
 Only `name==version` pins resolved to prebuilt wheels from the package index are installed
-(graders.requirements refuses everything else, line by line, before uv sees it). uv runs with
+(graders.model.requirements refuses everything else, line by line, before uv sees it). uv runs with
 no configuration but the grader's (`--no-config`, outside the submission), so nothing in the
 submission can point it at another index, a local wheel or a build. The project itself is
 never installed; its code is imported from the working copy.
@@ -21,13 +21,13 @@ import time
 import uuid
 from pathlib import Path
 
-from graders import tools
-from graders.interpreters import PythonUnavailable, interpreter_for
-from graders.process import clean_env, run_cmd
-from graders.report import StageResult
-from graders.requirements import DependencyRefused, Pin, read_pins
+from graders.model.report import StageResult
+from graders.model.requirements import DependencyRefused, Pin, read_pins
+from graders.running import tools
+from graders.running.interpreters import PythonUnavailable, interpreter_for
+from graders.running.process import clean_env, run_cmd
+from graders.running.workspace import cache_root
 from graders.stages.context import StageContext, SubmissionEnv, result
-from graders.workspace import cache_root
 
 READY_MARKER = ".classroom-ready"
 

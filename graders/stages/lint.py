@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graders import tools
-from graders.report import Finding, StageResult
+from graders.model.report import Finding, StageResult
+from graders.running import tools
 from graders.stages.context import StageContext
 from graders.stages.static import (
     analysed_copy,

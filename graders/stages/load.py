@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from basis.procs import Limits
-from graders import tools
-from graders.cpu_time import CpuSource, ServiceMeter
-from graders.load_reference import reference_solution
-from graders.loadstats import database_findings, endpoint_figures, judge, measured_duration
-from graders.process import clean_env, run_cmd
-from graders.report import LoadMetrics, StageCause, StageResult, Status
-from graders.service import ServiceDidNotStart, running_service
+from graders.model.load_reference import reference_solution
+from graders.model.loadstats import database_findings, endpoint_figures, judge, measured_duration
+from graders.model.report import LoadMetrics, StageCause, StageResult, Status
+from graders.running import tools
+from graders.running.cpu_time import CpuSource, ServiceMeter
+from graders.running.process import clean_env, run_cmd
+from graders.running.service import ServiceDidNotStart, running_service
 from graders.stages import load_rounds
 from graders.stages.context import StageContext, result
 from graders.stages.load_database import Database, counted, database_of, statements_so_far

@@ -1,5 +1,5 @@
 """What the grader's PostgreSQL saw of the service in the load stage: statements per request
-(the probe, graders.statements), the statements it ran at all, the connections it left open.
+(the probe, graders.running.statements), the statements it ran at all, the connections it left open.
 
 Shared by both ways of running the stage (graders.stages.load, graders.stages.load_rounds):
 statements are counted on the submission's own server, never judged against a reference.
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graders.report import DatabaseUse, EndpointStatements
-from graders.service import RunningService
-from graders.services import Postgres
+from graders.model.report import DatabaseUse, EndpointStatements
+from graders.running.service import RunningService
+from graders.running.services import Postgres
+from graders.running.statements import ProbeFailed, measure
 from graders.stages.context import StageContext
-from graders.statements import ProbeFailed, measure
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""The load stage with the reference solution beside the submission (graders.load_reference).
+"""The load stage with the reference solution beside the submission (graders.model.load_reference).
 
 Both services are started for the whole stage, each as the learner's always is: its own
 seeded data folder, its own network namespace (only loopback), limits, a private view of the
 filesystem, and each its own sandbox uid: the submission cannot see, reach, signal or read
 the reference. Locust then measures them alternately in short rounds; while one is measured
-the other is paused (graders.cpu_time), so a service that burns CPU while it is not asked
+the other is paused (graders.running.cpu_time), so a service that burns CPU while it is not asked
 anything slows nobody but itself.
 """
 
@@ -18,11 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from basis.procs import Limits
-from graders.containment import detect
-from graders.cpu_time import CpuSource, ServiceMeter
-from graders.interpreters import PythonUnavailable
-from graders.isolation import own_uid
-from graders.load_reference import (
+from graders.model.load_reference import (
     Which,
     judge_against_reference,
     median_rows,
@@ -31,10 +27,26 @@ from graders.load_reference import (
     round_seconds,
     undecided,
 )
-from graders.loadstats import AGGREGATED, database_findings, endpoint_figures, measured_duration
-from graders.process import clean_env, run_cmd
-from graders.report import EndpointLoad, LoadMetrics, LoadRound, StageCause, StageResult, Status
-from graders.service import RunningService, ServiceDidNotStart, running_service
+from graders.model.loadstats import (
+    AGGREGATED,
+    database_findings,
+    endpoint_figures,
+    measured_duration,
+)
+from graders.model.report import (
+    EndpointLoad,
+    LoadMetrics,
+    LoadRound,
+    StageCause,
+    StageResult,
+    Status,
+)
+from graders.running.containment import detect
+from graders.running.cpu_time import CpuSource, ServiceMeter
+from graders.running.interpreters import PythonUnavailable
+from graders.running.isolation import own_uid
+from graders.running.process import clean_env, run_cmd
+from graders.running.service import RunningService, ServiceDidNotStart, running_service
 from graders.stages.context import StageContext, result
 from graders.stages.install import InstallFailed, ensure_environment
 from graders.stages.load_database import Database, counted, database_of, statements_so_far

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator
 
 if TYPE_CHECKING:
-    from graders.advice import Style
-    from graders.feedback_details import Detail
-    from graders.mdsafe import Md
-    from graders.report import Check, StageResult
+    from graders.feedback.advice import Style
+    from graders.feedback.details import Detail
+    from graders.feedback.mdsafe import Md
+    from graders.model.report import Check, StageResult
 
 __all__ = [
     "FindingWords",
@@ -45,7 +45,7 @@ class FindingWords:
 @dataclass(frozen=True)
 class Section:
     """A stage's own part of the PR comment: the values `build` picks from the stage's result
-    (None: nothing to show) and the template under graders/templates that shows them."""
+    (None: nothing to show) and the template under graders/feedback/templates that shows them."""
 
     build: Callable[[StageResult, Detail], dict[str, Any] | None]
     template: str

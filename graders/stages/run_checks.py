@@ -2,7 +2,7 @@
 `[[stages.commands]]`, one after another in one copy of the submission (as GitHub Classroom
 runs its tests in one checkout: a check may use what an earlier one built).
 
-- An io check passes when its command exits 0 and its stdout, compared as graders.assignment
+- An io check passes when its command exits 0 and its stdout, compared as graders.model.assignment
   `IoCheck` says, matches the expected output. stderr is shown, never compared.
 - A command check passes when its command exits 0 (a coverage threshold, pylint, a script).
 Each earns all its points or none. Commands run contained (graders.stages.shell).
@@ -15,10 +15,10 @@ import time
 from collections.abc import Sequence
 
 from basis.procs import CommandResult, Limits
-from graders.assignment import CommandCheck, IoCheck
-from graders.causes import failed_because
-from graders.mdsafe import clip
-from graders.report import Check, StageResult, Status
+from graders.feedback.mdsafe import clip
+from graders.model.assignment import CommandCheck, IoCheck
+from graders.model.causes import failed_because
+from graders.model.report import Check, StageResult, Status
 from graders.stages.context import StageContext, result
 from graders.stages.registry import StageName
 from graders.stages.shell import Workspace, run_setup, run_shell, workspace

@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from basis.procs import CommandResult, Limits
-from graders.causes import failed_because
-from graders.process import clean_env, run_cmd
+from graders.model.causes import failed_because
+from graders.running.process import clean_env, run_cmd
+from graders.running.workspace import private_copy, scratch_dir
 from graders.stages.context import StageContext
-from graders.workspace import private_copy, scratch_dir
 
 SHELL = "/bin/sh"  # what GitHub Actions' graders use for a command string (`shell: true`)
 

@@ -3,7 +3,7 @@
 The analysers (ruff, mypy) are trusted and run as the grader: they read the learner's files,
 never execute them. So they read a copy of the grader's own: no symbolic link survives in it
 (a link named `app/x.py` pointing at a grader file would be read as root, and its text could
-end up in a message), file-wide suppressions are blanked in it (graders.suppressions), and
+end up in a message), file-wide suppressions are blanked in it (graders.model.suppressions), and
 for mypy each file that does not parse is replaced by a stand-in module.
 """
 
@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from basis.procs import CommandResult
-from graders.process import clean_env, run_cmd
-from graders.report import Finding, StageResult
+from graders.model.report import Finding, StageResult
+from graders.model.suppressions import STAND_IN, Tool, blank_out, file_wide, parse_error
+from graders.running.process import clean_env, run_cmd
+from graders.running.workspace import IGNORED
 from graders.stages.context import StageContext, result
 from graders.stages.registry import StageName
-from graders.suppressions import STAND_IN, Tool, blank_out, file_wide, parse_error
-from graders.workspace import IGNORED
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 SUPPRESSION_DOCS = {

@@ -1,10 +1,10 @@
 """Stage `test_quality`: the learner's own tests, scored by the bugs they catch.
 
 Their tests run against the reference solution, where they must pass, then against each of
-the instructor's buggy versions of it (graders.bugs); a bug is exposed when a test that passed
-on the solution fails on it. The solution runs twice, first and again among the bugs in a
-random order: only tests that pass both times count, so a test that tells the runs apart by
-the clock or by chance earns nothing.
+the instructor's buggy versions of it (graders.running.bugs); a bug is exposed when a test
+that passed on the solution fails on it. The solution runs twice, first and again among the
+bugs in a random order: only tests that pass both times count, so a test that tells the
+runs apart by the clock or by chance earns nothing.
 
 Every run is contained as the public tests are (graders.stages.tests: the grading's own uid,
 a private filesystem, no network, limits, the assignment's pytest configuration, no plugin
@@ -13,11 +13,11 @@ learner's tests in it, and nothing else: not the bugs, not the pristine solution
 other runs. The runs look alike from inside (same layout, same environment), so a suite
 cannot ask "am I running against a bug?" except by testing behaviour, which is the point.
 When the assignment has `[app.services]`, each run gets its own freshly started databases
-(graders.pytest_services): every run starts from an empty database, and no run can leave a
+(graders.running.pytest_services): every run starts from an empty database, and no run can leave a
 note in one for a later run to read (as "this was the solution's code").
 
 The solution is the code under test, so nothing the run prints reaches the report: what may
-be said of a failing test is decided by graders.own_tests, from the learner's own files.
+be said of a failing test is decided by graders.model.own_tests, from the learner's own files.
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from graders.assignment import TestQualityStage
-from graders.bugs import BadBugs, Bug, apply_bug, load_bugs
-from graders.junit import JunitUnreadable, read_junit
-from graders.own_tests import Finding, finding, is_test_file, own_files, vouched_name
-from graders.process import clean_env, run_cmd
-from graders.pytest_services import ServicesUnavailable, pytest_services
-from graders.report import Check, StageResult, Status
+from graders.model.assignment import TestQualityStage
+from graders.model.junit import JunitUnreadable, read_junit
+from graders.model.own_tests import Finding, finding, is_test_file, own_files, vouched_name
+from graders.model.report import Check, StageResult, Status
+from graders.running.bugs import BadBugs, Bug, apply_bug, load_bugs
+from graders.running.process import clean_env, run_cmd
+from graders.running.pytest_services import ServicesUnavailable, pytest_services
+from graders.running.workspace import IGNORED, give_to, scratch_dir
 from graders.stages.context import StageContext, result, services_unavailable
 from graders.stages.tests import write_trusted_config
-from graders.workspace import IGNORED, give_to, scratch_dir
 
 SOLUTION, BUGS = "solution", "bugs"  # the hidden material, beside hidden_tests/
 SHOWN_FINDINGS = 5  # tests named as failing on correct code; the rest are counted
@@ -53,7 +53,7 @@ MAX_SOURCE = 1_000_000  # a test file's characters read for quoting its lines
 @dataclass(frozen=True)
 class Run:
     """One run of the learner's tests: how it ended and each test's outcome (and its text,
-    which never leaves this module but as a graders.own_tests.Finding)."""
+    which never leaves this module but as a graders.model.own_tests.Finding)."""
 
     status: RunStatus
     outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)

@@ -7,7 +7,7 @@ put the submission's folder ahead of the installed pytest (`-P`: a `pytest.py` t
 pytest), the assignment's pytest configuration is given explicitly (`-c`: a `.pytest.toml`
 or `tox.ini` of the learner's is never read), and no installed plugin loads unless the grader
 names it (`PYTEST_DISABLE_PLUGIN_AUTOLOAD`: a wheel's `pytest11` entry point stays inert).
-When the assignment has `[app.services]`, the run gets them (graders.pytest_services): the
+When the assignment has `[app.services]`, the run gets them (graders.running.pytest_services): the
 databases started for this stage alone, and `[app.env]` with its placeholders filled.
 """
 
@@ -19,17 +19,17 @@ from fnmatch import fnmatch
 from importlib.resources import files
 from pathlib import Path
 
-from graders.assignment import TestsStage
-from graders.junit import CaseOutcome, JunitUnreadable, read_junit
-from graders.process import clean_env, run_cmd
-from graders.pytest_services import ServicesUnavailable, pytest_services
-from graders.report import Check, StageResult, Status
-from graders.scoring import score
+from graders.model.assignment import TestsStage
+from graders.model.junit import CaseOutcome, JunitUnreadable, read_junit
+from graders.model.report import Check, StageResult, Status
+from graders.model.scoring import score
+from graders.running.process import clean_env, run_cmd
+from graders.running.pytest_services import ServicesUnavailable, pytest_services
+from graders.running.workspace import private_copy, scratch_dir
 from graders.stages.context import StageContext, result, services_unavailable
 from graders.stages.shell import Workspace, run_setup
-from graders.workspace import private_copy, scratch_dir
 
-PLUGIN = "pytest_public"  # graders/pytest_public.py, copied next to the run
+PLUGIN = "pytest_public"  # graders/running/pytest_public.py, copied next to the run
 DEFAULT_FILES = ("test_*.py", "*_test.py")  # pytest's own default for python_files
 
 
@@ -142,7 +142,7 @@ def _plugin_folder(work: Path) -> Path:
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
     target = folder / f"{PLUGIN}.py"
-    target.write_text(files("graders").joinpath(f"{PLUGIN}.py").read_text(encoding="utf-8"))
+    target.write_text(files("graders.running").joinpath(f"{PLUGIN}.py").read_text(encoding="utf-8"))
     target.chmod(0o644)
     return folder
 
@@ -196,7 +196,7 @@ def starter_test_files(assignment_root: Path, spec: TestsStage) -> set[str] | No
 def score_tests(
     outcomes: list[CaseOutcome], spec: TestsStage, counted: set[str] | None
 ) -> list[Check]:
-    """One check per counted test or all-or-nothing group (graders.scoring)."""
+    """One check per counted test or all-or-nothing group (graders.model.scoring)."""
     scored = score(outcomes, spec.weights, spec.points, counted, spec.all_or_nothing)
     return [
         Check(

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field, ValidationError
 from rich.console import Console
 
 from basis.errors import UserError
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from graders.stages import registry
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.course_facts import full_marks

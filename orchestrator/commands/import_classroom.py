@@ -14,8 +14,8 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from basis.errors import UserError
-from graders.assignment import load_assignment
-from graders.requirements import DependencyRefused, read_pins
+from graders.model.assignment import load_assignment
+from graders.model.requirements import DependencyRefused, read_pins
 from orchestrator.ghclassroom.convert import Conversion, TemplateFacts, convert
 from orchestrator.ghclassroom.formats import AUTOGRADING_JSON, parse_autograding, parse_workflow
 from orchestrator.ghclassroom.render import (

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from basis.errors import UserError
-from graders.gitinfo import head_commit
+from graders.running.gitinfo import head_commit
 from orchestrator.commands.lock import Decision, format_decisions, lock_seats
 from orchestrator.course import DEFAULT_API_URL, load_course
 from orchestrator.gateway import GatewayError, GitHub, JobInfo, find_token

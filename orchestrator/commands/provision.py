@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from basis.errors import UserError
-from graders.assignment import LoadedAssignment, load_assignment
+from graders.model.assignment import LoadedAssignment, load_assignment
 from orchestrator.course import CourseDir
 from orchestrator.deadline_notice import Notice, notice_block, notice_for, with_notice
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo

@@ -27,9 +27,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from basis.errors import UserError
-from graders.assignment import LoadedAssignment
-from graders.feedback import render_feedback
-from graders.report import Finding, GradeReport
+from graders.feedback.comment import render_feedback
+from graders.model.assignment import LoadedAssignment
+from graders.model.report import Finding, GradeReport
 from orchestrator.deadline_notice import Notice, find_notice, practice_line
 from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.milestone_issues import milestone_assignment

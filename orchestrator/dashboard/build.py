@@ -18,7 +18,7 @@ from orchestrator.dashboard.site import render_pages
 from orchestrator.dashboard.stats import ClassSummary, summarise
 from orchestrator.grades_store import GradesStore, collector_paused
 
-MARKER = ".classroom-dashboard"
+DASHBOARD_FOLDER_MARKER = ".classroom-dashboard"
 MAX_JOBS = 4
 LEARNERS_PER_JOB = 250  # below this, starting another process costs more than it saves
 JOB_TIMEOUT_SECONDS = 600
@@ -156,17 +156,20 @@ def previous_files(out: Path) -> set[Path]:
     """The files of the previous build; never a folder that this command did not write."""
     if not out.exists():
         return set()
-    if not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists()):
+    if not out.is_dir() or (any(out.iterdir()) and not (out / DASHBOARD_FOLDER_MARKER).exists()):
         raise UserError(
             f"{out}: exists and was not built by `classroom dashboard`; "
             "pass an empty or new folder with --out"
         )
-    return {path for path in out.rglob("*") if path.is_file()} - {out / MARKER, out / ".nojekyll"}
+    return {path for path in out.rglob("*") if path.is_file()} - {
+        out / DASHBOARD_FOLDER_MARKER,
+        out / ".nojekyll",
+    }
 
 
 def _mark(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text(
+    (out / DASHBOARD_FOLDER_MARKER).write_text(
         "built by `classroom dashboard`; rebuilt each time\n", encoding="utf-8"
     )
     (out / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve files as they are

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from basis.errors import UserError
-from graders.assignment import load_assignment
+from graders.model.assignment import load_assignment
 from orchestrator.course import CourseDir
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
 from orchestrator.frontdesk import join_link

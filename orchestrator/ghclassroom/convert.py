@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from basis.errors import UserError
-from graders.assignment import CommandCheck, Comparison, IoCheck, WeightGroup
+from graders.model.assignment import CommandCheck, Comparison, IoCheck, WeightGroup
 from orchestrator.ghclassroom.classify import (
     Blocker,
     Setup,

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graders.advice import check_title, failing_checks, points_lost
-from graders.mdsafe import Md, code_span, instructor_inline, md_inline, one_line, pts
-from graders.report import Containment, GradeReport, StageResult, ordered
+from graders.feedback.advice import check_title, failing_checks, points_lost
+from graders.feedback.mdsafe import Md, code_span, instructor_inline, md_inline, one_line, pts
+from graders.model.report import Containment, GradeReport, StageResult, ordered
 from graders.stages import registry
 from orchestrator.course import Counts, Course, LatePolicy
 from orchestrator.deadlines import LateResult, describe_push, format_moment

@@ -24,8 +24,8 @@ from pydantic import ValidationError
 
 from basis.errors import UserError
 from basis.procs import Limits, run_cmd
-from graders.containment import detect
-from graders.report import GradeReport
+from graders.model.report import GradeReport
+from graders.running.containment import detect
 from orchestrator.official.model import (
     CHUNK_FILE,
     HIDDEN_DIR,

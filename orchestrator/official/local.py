@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from basis.errors import UserError
-from graders.containment import detect
+from graders.running.containment import detect
 from orchestrator.commands.lock import format_decisions
 from orchestrator.commands.official_job import lock_planned
 from orchestrator.course import CourseDir

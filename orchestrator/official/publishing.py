@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from basis.errors import UserError
-from graders.assignment import LoadedAssignment
-from graders.report import GradeReport
+from graders.model.assignment import LoadedAssignment
+from graders.model.report import GradeReport
 from orchestrator.course import Course, CourseDir, load_course
 from orchestrator.dashboard.build import build_site
 from orchestrator.dashboard.course_facts import class_info_from_course

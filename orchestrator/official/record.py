@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from basis.errors import UserError
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from orchestrator.gateway import JobInfo
 from orchestrator.grades_store import load_store
 from orchestrator.official.comment import Posted, released

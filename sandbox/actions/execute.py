@@ -19,9 +19,9 @@ from basis.procs import Cancelled, CommandFailed, run_raw
 from sandbox.actions.rewrite import rewrite, token_inputs_of
 from sandbox.actions.triggers import Workflow, read_only
 from sandbox.actions.workspace import STANDINS, export_commit, uses_of
+from sandbox.api.secrets import run_secrets
 from sandbox.context import Sandbox
 from sandbox.records import Repo, WorkflowRun
-from sandbox.secrets import run_secrets
 
 RUNNER_LABELS = ("ubuntu-latest", "ubuntu-24.04", "ubuntu-22.04", "self-hosted")
 CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"

@@ -53,7 +53,7 @@ def text_line(record: dict[str, Any]) -> str:
     return f"[{job}] {msg}"
 
 
-def render(jsonl: str) -> str:
+def log_text(jsonl: str) -> str:
     """The text log of a run."""
     return "".join(text_line(r) + "\n" for r in records(jsonl))
 

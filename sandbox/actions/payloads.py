@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.api.shapes.stored import full_repo_body, issue_body, user_body
 from sandbox.auth import Viewer
 from sandbox.context import PushEvent, Sandbox
-from sandbox.gitrepo import ZERO, CommitInfo
+from sandbox.git.repos import ZERO, CommitInfo
 from sandbox.records import Issue, Repo
-from sandbox.views import full_repo_body, issue_body, user_body
 
 ANONYMOUS = Viewer(login=None)
 REACTIONS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
@@ -88,7 +88,7 @@ def pull_request(
     actor: str,
     pull: dict[str, Any],
 ) -> dict[str, Any]:
-    """A `pull_request` event (`pull` is the rendered pull request)."""
+    """A `pull_request` event (`pull` is the pull request's shape)."""
     payload: dict[str, Any] = {
         "action": action,
         "number": issue.number,

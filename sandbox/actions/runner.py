@@ -15,7 +15,7 @@ from sandbox.actions import payloads
 from sandbox.actions.concurrency import Groups, Handle, group_of
 from sandbox.actions.execute import ActSetup, RunRequest, act_binary, run_act
 from sandbox.actions.jobchecks import close_job_checks, open_job_checks
-from sandbox.actions.joblog import parse_jobs, render
+from sandbox.actions.joblog import log_text, parse_jobs
 from sandbox.actions.lostrunner import Hit, Target, keep_killing, kill_now, lost_notes
 from sandbox.actions.schedule import Fired, Scheduler
 from sandbox.actions.triggers import (
@@ -24,12 +24,12 @@ from sandbox.actions.triggers import (
 )
 from sandbox.actions.workflows import load_workflows
 from sandbox.actions.workspace import install_standins, install_tools
+from sandbox.api.shapes.pulls import pull_body
 from sandbox.context import BOT, PushEvent, Sandbox
-from sandbox.gitrepo import ZERO
-from sandbox.pullrefs import head_sha, is_fork_pull
-from sandbox.pullviews import pull_body
+from sandbox.git.pullrefs import head_sha, is_fork_pull
+from sandbox.git.repos import ZERO
+from sandbox.git.writes import bot
 from sandbox.records import Issue, Repo, Token, WorkflowRun, now
-from sandbox.writes import bot
 
 log = logging.getLogger("sandbox.actions")
 MAX_QUEUED = 200
@@ -318,7 +318,7 @@ class Runner:
         jsonl += lost_notes(run.id, self.lost.pop(run.id, []))
         jobs = parse_jobs(jsonl, run.job_names)
         close_job_checks(self.sandbox, checks, conclusion, jobs)
-        self._finish(run, conclusion, render(jsonl), jsonl)
+        self._finish(run, conclusion, log_text(jsonl), jsonl)
 
     def _revoke(self, token: Token) -> None:
         token.revoked = True

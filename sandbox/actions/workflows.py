@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from sandbox.actions.triggers import Workflow, WorkflowError, parse_workflow
-from sandbox.gitrepo import BareRepo
+from sandbox.git.repos import BareRepo
 
 log = logging.getLogger("sandbox.actions")
 WORKFLOWS = ".github/workflows"

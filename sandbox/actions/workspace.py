@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from basis.procs import run_raw
-from sandbox.gitrepo import BareRepo, git_env
+from sandbox.git.repos import BareRepo, git_env
 
 STANDINS = ("checkout", "setup-python", "upload-artifact", "download-artifact")
 USES = re.compile(r"uses:\s*['\"]?([\w.-]+)/([\w.-]+)(/[^@\s'\"]*)?@([\w./-]+)")

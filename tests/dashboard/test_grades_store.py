@@ -17,7 +17,7 @@ from small_class import (
 )
 
 from basis.errors import UserError
-from graders.report import Check, Finding, GradeReport, StageResult, Submission, Tampering
+from graders.model.report import Check, Finding, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import (
     PutBack,
     format_line,

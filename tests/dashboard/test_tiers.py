@@ -9,7 +9,7 @@ import pytest
 from small_class import GRADER, commit_of, graded, not_graded
 
 from basis.errors import UserError
-from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
+from graders.model.report import Containment, GradeReport, StageResult, Submission, Tampering
 from orchestrator.grades_store import load_store, record_lines, store_from_submissions
 from orchestrator.standing import standing
 from orchestrator.tiers import (

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from basis.errors import UserError
-from graders.assignment import WeightGroup, load_assignment
+from graders.model.assignment import WeightGroup, load_assignment
 from orchestrator.cli import add_commands  # noqa: F401  # the command is registered there
 from orchestrator.commands.import_classroom import import_classroom, read_template
 from orchestrator.ghclassroom.classify import pytest_run, setup_of

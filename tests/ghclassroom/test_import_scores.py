@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graders.assignment import load_assignment
-from graders.engine import grade_submission
-from graders.exporters import classroom_runners, to_classroom_env
-from graders.report import GradeReport, Submission
+from graders.feedback.exporters import classroom_runners, to_classroom_env
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, Submission
+from graders.running.engine import grade_submission
 from orchestrator.commands.import_classroom import import_classroom
 from tests.conftest import FIXTURES
 from tests.ghclassroom import reference

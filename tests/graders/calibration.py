@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from graders.assignment import load_assignment
-from graders.engine import grade_submission
-from graders.report import GradeReport, Submission
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, Submission
+from graders.running.engine import grade_submission
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "templates"

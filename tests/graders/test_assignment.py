@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from basis.errors import UserError
-from graders.assignment import load_assignment
+from graders.model.assignment import load_assignment
 from tests.conftest import NOTES_ASSIGNMENT
 
 MINIMAL = """

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from graders.advice import next_step
-from graders.assignment import load_assignment
 from graders.commands.grade import grade as grade_command
-from graders.containment import detect
-from graders.engine import grade_submission
-from graders.report import GradeReport, Submission
+from graders.feedback.advice import next_step
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, Submission
+from graders.running.containment import detect
+from graders.running.engine import grade_submission
 from tests.conftest import NOTES_ASSIGNMENT
 from tests.graders.conftest import connections_to
 

@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import Slo
-from graders.containment import Capabilities
-from graders.fsview import view_args
-from graders.isolation import lease_uid
-from graders.loadstats import missed_goals
-from graders.report import EndpointLoad
-from graders.requirements import (
+from graders.model.assignment import Slo
+from graders.model.loadstats import missed_goals
+from graders.model.report import EndpointLoad
+from graders.model.requirements import (
     DependencyRefused,
     pins_from_pyproject,
     pins_from_requirements,
 )
-from graders.suppressions import blank_out, file_wide, parse_error
-from graders.tools import environment_python_version
+from graders.model.suppressions import blank_out, file_wide, parse_error
+from graders.running.containment import Capabilities
+from graders.running.fsview import view_args
+from graders.running.isolation import lease_uid
+from graders.running.tools import environment_python_version
 from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS
 
 # --- dependencies ------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_full_containment_names_what_a_machine_lacks():
 def test_two_gradings_never_hold_the_same_uid_and_a_released_one_is_reused(tmp_path, monkeypatch):
     # Leasing kills every process of the uid it takes: with the real range and a folder of
     # its own this test killed the services of gradings running beside it (exit 137).
-    monkeypatch.setattr("graders.isolation.UID_BASE", 999_000)
+    monkeypatch.setattr("graders.running.isolation.UID_BASE", 999_000)
     first, second = lease_uid(tmp_path), lease_uid(tmp_path)
     try:
         assert first.uid != second.uid

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.cpu_time import ServiceMeter, tree, tree_cpu_seconds
+from graders.running.cpu_time import ServiceMeter, tree, tree_cpu_seconds
 
 # A parent that starts a child; each does a fixed amount of work when it reads a line, then
 # prints "done" (the parent after its child), and both wait for the next line.
@@ -76,7 +76,7 @@ def test_cpu_time_counts_the_work_of_the_whole_tree(worker):
 def where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """With the machine's cgroups, and as on a machine that has none (signals and /proc)."""
     if request.param == "no-cgroups":
-        monkeypatch.setattr("graders.cpu_time._group", lambda *_: None)
+        monkeypatch.setattr("graders.running.cpu_time._group", lambda *_: None)
     return str(request.param)
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from graders.exporters import (
+from graders.feedback.exporters import (
     classroom_payload,
     to_classroom_env,
     to_classroom_reporter,
     to_gradescope,
 )
-from graders.report import Check, Finding, GradeReport, StageResult, Submission
+from graders.model.report import Check, Finding, GradeReport, StageResult, Submission
 
 GRADESCOPE_TEST_KEYS = {
     "name",

@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from graders.advice import next_step, score_delta
-from graders.feedback import COMMENT_LIMIT, MARKER, render_feedback, render_summary_text
-from graders.mdsafe import code_span, fenced, md_inline
-from graders.report import (
+from graders.feedback.advice import next_step, score_delta
+from graders.feedback.comment import (
+    COMMENT_LIMIT,
+    FEEDBACK_COMMENT_MARKER,
+    render_feedback,
+    render_summary_text,
+)
+from graders.feedback.mdsafe import code_span, fenced, md_inline
+from graders.model.report import (
     Check,
     EndpointLoad,
     Finding,
@@ -670,10 +675,12 @@ def test_truncation_is_visible_and_keeps_the_end() -> None:
 def test_the_hostile_report_injects_nothing_outside_code() -> None:
     text = render_feedback(hostile_output())
     outside = _outside_code(text)
-    assert text.startswith(MARKER + "\n")
+    assert text.startswith(FEEDBACK_COMMENT_MARKER + "\n")
     assert outside.count("<!--") == 1
     assert outside.count("<details") == outside.count("</details>")
-    assert not re.search(r"<(?!/?(details|summary|sub|br)\b)", outside.removeprefix(MARKER))
+    assert not re.search(
+        r"<(?!/?(details|summary|sub|br)\b)", outside.removeprefix(FEEDBACK_COMMENT_MARKER)
+    )
     assert not re.search(r"(?<![\w`])@\w", outside)
     assert "javascript:" not in text
     assert not re.search(
@@ -790,11 +797,11 @@ def test_the_terminal_summary_has_no_markdown_or_escapes() -> None:
 
 
 def test_the_public_surface_is_pinned() -> None:
-    import graders.feedback as feedback
+    import graders.feedback.comment as feedback
 
     assert feedback.__all__ == [
         "COMMENT_LIMIT",
-        "MARKER",
+        "FEEDBACK_COMMENT_MARKER",
         "Md",
         "ScoreDelta",
         "clip",
@@ -810,7 +817,7 @@ def test_the_public_surface_is_pinned() -> None:
 
 
 def test_a_plain_string_reaching_the_template_is_escaped_not_trusted() -> None:
-    from graders.feedback import _env
+    from graders.feedback.comment import _env
 
     template = _env().from_string("{{ raw }} {{ safe }}")
     assert template.render(raw="<b>@x</b>", safe=md_inline("<b>")) == (
@@ -821,7 +828,7 @@ def test_a_plain_string_reaching_the_template_is_escaped_not_trusted() -> None:
 def test_a_misspelt_template_variable_fails_loudly() -> None:
     from jinja2 import UndefinedError
 
-    from graders.feedback import _env
+    from graders.feedback.comment import _env
 
     with pytest.raises(UndefinedError):
         _env().from_string("{{ missing }}").render()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from classroom.cli import main
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS
 
 pytestmark = pytest.mark.slow

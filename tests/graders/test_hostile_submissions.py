@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 
 import graders
-from graders.assignment import load_assignment
-from graders.containment import detect
-from graders.engine import grade_submission
-from graders.load_reference import round_seconds
-from graders.report import GradeReport, Submission
+from graders.model.assignment import load_assignment
+from graders.model.load_reference import round_seconds
+from graders.model.report import GradeReport, Submission
+from graders.running.containment import detect
+from graders.running.engine import grade_submission
 from tests.conftest import NOTES_ASSIGNMENT, ROOT, SUBMISSIONS
 from tests.graders.conftest import connections_to
 from tests.graders.wheels import plugin_wheel, pth_wheel

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from graders.assignment import ReferenceJudging, Slo
-from graders.load_reference import (
+from graders.model.assignment import ReferenceJudging, Slo
+from graders.model.load_reference import (
     bar,
     cpu_sentence,
     judge_against_reference,
@@ -18,8 +18,8 @@ from graders.load_reference import (
     round_seconds,
     undecided,
 )
-from graders.loadstats import judge
-from graders.report import EndpointLoad, LoadMetrics, LoadRound
+from graders.model.loadstats import judge
+from graders.model.report import EndpointLoad, LoadMetrics, LoadRound
 from graders.stages.load_rounds import with_cpu
 
 

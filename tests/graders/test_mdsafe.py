@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graders.mdsafe import instructor_inline
+from graders.feedback.mdsafe import instructor_inline
 
 
 @pytest.mark.parametrize(

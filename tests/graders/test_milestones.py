@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from basis.errors import UserError
-from graders.assignment import Milestone, load_assignment
-from graders.feedback import render_feedback
-from graders.milestones import progress
-from graders.report import Check, GradeReport, StageResult, Status, Submission
+from graders.feedback.comment import render_feedback
+from graders.model.assignment import Milestone, load_assignment
+from graders.model.milestones import progress
+from graders.model.report import Check, GradeReport, StageResult, Status, Submission
 
 
 def stage(name: str, status: Status, checks: list[Check] | None = None) -> StageResult:

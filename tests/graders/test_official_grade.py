@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from classroom.cli import main
-from graders.integrity import restore, tampering
-from graders.report import GradeReport, Tampering
+from graders.model.report import GradeReport, Tampering
+from graders.running.integrity import restore, tampering
 from tests.conftest import NOTES_ASSIGNMENT
 
 HIDDEN = NOTES_ASSIGNMENT / "hidden_tests"

@@ -1,5 +1,6 @@
 """What the report may say about a learner's test that ran against the reference solution,
-and how an instructor's bugs folder is read (graders.own_tests, graders.bugs): pure parts."""
+and how an instructor's bugs folder is read (graders.model.own_tests, graders.running.bugs):
+pure parts."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import TestQualityStage as QualitySpec
-from graders.bugs import BadBugs, load_bugs
-from graders.own_tests import finding, own_files, vouched_name
+from graders.model.assignment import TestQualityStage as QualitySpec
+from graders.model.own_tests import finding, own_files, vouched_name
+from graders.running.bugs import BadBugs, load_bugs
 
 SOURCES = {
     "regression_tests/test_orders.py": (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graders.assignment import Slo
-from graders.junit import CaseOutcome, JunitUnreadable, read_junit
-from graders.loadstats import endpoint_figures, judge, measured_duration, percentile
-from graders.scoring import weigh
+from graders.model.assignment import Slo
+from graders.model.junit import CaseOutcome, JunitUnreadable, read_junit
+from graders.model.loadstats import endpoint_figures, judge, measured_duration, percentile
+from graders.model.scoring import weigh
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest">

@@ -1,5 +1,5 @@
 """The databases of `[app.services]` in the stages that run pytest (tests, test_quality):
-real PostgreSQL and Redis, started per run by graders.pytest_services, no mocks.
+real PostgreSQL and Redis, started per run by graders.running.pytest_services, no mocks.
 
 Every grading here runs the `orders_suite` fixture assignment on its starter with a folder of
 tests/fixtures/orders_suite over it, named by what it does.
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import PostgresService, Services, load_assignment
-from graders.containment import detect
-from graders.engine import grade_submission
-from graders.report import GradeReport, StageResult, Submission
-from graders.services import backing_services
+from graders.model.assignment import PostgresService, Services, load_assignment
+from graders.model.report import GradeReport, StageResult, Submission
+from graders.running.containment import detect
+from graders.running.engine import grade_submission
+from graders.running.services import backing_services
 from tests.conftest import FIXTURES
 from tests.graders.test_services import servers_running
 
@@ -106,7 +106,7 @@ def test_public_tests_cannot_reach_another_gradings_database(tmp_path, grading_r
 def test_a_missing_postgres_ends_the_stage_with_what_to_install(
     tmp_path, grading_runs, monkeypatch, stage
 ):
-    monkeypatch.setattr("graders.services.postgres_bin", lambda: None)
+    monkeypatch.setattr("graders.running.services.postgres_bin", lambda: None)
     result = grade(submission("catches_the_page_bug", tmp_path), stage)
     assert (result.status, result.cause) == ("error", "services-unavailable"), result.message
     assert "apt-get install -y postgresql" in result.message

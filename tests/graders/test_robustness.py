@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import StageName, load_assignment
-from graders.containment import detect, writable_cgroup
-from graders.engine import grade_submission
-from graders.process import CGROUP_PREFIX
-from graders.report import GradeReport, Submission
+from graders.model.assignment import StageName, load_assignment
+from graders.model.report import GradeReport, Submission
+from graders.running.containment import detect, writable_cgroup
+from graders.running.engine import grade_submission
+from graders.running.process import CGROUP_PREFIX
 from tests.conftest import NOTES_ASSIGNMENT
 from tests.graders.conftest import live_processes
 

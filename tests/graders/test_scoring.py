@@ -1,13 +1,13 @@
 """Weights by selector: a test id, a file or folder, a glob or a marker; all-or-nothing groups;
-weight 0 reported, not scored (graders.scoring, pure)."""
+weight 0 reported, not scored (graders.model.scoring, pure)."""
 
 from __future__ import annotations
 
 import pytest
 
-from graders.assignment import WeightGroup
-from graders.junit import CaseOutcome
-from graders.scoring import score, weigh
+from graders.model.assignment import WeightGroup
+from graders.model.junit import CaseOutcome
+from graders.model.scoring import score, weigh
 
 
 def case(node: str, outcome: str = "passed", markers: str = "", message: str = "") -> CaseOutcome:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import load_assignment
-from graders.engine import grade_submission
-from graders.report import GradeReport, StageResult, Submission
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, StageResult, Submission
+from graders.running.engine import grade_submission
 from tests.conftest import FIXTURES
 from tests.graders.conftest import live_processes
 
@@ -74,7 +74,7 @@ def test_the_service_reaches_postgres_and_redis_through_its_placeholders(tmp_pat
 def test_a_missing_postgres_ends_the_stage_with_what_to_install(
     tmp_path, grading_runs, monkeypatch
 ):
-    monkeypatch.setattr("graders.services.postgres_bin", lambda: None)
+    monkeypatch.setattr("graders.running.services.postgres_bin", lambda: None)
     report = grade(submission("joins_orders", tmp_path), skip=frozenset({"load"}))
     hidden = stage(report, "hidden")
     assert hidden.status == "error"

@@ -1,6 +1,6 @@
 """What the learner's credentials can and cannot do on the databases the grader starts.
 
-Real PostgreSQL and Redis (graders.services); the learner's side is played by psql and a raw
+Real PostgreSQL and Redis (graders.running.services); the learner's side is played by psql and a raw
 Redis connection holding exactly what the service is given: `{postgres_url}`, `{redis_url}`.
 """
 
@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from graders.assignment import PostgresService, RedisService, Services
-from graders.containment import detect
-from graders.isolation import lease_uid
-from graders.process import Limits, Untrusted, clean_env, run_cmd
-from graders.services import Backing, Postgres, backing_services
+from graders.model.assignment import PostgresService, RedisService, Services
+from graders.running.containment import detect
+from graders.running.isolation import lease_uid
+from graders.running.process import Limits, Untrusted, clean_env, run_cmd
+from graders.running.services import Backing, Postgres, backing_services
 
 pytestmark = pytest.mark.slow
 

@@ -11,12 +11,12 @@ import pytest
 from pydantic import ValidationError
 
 from classroom.cli import main
-from graders import exporters
-from graders.advice import Style, next_step
-from graders.feedback import render_feedback, render_summary_text
-from graders.feedback_details import Detail, failing_checks_of
-from graders.mdsafe import Md
-from graders.report import Check, GradeReport, StageResult, Submission, ordered
+from graders.feedback import exporters
+from graders.feedback.advice import Style, next_step
+from graders.feedback.comment import render_feedback, render_summary_text
+from graders.feedback.details import Detail, failing_checks_of
+from graders.feedback.mdsafe import Md
+from graders.model.report import Check, GradeReport, StageResult, Submission, ordered
 from graders.stages import registry
 from graders.stages.registry import Section, Stage
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from basis.errors import UserError
-from graders.assignment import Slo, load_assignment
-from graders.feedback import render_feedback
-from graders.loadstats import database_findings, describe_goal, judge
-from graders.report import (
+from graders.feedback.comment import render_feedback
+from graders.model.assignment import Slo, load_assignment
+from graders.model.loadstats import database_findings, describe_goal, judge
+from graders.model.report import (
     DatabaseUse,
     EndpointLoad,
     EndpointStatements,
@@ -20,8 +20,8 @@ from graders.report import (
     StageResult,
     Submission,
 )  # fmt: skip
-from graders.services import missing_binaries
-from graders.statements import per_endpoint
+from graders.running.services import missing_binaries
+from graders.running.statements import per_endpoint
 from tests.conftest import FIXTURES
 
 ORDERS_ROW = EndpointLoad(
@@ -126,8 +126,8 @@ def test_the_orders_fixture_asks_for_both_services():
 
 
 def test_a_missing_binary_says_which_package_to_install(monkeypatch):
-    monkeypatch.setattr("graders.services.postgres_bin", lambda: None)
-    monkeypatch.setattr("graders.services.shutil.which", lambda _name: None)
+    monkeypatch.setattr("graders.running.services.postgres_bin", lambda: None)
+    monkeypatch.setattr("graders.running.services.shutil.which", lambda _name: None)
     assert missing_binaries(["postgres", "redis"]) == [
         "install PostgreSQL (Debian/Ubuntu: `sudo apt-get install -y postgresql`)",
         "install Redis (Debian/Ubuntu: `sudo apt-get install -y redis-server`)",

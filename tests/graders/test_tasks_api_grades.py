@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import load_assignment
-from graders.engine import grade_submission
-from graders.report import GradeReport, Submission
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, Submission
+from graders.running.engine import grade_submission
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

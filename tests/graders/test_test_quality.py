@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import load_assignment
-from graders.containment import detect
-from graders.engine import grade_submission
-from graders.feedback import render_feedback
-from graders.report import GradeReport, StageResult, Submission
+from graders.feedback.comment import render_feedback
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, StageResult, Submission
+from graders.running.containment import detect
+from graders.running.engine import grade_submission
 from tests.conftest import FIXTURES, ROOT
 
 pytestmark = [

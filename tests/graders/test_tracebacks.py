@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from graders.feedback import render_feedback
-from graders.report import Check, GradeReport, StageResult, Submission
-from graders.tracebacks import cause, trimmed
+from graders.feedback.comment import render_feedback
+from graders.feedback.tracebacks import cause, trimmed
+from graders.model.report import Check, GradeReport, StageResult, Submission
 
 SITE = "/tmp/cache/envs/dc8a/lib/python3.11/site-packages"
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graders.advice import miss_causes, next_item, next_step
-from graders.assignment import Slo
 from graders.commands.grade import exit_code
-from graders.loadstats import judge
-from graders.report import (
+from graders.feedback.advice import miss_causes, next_item, next_step
+from graders.model.assignment import Slo
+from graders.model.loadstats import judge
+from graders.model.report import (
     EndpointLoad,
     GradeReport,
     LoadMetrics,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graders.report import Check, Containment, GradeReport, StageResult, Tampering
+from graders.model.report import Check, Containment, GradeReport, StageResult, Tampering
 from orchestrator.grades_store import GradedSubmission, submission_from_report
 
 DATA = Path(__file__).resolve().parents[1] / "workflows" / "data" / "starter-results.json"

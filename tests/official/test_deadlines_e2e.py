@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from classroom.sandbox_story import push_course
-from graders.containment import detect
+from graders.running.containment import detect
 from orchestrator.commands.collect import format_rows
 from orchestrator.commands.regrade import regrade
 from orchestrator.course import load_course

@@ -23,7 +23,7 @@ import pytest
 
 from classroom.cli import main
 from classroom.sandbox_story import solution_files, warm_environment
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from orchestrator.official.comment import OFFICIAL_GRADE_MARKER
 from tests.conftest import FIXTURES, ROOT, SHARED_CACHE
 from tests.graders.calibration import describe

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from classroom.cli import main
-from graders.containment import detect
+from graders.running.containment import detect
 from orchestrator.grades_store import load_store
 from orchestrator.official.comment import OFFICIAL_GRADE_MARKER
 from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.context import Sandbox
+from sandbox.git.push_rules import is_protected
 from sandbox.records import Collaborator, Invitation, Issue, Repo
-from sandbox.rules import is_protected
 
 
 @dataclass(frozen=True)

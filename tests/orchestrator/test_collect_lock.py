@@ -13,7 +13,7 @@ from github import Auth, Github
 from rich.console import Console
 
 from basis.errors import UserError
-from graders.report import Containment, GradeReport, StageResult, Submission, Tampering
+from graders.model.report import Containment, GradeReport, StageResult, Submission, Tampering
 from graders.stages import registry
 from orchestrator.commands.collect import COLUMNS, LATE_COLUMNS, TIER_COLUMNS, collect, collect_all
 from orchestrator.commands.lock import lock, lock_moment

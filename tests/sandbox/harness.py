@@ -84,7 +84,7 @@ def all_routes() -> list[tuple[str, str]]:
     """(method, path template) of every route the sandbox serves."""
     from fastapi.routing import APIRoute
 
-    from sandbox.routes import GIT_ROUTER, ROUTERS
+    from sandbox.api.routes import GIT_ROUTER, ROUTERS
 
     return sorted(
         (method, route.path)

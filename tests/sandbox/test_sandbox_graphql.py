@@ -24,9 +24,9 @@ from graphql import (
 
 from orchestrator.gateway.graphql import batch_query
 from orchestrator.results_channel import GRADE_SELECTION, GRADE_VARIABLES
+from sandbox.api.graphql.cost import cost_of
+from sandbox.api.graphql.executor import served_schema
 from sandbox.config import RateLimits
-from sandbox.graphql.cost import cost_of
-from sandbox.graphql.executor import served_schema
 from sandbox.seeding import seed
 from tests.graphql_schema import published, query_errors
 from tests.sandbox.conftest import start, stop

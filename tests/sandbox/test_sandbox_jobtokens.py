@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from sandbox.actions.joblog import parse_jobs, render
+from sandbox.actions.joblog import log_text, parse_jobs
 from sandbox.actions.rewrite import MATRIX_ENV, rewrite, token_inputs_of
 
 WORKFLOW = """\
@@ -66,7 +66,7 @@ def test_matrix_instances_get_githubs_names_and_their_own_result():
     ]
     named = parse_jobs(log, {"grade": "Grade chunk"})
     assert [j.name for j in named][1:] == ["Grade chunk (0)", "Grade chunk (1)"]
-    assert "[wf/grade-1]   | out" in render(log)
+    assert "[wf/grade-1]   | out" in log_text(log)
 
 
 def test_a_lost_runner_note_fails_its_job():

@@ -81,7 +81,7 @@ def test_fault_after_write_applies_it_then_answers_502(tmp_path, contract_log):
 
 
 def test_faults_are_reproducible_from_the_seed():
-    from sandbox.realism import FaultPlan
+    from sandbox.api.realism import FaultPlan
 
     def draws(seed_value: int) -> list[str | None]:
         plan = FaultPlan(Faults(error_rate=0.5, seed=seed_value))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import LoadedAssignment, load_assignment
+from graders.model.assignment import LoadedAssignment, load_assignment
 
 ROOT = Path(__file__).resolve().parents[2] / "templates" / "bookings-api"
 STARTER, SOLUTION, HIDDEN = ROOT / "starter", ROOT / "solution", ROOT / "hidden_tests"

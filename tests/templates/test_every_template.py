@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import LoadedAssignment, load_assignment
-from graders.bugs import load_bugs
+from graders.model.assignment import LoadedAssignment, load_assignment
+from graders.running.bugs import load_bugs
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PYPROJECT = TEMPLATES.parent / "pyproject.toml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import LoadedAssignment, load_assignment
+from graders.model.assignment import LoadedAssignment, load_assignment
 
 ROOT = Path(__file__).resolve().parents[2] / "templates" / "tasks-api"
 SOLUTION, HIDDEN = ROOT / "solution", ROOT / "hidden_tests"

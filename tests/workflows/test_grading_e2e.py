@@ -24,7 +24,7 @@ from classroom.sandbox_story import (
     warm_environment,
 )
 from graders.commands.grade import grade
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from orchestrator.results_channel import CHECK_NAME, extract
 from orchestrator.sticky import read_stamp
 from tests.conftest import SHARED_CACHE

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from classroom.sandbox_story import learner_push, push_grader, sandbox_class
 from graders.commands.grade import grade
-from graders.report import GradeReport
+from graders.model.report import GradeReport
 from orchestrator.commands.collect import collect
 from orchestrator.commands.dashboard import dashboard
 from orchestrator.commands.import_classroom import import_classroom

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graders.assignment import load_assignment
-from graders.report import GradeReport, MilestoneResult, MilestoneStatus, Submission
+from graders.model.assignment import load_assignment
+from graders.model.report import GradeReport, MilestoneResult, MilestoneStatus, Submission
 from orchestrator.commands.report import Target, report
 from orchestrator.gateway import GitHub, IssueInfo
 from orchestrator.milestone_issues import (

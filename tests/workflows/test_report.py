@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from classroom.cli import main
-from graders.feedback import MARKER
-from graders.report import Finding, GradeReport
+from graders.feedback.comment import FEEDBACK_COMMENT_MARKER
+from graders.model.report import Finding, GradeReport
 from orchestrator.commands.report import (
     Target,
     comment_body,
@@ -56,7 +56,11 @@ def pull(tmp_path):
 
 
 def feedback_comments(repo, number):
-    return [c for c in repo.get_issue(number).get_comments() if c.body.startswith(MARKER)]
+    return [
+        c
+        for c in repo.get_issue(number).get_comments()
+        if c.body.startswith(FEEDBACK_COMMENT_MARKER)
+    ]
 
 
 def test_first_report_comments_and_second_edits_the_same_comment(pull):

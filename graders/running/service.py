@@ -1,0 +1,208 @@
+"""Start the learner's service on loopback, wait for health, always stop it.
+
+Under full containment the service lives in a network namespace of its own (only loopback):
+its seed command runs with no network at all, and everything the grader sends it (the health
+probe, the hidden checks, Locust) runs inside that namespace (`RunningService.netns`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from basis.procs import CommandResult, Limits
+from graders.model.assignment import AppSpec
+from graders.model.causes import cause_line, failed_because
+from graders.model.report import StageCause
+from graders.running.containment import detect
+from graders.running.isolation import service_network
+from graders.running.process import Spawned, Untrusted, clean_env, run_cmd
+from graders.running.services import Backing, ServicesUnavailable, backing_services, fill, free_port
+from graders.running.workspace import private_copy, scratch_dir
+from graders.stages.context import StageContext, SubmissionEnv
+
+
+class ServiceDidNotStart(Exception):
+    """The service never answered its health endpoint: a one-line message with the cause,
+    and `log`, the output that shows it."""
+
+    def __init__(
+        self, message: str, cause: StageCause = "service-unhealthy", log: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.cause: StageCause = cause
+        self.log = log[-4000:]
+
+
+@dataclass(frozen=True)
+class RunningService:
+    base_url: str
+    process: Spawned
+    netns: Path | None  # the grader's checks join it; None: the host's loopback
+    backing: Backing | None = None  # the databases of `[app.services]`, when it has any
+
+
+@contextlib.contextmanager
+def running_service(
+    app: AppSpec,
+    *,
+    name: str,
+    ctx: StageContext,
+    extra_env: Mapping[str, str],
+    limits: Limits,
+) -> Iterator[RunningService]:
+    """The service, healthy, for the duration of the `with` block; stopped on any exit.
+
+    The databases of `[app.services]` start first and stop last (graders.running.services)."""
+    env = ctx.env
+    assert env is not None
+    with contextlib.ExitStack() as stack:
+        backing = _start_backing(app, stack)
+        copy = private_copy(ctx.submission, ctx.work, f"{name}-app", ctx.uid)
+        data = scratch_dir(ctx.work, f"{name}-data", ctx.uid)
+        port = free_port()
+        values = {"port": str(port), "data": str(data)}
+        values |= backing.placeholders() if backing else {}
+        sockets = (backing.sockets,) if backing else ()
+        variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
+        process_env = clean_env(
+            {**variables, "PORT": str(port), "HOST": "127.0.0.1"},
+            path_prefix=[env.bin],
+            home=data,
+        )
+        if app.seed:
+            seeding = ctx.untrusted(copy, data, readable=sockets)
+            _seed(fill(app.seed, values), copy, process_env, limits, seeding, env)
+        argv = _resolve(shlex.split(fill(app.start, values)), env)
+        netns = stack.enter_context(service_network(detect()))
+        process = Spawned(
+            argv,
+            cwd=copy,
+            env=process_env,
+            limits=limits,
+            untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
+        )
+        stack.callback(process.stop)
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
+        yield RunningService(base_url=base_url, process=process, netns=netns, backing=backing)
+
+
+def _start_backing(app: AppSpec, stack: contextlib.ExitStack) -> Backing | None:
+    """The assignment's databases, stopped when `stack` closes; a stage error if they can't."""
+    try:
+        return stack.enter_context(backing_services(app.services))
+    except ServicesUnavailable as exc:
+        raise ServiceDidNotStart(str(exc), "services-unavailable") from exc
+
+
+def _resolve(argv: list[str], env: SubmissionEnv) -> list[str]:
+    """A leading `python` or `uvicorn` means the submission environment's own."""
+    if not argv:
+        raise ServiceDidNotStart("the assignment's start command is empty")
+    candidate = env.bin / argv[0]
+    if "/" not in argv[0] and candidate.exists():
+        return [str(candidate), *argv[1:]]
+    return argv
+
+
+def _seed(
+    command: str,
+    cwd: Path,
+    env: dict[str, str],
+    limits: Limits,
+    untrusted: Untrusted,
+    submission_env: SubmissionEnv,
+) -> CommandResult:
+    argv = _resolve(shlex.split(command), submission_env)
+    outcome = run_cmd(argv, cwd=cwd, env=env, limits=limits, untrusted=untrusted)
+    if not outcome.ok:
+        raise ServiceDidNotStart(
+            failed_because(
+                f"the seed command `{command}`",
+                outcome.returncode,
+                outcome.timed_out,
+                outcome.output,
+            ),
+            "timed-out" if outcome.timed_out else "service-exited",
+            log=outcome.output,
+        )
+    return outcome
+
+
+def _wait_healthy(process: Spawned, url: str, timeout: float, netns: Path | None) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if not process.alive():
+            said = cause_line(process.output) or "it printed nothing"
+            raise ServiceDidNotStart(
+                f"the service exited with code {process.proc.returncode} before it answered "
+                f"{url}: {said}",
+                "service-exited",
+                log=process.output,
+            )
+        status = probe(url, netns, budget=min(1.0, max(0.1, deadline - time.monotonic())))
+        if status == "HTTP 200":
+            return
+        last = status
+    raise ServiceDidNotStart(
+        f"the service did not answer {url} with 200 within {timeout:.0f} s (last: {last})",
+        log=process.output,
+    )
+
+
+# Polls `url` for up to `budget` seconds from wherever it runs; prints the last status seen.
+_PROBE = """
+import sys, time, urllib.error, urllib.request
+url, budget = sys.argv[1], float(sys.argv[2])
+end, last = time.monotonic() + budget, "no answer"
+while True:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            last = f"HTTP {answer.status}"
+    except urllib.error.HTTPError as exc:
+        last = f"HTTP {exc.code}"
+    except OSError as exc:
+        last = type(getattr(exc, "reason", exc)).__name__
+    if last == "HTTP 200" or time.monotonic() > end:
+        break
+    time.sleep(0.1)
+print(last)
+"""
+
+
+def probe(url: str, netns: Path | None, budget: float) -> str:
+    """The service's answer to `url` ("HTTP 200", "HTTP 503", "ConnectionRefusedError"…),
+    asked from inside its network namespace when it has one."""
+    if netns is None:
+        return _probe_here(url, budget)
+    outcome = run_cmd(
+        [sys.executable, "-I", "-c", _PROBE, url, f"{budget:.2f}"],
+        cwd=Path("/"),
+        env=clean_env(),
+        limits=Limits(timeout_seconds=budget + 5, output_bytes=4096),
+        netns=netns,
+    )
+    lines = outcome.output.strip().splitlines()
+    return lines[-1] if lines else "no answer"
+
+
+def _probe_here(url: str, budget: float) -> str:
+    end, last = time.monotonic() + budget, "no answer"
+    with httpx.Client(timeout=2.0) as client:
+        while True:
+            try:
+                last = f"HTTP {client.get(url).status_code}"
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            if last == "HTTP 200" or time.monotonic() > end:
+                return last
+            time.sleep(0.1)

@@ -1,1 +1,0 @@
-"""Records rendered as GitHub's JSON bodies; every URL is built on the request's own base."""
