@@ -109,6 +109,11 @@ def statement_misses(
     measured = statements.get(slo.endpoint)
     if measured is None:
         return [(measure, f"the statements probe sent no request to {slo.endpoint}")]
+    if measured.open_transaction:
+        return [(measure, f"{slo.endpoint} left a database transaction open after answering, "
+                 "so what it ran cannot be counted; an open transaction also keeps its locks "
+                 "and holds back the database's cleanup. End every transaction before the "
+                 "response: commit, or use the connection in a `with` block")]  # fmt: skip
     misses: list[tuple[LoadMiss, str]] = []
     if slo.max_statements is not None and measured.per_request > slo.max_statements:
         misses.append((
@@ -182,7 +187,7 @@ def missed(slo: Slo, row: EndpointLoad) -> list[tuple[LoadMiss, str]]:
 def database_findings(use: DatabaseUse) -> list[str]:
     """What the service did wrong with the PostgreSQL database it was given, in words."""
     findings = []
-    if use.statements == 0:
+    if not use.used:
         findings.append(
             "the service never used the PostgreSQL database it was given ({postgres_url}): "
             "no statement reached it during the load test"

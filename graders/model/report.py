@@ -106,14 +106,26 @@ class EndpointStatements(_Model):
     # Table and index pages (8 kB blocks) those statements read per request, found in memory
     # or read from disk alike: a table scan reads every page of the table, an index a few.
     pages_per_request: float = 0.0
+    # A connection was still inside a transaction after the answer
+    # (graders.running.statement_probe): what it ran is not all counted yet,
+    # so neither figure above can be trusted.
+    open_transaction: bool = False
 
 
 class DatabaseUse(_Model):
     """What the service did with the PostgreSQL cluster the grader gave it."""
 
-    statements: int  # run by the service during the stage (the seed's excluded)
+    statements: int  # run by the service during the load test (the seed's excluded)
+    # Connections it opened meanwhile: a connection closed inside its transaction loses its
+    # last statement from the counters above, so one statement per connection shows as none.
+    sessions: int = 0
     idle_connections: int  # held open after the load test, with no request in flight
     max_idle_connections: int
+
+    @property
+    def used(self) -> bool:
+        """Whether the service used the database at all during the load test."""
+        return self.statements > 0 or self.sessions > 0
 
 
 class LoadRound(_Model):

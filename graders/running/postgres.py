@@ -50,6 +50,16 @@ POSTGRES_SETTINGS = {
     "full_page_writes": "off",
     "shared_buffers": "32MB",
     "log_min_messages": "warning",
+    # The statements probe (graders.running.statement_probe) turns `log_statement` on after the load
+    # test and reads this log through pg_read_file: a statement is logged when it starts,
+    # whether or not its transaction ever ends (pg_stat_statements counts it only when it
+    # does). JSON lines, so a statement's own newlines cannot forge an entry.
+    "logging_collector": "on",
+    "log_destination": "'jsonlog'",
+    "log_directory": "'log'",
+    "log_filename": "'postgresql'",
+    "log_rotation_age": "0",
+    "log_rotation_size": "0",
 }
 
 
@@ -111,11 +121,23 @@ class Postgres:
         )
 
     def statements_run(self) -> int:
-        """SQL statements the learner's role has run on the cluster so far."""
+        """SQL statements the learner's role has run on the cluster so far (pg_stat_statements
+        misses the last statement of a connection closed inside its transaction)."""
         return int(
             self.sql(
                 "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
                 f"WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = '{LEARNER_ROLE}');"
+            ).strip()
+            or 0
+        )
+
+    def sessions_opened(self) -> int:
+        """Connections opened to the learner's database so far (the grader's own included:
+        read it before the grader connects there)."""
+        return int(
+            self.sql(
+                f"SELECT coalesce(sum(sessions), 0) FROM pg_stat_database "
+                f"WHERE datname = '{DATABASE}';"
             ).strip()
             or 0
         )

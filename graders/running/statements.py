@@ -60,22 +60,27 @@ def per_endpoint(records: list[dict[str, Any]]) -> list[EndpointStatements]:
     requests: dict[str, int] = {}
     pages: dict[str, int] = {}
     shapes: dict[str, dict[str, int]] = {}
+    left_open: set[str] = set()
     for record in records:
         if "endpoint" not in record:
             continue
         endpoint = str(record["endpoint"])
         requests[endpoint] = requests.get(endpoint, 0) + 1
         pages[endpoint] = pages.get(endpoint, 0) + int(record.get("pages", 0))
+        if record.get("open_transaction"):
+            left_open.add(endpoint)
         ran = shapes.setdefault(endpoint, {})
         for shape, calls in record["statements"].items():
             ran[shape] = ran.get(shape, 0) + int(calls)
     return [
-        _figures(endpoint, requests[endpoint], shapes[endpoint], pages[endpoint])
+        _figures(endpoint, requests[endpoint], shapes[endpoint], pages[endpoint], left_open)
         for endpoint in sorted(requests)
     ]
 
 
-def _figures(endpoint: str, requests: int, ran: dict[str, int], pages: int) -> EndpointStatements:
+def _figures(
+    endpoint: str, requests: int, ran: dict[str, int], pages: int, left_open: set[str]
+) -> EndpointStatements:
     ordered = sorted(ran.items(), key=lambda item: (-item[1], item[0]))
     return EndpointStatements(
         endpoint=endpoint,
@@ -86,6 +91,7 @@ def _figures(endpoint: str, requests: int, ran: dict[str, int], pages: int) -> E
             StatementShape(statement=shape, per_request=round(calls / requests, 2))
             for shape, calls in ordered[:SHAPES_SHOWN]
         ],
+        open_transaction=endpoint in left_open,
     )
 
 

@@ -25,32 +25,47 @@ class Database:
     probe_errors: list[str]
 
 
-def statements_so_far(service: RunningService) -> int | None:
-    """The service's statement count before the load test (None: it has no PostgreSQL)."""
+@dataclass(frozen=True)
+class Activity:
+    """The service's statements and connections so far."""
+
+    statements: int
+    sessions: int
+
+
+def statements_so_far(service: RunningService) -> Activity | None:
+    """The service's activity before the load test (None: it has no PostgreSQL)."""
     postgres = service.backing.postgres if service.backing else None
-    return postgres.statements_run() if postgres else None
+    return _activity(postgres) if postgres else None
 
 
-def database_of(ctx: StageContext, service: RunningService, before: int) -> Database:
-    """Statements per request (the probe), then what the service used and left open."""
+def database_of(ctx: StageContext, service: RunningService, before: Activity) -> Database:
+    """What the service did during the load test, statements per request (the probe), then
+    the connections it left open."""
     assert service.backing is not None and service.backing.postgres is not None
     postgres = service.backing.postgres
     app = ctx.assignment.spec.app
     assert app is not None and app.services.postgres is not None
+    during = _activity(postgres)  # before the probe, whose own connections count here
     statements, errors = _statements_per_request(ctx, service, postgres)
     use = DatabaseUse(
-        statements=postgres.statements_run() - before,
+        statements=during.statements - before.statements,
+        sessions=during.sessions - before.sessions,
         idle_connections=postgres.open_connections(),
         max_idle_connections=app.services.postgres.max_idle_connections,
     )
     return Database(use=use, statements=statements, probe_errors=errors)
 
 
+def _activity(postgres: Postgres) -> Activity:
+    return Activity(postgres.statements_run(), postgres.sessions_opened())
+
+
 def counted(database: Database | None) -> dict[str, EndpointStatements] | None:
     """Statements per request by endpoint; None when the service never used its database."""
     if database is None:
         return {}
-    if database.use.statements == 0:
+    if not database.use.used:
         return None
     return {figures.endpoint: figures for figures in database.statements}
 

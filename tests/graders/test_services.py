@@ -148,6 +148,44 @@ def test_a_service_that_never_uses_its_database_is_told_so(tmp_path):
     assert goal.score == 0  # serving from memory does not pass a statements goal
 
 
+def test_a_connection_closed_without_a_commit_still_counts_its_statement(tmp_path):
+    load = load_of(grade(submission("closes_without_commit", tmp_path), skip=frozenset({"hidden"})))
+    assert load.status == "passed", load.message
+    orders = next(s for s in load.load.statements if s.endpoint == "GET /orders")
+    assert orders.per_request == 1.0
+    assert [s.statement for s in orders.shapes] == [
+        "SELECT o.id, o.total, c.name FROM orders o JOIN customers c ON c.id = o.customer_id "
+        "ORDER BY o.id DESC LIMIT $1"
+    ]
+    assert load.load.database is not None and load.load.database.sessions > 0
+    assert "never used" not in load.message
+
+
+def test_a_last_statement_hidden_by_an_unended_transaction_is_counted(tmp_path):
+    load = load_of(
+        grade(submission("hides_its_last_statement", tmp_path), skip=frozenset({"hidden"}))
+    )
+    goal = next(c for c in load.checks if c.missed == ["statements"])
+    assert goal.message == "3 statements per request; the goal is at most 2"
+    assert goal.score == 0
+    orders = next(s for s in load.load.statements if s.endpoint == "GET /orders")
+    assert (
+        "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.total >= $1"
+        in [s.statement for s in orders.shapes]
+    )
+
+
+def test_a_transaction_left_open_after_the_answer_misses_the_goal_saying_why(tmp_path):
+    load = load_of(
+        grade(submission("leaves_a_transaction_open", tmp_path), skip=frozenset({"hidden"}))
+    )
+    orders = next(s for s in load.load.statements if s.endpoint == "GET /orders")
+    assert orders.open_transaction
+    goal = next(c for c in load.checks if c.missed == ["statements"])
+    assert goal.score == 0
+    assert "left a database transaction open after answering" in goal.message
+
+
 def test_a_service_that_leaves_connections_open_is_told_so(tmp_path):
     load = load_of(grade(submission("leaks_connections", tmp_path), skip=frozenset({"hidden"})))
     database = load.load.database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from graders.model.report import (
     Submission,
 )  # fmt: skip
 from graders.running.services import missing_binaries
+from graders.running.statement_counts import Ran, Reading, difference, log_entries
 from graders.running.statements import per_endpoint
 from tests.conftest import FIXTURES
 
@@ -221,3 +223,69 @@ def test_the_feedback_says_when_connections_are_left_open_even_with_every_goal_m
     assert "Your service and its database:" in text
     assert "held 41 PostgreSQL connections open after the load test" in text
     assert "Count your statements locally" not in text
+
+
+ORDERS_QUERY = "SELECT id FROM orders WHERE customer_id = $1"
+LINES_QUERY = "SELECT * FROM lines WHERE order_id = ANY($1)"
+
+
+def executed(queryid: int, sql: str, user: str = "learner") -> str:
+    return json.dumps({"user": user, "query_id": queryid, "message": f"execute <unnamed>: {sql}"})
+
+
+def test_a_statement_the_counters_lost_is_counted_from_the_log_with_the_tables_pages():
+    """A connection closed inside its transaction: its last statement (the lines) never
+    reaches pg_stat_statements, so its pages come from the tables' own counters."""
+    before = Reading(statements={"11": (4, 40, ORDERS_QUERY)}, log_size=0, table_pages=1_000)
+    after = Reading(statements={"11": (5, 50, ORDERS_QUERY)}, log_size=900, table_pages=1_700)
+    log = log_entries("\n".join([executed(11, ORDERS_QUERY), executed(22, LINES_QUERY)]))
+    ran = difference(before, after, log, settled=True)
+    assert ran.statements == {ORDERS_QUERY: 1, LINES_QUERY: 1}
+    assert ran.pages == 700
+    assert not ran.open_transaction
+
+
+def test_statements_the_counters_have_keep_their_pages_and_the_log_adds_nothing():
+    before = Reading(statements={"11": (4, 40, ORDERS_QUERY)}, log_size=0, table_pages=1_000)
+    after = Reading(statements={"11": (6, 60, ORDERS_QUERY)}, log_size=900, table_pages=9_000)
+    log = log_entries("\n".join([executed(11, ORDERS_QUERY)] * 2))
+    ran = difference(before, after, log, settled=True)
+    assert ran.statements == {ORDERS_QUERY: 2}
+    assert ran.pages == 20  # the counters' own: a pooled connection's table counters lag
+
+
+def test_only_the_learners_statements_in_the_log_count():
+    before = after = Reading(statements={}, log_size=0, table_pages=0)
+    log = log_entries(
+        "\n".join([
+            executed(33, "SELECT pg_read_file($1)", user="grader"),
+            json.dumps({"user": "learner", "query_id": 0, "message": "statement: SELECT 1"}),
+            json.dumps({"user": "learner", "query_id": 44, "message": "duration: 1 ms"}),
+        ])
+    )  # fmt: skip
+    assert difference(before, after, log, settled=False) == Ran({}, 0, open_transaction=True)
+
+
+def test_a_statements_own_newlines_cannot_forge_a_log_entry():
+    """Hostile: the statement text carries a line that looks like another entry; JSON lines
+    escape it, so it stays inside the statement's own entry."""
+    forged = executed(55, "SELECT 1") + "\n" + executed(55, "SELECT 1")
+    log = log_entries(executed(66, f"SELECT 1 /*\n{forged}\n*/"))
+    assert len(log) == 1
+    assert [entry["query_id"] for entry in log] == [66]
+
+
+def test_a_transaction_left_open_misses_the_goal_and_says_why():
+    slo = Slo(endpoint="GET /orders", max_statements=3, why="One query for the page.")
+    figures = EndpointStatements(
+        endpoint="GET /orders", requests=3, per_request=1, open_transaction=True
+    )
+    check = judge(slo, [ORDERS_ROW], 5.0, {"GET /orders": figures})
+    assert check.status == "failed" and check.missed == ["statements"]
+    assert "left a database transaction open after answering" in check.message
+
+
+def test_connections_opened_count_as_using_the_database_without_a_statement_counted():
+    use = DatabaseUse(statements=0, sessions=12, idle_connections=0, max_idle_connections=5)
+    assert use.used
+    assert database_findings(use) == []
