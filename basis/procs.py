@@ -7,7 +7,8 @@ the end of it kills all it started. `confine` wraps a command line before it sta
 what it started after: `Direct` for trusted commands (git, act, the grader's own tools); the
 grader contains learner code with its own (graders.process.Confinement). After
 `abort_everything` (an interrupt) nothing new starts and everything running is stopped;
-`run_raw`'s commands answer a server's requests, not a run, and are left to finish.
+`run_raw`'s commands answer a server's requests, not a run, and are left to finish. Should this
+process die without a chance to stop them (SIGKILL), basis.watchdog kills every one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal, Protocol
+
+from basis import watchdog
 
 __all__ = [
     "Aborted",
@@ -267,6 +270,7 @@ def _run(
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
         )
+        watchdog.watch_group(proc.pid)
         if track:
             _LIVE.add((confinement, proc))
         readers = _start_readers(proc, out, err)
@@ -277,6 +281,7 @@ def _run(
         if proc is not None:
             confinement.kill(proc)
             proc.wait()
+            watchdog.forget_group(proc.pid)
             _LIVE.discard((confinement, proc))
         memory_exceeded = confinement.memory_exceeded
         confinement.close()
@@ -304,6 +309,9 @@ def stop_everything() -> None:
     for confinement, proc in list(_LIVE):
         confinement.kill(proc)
         confinement.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)  # reaped: its number is free, so the watchdog must forget it
+            watchdog.forget_group(proc.pid)
     _LIVE.clear()
 
 
@@ -389,6 +397,7 @@ class Spawned:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        watchdog.watch_group(self.proc.pid)
         _LIVE.add((self._confinement, self.proc))
         self._readers = _start_readers(self.proc, self._capture, _Capture(0))
 
@@ -415,6 +424,7 @@ class Spawned:
                 pass
         self._confinement.kill(self.proc)
         self.proc.wait()
+        watchdog.forget_group(self.proc.pid)
         _LIVE.discard((self._confinement, self.proc))
         for reader in self._readers:
             reader.join(timeout=5)

@@ -1,4 +1,5 @@
-"""Interrupting `classroom grade` (Ctrl-C, or a cancelled CI job's SIGTERM) stops everything."""
+"""Interrupting `classroom grade` (Ctrl-C, a cancelled CI job's SIGTERM, a closed terminal's
+SIGHUP) stops everything."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_an_interrupted_grade_stops_the_service_and_every_child(tmp_path, sig, grading_runs):
     runs = grading_runs
     grader = subprocess.Popen(
@@ -52,8 +53,8 @@ def test_an_interrupted_grade_stops_the_service_and_every_child(tmp_path, sig, g
         assert live_processes(runs, "app.main"), "the load stage's service never started"
         grader.send_signal(sig)
         _, err = grader.communicate(timeout=30)
-        assert grader.returncode == 130
-        assert b"interrupted" in err
+        assert grader.returncode == 128 + sig, err
+        assert f"interrupted by {sig.name}".encode() in err
         assert live_processes(runs) == []
         assert not (tmp_path / "out" / "results.json").exists()
     finally:

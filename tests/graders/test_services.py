@@ -83,7 +83,7 @@ def test_a_missing_postgres_ends_the_stage_with_what_to_install(
     assert servers_running(grading_runs) == []
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_an_interrupted_grade_leaves_no_database_running(tmp_path, grading_runs, sig):
     grader = subprocess.Popen(
         [sys.executable, "-m", "classroom.cli", "grade", str(submission("joins_orders", tmp_path)),
@@ -100,7 +100,8 @@ def test_an_interrupted_grade_leaves_no_database_running(tmp_path, grading_runs,
         assert servers_running(grading_runs), "the load stage's databases never started"
         grader.send_signal(sig)
         _, err = grader.communicate(timeout=60)
-        assert grader.returncode == 130, err
+        assert grader.returncode == 128 + sig, err
+        assert f"interrupted by {sig.name}".encode() in err
         assert servers_running(grading_runs) == []
         assert live_processes(grading_runs) == []
     finally:
