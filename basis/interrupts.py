@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from types import FrameType
 
 __all__ = ["STOP_SIGNALS", "Interrupted", "exit_code_of", "stop_signals_raise"]
@@ -39,8 +39,8 @@ def exit_code_of(exc: KeyboardInterrupt) -> int:
 
 
 @contextlib.contextmanager
-def stop_signals_raise() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise `Interrupted` (once) for the `with` block.
+def stop_signals_raise(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP (or `signals`) raise `Interrupted` (once) for the block.
 
     A signal the process started with ignored stays ignored (a shell's background job ignores
     SIGINT; `nohup` ignores SIGHUP). Outside the main thread there is nothing to install."""
@@ -55,7 +55,7 @@ def stop_signals_raise() -> Iterator[None]:
 
     previous: dict[signal.Signals, object] = {}
     try:
-        for sig in STOP_SIGNALS:
+        for sig in signals:
             if signal.getsignal(sig) is not signal.SIG_IGN:
                 previous[sig] = signal.signal(sig, interrupt)
     except ValueError:  # not the main thread (a test's worker): signals are not ours to take
