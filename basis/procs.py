@@ -167,7 +167,7 @@ def run_cmd(
     which is then closed (without it the command reads end-of-file at once)."""
     if not cleanup:
         _refuse_if_aborted()
-    ran = _run(argv, cwd, env, limits, confine(), merge_stderr, stdin, None, track=True)
+    ran = _run(argv, cwd, env, limits, confine(), merge_stderr, stdin, None, track=not cleanup)
     return CommandResult(
         argv=list(argv),
         returncode=None if ran.ending == "timed-out" else ran.returncode,
@@ -255,7 +255,8 @@ def _run(
     *,
     track: bool,
 ) -> _Ran:
-    """Run one command to its end; `track`: a run's process, which stop_everything stops."""
+    """Run one command to its end; `track`: a run's process, which stop_everything stops
+    (a cleanup command is not: it runs to its end after an interrupt, in its own time limit)."""
     started = time.monotonic()
     out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
     proc: subprocess.Popen[bytes] | None = None
@@ -272,7 +273,7 @@ def _run(
         )
         watchdog.watch_group(proc.pid)
         if track:
-            _LIVE.add((confinement, proc))
+            _track(confinement, proc)
         readers = _start_readers(proc, out, err)
         if stdin is not None:
             readers.append(_start_feeder(proc, stdin))
@@ -318,6 +319,14 @@ def stop_everything() -> None:
 def allow_new_processes() -> None:
     """Lift `abort_everything`'s ban (the start of a new grading run in the same process)."""
     _ABORTED.clear()
+
+
+def _track(confinement: Confine, proc: subprocess.Popen[bytes]) -> None:
+    """Make `proc` one that stop_everything stops. An interrupt that came between the check
+    before it started and now has missed it: it is stopped here instead."""
+    _LIVE.add((confinement, proc))
+    if _ABORTED.is_set():
+        confinement.kill(proc)
 
 
 def _refuse_if_aborted() -> None:
@@ -398,7 +407,7 @@ class Spawned:
             start_new_session=True,
         )
         watchdog.watch_group(self.proc.pid)
-        _LIVE.add((self._confinement, self.proc))
+        _track(self._confinement, self.proc)
         self._readers = _start_readers(self.proc, self._capture, _Capture(0))
 
     def alive(self) -> bool:

@@ -139,12 +139,13 @@ def _run_all(
     ]
     together = [(stage, run) for stage, run in wanted if stage.concurrent]
     with ThreadPoolExecutor(max_workers=len(together) or 1) as pool:
-        futures = [pool.submit(_one, ctx, stage, _runner(run), skip) for stage, run in together]
         try:
+            futures = [pool.submit(_one, ctx, s, _runner(run), skip) for s, run in together]
             results += [future.result() for future in futures]
         except BaseException:
-            # Interrupted while the stages run in their threads: stop their commands now, or
-            # leaving this block waits for each stage to run to its own end first.
+            # Interrupted while the stages run in their threads (the first may be running as
+            # the last is submitted): stop their commands now, or leaving this block waits
+            # for each stage to run to its own end first.
             abort_everything()
             raise
     # Stages that do not share the machine (load: its figures must be fair) run alone after.
