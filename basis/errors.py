@@ -6,7 +6,7 @@ from __future__ import annotations
 OK = 0
 BAD_INPUT = 2  # a UserError
 INTERNAL_ERROR = 3  # a bug of ours: traceback in a log file
-INTERRUPTED = 130  # Ctrl-C, as a shell reports it
+INTERRUPTED = 130  # Ctrl-C, as a shell reports it (128 + the signal: basis.interrupts)
 BROKEN_PIPE = 141  # the reader of our output left (`classroom grade … | head`)
 
 

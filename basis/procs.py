@@ -7,7 +7,8 @@ the end of it kills all it started. `confine` wraps a command line before it sta
 what it started after: `Direct` for trusted commands (git, act, the grader's own tools); the
 grader contains learner code with its own (graders.running.process.Confinement). After
 `abort_everything` (an interrupt) nothing new starts and everything running is stopped;
-`run_raw`'s commands answer a server's requests, not a run, and are left to finish.
+`run_raw`'s commands answer a server's requests, not a run, and are left to finish. Should this
+process die without a chance to stop them (SIGKILL), basis.watchdog kills every one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal, Protocol
+
+from basis import watchdog
 
 __all__ = [
     "Aborted",
@@ -164,7 +167,7 @@ def run_cmd(
     which is then closed (without it the command reads end-of-file at once)."""
     if not cleanup:
         _refuse_if_aborted()
-    ran = _run(argv, cwd, env, limits, confine(), merge_stderr, stdin, None, track=True)
+    ran = _run(argv, cwd, env, limits, confine(), merge_stderr, stdin, None, track=not cleanup)
     return CommandResult(
         argv=list(argv),
         returncode=None if ran.ending == "timed-out" else ran.returncode,
@@ -252,7 +255,8 @@ def _run(
     *,
     track: bool,
 ) -> _Ran:
-    """Run one command to its end; `track`: a run's process, which stop_everything stops."""
+    """Run one command to its end; `track`: a run's process, which stop_everything stops
+    (a cleanup command is not: it runs to its end after an interrupt, in its own time limit)."""
     started = time.monotonic()
     out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
     proc: subprocess.Popen[bytes] | None = None
@@ -267,8 +271,9 @@ def _run(
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
         )
+        watchdog.watch_group(proc.pid)
         if track:
-            _LIVE.add((confinement, proc))
+            _track(confinement, proc)
         readers = _start_readers(proc, out, err)
         if stdin is not None:
             readers.append(_start_feeder(proc, stdin))
@@ -277,6 +282,7 @@ def _run(
         if proc is not None:
             confinement.kill(proc)
             proc.wait()
+            watchdog.forget_group(proc.pid)
             _LIVE.discard((confinement, proc))
         memory_exceeded = confinement.memory_exceeded
         confinement.close()
@@ -304,12 +310,23 @@ def stop_everything() -> None:
     for confinement, proc in list(_LIVE):
         confinement.kill(proc)
         confinement.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)  # reaped: its number is free, so the watchdog must forget it
+            watchdog.forget_group(proc.pid)
     _LIVE.clear()
 
 
 def allow_new_processes() -> None:
     """Lift `abort_everything`'s ban (the start of a new grading run in the same process)."""
     _ABORTED.clear()
+
+
+def _track(confinement: Confine, proc: subprocess.Popen[bytes]) -> None:
+    """Make `proc` one that stop_everything stops. An interrupt that came between the check
+    before it started and now has missed it: it is stopped here instead."""
+    _LIVE.add((confinement, proc))
+    if _ABORTED.is_set():
+        confinement.kill(proc)
 
 
 def _refuse_if_aborted() -> None:
@@ -389,7 +406,8 @@ class Spawned:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        _LIVE.add((self._confinement, self.proc))
+        watchdog.watch_group(self.proc.pid)
+        _track(self._confinement, self.proc)
         self._readers = _start_readers(self.proc, self._capture, _Capture(0))
 
     def alive(self) -> bool:
@@ -415,6 +433,7 @@ class Spawned:
                 pass
         self._confinement.kill(self.proc)
         self.proc.wait()
+        watchdog.forget_group(self.proc.pid)
         _LIVE.discard((self._confinement, self.proc))
         for reader in self._readers:
             reader.join(timeout=5)

@@ -31,7 +31,6 @@ import tempfile
 import time
 import tokenize
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from basis.interrupts import exit_code_of, stop_signals_raise  # noqa: E402
 from graders.model.assignment import StageName, load_assignment  # noqa: E402
 from graders.model.report import Submission  # noqa: E402
 from graders.running.engine import grade_submission  # noqa: E402
@@ -311,16 +311,31 @@ def _grade_all(
     """Grade `mutants`, `jobs` at a time; rows print in id order as they finish."""
     print(f"{'id':>4}  {'where':<32} {'caught by':<12} {'sec':>5}  change")
     context = multiprocessing.get_context("spawn")  # no grader threads copied into workers
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        count = len(mutants)
-        results = pool.map(
-            grade_mutant, [assignment_dir] * count, mutants, [work] * count, [baseline] * count
-        )
+    pool = context.Pool(jobs, initializer=_worker_stops_on_signals)
+    try:
+        tasks = [(assignment_dir, mutant, work, baseline) for mutant in mutants]
         outcomes = []
-        for outcome in results:
+        for outcome in pool.imap(_grade_one, tasks):
             outcomes.append(outcome)
             print(_row(outcome), flush=True)
+        pool.close()
+    except BaseException:
+        # Interrupted: SIGTERM to each worker unwinds its grading (services stopped, folders
+        # removed); terminate() waits for them to exit.
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return outcomes
+
+
+def _grade_one(task: tuple[Path, Mutant, Path, dict[str, Any]]) -> Outcome:
+    return grade_mutant(*task)
+
+
+def _worker_stops_on_signals() -> None:
+    """In a worker: SIGTERM and SIGHUP unwind a grading as Ctrl-C does, for the rest of its life."""
+    stop_signals_raise().__enter__()
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -340,6 +355,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Grade the mutants; SIGINT, SIGTERM or SIGHUP stop every grading before it exits."""
+    try:
+        with stop_signals_raise():
+            return _main(argv)
+    except KeyboardInterrupt as exc:
+        print("interrupted: every grading stopped", file=sys.stderr)
+        return exit_code_of(exc)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parse(argv)
     assignment_dir = ROOT / "templates" / args.slug
     mutants = all_mutants(assignment_dir / "solution")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from basis import errors
 from basis.errors import UserError
+from basis.interrupts import Interrupted, exit_code_of, stop_signals_raise
 from graders import __version__
 from graders import cli as graders_cli
 from graders.running.logs import write_crash_log
@@ -39,17 +40,20 @@ def _add_optional_groups(commands: argparse._SubParsersAction[argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return its exit code: 0 done, 2 bad input, 3 internal error."""
+    """Run one command and return its exit code: 0 done, 2 bad input, 3 internal error, 128 +
+    the signal's number when SIGINT, SIGTERM or SIGHUP stopped it (after it stopped all it had
+    started: basis.interrupts)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.handler(args)
+        with stop_signals_raise():
+            code: int = args.handler(args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return errors.INTERRUPTED
+    except KeyboardInterrupt as exc:
+        print(f"interrupted by {_signal_name(exc)}: stopped all it had started", file=sys.stderr)
+        return exit_code_of(exc)
     except BrokenPipeError:  # `classroom grade ... | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return errors.BROKEN_PIPE
@@ -62,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return errors.INTERNAL_ERROR
     return code
+
+
+def _signal_name(exc: KeyboardInterrupt) -> str:
+    return exc.name if isinstance(exc, Interrupted) else "SIGINT"
 
 
 if __name__ == "__main__":

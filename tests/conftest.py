@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from basis.interrupts import stop_signals_raise
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SUBMISSIONS = FIXTURES / "submissions"
@@ -15,6 +18,15 @@ NOTES_ASSIGNMENT = FIXTURES / "assignments" / "notes"
 ROOT = Path(__file__).parent.parent
 # Submission environments are cached across tests (and runs); sandbox-readable, not in $HOME.
 SHARED_CACHE = Path(tempfile.gettempdir()) / "backend-classroom-test-cache"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM or SIGHUP (a cancelled CI job, `kill`, a closed terminal) stop the run as Ctrl-C
+    does: pytest unwinds and every fixture's teardown stops what it started (a sandbox server's
+    act runs, a grading's services) instead of dying with them left running."""
+    stops = stop_signals_raise((signal.SIGTERM, signal.SIGHUP))
+    stops.__enter__()
+    config.add_cleanup(lambda: stops.__exit__(None, None, None))
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-import signal
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Literal
 
 from pydantic import ValidationError
@@ -55,16 +50,17 @@ def grade(
         previous_commit=before.submission.commit if before else None,
         previous_score=before.score if before else None,
     )
-    with _sigterm_as_interrupt():
-        report = grade_submission(
-            assignment,
-            submission,
-            hidden_tests=hidden_tests.resolve() if hidden_tests else None,
-            skip=skip,
-            submission_info=info,
-            official=official,
-            grader_commit=grader_commit or head_commit(GRADER_ROOT),
-        )
+    # SIGTERM (a cancelled CI job) and SIGHUP unwind like Ctrl-C: classroom.cli's
+    # basis.interrupts, so every service is stopped on the way out.
+    report = grade_submission(
+        assignment,
+        submission,
+        hidden_tests=hidden_tests.resolve() if hidden_tests else None,
+        skip=skip,
+        submission_info=info,
+        official=official,
+        grader_commit=grader_commit or head_commit(GRADER_ROOT),
+    )
     write_results(report, out)  # first: a renderer bug must never cost the grade itself
     feedback = render_feedback(report, previous=before)
     write_feedback(report, feedback, out)
@@ -155,22 +151,3 @@ def _read_previous(path: Path | None) -> GradeReport | None:
             f"--previous {path}: not a results.json this grader can read "
             f"({exc.error_count()} problems); leave the option out"
         ) from exc
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """A cancelled CI job sends SIGTERM: unwind like Ctrl-C so every service is stopped."""
-
-    def interrupt(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (called from a test's worker): nothing to install
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        sys.stdout.flush()

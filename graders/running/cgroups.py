@@ -1,9 +1,14 @@
-"""Throwaway cgroup v1 groups: one per contained command, emptied and removed when it ends."""
+"""Throwaway cgroup v1 groups: one per contained command, emptied and removed when it ends.
+
+A group is named `<prefix><pid of the grader>-<random>`; a grader killed outright leaves its
+groups behind (its processes died with it: basis.watchdog, bubblewrap's --die-with-parent),
+and `remove_stale` deletes those of graders no longer running."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -60,3 +65,13 @@ class Cgroup:
             except OSError:
                 self.kill_all()
                 time.sleep(0.02)
+
+
+def remove_stale(parent: Path, prefix: str) -> None:
+    """Remove the groups under `parent` named for a process that no longer runs."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)-[0-9a-f]+$")
+    for entry in parent.glob(f"{prefix}*"):
+        match = pattern.match(entry.name)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            with contextlib.suppress(OSError):  # still emptying, or removed by another grader
+                entry.rmdir()

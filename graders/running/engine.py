@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from basis import watchdog
 from basis.procs import Aborted, abort_everything, allow_new_processes, stop_everything
 from graders import __version__
 from graders.model.assignment import LoadedAssignment
@@ -102,6 +103,7 @@ def run_folder() -> Iterator[Path]:
     `CLASSROOM_KEEP_RUN=DIR` moves it into DIR instead, to look at what a submission did
     (the grader's own tests read what hostile payloads left in their folders)."""
     work = Path(tempfile.mkdtemp(prefix="classroom-grade-"))
+    watchdog.watch_folder(work)  # removed even if the grader is killed outright
     try:
         yield work
     finally:
@@ -111,6 +113,7 @@ def run_folder() -> Iterator[Path]:
             shutil.move(work, Path(keep) / work.name)
         else:
             shutil.rmtree(work, ignore_errors=True)
+        watchdog.forget_folder(work)
 
 
 def _restored_copy(
@@ -137,8 +140,15 @@ def _run_all(
     ]
     together = [(stage, run) for stage, run in wanted if stage.concurrent]
     with ThreadPoolExecutor(max_workers=len(together) or 1) as pool:
-        futures = [pool.submit(_one, ctx, stage, _runner(run), skip) for stage, run in together]
-        results += [future.result() for future in futures]
+        try:
+            futures = [pool.submit(_one, ctx, s, _runner(run), skip) for s, run in together]
+            results += [future.result() for future in futures]
+        except BaseException:
+            # Interrupted while the stages run in their threads (the first may be running as
+            # the last is submitted): stop their commands now, or leaving this block waits
+            # for each stage to run to its own end first.
+            abort_everything()
+            raise
     # Stages that do not share the machine (load: its figures must be fair) run alone after.
     alone = [(stage, run) for stage, run in wanted if not stage.concurrent]
     results += [_one(ctx, stage, _runner(run), skip) for stage, run in alone]

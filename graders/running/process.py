@@ -20,7 +20,7 @@ from pathlib import Path
 
 from basis import procs
 from basis.procs import CommandResult, Limits
-from graders.running.cgroups import Cgroup
+from graders.running.cgroups import Cgroup, remove_stale
 from graders.running.containment import Capabilities, detect
 from graders.running.fsview import view_args
 
@@ -86,6 +86,7 @@ class Confinement:
             self._make_cgroups()
 
     def _make_cgroups(self) -> None:
+        _remove_stale_cgroups(self.caps)
         name = f"{CGROUP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
         if self.caps.pids_cgroup and self.limits.max_processes:
             group = Cgroup(self.caps.pids_cgroup, name)
@@ -171,6 +172,17 @@ class Confinement:
     def memory_exceeded(self) -> bool:
         """True when the memory cgroup hit its limit (or its OOM killer struck) at least once."""
         return any(group.memory_pressure_seen() for group in self._cgroups)
+
+
+_STALE_REMOVED: set[Path] = set()
+
+
+def _remove_stale_cgroups(caps: Capabilities) -> None:
+    """Once per process and controller: the groups of graders killed outright are deleted."""
+    for parent in (caps.pids_cgroup, caps.memory_cgroup):
+        if parent is not None and parent not in _STALE_REMOVED:
+            _STALE_REMOVED.add(parent)
+            remove_stale(parent, CGROUP_PREFIX)
 
 
 def run_cmd(

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from basis import watchdog
 from graders.model.assignment import Services
 from graders.running.backing import ServicesUnavailable, owned_dir
 from graders.running.containment import Capabilities, detect
@@ -78,6 +79,7 @@ def backing_services(spec: Services) -> Iterator[Backing | None]:
     with _services_uid(caps) as uid:
         folder = Path(tempfile.mkdtemp(prefix="classroom-db-"))
         folder.chmod(0o711)  # the services' uid passes through; nobody may list it
+        watchdog.watch_folder(folder)  # removed even if the grader is killed outright
         try:
             sockets = owned_dir(folder / "s", uid, 0o711)
             with contextlib.ExitStack() as stack:
@@ -92,6 +94,7 @@ def backing_services(spec: Services) -> Iterator[Backing | None]:
                 yield Backing(sockets=sockets, postgres=postgres, redis_url=redis)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+            watchdog.forget_folder(folder)
 
 
 def missing_binaries(wanted: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from basis.procs import Cancelled, CommandFailed, run_raw
+from basis.watchdog import watched
 from sandbox.actions.rewrite import rewrite, token_inputs_of
 from sandbox.actions.triggers import Workflow, read_only
 from sandbox.actions.workspace import STANDINS, export_commit, uses_of
@@ -97,8 +98,8 @@ def run_act(
     """Run one workflow with act; (conclusion, act's JSON log with secrets masked)."""
     setup.logs.mkdir(parents=True, exist_ok=True)
     setup.event_path(run.id).write_text(json.dumps(request.payload, indent=2))
-    with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp:
-        scratch = Path(tmp)
+    # The run's folder (its secrets) goes even if the server is killed outright.
+    with tempfile.TemporaryDirectory(prefix="sandbox-run-") as tmp, watched(Path(tmp)) as scratch:
         # Graders drop untrusted code to another uid, which must reach the run's TMPDIR below
         # (traverse only: nothing here can be listed, secrets.env stays 0600).
         scratch.chmod(0o711)

@@ -83,8 +83,8 @@ def test_a_missing_postgres_ends_the_stage_with_what_to_install(
     assert servers_running(grading_runs) == []
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_an_interrupted_grade_leaves_no_database_running(tmp_path, grading_runs, sig):
+def _grade_until_serving(tmp_path: Path, runs: Path) -> subprocess.Popen[bytes]:
+    """`classroom grade` in a process of its own, once its load stage's service is up."""
     grader = subprocess.Popen(
         [sys.executable, "-m", "classroom.cli", "grade", str(submission("joins_orders", tmp_path)),
          "--assignment", str(ORDERS), "--out", str(tmp_path / "out"), "--skip", "hidden"],
@@ -92,20 +92,43 @@ def test_an_interrupted_grade_leaves_no_database_running(tmp_path, grading_runs,
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not live_processes(runs, "app.main") and time.monotonic() < deadline:
+        assert grader.poll() is None, grader.communicate()
+        time.sleep(0.05)
+    assert servers_running(runs), "the load stage's databases never started"
+    return grader
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_an_interrupted_grade_leaves_no_database_running(tmp_path, grading_runs, sig):
+    grader = _grade_until_serving(tmp_path, grading_runs)
     try:
-        deadline = time.monotonic() + 120
-        while not live_processes(grading_runs, "app.main") and time.monotonic() < deadline:
-            assert grader.poll() is None, grader.communicate()
-            time.sleep(0.05)
-        assert servers_running(grading_runs), "the load stage's databases never started"
         grader.send_signal(sig)
         _, err = grader.communicate(timeout=60)
-        assert grader.returncode == 130, err
+        assert grader.returncode == 128 + sig, err
+        assert f"interrupted by {sig.name}".encode() in err
         assert servers_running(grading_runs) == []
         assert live_processes(grading_runs) == []
+        assert list(grading_runs.glob("classroom-grade-*")) == []
     finally:
         if grader.poll() is None:
             grader.kill()
+
+
+def test_a_grade_killed_outright_leaves_no_database_running(tmp_path, grading_runs):
+    """SIGKILL: no handler, no `finally`; the grader's watchdog (basis.watchdog) stops the
+    databases and the service and removes the grading's folders once it sees the grader gone."""
+    grader = _grade_until_serving(tmp_path, grading_runs)
+    grader.kill()
+    grader.communicate()
+    deadline = time.monotonic() + 30
+    while servers_running(grading_runs) or live_processes(grading_runs):
+        assert time.monotonic() < deadline, servers_running(grading_runs) + live_processes(
+            grading_runs
+        )
+        time.sleep(0.1)
+    assert list(grading_runs.glob("classroom-grade-*")) == []
 
 
 def load_of(report: GradeReport):

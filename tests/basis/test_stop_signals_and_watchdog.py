@@ -1,0 +1,102 @@
+"""basis.interrupts and basis.watchdog on real processes: a Python program that starts a
+server through basis.procs, then is stopped by a signal or killed outright."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+OWNER = """
+import sys, time
+from pathlib import Path
+from basis.interrupts import Interrupted, stop_signals_raise
+from basis.procs import Limits, Spawned
+from basis.watchdog import watched
+
+marker, folder = sys.argv[1], Path(sys.argv[2])
+folder.mkdir()
+try:
+    with stop_signals_raise(), watched(folder):
+        server = Spawned(["bash", "-c", 'exec -a "$0" sleep 600', marker], cwd=Path("/"),
+                         env={"PATH": "/usr/bin:/bin"}, limits=Limits(timeout_seconds=600))
+        try:
+            print("started", flush=True)
+            time.sleep(600)
+        finally:
+            time.sleep(0.5)  # a slow cleanup: a second signal must not cut it short
+            server.stop()
+            folder.rmdir()
+            print("stopped", flush=True)
+except Interrupted as exc:
+    sys.exit(128 + exc.signum)
+"""
+
+
+def _running(marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if cmdline.startswith(marker.encode()) and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def _eventually(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"{what}: still not so"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def owner(tmp_path: Path):
+    marker = f"watched-server-{os.getpid()}-{time.monotonic_ns()}"
+    folder = tmp_path / "work"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(OWNER), marker, str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "started\n"
+    _eventually(lambda: bool(_running(marker)), "the server starting")
+    yield proc, marker, folder
+    proc.kill()
+    proc.wait()
+    for pid in _running(marker):  # only on failure: the leak the test is about
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_signal_unwinds_and_a_second_one_does_not_cut_the_cleanup_short(owner, sig):
+    proc, marker, folder = owner
+    proc.send_signal(sig)
+    time.sleep(0.1)  # inside the slow cleanup, or not yet: either way it must finish
+    proc.send_signal(sig)
+    out, _ = proc.communicate(timeout=30)
+    assert out == "stopped\n"
+    assert proc.returncode == 128 + sig
+    assert _running(marker) == []
+    assert not folder.exists()
+
+
+def test_what_a_killed_process_started_dies_with_it_and_its_folder_goes(owner):
+    proc, marker, folder = owner
+    proc.kill()  # no handler, no finally: the watchdog is all that is left
+    proc.wait()
+    _eventually(lambda: _running(marker) == [], "the server outlived its owner")
+    _eventually(lambda: not folder.exists(), "the watched folder outlived its owner")
