@@ -167,28 +167,34 @@ def undecided(
 ) -> bool:
     """A latency goal missed on the medians, but narrowly (the submission's best round is
     within tolerance x the bar the reference's worst round would set) or while the machine
-    was busier for the submission's rounds than for the reference's. Such a miss is measured
-    again (more rounds) before it costs points; a clear miss on a machine that treated both
-    alike (a starter's seconds against a bar of tens of milliseconds) is decided at once."""
+    was busier for the submission's rounds than for the reference's; or a goal met only
+    because the reference's figure raised the bar, while the machine was busier for the
+    reference's rounds. Either is measured again (more rounds) before it decides; a clear
+    miss on a machine that treated both alike (a starter's seconds against a bar of tens of
+    milliseconds) is decided at once."""
     for label in LATENCIES:
         goal = getattr(slo, f"{label}_ms")
         ours, ref = figures(mine, slo.endpoint, label), figures(theirs, slo.endpoint, label)
         if goal is None or not ours:
             continue
-        missed = _median(ours) > bar(goal, _median(ref) if ref else None, tolerance)
+        judged_at = bar(goal, _median(ref) if ref else None, tolerance)
+        missed = _median(ours) > judged_at
         narrow = min(ours) <= tolerance * bar(goal, max(ref) if ref else None, tolerance)
         if missed and (narrow or contended(mine, theirs)):
+            return True
+        met_by_raising = not missed and _median(ours) > goal
+        if met_by_raising and contended(theirs, mine):
             return True
     return False
 
 
-def contended(mine: Sequence[LoadRound], theirs: Sequence[LoadRound]) -> bool:
-    """The submission's rounds ran while the rest of the machine took clearly more CPU than
-    during the reference's (a burst of other work that hit one side only): at least
-    CONTENTION_MARGIN cores more, on the medians."""
-    ours = [r.foreign_cores for r in mine if r.foreign_cores is not None]
-    ref = [r.foreign_cores for r in theirs if r.foreign_cores is not None]
-    return bool(ours and ref) and _median(ours) - _median(ref) >= CONTENTION_MARGIN
+def contended(busier: Sequence[LoadRound], other: Sequence[LoadRound]) -> bool:
+    """`busier`'s rounds ran while the rest of the machine took clearly more CPU than during
+    `other`'s (a burst of other work that hit one side only): at least CONTENTION_MARGIN
+    cores more, on the medians."""
+    hit = [r.foreign_cores for r in busier if r.foreign_cores is not None]
+    spared = [r.foreign_cores for r in other if r.foreign_cores is not None]
+    return bool(hit and spared) and _median(hit) - _median(spared) >= CONTENTION_MARGIN
 
 
 def judging_sentence(load: LoadMetrics) -> str:

@@ -160,6 +160,16 @@ def test_a_steady_hog_weighs_on_both_and_a_clear_miss_is_still_decided_at_once()
     assert not undecided(P50_60, unmeasured, theirs, 1.5)
 
 
+def test_a_goal_met_only_through_a_bar_a_burst_raised_on_the_reference_is_measured_again():
+    """tasks-api's starter once met POST /tasks p95 ≤ 600 ms at 1,300 ms: the reference's
+    round had run during a burst (950 ms), raising the bar to 1,425 ms."""
+    mine = [one_round("submission", row(p50=1300), foreign=0.9)]
+    theirs = [one_round("reference", row(p50=950), foreign=1.7)]
+    assert undecided(P50_60, mine, theirs, 1.5)
+    theirs = [one_round("reference", row(p50=950), foreign=1.0)]
+    assert not undecided(P50_60, mine, theirs, 1.5)  # both saw the same machine: it stands
+
+
 def test_a_met_goal_is_never_measured_again():
     mine = [one_round("submission", row(p50=p)) for p in (7, 90, 6)]
     theirs = [one_round("reference", row(p50=p)) for p in (6, 6, 6)]
