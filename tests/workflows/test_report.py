@@ -14,18 +14,18 @@ import pytest
 from classroom.cli import main
 from graders.feedback import MARKER
 from graders.report import Finding, GradeReport
-from orchestrator.commands.report import (
+from reporter.deadline_notice import Notice, notice_block
+from reporter.gateway import GatewayError, GitHub
+from reporter.moments import format_moment
+from reporter.post import (
     Target,
     comment_body,
     post_check_run,
     post_comment,
     report,
 )
-from orchestrator.deadline_notice import Notice, notice_block
-from orchestrator.deadlines import format_moment
-from orchestrator.gateway import GatewayError, GitHub
-from orchestrator.results_channel import CHECK_NAME, extract
-from orchestrator.sticky import Stamp, is_stale, read_stamp
+from reporter.results_channel import CHECK_NAME, extract
+from reporter.sticky import Stamp, is_stale, read_stamp
 from sandbox.seeding import seed
 from tests.conftest import ROOT
 from tests.sandbox.harness import sandbox_server
