@@ -37,8 +37,12 @@ def install_standins(target: Path) -> Path:
     (setup / "pip_dir").write_text(str(Path(pip.__file__).parent))
     uv = Path(sys.executable).parent / "uv"
     (target / "setup-uv" / "uv_path").write_text(str(uv if uv.exists() else shutil.which("uv")))
-    for name in ("base_python", "pip_dir"):  # setup-uv makes the same venvs as setup-python
-        (target / "setup-uv" / name).write_text((setup / name).read_text())
+    # setup-uv's activate-environment makes the same venv as setup-python (act runs each
+    # action from a copy of its own folder, so the script travels with it).
+    for name in ("base_python", "pip_dir", "setup.sh"):
+        (target / "setup-uv" / ("venv.sh" if name == "setup.sh" else name)).write_bytes(
+            (setup / name).read_bytes()
+        )
     return target
 
 

@@ -23,7 +23,7 @@ if [ -n "${INPUT_VERSION}" ] && [ "$version" != "${INPUT_VERSION}" ]; then
 fi
 if [ "${INPUT_ACTIVATE_ENVIRONMENT}" = true ]; then
   venv="${GITHUB_WORKSPACE}/.venv"
-  SANDBOX_VENV="$venv" bash "$GITHUB_ACTION_PATH/../setup-python/setup.sh"
+  SANDBOX_VENV="$venv" bash "$GITHUB_ACTION_PATH/venv.sh"  # setup-python's setup.sh
   echo "VIRTUAL_ENV=$venv" >> "$GITHUB_ENV"
   echo "venv=$venv" >> "$GITHUB_OUTPUT"
 fi
