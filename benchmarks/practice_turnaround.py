@@ -226,6 +226,17 @@ def model(steps: dict[str, tuple[float, float]]) -> list[str]:
                 f"(grade job {grade_job:.0f} s, report job {report_job:.0f} s), "
                 f"{minutes(grade_job) + minutes(report_job)} billed minutes"
             )
+        # Not built: the report job started beside the grade job (no `needs`), set up while
+        # grading runs, then waiting for the grade job's artifact (it still runs no learner
+        # code); it is billed for its wait.
+        setup = JOB_START + CHECKOUT + SETUP_UV + made[0] + reporter[0]
+        tail = ARTIFACT + started[0] + POSTING
+        report_job = max(setup, now_grade) - JOB_START + tail  # billed from its own start
+        lines.append(
+            f"- not built, {cache} cache: the report job started beside the grade job: push to "
+            f"comment {max(now_grade, setup) + tail:.0f} s, "
+            f"{minutes(now_grade) + minutes(report_job)} billed minutes"
+        )
     return lines
 
 
