@@ -116,6 +116,8 @@ def cheapest(
 
 
 # --- how moments read ------------------------------------------------------------------------
+# (format_moment, describe_due, describe_push and the rest: reporter.moments, which the
+# practice comment's deadline line needs without the orchestrator)
 
 
 def format_utc(moment: datetime) -> str:
