@@ -23,7 +23,7 @@ from graphql import (
 )
 
 from orchestrator.gateway.graphql import batch_query
-from orchestrator.results_channel import GRADE_SELECTION, GRADE_VARIABLES
+from reporter.results_channel import GRADE_SELECTION, GRADE_VARIABLES
 from sandbox.config import RateLimits
 from sandbox.graphql.cost import cost_of
 from sandbox.graphql.executor import served_schema
