@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graders.model.report import GradeReport, StageResult, Submission
-from orchestrator.results_channel import CHECK_NAME, check_run_output
+from reporter.results_channel import CHECK_NAME, check_run_output
 from sandbox.context import Sandbox
 from sandbox.records import CheckRun, Collaborator, Invitation, Repo, now
 

@@ -46,8 +46,8 @@ from orchestrator.commands.dashboard import dashboard
 from orchestrator.commands.official import Waiting, official
 from orchestrator.course import CourseDir
 from orchestrator.official.comment import OFFICIAL_GRADE_MARKER
-from orchestrator.results_channel import CHECK_NAME
-from orchestrator.sticky import read_stamp
+from reporter.results_channel import CHECK_NAME
+from reporter.sticky import read_stamp
 
 OUT = ROOT / "demo-out"
 SCRATCH = "app/scratch.py"

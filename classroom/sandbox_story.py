@@ -40,8 +40,8 @@ from orchestrator.commands.publish_grader import publish_grader
 from orchestrator.course import CourseDir, load_course
 from orchestrator.gateway import GitHub
 from orchestrator.roster import Learner, write_roster
-from orchestrator.sticky import read_stamp
 from orchestrator.treesync import IDENTITY, SKIPPED
+from reporter.sticky import read_stamp
 from sandbox.config import SandboxConfig
 from sandbox.seeding import Person, SeedResult, seed
 from sandbox.server import ThreadedServer, free_port

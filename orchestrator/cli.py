@@ -534,40 +534,20 @@ def _run_similarity(args: argparse.Namespace) -> int:
 
 
 def _add_report(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from reporter.cli import DESCRIPTION, add_arguments
+
     report = commands.add_parser(
         "report",
         help="post a grade (results.json) as the sticky pull-request comment and a check run",
-        description="The report job of the grading workflow: read DIR/results.json, create the "
-        "classroom/grade check run on SHA and, for a pull request, create or update its one "
-        "feedback comment. Token: GITHUB_TOKEN; API: GITHUB_API_URL.",
+        description=DESCRIPTION + " The same command as `classroom-report`.",
     )
-    report.add_argument("dir", type=Path, metavar="DIR", help="the grade artifact's folder")
-    report.add_argument("--repo", required=True, metavar="OWNER/NAME")
-    report.add_argument("--sha", required=True, help="the graded commit (a pull request's head)")
-    report.add_argument(
-        "--pull-request", metavar="N", help="the pull request to comment on (empty: none)"
-    )
-    report.add_argument(
-        "--assignment",
-        type=Path,
-        metavar="ASSIGNMENT_DIR",
-        help="the assignment's folder: with milestones, its issues follow the grade",
-    )
-    report.add_argument("--ref", default="", help="the event's ref (GITHUB_REF)")
-    report.add_argument(
-        "--dry-run", action="store_true", help="say what it would post, post nothing"
-    )
+    add_arguments(report)
     report.set_defaults(handler=_run_report)
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    import os
+    """The reporter's own command, with the token `find_token` finds (`gh auth token` too)."""
+    from orchestrator.gateway import find_token
+    from reporter.cli import run
 
-    from orchestrator.commands.report import Target, parse_pull_request, report
-    from orchestrator.course import DEFAULT_API_URL
-    from orchestrator.gateway import GitHub, find_token
-
-    target = Target(args.repo, args.sha, parse_pull_request(args.pull_request), args.ref)
-    api_url = os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    gh = GitHub(api_url, find_token())
-    return report(args.dir, target, gh, dry_run=args.dry_run, assignment=args.assignment)
+    return run(args, token=find_token())

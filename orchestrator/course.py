@@ -27,10 +27,10 @@ from orchestrator.course_checks import (
     MAX_LATE_DAYS,
     check_extensions,
     check_login,
-    check_zone,
     require_offset,
     require_offsets,
 )
+from reporter.moments import Zone
 
 COURSE_FILE = "course.toml"
 DEFAULT_API_URL = "https://api.github.com"
@@ -50,7 +50,6 @@ Extensions = Annotated[
     BeforeValidator(require_offsets),
     AfterValidator(check_extensions),
 ]
-Zone = Annotated[str, AfterValidator(check_zone)]
 
 
 class _Strict(BaseModel):

@@ -26,18 +26,6 @@ def check_login(value: str) -> str:
     return value
 
 
-def check_zone(value: str) -> str:
-    """`value` when it names a time zone of the IANA database."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"no time zone called {value!r}; use an IANA name such as "
-            '"America/New_York", "Europe/Berlin" or "UTC"'
-        ) from exc
-    return value
-
-
 def require_offset(value: Any, info: ValidationInfo) -> Any:
     """A deadline must be one moment: a date and time with its UTC offset."""
     zone = (info.context or {}).get("timezone")

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from orchestrator.deadlines import days_late, utc
 from orchestrator.gateway.records import Push, RepoInfo
+from reporter.moments import days_late, utc
 
 if TYPE_CHECKING:
     from orchestrator.gateway import GitHub

@@ -10,9 +10,10 @@ from datetime import datetime
 from rich.table import Table
 
 from orchestrator.course import Course, LatePolicy
-from orchestrator.deadlines import format_moment, format_utc, late_day_end
+from orchestrator.deadlines import format_utc, late_day_end
 from orchestrator.late_ledger import Graded, budget_left
 from orchestrator.schedule import GradingMoment, cron_line, late_window
+from reporter.moments import format_moment
 
 Grades = Mapping[str, Mapping[str, Sequence[Graded]]]  # login -> slug -> official grades
 

@@ -3,8 +3,8 @@
 What goes in, and nothing else:
 
 - the engine, i.e. what `pip install ./grader` needs: `pyproject.toml`, the packages its
-  wheel target lists, the reusable `.github/workflows/grade.yml` (and what its report job
-  installs beside the grader, `reporter-requirements.txt`), and a README written for
+  wheel target lists (`reporter/` among them, with the pyproject of what the report job
+  installs alone), the reusable `.github/workflows/grade.yml`, and a README written for
   the course (`orchestrator/templates/grader/README.md.j2`);
 - per assignment of the course, under `templates/<slug>/` (where `grade.yml` looks):
   `assignment.toml`, the files it names for the grader (lint and type configs, locustfile)
@@ -38,7 +38,7 @@ from orchestrator.rendering import render
 from orchestrator.treesync import Content, folder_files, read_bytes, tree_files
 
 PROJECT = Path(__file__).resolve().parent.parent
-ENGINE_FILES = ("pyproject.toml", "reporter-requirements.txt", ".github/workflows/grade.yml")
+ENGINE_FILES = ("pyproject.toml", "reporter/pyproject.toml", ".github/workflows/grade.yml")
 PRIVATE_FOLDERS = ("hidden_tests", "solution", "bugs")
 
 

@@ -24,8 +24,9 @@ from datetime import datetime
 from typing import Literal
 
 from orchestrator.course import Counts, Course, LatePolicy
-from orchestrator.deadlines import LateResult, cheapest, days_late, utc
+from orchestrator.deadlines import LateResult, cheapest
 from orchestrator.grades_store import GradedSubmission
+from reporter.moments import days_late, utc
 
 
 @dataclass(frozen=True)

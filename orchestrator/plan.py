@@ -14,10 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from orchestrator.course import Course
-from orchestrator.deadline_notice import Notice, read_notice
 from orchestrator.gateway import Branch, IssueInfo, Membership, RepoInfo
 from orchestrator.pacing import modelled_seconds
 from orchestrator.roster import Learner
+from reporter.deadline_notice import Notice, read_notice
 
 FEEDBACK_BRANCH = "feedback"
 FEEDBACK_TITLE = "Feedback"

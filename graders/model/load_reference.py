@@ -31,6 +31,9 @@ from graders.model.report import (
 
 SOLUTION = "solution"  # the hidden material's reference solution, beside hidden_tests/
 LATENCIES: tuple[Literal["p50", "p95", "p99"], ...] = ("p50", "p95", "p99")
+# Cores' worth of other work more during the submission's rounds than during the reference's
+# before a miss is measured again: a steady CPU hog weighs on both alike, a burst on one side.
+CONTENTION_MARGIN = 0.5
 MIN_ROUND_SECONDS = 2  # shorter, and Locust's start-up (users spawning, logging in) is the round
 Which = Literal["submission", "reference"]
 
@@ -162,19 +165,36 @@ def figures(rounds: Sequence[LoadRound], endpoint: str, label: str) -> list[floa
 def undecided(
     slo: Slo, mine: Sequence[LoadRound], theirs: Sequence[LoadRound], tolerance: float
 ) -> bool:
-    """A latency goal missed on the medians, but narrowly: the submission's best round is
-    within tolerance x the bar the reference's worst round would set. Such a miss is
-    measured again (more rounds) before it costs points; a clear miss (a starter's seconds
-    against a bar of tens of milliseconds) is decided at once."""
+    """A latency goal missed on the medians, but narrowly (the submission's best round is
+    within tolerance x the bar the reference's worst round would set) or while the machine
+    was busier for the submission's rounds than for the reference's; or a goal met only
+    because the reference's figure raised the bar, while the machine was busier for the
+    reference's rounds. Either is measured again (more rounds) before it decides; a clear
+    miss on a machine that treated both alike (a starter's seconds against a bar of tens of
+    milliseconds) is decided at once."""
     for label in LATENCIES:
         goal = getattr(slo, f"{label}_ms")
         ours, ref = figures(mine, slo.endpoint, label), figures(theirs, slo.endpoint, label)
         if goal is None or not ours:
             continue
-        missed = _median(ours) > bar(goal, _median(ref) if ref else None, tolerance)
-        if missed and min(ours) <= tolerance * bar(goal, max(ref) if ref else None, tolerance):
+        judged_at = bar(goal, _median(ref) if ref else None, tolerance)
+        missed = _median(ours) > judged_at
+        narrow = min(ours) <= tolerance * bar(goal, max(ref) if ref else None, tolerance)
+        if missed and (narrow or contended(mine, theirs)):
+            return True
+        met_by_raising = not missed and _median(ours) > goal
+        if met_by_raising and contended(theirs, mine):
             return True
     return False
+
+
+def contended(busier: Sequence[LoadRound], other: Sequence[LoadRound]) -> bool:
+    """`busier`'s rounds ran while the rest of the machine took clearly more CPU than during
+    `other`'s (a burst of other work that hit one side only): at least CONTENTION_MARGIN
+    cores more, on the medians."""
+    hit = [r.foreign_cores for r in busier if r.foreign_cores is not None]
+    spared = [r.foreign_cores for r in other if r.foreign_cores is not None]
+    return bool(hit and spared) and _median(hit) - _median(spared) >= CONTENTION_MARGIN
 
 
 def judging_sentence(load: LoadMetrics) -> str:

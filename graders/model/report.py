@@ -134,6 +134,10 @@ class LoadRound(_Model):
     service: Literal["submission", "reference"]
     duration_seconds: float
     endpoints: list[EndpointLoad]
+    # Cores' worth of CPU the rest of the machine used meanwhile (graders.stages.load_rounds):
+    # a miss measured while others took clearly more than during the reference's rounds is
+    # measured again.
+    foreign_cores: float | None = None
 
 
 class RaisedGoal(_Model):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import signal
 import time
 import uuid
@@ -67,6 +68,25 @@ def tree_cpu_seconds(root: int) -> float:
         if fields is not None:  # fields 14-17 of stat(5), counted from the state (field 3)
             ticks += sum(int(value) for value in fields[11:15])
     return ticks / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU time every core of the machine has spent busy so far (/proc/stat: user, nice,
+    system, irq, softirq and steal, the time a hypervisor gave to someone else), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return None
+    if fields[0] != "cpu" or len(fields) < 9:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's children that it has waited for (Locust's, for a round)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class ServiceMeter:

@@ -71,6 +71,7 @@ class Postgres:
     sockets: Path
     admin_password: str = field(repr=False)
     learner_password: str = field(repr=False)
+    server_pid: int = 0  # the postmaster's (or its launcher's): its tree is the server's CPU
 
     @property
     def url(self) -> str:
@@ -182,7 +183,9 @@ def postgres_cluster(folder: Path, sockets: Path, uid: int | None) -> Iterator[P
         untrusted=None,
     )
     try:
-        cluster = Postgres(bin_dir, sockets, admin_password, learner_password)
+        cluster = Postgres(
+            bin_dir, sockets, admin_password, learner_password, server_pid=server.proc.pid
+        )
         _wait_for_postgres(cluster, server)
         cluster.sql(_setup_sql(learner_password))
         yield cluster

@@ -42,7 +42,13 @@ from graders.model.report import (
     Status,
 )
 from graders.running.containment import detect
-from graders.running.cpu_time import CpuSource, ServiceMeter
+from graders.running.cpu_time import (
+    CpuSource,
+    ServiceMeter,
+    children_cpu_seconds,
+    machine_busy_seconds,
+    tree_cpu_seconds,
+)
 from graders.running.interpreters import PythonUnavailable
 from graders.running.isolation import own_uid
 from graders.running.process import clean_env, run_cmd
@@ -190,6 +196,7 @@ def _round(
 ) -> LoadRound:
     out = ctx.work / f"locust-{which}-{index}"
     before = meter.cpu_seconds()
+    machine = MachineShare(service)
     outcome = run_cmd(
         locust(service.base_url, out, seconds),
         cwd=ctx.work,
@@ -204,7 +211,42 @@ def _round(
     entries = json.loads(stats.read_text())
     duration = measured_duration(entries, float(seconds))
     rows = with_cpu(endpoint_figures(entries, duration), spent)
-    return LoadRound(service=which, duration_seconds=round(duration, 2), endpoints=rows)
+    return LoadRound(
+        service=which,
+        duration_seconds=round(duration, 2),
+        endpoints=rows,
+        foreign_cores=machine.foreign_cores(spent),
+    )
+
+
+class MachineShare:
+    """How much of the machine others took while one round ran: the CPU every core spent,
+    less the measured service's, its databases' and Locust's (the grader's child), per
+    second of the round. Two rounds that saw different loads were not measured alike."""
+
+    def __init__(self, service: RunningService) -> None:
+        postgres = service.backing.postgres if service.backing else None
+        self._database = postgres.server_pid if postgres else 0
+        self._started = time.monotonic()
+        self._busy = machine_busy_seconds()
+        self._children = children_cpu_seconds()
+        self._database_cpu = self._database_seconds()
+
+    def foreign_cores(self, service_cpu: float) -> float | None:
+        """Cores' worth of CPU that others used during the round (None: not measurable)."""
+        busy = machine_busy_seconds()
+        wall = time.monotonic() - self._started
+        if busy is None or self._busy is None or wall <= 0:
+            return None
+        ours = (
+            service_cpu
+            + children_cpu_seconds() - self._children
+            + self._database_seconds() - self._database_cpu
+        )  # fmt: skip
+        return round(max(0.0, busy - self._busy - ours) / wall, 2)
+
+    def _database_seconds(self) -> float:
+        return tree_cpu_seconds(self._database) if self._database else 0.0
 
 
 def with_cpu(rows: list[EndpointLoad], cpu_seconds: float | None) -> list[EndpointLoad]:

@@ -46,7 +46,9 @@ from orchestrator.grades_store import (
 from orchestrator.late_ledger import terms_of
 from orchestrator.pacing import Calls
 from orchestrator.plan import Seat, seats
-from orchestrator.results_channel import (
+from orchestrator.roster import Learner, load_roster
+from orchestrator.standing import Standing, standings
+from reporter.results_channel import (
     CHECK_NAME,
     GRADE_SELECTION,
     GRADE_VALUES,
@@ -55,8 +57,6 @@ from orchestrator.results_channel import (
     grade_runs,
     newest_first,
 )
-from orchestrator.roster import Learner, load_roster
-from orchestrator.standing import Standing, standings
 
 COLUMNS = (
     "assignment_name",

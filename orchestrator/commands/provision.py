@@ -19,10 +19,8 @@ from rich.table import Table
 from basis.errors import UserError
 from graders.model.assignment import LoadedAssignment, load_assignment
 from orchestrator.course import CourseDir
-from orchestrator.deadline_notice import Notice, notice_block, notice_for, with_notice
+from orchestrator.deadline_notice import notice_for
 from orchestrator.gateway import GatewayError, GitHub, Membership, RepoInfo
-from orchestrator.milestone_issues import all_issue_titles, issues_at_start
-from orchestrator.milestone_issues import open_issue as open_milestone_issue
 from orchestrator.pacing import Calls, format_duration, modelled_seconds, writes_within
 from orchestrator.plan import (
     FEEDBACK_BRANCH,
@@ -45,6 +43,9 @@ from orchestrator.plan import (
 from orchestrator.provision_reads import observe
 from orchestrator.rendering import render
 from orchestrator.roster import Learner, load_roster
+from reporter.deadline_notice import Notice, notice_block, with_notice
+from reporter.milestone_issues import all_issue_titles, issues_at_start
+from reporter.milestone_issues import open_issue as open_milestone_issue
 
 SHOWN_SEATS = 25
 STOP_AFTER = 3  # consecutive failures from the start that stop a run

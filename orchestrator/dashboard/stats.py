@@ -12,9 +12,9 @@ from functools import cached_property
 from graders.stages import registry
 from graders.stages.registry import StageName
 from orchestrator.dashboard.classinfo import AssignmentInfo, ClassInfo, LearnerInfo
-from orchestrator.deadlines import days_late
 from orchestrator.grades_store import GradedSubmission, GradesStore, NotGraded
 from orchestrator.standing import Standing, TierWord, standing, standings
+from reporter.moments import days_late
 
 HISTOGRAM_BINS = 10
 # An official grade this many points of 100 (or more) below the practice grade of the same

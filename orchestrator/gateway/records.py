@@ -1,4 +1,7 @@
-"""The small frozen values the gateway hands out, and how each is read from GitHub's JSON."""
+"""The small frozen values the gateway hands out, and how each is read from GitHub's JSON.
+
+Those the report job reads too (repositories, issues, comments, check runs) live in
+`reporter.records`, which the reporter installs without the orchestrator."""
 
 from __future__ import annotations
 
@@ -6,24 +9,39 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from reporter.records import (
+    CheckRunInfo,
+    CommentInfo,
+    IssueInfo,
+    RepoInfo,
+    check_run_from,
+    comment_from,
+    repo_from,
+)
+
+__all__ = [
+    "ArtifactInfo",
+    "Branch",
+    "CheckRunInfo",
+    "CommentInfo",
+    "Conditional",
+    "IssueInfo",
+    "JobInfo",
+    "Membership",
+    "Push",
+    "RepoInfo",
+    "Request",
+    "RunInfo",
+    "artifact_from",
+    "check_run_from",
+    "comment_from",
+    "job_from",
+    "push_from",
+    "repo_from",
+    "run_from",
+]
+
 Membership = Literal["member", "invited", "none"]
-
-
-@dataclass(frozen=True)
-class RepoInfo:
-    full_name: str
-    private: bool
-    archived: bool
-    is_template: bool
-    default_branch: str
-    html_url: str
-    clone_url: str
-    visibility: str = ""  # public, private or internal
-    created_at: datetime | None = None
-
-    @property
-    def name(self) -> str:
-        return self.full_name.split("/", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -31,18 +49,6 @@ class Branch:
     name: str
     sha: str
     protected: bool
-
-
-@dataclass(frozen=True)
-class IssueInfo:
-    number: int
-    title: str
-    is_pull: bool
-    html_url: str
-    state: str = "open"
-    labels: tuple[str, ...] = ()
-    author: str = ""
-    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,26 +60,6 @@ class Request:
     author: str
     title: str
     body: str
-    html_url: str
-
-
-@dataclass(frozen=True)
-class CheckRunInfo:
-    id: int
-    head_sha: str
-    status: str
-    conclusion: str | None
-    completed_at: str | None
-    text: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class CommentInfo:
-    id: int
-    author: str
-    body: str
-    created_at: str
     html_url: str
 
 
@@ -100,21 +86,6 @@ class Conditional:
     data: Any
 
 
-def repo_from(data: dict[str, Any]) -> RepoInfo:
-    """A `RepoInfo` from GitHub's repository JSON."""
-    return RepoInfo(
-        full_name=data["full_name"],
-        private=bool(data.get("private")),
-        archived=bool(data.get("archived")),
-        is_template=bool(data.get("is_template")),
-        default_branch=data.get("default_branch") or "main",
-        html_url=data.get("html_url", ""),
-        clone_url=data.get("clone_url", ""),
-        visibility=data.get("visibility") or ("private" if data.get("private") else "public"),
-        created_at=_moment(data.get("created_at")),
-    )
-
-
 def push_from(data: dict[str, Any]) -> Push:
     """A `Push` from one item of GitHub's repository activity."""
     return Push(
@@ -130,31 +101,6 @@ def push_from(data: dict[str, Any]) -> Push:
 
 def _moment(text: object) -> datetime | None:
     return datetime.fromisoformat(text) if isinstance(text, str) and text else None
-
-
-def comment_from(data: dict[str, Any]) -> CommentInfo:
-    """A `CommentInfo` from GitHub's issue-comment JSON."""
-    return CommentInfo(
-        id=int(data["id"]),
-        author=str((data.get("user") or {}).get("login", "")),
-        body=data.get("body") or "",
-        created_at=data.get("created_at") or "",
-        html_url=data.get("html_url") or "",
-    )
-
-
-def check_run_from(data: dict[str, Any]) -> CheckRunInfo:
-    """A `CheckRunInfo` from GitHub's check-run JSON."""
-    output = data.get("output") or {}
-    return CheckRunInfo(
-        id=int(data["id"]),
-        head_sha=data["head_sha"],
-        status=data.get("status", ""),
-        conclusion=data.get("conclusion"),
-        completed_at=data.get("completed_at"),
-        text=output.get("text") or "",
-        summary=output.get("summary") or "",
-    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ stage, the hints of the hidden checks that failed (never their code), the protec
 the grade put back, how the learner's code was contained (no network), the graded commit.
 No output of the learner's code and none of their code is quoted: only what the grader decided.
 
-Sticky like the practice feedback (`orchestrator.sticky`): the comment starts with its own
+Sticky like the practice feedback (`reporter.sticky`): the comment starts with its own
 marker and a stamp (graded commit, grading time); only the posting token's own comments
 count, so a learner who pastes the marker gets it neither edited nor believed; a re-run
 that would replace a newer grade with an older one leaves the comment as it is.
@@ -22,16 +22,17 @@ from graders.feedback.mdsafe import Md, code_span, instructor_inline, md_inline,
 from graders.model.report import Containment, GradeReport, StageResult, ordered
 from graders.stages import registry
 from orchestrator.course import Counts, Course, LatePolicy
-from orchestrator.deadlines import LateResult, describe_push, format_moment
+from orchestrator.deadlines import LateResult
 from orchestrator.gateway import GitHub
 from orchestrator.grades_store import GradesStore
 from orchestrator.late_ledger import graded_from_store, judge_commit, terms_of
-from orchestrator.milestone_issues import our_issues
 from orchestrator.official.model import Entry
 from orchestrator.plan import issue_title
 from orchestrator.rendering import render
 from orchestrator.standing import standings
-from orchestrator.sticky import Stamp, ours, read_stamp, stamped
+from reporter.milestone_issues import our_issues
+from reporter.moments import describe_push, format_moment
+from reporter.sticky import Stamp, ours, read_stamp, stamped
 
 OFFICIAL_GRADE_MARKER = "<!-- classroom:official-grade -->"
 SHOWN_HIDDEN = 15

@@ -25,8 +25,6 @@ from orchestrator.dashboard.course_facts import class_info_from_course
 from orchestrator.dashboard.publish import PAGES_BRANCH
 from orchestrator.gateway import GatewayError, GitHub
 from orchestrator.grades_store import STORE_DIR, load_store
-from orchestrator.milestone_issues import milestone_assignment
-from orchestrator.milestone_issues import sync as milestone_sync
 from orchestrator.official.comment import Lateness, Posted, comment_body, lateness, post_grade
 from orchestrator.official.model import Entry, RunPlan
 from orchestrator.official.record import (
@@ -45,6 +43,8 @@ from orchestrator.treesync import (
     sync_tree,
     write_files,
 )
+from reporter.milestone_issues import milestone_assignment
+from reporter.milestone_issues import sync as milestone_sync
 
 PUSH_ATTEMPTS = 3
 

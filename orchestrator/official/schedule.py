@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orchestrator.course import Course
-from orchestrator.deadlines import utc
 from orchestrator.plan import Seat
 from orchestrator.schedule import (
     GradingMoment,
@@ -28,6 +27,7 @@ from orchestrator.schedule import (
     moments_for_cron,
     schedule,
 )
+from reporter.moments import utc
 
 SCHEDULE_START = "# classroom:schedule-start"
 SCHEDULE_END = "# classroom:schedule-end"

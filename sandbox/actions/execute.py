@@ -168,8 +168,9 @@ def _action_yml(setup: ActSetup, scratch: Path, uses: str) -> Path | None:
         name, _, ref = uses.partition("@")
         owner, _, rest = name.partition("/")
         repo, _, sub = rest.partition("/")
-        standin = owner == "actions" and repo in STANDINS and not sub
-        folder = setup.standins / repo if standin else scratch / "deps" / owner / repo / ref / sub
+        standin = STANDINS.get(f"{owner}/{repo}") if not sub else None
+        fetched = scratch / "deps" / owner / repo / ref / sub
+        folder = setup.standins / standin if standin else fetched
     found = [folder / n for n in ("action.yml", "action.yaml") if (folder / n).is_file()]
     return found[0] if found else None
 
@@ -267,10 +268,10 @@ def _export_dependency(sandbox: Sandbox, caller: Repo, source: Repo, ref: str, d
 def _standin_args(setup: ActSetup, texts: list[str]) -> list[str]:
     """`--local-repository` for every version of a stand-in action any file asks for."""
     args = []
-    for action in STANDINS:
-        versions = {v for text in texts for v in _versions(text, f"actions/{action}")}
+    for action, folder in STANDINS.items():
+        versions = {v for text in texts for v in _versions(text, action)}
         for version in sorted(versions):
-            args += ["--local-repository", f"actions/{action}@{version}={setup.standins / action}"]
+            args += ["--local-repository", f"{action}@{version}={setup.standins / folder}"]
     return args
 
 

@@ -11,14 +11,21 @@ from pathlib import Path
 from basis.procs import run_raw
 from sandbox.git.repos import BareRepo, git_env
 
-STANDINS = ("checkout", "setup-python", "upload-artifact", "download-artifact")
+# The remote actions a run gets local stand-ins for (owner/name: the stand-in's folder).
+STANDINS = {
+    "actions/checkout": "checkout",
+    "actions/setup-python": "setup-python",
+    "actions/upload-artifact": "upload-artifact",
+    "actions/download-artifact": "download-artifact",
+    "astral-sh/setup-uv": "setup-uv",
+}
 USES = re.compile(r"uses:\s*['\"]?([\w.-]+)/([\w.-]+)(/[^@\s'\"]*)?@([\w./-]+)")
 
 
 def install_standins(target: Path) -> Path:
-    """Copy the stand-in actions under `target`, told where this Python and its pip live."""
+    """Copy the stand-in actions under `target`, told where this Python, its pip and uv live."""
     source = resources.files("sandbox.actions").joinpath("standins")
-    for name in STANDINS:
+    for name in STANDINS.values():
         folder = target / name
         folder.mkdir(parents=True, exist_ok=True)
         for item in source.joinpath(name).iterdir():
@@ -28,6 +35,14 @@ def install_standins(target: Path) -> Path:
     import pip  # the stand-in links this pip into each run's venv instead of installing one
 
     (setup / "pip_dir").write_text(str(Path(pip.__file__).parent))
+    uv = Path(sys.executable).parent / "uv"
+    (target / "setup-uv" / "uv_path").write_text(str(uv if uv.exists() else shutil.which("uv")))
+    # setup-uv's activate-environment makes the same venv as setup-python (act runs each
+    # action from a copy of its own folder, so the script travels with it).
+    for name in ("base_python", "pip_dir", "setup.sh"):
+        (target / "setup-uv" / ("venv.sh" if name == "setup.sh" else name)).write_bytes(
+            (setup / name).read_bytes()
+        )
     return target
 
 

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from graders.running.cpu_time import ServiceMeter, tree, tree_cpu_seconds
+from graders.running.cpu_time import (
+    ServiceMeter,
+    children_cpu_seconds,
+    machine_busy_seconds,
+    tree,
+    tree_cpu_seconds,
+)
+from graders.running.service import RunningService
+from graders.stages.load_rounds import MachineShare
 
 # A parent that starts a child; each does a fixed amount of work when it reads a line, then
 # prints "done" (the parent after its child), and both wait for the next line.
@@ -116,3 +125,38 @@ def test_closing_the_meter_leaves_the_service_running_and_no_group_behind(worker
     meter.close()
     ask(worker)
     assert not any(path.exists() for path in groups)
+
+
+def test_the_work_of_a_process_that_is_not_the_service_counts_as_foreign_cores(tmp_path):
+    """A hog the grader has not waited for (not Locust, not the service, not its database):
+    everything it burned during the round is in the round's foreign cores (other work on the
+    machine can only add to them)."""
+    done = tmp_path / "done"
+    hog_script = f"sum(i * i for i in range(6_000_000)); open({str(done)!r}, 'w').close(); "
+    hog_script += "import time; time.sleep(60)"
+    service = RunningService(base_url="http://127.0.0.1:9", process=None, netns=None)  # type: ignore[arg-type]
+    started = time.monotonic()
+    share = MachineShare(service)
+    hog = subprocess.Popen([sys.executable, "-c", hog_script])
+    try:
+        while not done.exists():
+            time.sleep(0.01)
+        burned = tree_cpu_seconds(hog.pid)
+        foreign = share.foreign_cores(service_cpu=0.0)
+        wall = time.monotonic() - started
+    finally:
+        hog.kill()
+        hog.wait()
+    assert burned > 0.1
+    assert foreign is not None
+    assert foreign * wall >= burned - 0.05  # clock ticks of 10 ms, a few of them
+
+
+def test_the_machine_counts_the_cpu_its_processes_spend():
+    before = machine_busy_seconds()
+    assert before is not None
+    child = children_cpu_seconds()
+    subprocess.run([sys.executable, "-c", "sum(i * i for i in range(3_000_000))"], check=True)
+    spent = children_cpu_seconds() - child
+    after = machine_busy_seconds()
+    assert after is not None and after - before >= spent - 0.05

@@ -30,8 +30,10 @@ def row(endpoint="GET /tasks", p50=10.0, p95=50.0, requests=100, failures=0, cpu
     )  # fmt: skip
 
 
-def one_round(service, *rows, seconds=5.0):
-    return LoadRound(service=service, duration_seconds=seconds, endpoints=list(rows))
+def one_round(service, *rows, seconds=5.0, foreign=None):
+    return LoadRound(
+        service=service, duration_seconds=seconds, endpoints=list(rows), foreign_cores=foreign
+    )
 
 
 P50_60 = Slo(endpoint="GET /tasks", p50_ms=60)
@@ -140,6 +142,32 @@ def test_a_clear_miss_is_decided_at_once():
     mine = [one_round("submission", row(p50=p)) for p in (4000, 3900, 4100)]
     theirs = [one_round("reference", row(p50=p)) for p in (50, 12, 8)]
     assert not undecided(P50_60, mine, theirs, 1.5)
+
+
+def test_a_clear_miss_while_a_burst_of_other_work_hit_only_the_submission_is_measured_again():
+    """The bookings-api solution's 460 ms against its reference's 12 ms, in a run where other
+    work took the machine during its round only: measured again, not decided."""
+    mine = [one_round("submission", row(p50=460), foreign=1.8)]
+    theirs = [one_round("reference", row(p50=12), foreign=0.9)]
+    assert undecided(P50_60, mine, theirs, 1.5)
+
+
+def test_a_steady_hog_weighs_on_both_and_a_clear_miss_is_still_decided_at_once():
+    mine = [one_round("submission", row(p50=2200), foreign=1.0)]
+    theirs = [one_round("reference", row(p50=26), foreign=0.9)]
+    assert not undecided(P50_60, mine, theirs, 1.5)
+    unmeasured = [one_round("submission", row(p50=2200), foreign=None)]
+    assert not undecided(P50_60, unmeasured, theirs, 1.5)
+
+
+def test_a_goal_met_only_through_a_bar_a_burst_raised_on_the_reference_is_measured_again():
+    """tasks-api's starter once met POST /tasks p95 ≤ 600 ms at 1,300 ms: the reference's
+    round had run during a burst (950 ms), raising the bar to 1,425 ms."""
+    mine = [one_round("submission", row(p50=1300), foreign=0.9)]
+    theirs = [one_round("reference", row(p50=950), foreign=1.7)]
+    assert undecided(P50_60, mine, theirs, 1.5)
+    theirs = [one_round("reference", row(p50=950), foreign=1.0)]
+    assert not undecided(P50_60, mine, theirs, 1.5)  # both saw the same machine: it stands
 
 
 def test_a_met_goal_is_never_measured_again():

@@ -139,7 +139,7 @@ def _official_comments(room: OfficialClass, person) -> list[tuple[str, str]]:
     ]
 
 
-MILESTONE_WORDS = ("Done in `", "Reopened: in `")  # orchestrator.milestone_issues' comments
+MILESTONE_WORDS = ("Done in `", "Reopened: in `")  # reporter.milestone_issues' comments
 
 
 def store_line(room, role: str) -> dict:

@@ -23,8 +23,8 @@ from orchestrator.course import Course, CourseDir, load_course
 from orchestrator.gateway import GatewayError, GitHub, GraphQLUnavailable
 from orchestrator.gateway import graphql as graphql_gateway
 from orchestrator.grades_store import load_store
-from orchestrator.results_channel import CHECK_NAME, check_run_output, embed, extract
 from orchestrator.tiers import NO_REPORT, official_batch, plan_official, record_batch
+from reporter.results_channel import CHECK_NAME, check_run_output, embed, extract
 from sandbox.records import Repo
 from tests.orchestrator.conftest import ORG, Classroom, open_classroom
 from tests.orchestrator.state import class_state

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from orchestrator.cutoff import cutoff, first_push_after, read_cutoffs, record_kept_since
-from orchestrator.deadlines import days_late
+from reporter.moments import days_late
 from tests.orchestrator.conftest import ORG, Classroom
 from tests.sandbox.gitcli import clone_url, commit_file, git
 

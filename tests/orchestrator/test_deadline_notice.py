@@ -11,16 +11,16 @@ from rich.console import Console
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import Course, load_course
-from orchestrator.deadline_notice import (
+from orchestrator.deadline_notice import notice_for
+from orchestrator.gateway import IssueInfo, RepoInfo
+from orchestrator.plan import Observed, Seat, Shown, Step, plan_seat
+from reporter.deadline_notice import (
     Notice,
     notice_block,
-    notice_for,
     practice_line,
     read_notice,
     with_notice,
 )
-from orchestrator.gateway import IssueInfo, RepoInfo
-from orchestrator.plan import Observed, Seat, Shown, Step, plan_seat
 from tests.orchestrator.conftest import ORG, Classroom
 
 DEADLINE = datetime(2026, 12, 13, 4, 59, tzinfo=UTC)  # Sat 12 Dec 23:59 in New York

@@ -8,16 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orchestrator.course import LatePolicy
-from orchestrator.deadlines import (
-    days_late,
-    describe_due,
-    describe_push,
-    format_moment,
-    late_day_ends,
-    late_result,
-    penalise,
-)
+from orchestrator.deadlines import late_day_ends, late_result, penalise
 from orchestrator.late_ledger import Graded, Terms, ledger
+from reporter.moments import days_late, describe_due, describe_push, format_moment
 
 NEW_YORK = ZoneInfo("America/New_York")
 DEADLINE = datetime(2026, 12, 12, 23, 59, tzinfo=NEW_YORK)

@@ -29,7 +29,6 @@ ENGINE_TOP = {
     ".github",
     "README.md",
     "pyproject.toml",
-    "reporter-requirements.txt",  # what the report job installs beside the grader
     *wheel_packages(ROOT / "pyproject.toml"),
 }
 

@@ -23,7 +23,7 @@ from graphql import (
 )
 
 from orchestrator.gateway.graphql import batch_query
-from orchestrator.results_channel import GRADE_SELECTION, GRADE_VARIABLES
+from reporter.results_channel import GRADE_SELECTION, GRADE_VARIABLES
 from sandbox.api.graphql.cost import cost_of
 from sandbox.api.graphql.executor import served_schema
 from sandbox.config import RateLimits

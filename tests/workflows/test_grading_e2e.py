@@ -25,8 +25,8 @@ from classroom.sandbox_story import (
 )
 from graders.commands.grade import grade
 from graders.model.report import GradeReport
-from orchestrator.results_channel import CHECK_NAME, extract
-from orchestrator.sticky import read_stamp
+from reporter.results_channel import CHECK_NAME, extract
+from reporter.sticky import read_stamp
 from tests.conftest import SHARED_CACHE
 from tests.sandbox.contract import ContractChecker, ContractLog
 

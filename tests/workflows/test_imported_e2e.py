@@ -26,8 +26,8 @@ from orchestrator.commands.init import init
 from orchestrator.commands.provision import provision
 from orchestrator.commands.publish import publish
 from orchestrator.course import load_course
-from orchestrator.results_channel import CHECK_NAME, extract
 from orchestrator.roster import Learner, write_roster
+from reporter.results_channel import CHECK_NAME, extract
 from tests.conftest import FIXTURES, SHARED_CACHE
 
 CLASSROOM = FIXTURES / "classroom"

@@ -9,9 +9,11 @@ import pytest
 
 from graders.model.assignment import load_assignment
 from graders.model.report import GradeReport, MilestoneResult, MilestoneStatus, Submission
-from orchestrator.commands.report import Target, report
 from orchestrator.gateway import GitHub, IssueInfo
-from orchestrator.milestone_issues import (
+from orchestrator.official.model import Chunk, Entry, RunPlan
+from orchestrator.official.publishing import Facts, milestones_in, post_grades
+from reporter.gateway import GitHub as ReporterGateway
+from reporter.milestone_issues import (
     Action,
     Kind,
     assignment_label,
@@ -20,8 +22,7 @@ from orchestrator.milestone_issues import (
     open_issue,
     plan_sync,
 )
-from orchestrator.official.model import Chunk, Entry, RunPlan
-from orchestrator.official.publishing import Facts, milestones_in, post_grades
+from reporter.post import Target, report
 from sandbox.seeding import seed
 from tests.conftest import ROOT
 from tests.sandbox.harness import sandbox_server
@@ -147,11 +148,14 @@ def learner_repo(tmp_path):
         instructor = GitHub(running.url, school.instructor.token, backoff=0.0)
         loaded = load_assignment(TASKS_API)
         open_issue(instructor, REPO, loaded, loaded.spec.milestones[0])
-        bot = GitHub(running.url, running.sandbox.workflow_token(REPO, WRITE).token, backoff=0.0)
+        token = running.sandbox.workflow_token(REPO, WRITE).token
+        bot = ReporterGateway(running.url, token, backoff=0.0)
         yield running, school, bot
 
 
-def run_report(gh: GitHub, folder: Path, report_: GradeReport, ref: str = "refs/heads/main"):
+def run_report(
+    gh: ReporterGateway, folder: Path, report_: GradeReport, ref: str = "refs/heads/main"
+):
     folder.mkdir(exist_ok=True)
     (folder / "results.json").write_text(report_.model_dump_json())
     sha = report_.submission.commit or SHA
@@ -211,7 +215,8 @@ def test_a_repository_without_milestone_issues_is_left_alone(tmp_path):
         school = seed(running.sandbox, "school", 1, running.url)
         org = running.github(school.instructor.token).get_organization("school")
         repo = org.create_repo("tasks-api-school-learner-1", private=True, auto_init=True)
-        gh = GitHub(running.url, running.sandbox.workflow_token(REPO, WRITE).token, backoff=0.0)
+        token = running.sandbox.workflow_token(REPO, WRITE).token
+        gh = ReporterGateway(running.url, token, backoff=0.0)
         head = repo.get_branch("main").commit.sha
 
         run_report(gh, tmp_path / "a", graded("done", "done", sha=head))

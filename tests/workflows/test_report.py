@@ -1,11 +1,14 @@
-"""`classroom report` against the real sandbox: one sticky comment, the check run, its batches."""
+"""The reporter (`classroom-report`, `classroom report`) against the real sandbox: one sticky
+comment, the check run, its batches."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,18 +17,18 @@ import pytest
 from classroom.cli import main
 from graders.feedback.comment import FEEDBACK_COMMENT_MARKER
 from graders.model.report import Finding, GradeReport
-from orchestrator.commands.report import (
+from reporter.deadline_notice import Notice, notice_block
+from reporter.gateway import GatewayError, GitHub
+from reporter.moments import format_moment
+from reporter.post import (
     Target,
     comment_body,
     post_check_run,
     post_comment,
     report,
 )
-from orchestrator.deadline_notice import Notice, notice_block
-from orchestrator.deadlines import format_moment
-from orchestrator.gateway import GatewayError, GitHub
-from orchestrator.results_channel import CHECK_NAME, extract
-from orchestrator.sticky import Stamp, is_stale, read_stamp
+from reporter.results_channel import CHECK_NAME, extract
+from reporter.sticky import Stamp, is_stale, read_stamp
 from sandbox.seeding import seed
 from tests.conftest import ROOT
 from tests.sandbox.harness import sandbox_server
@@ -248,29 +251,31 @@ def test_the_comment_shows_the_deadline_of_the_instructors_issue_never_a_learner
     assert "late policy applies (late work accepted for 1 day" in comment.body
 
 
-# What the report job installs (grade.yml): the grader without its dependencies, and these.
-REPORTER_NEEDS = ROOT / "reporter-requirements.txt"
-# Everything else the grader or the instructor's side depends on: none may be imported.
+# What the report job installs (grade.yml): the reporter alone, with these dependencies.
+REPORTER_PROJECT = ROOT / "reporter" / "pyproject.toml"
+# Everything else the grader or the instructor's side depends on, and the other parts of this
+# project: none may be imported.
 NOT_INSTALLED = (
     "locust", "mypy", "ruff", "pytest", "uv", "httpx", "packaging", "rich", "fastapi",
-    "uvicorn", "yaml", "croniter", "graphql", "copydetect", "act",
+    "uvicorn", "yaml", "croniter", "graphql", "copydetect", "act", "orchestrator", "sandbox",
+    "classroom",
 )  # fmt: skip
 
 
 def test_the_report_job_needs_only_the_reporters_dependencies(pull, tmp_path):
-    """The report job installs the grader with --no-deps and reporter-requirements.txt
-    (PyGithub, pydantic, jinja2): `classroom report` posts the comment and the check run with
-    every grading tool and every instructor-side package out of reach."""
+    """The report job installs the reporter alone (reporter/pyproject.toml: PyGithub,
+    pydantic, jinja2): `classroom-report` posts the comment and the check run with every
+    grading tool, every instructor-side package and the orchestrator out of reach."""
     running, repo, pr, _gh = pull
-    needs = {line.split(">")[0].split("=")[0].strip().lower() for line in _requirements()}
+    needs = {re.split(r"[<>=!~ ]", line)[0].lower() for line in _requirements()}
     assert needs == {"pygithub", "pydantic", "jinja2"}
     shutil.copy(DATA / "starter-results.json", tmp_path / "results.json")
-    args = ["report", str(tmp_path), "--repo", REPO, "--sha", pr.head.sha]
+    args = [str(tmp_path), "--repo", REPO, "--sha", pr.head.sha]
     code = "\n".join(
         [
             "import sys",
             *(f"sys.modules[{name!r}] = None" for name in NOT_INSTALLED),
-            "from classroom.cli import main",
+            "from reporter.cli import main",
             f"sys.exit(main({[*args, '--pull-request', str(pr.number)]!r}))",
         ]
     )
@@ -289,5 +294,5 @@ def test_the_report_job_needs_only_the_reporters_dependencies(pull, tmp_path):
 
 
 def _requirements() -> list[str]:
-    lines = REPORTER_NEEDS.read_text(encoding="utf-8").splitlines()
-    return [line for line in (x.split("#")[0].strip() for x in lines) if line]
+    project = tomllib.loads(REPORTER_PROJECT.read_text(encoding="utf-8"))["project"]
+    return list(project["dependencies"])

@@ -96,6 +96,26 @@ def test_the_job_that_runs_learner_code_can_only_read():
     assert "classroom grade" not in report_steps and "pytest" not in report_steps
 
 
+def test_the_job_that_writes_installs_the_reporter_alone_and_restores_no_cache():
+    """A cache can be saved by any job of the repository, the grade job (which runs learner
+    code) included: the job holding the write token restores none, and installs nothing but
+    the reporter from the grader's pinned checkout."""
+    report = _jobs(ROOT / ".github" / "workflows" / "grade.yml")["report"]
+    uses = [s.get("uses", "").split("@")[0] for s in report["steps"]]
+    assert "actions/cache" not in uses and "actions/cache/restore" not in uses
+    [setup_uv] = [s for s in report["steps"] if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+    assert setup_uv["with"]["enable-cache"] is False
+    installs = [s["run"] for s in report["steps"] if "install" in s.get("run", "")]
+    assert installs == ["uv pip install --quiet ./grader/reporter"]
+
+
+def test_the_grade_jobs_cache_is_keyed_by_the_grader_commit():
+    grade = _jobs(ROOT / ".github" / "workflows" / "grade.yml")["grade"]
+    [setup_uv] = [s for s in grade["steps"] if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+    assert "inputs.grader-ref" in setup_uv["with"]["cache-suffix"]
+    assert setup_uv["with"]["cache-dependency-glob"] == "grader/pyproject.toml"
+
+
 def test_the_front_desk_reads_no_issue_text_and_runs_nothing_but_classroom():
     """The desk holds the instructor's token and runs on issues anyone can open: no event
     value reaches it but through the command's own API reads, and nothing else is run."""

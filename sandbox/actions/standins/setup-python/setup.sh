@@ -4,7 +4,8 @@
 set -euo pipefail
 base_python="$(cat "$GITHUB_ACTION_PATH/base_python")"
 pip_dir="$(cat "$GITHUB_ACTION_PATH/pip_dir")"
-venv="${RUNNER_TEMP}/python-venv-${GITHUB_JOB:-job}-$$"
+# SANDBOX_VENV: where setup-uv's stand-in wants it (activate-environment).
+venv="${SANDBOX_VENV:-${RUNNER_TEMP}/python-venv-${GITHUB_JOB:-job}-$$}"
 "$base_python" -m venv --without-pip "$venv"
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 ln -s "$pip_dir" "$site/pip"
@@ -21,12 +22,12 @@ if [ -n "${SANDBOX_PYTHON_ENV:-}" ]; then
   echo "$shared" > "$site/sandbox-python-env.pth"
   for tool in "$SANDBOX_PYTHON_ENV"/bin/*; do
     name="$(basename "$tool")"
-    case "$name" in python*|pip*|activate*|classroom) continue ;; esac
+    case "$name" in python*|pip*|activate*|classroom*) continue ;; esac
     [ -e "$venv/bin/$name" ] || ln -s "$tool" "$venv/bin/$name"
   done
 fi
 version="$("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
-if [ -n "${INPUT_PYTHON_VERSION}" ] && [[ "$version" != "${INPUT_PYTHON_VERSION}"* ]]; then
+if [ -n "${INPUT_PYTHON_VERSION:-}" ] && [[ "$version" != "${INPUT_PYTHON_VERSION}"* ]]; then
   echo "::warning::the sandbox provides Python $version; the workflow asked for ${INPUT_PYTHON_VERSION}"
 fi
 echo "$venv/bin" >> "$GITHUB_PATH"

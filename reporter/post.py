@@ -1,4 +1,5 @@
-"""`classroom report DIR`: the grading workflow's report job, from the grade artifact to GitHub.
+"""The grading workflow's report job, from the grade artifact to GitHub (`classroom-report DIR`,
+or `classroom report DIR`, which calls it).
 
 It runs with a write token and never runs learner code. Every number it shows comes from
 DIR/results.json validated through `GradeReport`, and the comment is rendered from that
@@ -9,12 +10,12 @@ printed or wrote elsewhere can change the score or the comment. It posts:
   when two runs race: create, re-list, keep the oldest, delete the rest) and never
   overwritten by the result of an older commit; under its heading, the learner's deadline
   ("due Fri 12 Dec 2026 23:59 UTC-5, in 2 days", or how late the push came), read from their
-  assignment issue (orchestrator.deadline_notice says why there, and what forging it changes);
+  assignment issue (reporter.deadline_notice says why there, and what forging it changes);
 - the `classroom/grade` check run on the graded commit, whose output carries the report for
   `classroom collect` and annotations for lint and type findings, 50 per request;
 - for an assignment with milestones (`--assignment`), on a push to the default branch: the
   milestone issues closed, opened and reopened as the grade says
-  (orchestrator.milestone_issues), when the repository has them (a course can opt out).
+  (reporter.milestone_issues), when the repository has them (a course can opt out).
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from basis.errors import UserError
 from graders.feedback.comment import render_feedback
 from graders.model.assignment import LoadedAssignment
 from graders.model.report import Finding, GradeReport
-from orchestrator.deadline_notice import Notice, find_notice, practice_line
-from orchestrator.gateway import GatewayError, GitHub
-from orchestrator.milestone_issues import milestone_assignment
-from orchestrator.milestone_issues import sync as milestone_sync
-from orchestrator.results_channel import CHECK_NAME, check_run_output, extract, newest_first
-from orchestrator.sticky import Stamp, is_stale, ours, read_stamp, stamped
+from reporter.deadline_notice import Notice, find_notice, practice_line
+from reporter.gateway import GatewayError, GitHub
+from reporter.milestone_issues import milestone_assignment
+from reporter.milestone_issues import sync as milestone_sync
+from reporter.results_channel import CHECK_NAME, check_run_output, extract, newest_first
+from reporter.sticky import Stamp, is_stale, ours, read_stamp, stamped
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's cap on annotations in one create or update
 MAX_ANNOTATIONS = 1000
@@ -140,7 +141,7 @@ def previous_grade(gh: GitHub, repo: str, sha: str, assignment: str) -> GradeRep
     It only sets the comment's "since last time" line: the score never depends on it, and a
     failed read costs that line, never the comment."""
     try:
-        runs = gh.check_runs(repo, sha, CHECK_NAME, None).data or []
+        runs = gh.check_runs(repo, sha, CHECK_NAME)
     except GatewayError:
         return None
     for run in newest_first(runs):

@@ -30,8 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graders.model.report import GradeReport, ordered
-from orchestrator.gateway import CheckRunInfo
-from orchestrator.gateway.records import check_run_from
+from reporter.records import CheckRunInfo, check_run_from
 
 CHECK_NAME = "classroom/grade"
 RESULTS_CHANNEL_MARKER = "classroom-results v1"

@@ -17,14 +17,26 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import jinja2
 
 from graders.model.assignment import LoadedAssignment, Milestone
 from graders.model.report import GradeReport, MilestoneResult
-from orchestrator.deadline_notice import Notice, read_notice, with_notice
-from orchestrator.gateway import GitHub, IssueInfo
+from reporter.deadline_notice import IssueReader, Notice, read_notice, with_notice
+from reporter.records import CommentInfo, IssueInfo
+
+
+class IssueWriter(IssueReader, Protocol):
+    """What keeping the issues in line needs of a gateway (the reporter's or the
+    orchestrator's: the practice report job and the official record job both sync)."""
+
+    def open_issue(
+        self, full_name: str, title: str, body: str, labels: tuple[str, ...] = ()
+    ) -> IssueInfo: ...
+    def set_issue_state(self, full_name: str, number: int, state: str) -> None: ...
+    def create_comment(self, full_name: str, number: int, body: str) -> CommentInfo: ...
+
 
 Mode = Literal["one-at-a-time", "all"]
 
@@ -138,7 +150,7 @@ def issue_body(loaded: LoadedAssignment, milestone: Milestone, facts: Facts) -> 
     return facts.render(text, number, len(milestones))
 
 
-def our_issues(gh: GitHub, repo: str, slug: str) -> dict[str, IssueInfo]:
+def our_issues(gh: IssueReader, repo: str, slug: str) -> dict[str, IssueInfo]:
     """Milestone id -> its issue (the oldest if two), counting only issues opened by this
     token's identity (the report job) or by an admin of the repository (provisioning, with
     the instructor's token): never one a learner opened with look-alike labels."""
@@ -170,7 +182,7 @@ def all_issue_titles(loaded: LoadedAssignment | None) -> list[str]:
 
 
 def open_issue(
-    gh: GitHub,
+    gh: IssueWriter,
     repo: str,
     loaded: LoadedAssignment,
     milestone: Milestone,
@@ -189,7 +201,7 @@ def open_issue(
 
 
 def sync(
-    gh: GitHub, repo: str, loaded: LoadedAssignment, graded: GradeReport, mode: Mode
+    gh: IssueWriter, repo: str, loaded: LoadedAssignment, graded: GradeReport, mode: Mode
 ) -> list[str]:
     """Bring `repo`'s milestone issues in line with `graded`; one line per change made.
     A repository without milestone issues (the course opted out: it has the brief's one

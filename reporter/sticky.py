@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from graders.feedback.comment import FEEDBACK_COMMENT_MARKER
-from orchestrator.gateway import CommentInfo
+from reporter.records import CommentInfo
 
 STAMP_PREFIX = "<!-- classroom:graded "
 STAMP_SUFFIX = " -->"
