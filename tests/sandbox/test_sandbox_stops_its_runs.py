@@ -23,7 +23,7 @@ from sandbox.server import free_port
 from tests.graders.conftest import live_processes
 
 pytestmark = pytest.mark.slow  # a server in a process of its own, running a workflow with act
-MARKER = "sandbox-run-that-never-ends"
+STEP_PROCESS_NAME = "sandbox-run-that-never-ends"
 SLEEPS = f"""\
 name: sleeps
 on: push
@@ -31,7 +31,7 @@ jobs:
   sleeps:
     runs-on: ubuntu-latest
     steps:
-      - run: exec -a {MARKER} sleep 900
+      - run: exec -a {STEP_PROCESS_NAME} sleep 900
 """
 
 
@@ -87,7 +87,7 @@ def test_a_stopped_sandbox_leaves_no_act_run_running(tmp_path, sig):
     runs = tmp_path / "tmp"
     try:
         _push_a_workflow_that_never_ends(url, token)
-        _wait_for(lambda: live_processes(runs, MARKER), "the workflow's step starting")
+        _wait_for(lambda: live_processes(runs, STEP_PROCESS_NAME), "the workflow's step starting")
         assert live_processes(runs, "act "), "the step runs outside act?"
         server.send_signal(sig)
         server.wait(timeout=60)
