@@ -65,9 +65,19 @@ def load_stage(slug: str, folder: str, official: bool) -> dict[str, Any]:
     return stage
 
 
-def measure_of(check: dict[str, Any], endpoints: dict[str, dict[str, Any]]) -> float | None:
-    """The figure a goal judges (its first percentile goal, else CPU, else the error rate)."""
+def measure_of(
+    check: dict[str, Any],
+    endpoints: dict[str, dict[str, Any]],
+    statements: dict[str, dict[str, Any]] | None = None,
+) -> float | None:
+    """The figure a goal judges (its first percentile goal, else statements or pages per
+    request, else CPU, else the error rate)."""
     endpoint, _, goal = str(check["name"]).partition(": ")
+    counted = (statements or {}).get(endpoint)
+    if "statements per request" in goal or "pages read per request" in goal:
+        if counted is None:
+            return None
+        return float(counted["per_request" if "statements" in goal else "pages_per_request"])
     row = endpoints.get(endpoint)
     if row is None:
         return None
@@ -90,12 +100,40 @@ def spread_line(label: str, figures: list[float]) -> str:
     return f"    {label:55} min {low:8.1f}  median {mid:8.1f}  max {high:8.1f}"
 
 
+def collect(
+    stage: dict[str, Any], spread: dict[str, list[float]], missed: set[tuple[str, ...]]
+) -> int:
+    """Add one run's figures to `spread` and its missed goals to `missed`; its rounds."""
+    load = stage["load"] or {"endpoints": []}
+    rows = {e["endpoint"]: e for e in load["endpoints"]}
+    theirs = {e["endpoint"]: e for e in load.get("reference_endpoints", [])}
+    counted = {e["endpoint"]: e for e in load.get("statements", [])}
+    for one in load.get("rounds", []):
+        if one.get("foreign_cores") is not None:
+            spread[f"other work, cores ({one['service']}'s rounds)"].append(
+                float(one["foreign_cores"])
+            )
+    for label, table in (("CPU ms per request", rows), ("CPU ms per request (reference)", theirs)):
+        cpu = table.get("Aggregated", {}).get("cpu_ms")
+        if cpu is not None:
+            spread[label].append(float(cpu))
+    missed.add(tuple(c["name"] for c in stage["checks"] if c["status"] != "passed"))
+    for check in stage["checks"]:
+        figure, reference = measure_of(check, rows, counted), measure_of(check, theirs, {})
+        if figure is not None:
+            spread[check["name"]].append(figure)
+        if reference is not None:
+            spread[f"{check['name']} (reference)"].append(reference)
+        spread[f"{check['name']} (judged at)"].append(bar_of(check, load) or -1.0)
+    return sum(r["service"] == "submission" for r in load.get("rounds", []))
+
+
 def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> None:
     """Grade one variant `runs` times and print its scores and each goal's spread."""
     scores: list[float] = []
     spread: dict[str, list[float]] = defaultdict(list)
     missed: set[tuple[str, ...]] = set()
-    rounds: list[int] = []
+    rounds: list[int] = []  # the submission's rounds in each run
     top = 0.0
     before = os.getloadavg()
     for _ in range(runs):
@@ -103,25 +141,7 @@ def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> Non
             stage = load_stage(slug, folder, official)
         scores.append(float(stage["score"]))
         top = float(stage["max_score"])
-        load = stage["load"] or {"endpoints": []}
-        rows = {e["endpoint"]: e for e in load["endpoints"]}
-        theirs = {e["endpoint"]: e for e in load.get("reference_endpoints", [])}
-        rounds.append(sum(r["service"] == "submission" for r in load.get("rounds", [])))
-        for label, table in (
-            ("CPU ms per request", rows),
-            ("CPU ms per request (reference)", theirs),
-        ):
-            cpu = table.get("Aggregated", {}).get("cpu_ms")
-            if cpu is not None:
-                spread[label].append(float(cpu))
-        missed.add(tuple(c["name"] for c in stage["checks"] if c["status"] != "passed"))
-        for check in stage["checks"]:
-            figure, reference = measure_of(check, rows), measure_of(check, theirs)
-            if figure is not None:
-                spread[check["name"]].append(figure)
-            if reference is not None:
-                spread[f"{check['name']} (reference)"].append(reference)
-            spread[f"{check['name']} (judged at)"].append(bar_of(check, load) or -1.0)
+        rounds.append(collect(stage, spread, missed))
     after = os.getloadavg()
     where = "with a CPU hog" if hog else "idle"
     listed = ", ".join(f"{score:g}" for score in scores)
