@@ -23,7 +23,15 @@ SHARED_CACHE = Path(tempfile.gettempdir()) / "backend-classroom-test-cache"
 def pytest_configure(config: pytest.Config) -> None:
     """SIGTERM or SIGHUP (a cancelled CI job, `kill`, a closed terminal) stop the run as Ctrl-C
     does: pytest unwinds and every fixture's teardown stops what it started (a sandbox server's
-    act runs, a grading's services) instead of dying with them left running."""
+    act runs, a grading's services) instead of dying with them left running.
+
+    A run started under `nohup` or as a shell's background job has SIGHUP or SIGINT ignored,
+    and every process it starts would inherit that: the tests that send those signals to a
+    grading they started would then test nothing. So the suite takes them back first."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     stops = stop_signals_raise((signal.SIGTERM, signal.SIGHUP))
     stops.__enter__()
     config.add_cleanup(lambda: stops.__exit__(None, None, None))
