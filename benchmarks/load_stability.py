@@ -128,6 +128,21 @@ def collect(
     return sum(r["service"] == "submission" for r in load.get("rounds", []))
 
 
+def failed_requests(stage: dict[str, Any]) -> str:
+    """Each endpoint's failed requests in one run ("" when none failed), and what Locust said
+    of them where the stage's log excerpt has it: what an errors goal missed was made of."""
+    load = stage["load"] or {"endpoints": []}
+    counts = [
+        f"{e['endpoint']} {e['failures']} of {e['requests']}"
+        for e in load["endpoints"]
+        if e["failures"] and e["endpoint"] != "Aggregated"
+    ]
+    if not counts:
+        return ""
+    said = [line.strip() for line in stage.get("log_excerpt", "").splitlines() if "rror" in line]
+    return "; ".join(counts) + "".join(f"\n        {line[:200]}" for line in said[:5])
+
+
 def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> None:
     """Grade one variant `runs` times and print its scores and each goal's spread."""
     scores: list[float] = []
@@ -136,12 +151,15 @@ def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> Non
     rounds: list[int] = []  # the submission's rounds in each run
     top = 0.0
     before = os.getloadavg()
-    for _ in range(runs):
+    for run in range(1, runs + 1):
         with cpu_hog(hog):
             stage = load_stage(slug, folder, official)
         scores.append(float(stage["score"]))
         top = float(stage["max_score"])
         rounds.append(collect(stage, spread, missed))
+        failed = failed_requests(stage)
+        if failed:
+            print(f"    run {run}: failed requests: {failed}", flush=True)
     after = os.getloadavg()
     where = "with a CPU hog" if hog else "idle"
     listed = ", ".join(f"{score:g}" for score in scores)
