@@ -271,6 +271,7 @@ def load_results(stage: StageResult, d: Detail) -> dict[str, Any] | None:
         "whys": whys,
         "causes": [Md(c) for c in miss_causes(stage, stage.checks)],
         "statements": _statement_lines(stage, d),
+        "failures": _failure_lines(stage, d),
         "database": [md_inline(f, 400) for f in _database_findings(stage)],
         "measures": _measures(stage),
         "judging": Md(judging_sentence(stage.load)) if stage.load.judging == "reference" else None,
@@ -312,6 +313,19 @@ def _measures(stage: StageResult) -> list[Md]:
     if any("pages read per request" in check.name for check in stage.checks):
         said.append(Md(PAGES_MEASURE))
     return said
+
+
+def _failure_lines(stage: StageResult, d: Detail) -> list[Md]:
+    """The commonest kinds of failed request: the endpoint, what was wrong, how often."""
+    failures = stage.load.failures if stage.load else []
+    return [
+        Md(f"{code_span(f.endpoint, 60)}: {md_inline(f.error, 200)} ({_times(f.occurrences)})")
+        for f in failures[: d.endpoints]
+    ]
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count:,} times"
 
 
 def _statement_lines(stage: StageResult, d: Detail) -> list[Md]:

@@ -1,12 +1,25 @@
-"""Locust's `--json-file` output → per-endpoint figures, and SLO verdicts. Pure functions."""
+"""Locust's `--json-file` and failures table → per-endpoint figures, failed requests by kind,
+and SLO verdicts. Pure functions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ast
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from graders.model.assignment import Slo
-from graders.model.report import Check, DatabaseUse, EndpointLoad, EndpointStatements, LoadMiss
+from graders.model.report import (
+    Check,
+    DatabaseUse,
+    EndpointLoad,
+    EndpointStatements,
+    LoadFailure,
+    LoadMiss,
+)
 
 AGGREGATED = "Aggregated"
 # A latency or throughput goal is met by answers, not by fast failures: when more than this
@@ -52,6 +65,65 @@ def _row(name: str, entries: list[dict[str, Any]], duration: float) -> EndpointL
         p95_ms=percentile(histogram, timed, 0.95),
         p99_ms=percentile(histogram, timed, 0.99),
     )
+
+
+FAILURE_KINDS_KEPT = 5  # the commonest kinds of failed request a report keeps
+ERROR_CHARS_KEPT = 200
+# How Locust writes what failed: the locustfile's own words (`resp.failure("...")`) and an
+# error status, unwrapped; anything else (a refused connection, a timeout) as Locust says it.
+_LOCUSTFILE_SAID = re.compile(r"^CatchResponseError\((['\"])(?P<said>.*)\1\)$", re.DOTALL)
+_BAD_STATUS = re.compile(r"^(?:LocustBadStatusCode|BadStatusCode)\(code=(?P<code>\d+)\)$")
+
+
+def failure_kinds(table: str) -> list[LoadFailure]:
+    """Locust's `--csv` failures table (Method, Name, Error, Occurrences, ...) → one entry per
+    endpoint and error, commonest first, the first FAILURE_KINDS_KEPT."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in csv.DictReader(io.StringIO(table)):
+        try:
+            occurrences = int(row.get("Occurrences") or 0)
+        except ValueError:
+            continue
+        endpoint = f"{row.get('Method') or ''} {row.get('Name') or ''}".strip()
+        counts[(endpoint, _what_failed(row.get("Error") or ""))] += occurrences
+    return _commonest(counts)
+
+
+def merge_failures(groups: Iterable[Sequence[LoadFailure]]) -> list[LoadFailure]:
+    """Several runs' failed requests as one list, commonest first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for group in groups:
+        for failure in group:
+            counts[(failure.endpoint, failure.error)] += failure.occurrences
+    return _commonest(counts)
+
+
+def _commonest(counts: Counter[tuple[str, str]]) -> list[LoadFailure]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        LoadFailure(endpoint=endpoint, error=error, occurrences=n)
+        for (endpoint, error), n in ranked[:FAILURE_KINDS_KEPT]
+        if n > 0
+    ]
+
+
+def _what_failed(error: str) -> str:
+    error = error.strip()
+    said = _LOCUSTFILE_SAID.match(error)
+    if said:  # Locust wrote the message's repr: its escapes (\n, \') are read back
+        error = _unrepr(said.group(1), said["said"][: 4 * ERROR_CHARS_KEPT])
+    status = _BAD_STATUS.match(error)
+    if status:
+        error = f"status {status['code']}"
+    return " ".join(error.split())[:ERROR_CHARS_KEPT]
+
+
+def _unrepr(quote: str, body: str) -> str:
+    try:
+        text = ast.literal_eval(f"{quote}{body}{quote}")
+    except (SyntaxError, ValueError):
+        return body
+    return text if isinstance(text, str) else body
 
 
 def measured_duration(entries: list[dict[str, Any]], fallback: float) -> float:

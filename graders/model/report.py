@@ -128,6 +128,15 @@ class DatabaseUse(_Model):
         return self.statements > 0 or self.sessions > 0
 
 
+class LoadFailure(_Model):
+    """One kind of failed request under load: what the locustfile (or Locust) said, how often.
+    The locustfile checks every answer as the app would, so a fast wrong answer shows here."""
+
+    endpoint: str
+    error: str
+    occurrences: int
+
+
 class LoadRound(_Model):
     """One short Locust run of a reference-judged load stage (graders.model.load_reference)."""
 
@@ -138,6 +147,7 @@ class LoadRound(_Model):
     # a miss measured while others took clearly more than during the reference's rounds is
     # measured again.
     foreign_cores: float | None = None
+    failures: list[LoadFailure] = Field(default_factory=list)
 
 
 class RaisedGoal(_Model):
@@ -163,6 +173,8 @@ class LoadMetrics(_Model):
     rounds: list[LoadRound] = Field(default_factory=list)
     raised: list[RaisedGoal] = Field(default_factory=list)
     cpu_source: Literal["cgroup", "processes"] | None = None
+    # The submission's failed requests by kind, commonest first (graders.model.loadstats).
+    failures: list[LoadFailure] = Field(default_factory=list)
 
 
 class StageResult(_Model):

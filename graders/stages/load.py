@@ -11,7 +11,7 @@ from typing import Any
 from basis.procs import Limits
 from graders.model.load_reference import reference_solution
 from graders.model.loadstats import database_findings, endpoint_figures, judge, measured_duration
-from graders.model.report import LoadMetrics, StageCause, StageResult, Status
+from graders.model.report import LoadFailure, LoadMetrics, StageCause, StageResult, Status
 from graders.running import tools
 from graders.running.cpu_time import CpuSource, ServiceMeter
 from graders.running.process import clean_env, run_cmd
@@ -82,7 +82,8 @@ def run(ctx: StageContext) -> StageResult:
         )
     measured_cpu = (cpu, meter.source)
     entries = json.loads(stats.read_text())
-    return _score(ctx, entries, started, died_with, database, measured_cpu)
+    failed = load_rounds.failures_of(out)
+    return _score(ctx, entries, started, died_with, database, measured_cpu, failed)
 
 
 def _service_limits(ctx: StageContext) -> Limits:
@@ -118,6 +119,8 @@ def _locust_argv(ctx: StageContext, host: str, out: Path, seconds: int | None = 
         host,
         "--json-file",
         str(out),
+        "--csv",  # for OUT_failures.csv: what failed, in the locustfile's words
+        str(out),
         "--exit-code-on-error",
         "0",
         "--only-summary",
@@ -135,6 +138,7 @@ def _score(
     died_with: int | None,
     database: Database | None = None,
     cpu: tuple[float, CpuSource] | None = None,
+    failures: list[LoadFailure] | None = None,
 ) -> StageResult:
     spec = ctx.assignment.spec.stages.load
     assert spec is not None
@@ -156,6 +160,7 @@ def _score(
         statements=database.statements if database else [],
         database=database.use if database else None,
         cpu_source=cpu[1] if cpu else None,
+        failures=failures or [],
     )
     score = sum(c.score for c in checks) if died_with is None else 0.0
     exited: StageCause | None = "service-exited" if died_with is not None else None

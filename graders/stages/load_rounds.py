@@ -31,10 +31,13 @@ from graders.model.loadstats import (
     AGGREGATED,
     database_findings,
     endpoint_figures,
+    failure_kinds,
     measured_duration,
+    merge_failures,
 )
 from graders.model.report import (
     EndpointLoad,
+    LoadFailure,
     LoadMetrics,
     LoadRound,
     StageCause,
@@ -216,7 +219,14 @@ def _round(
         duration_seconds=round(duration, 2),
         endpoints=rows,
         foreign_cores=machine.foreign_cores(spent),
+        failures=failures_of(out),
     )
+
+
+def failures_of(out: Path) -> list[LoadFailure]:
+    """What failed in the Locust run written to `out` (`--csv out`), by kind."""
+    table = Path(f"{out}_failures.csv")
+    return failure_kinds(table.read_text(errors="replace")) if table.is_file() else []
 
 
 class MachineShare:
@@ -288,6 +298,7 @@ def score(ctx: StageContext, measured: Measured, started: float) -> StageResult:
         raised=[r for slo in spec.slos for r in raised_goals(slo, theirs, tolerance)],
         statements=database.statements if database else [],
         database=database.use if database else None,
+        failures=merge_failures(r.failures for r in measured.rounds if r.service == "submission"),
     )  # fmt: skip
     exited: StageCause | None = "service-exited" if died_with is not None else None
     score_ = sum(c.score for c in checks) if died_with is None else 0.0

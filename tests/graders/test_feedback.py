@@ -26,6 +26,7 @@ from graders.model.report import (
     EndpointLoad,
     Finding,
     GradeReport,
+    LoadFailure,
     LoadMetrics,
     LoadMiss,
     LoadRound,
@@ -252,6 +253,12 @@ def _load(p95_list: float, errors: int = 0) -> StageResult:
                 p99_ms=71,
             ),
         ],
+        failures=[
+            LoadFailure(endpoint="POST /tasks", error="status 500", occurrences=errors - 1),
+            LoadFailure(endpoint="POST /tasks", error="no id in the task created", occurrences=1),
+        ]
+        if errors
+        else [],
     )
     score = sum(c.score for c in checks)
     return _stage(
@@ -346,7 +353,7 @@ def starter_partial() -> GradeReport:
             _hidden(["authorization", "pagination"]),
             _lint(lint),
             _types(types),
-            _load(412),
+            _load(412, errors=48),
         ]
     )
 
@@ -496,6 +503,7 @@ def hostile_output() -> GradeReport:
                 )
                 for text in HOSTILE
             ],
+            failures=[LoadFailure(endpoint=t, error=t, occurrences=2) for t in HOSTILE],
         ),
     )
     report = _report([_install(), tests, hidden, lint, types, load], commit="`@x <b>`")

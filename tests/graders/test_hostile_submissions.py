@@ -292,6 +292,9 @@ def test_fast_wrong_answers_fail_the_load_goals(tmp_path, outside, kept):
     assert (load.status, load.score) == ("failed", 0)
     listed = next(e for e in load.load.endpoints if e.endpoint == "GET /notes")
     assert listed.failures > 0
+    # The report says what was wrong, in the locustfile's words (the feedback lists them).
+    said = {(f.endpoint, f.error) for f in load.load.failures}
+    assert ("GET /notes", "a note this client wrote is missing from the list") in said, said
     assert_contained(report, outside, kept)
 
 

@@ -6,7 +6,14 @@ import pytest
 
 from graders.model.assignment import Slo
 from graders.model.junit import CaseOutcome, JunitUnreadable, read_junit
-from graders.model.loadstats import endpoint_figures, judge, measured_duration, percentile
+from graders.model.loadstats import (
+    endpoint_figures,
+    failure_kinds,
+    judge,
+    measured_duration,
+    merge_failures,
+    percentile,
+)
 from graders.model.scoring import weigh
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
@@ -114,3 +121,47 @@ def test_an_slo_passes_or_fails_with_the_measured_figures_in_words():
     assert (missed.status, missed.score, missed.max_score) == ("failed", 0, 10)
     assert missed.message == "p99 300 ms > goal 100 ms; errors 2.0% > goal 1%"
     assert absent.status == "failed" and "no requests" in absent.message
+
+
+# Locust 2.47's `--csv` failures table, as it wrote it for a locustfile that fails answers with
+# `resp.failure(...)`, a 404 and a refused connection (the grader's pinned Locust; requests named
+# as our locustfiles name them, without the method).
+FAILURES_CSV = """\
+Method,Name,Error,Occurrences,First Seen,Last Seen
+GET,/nothere,LocustBadStatusCode(code=404),8,2026-12-02T22:23:28Z,2026-12-02T22:23:29Z
+GET,/x,"CatchResponseError('booking 3 belongs to another user, with a comma')",4,\
+2026-12-02T22:23:28Z,2026-12-02T22:23:29Z
+GET,/refused,"ConnectionRefusedError(111, 'Connection refused')",8,\
+2026-12-02T22:23:28Z,2026-12-02T22:23:29Z
+"""
+
+
+def test_failed_requests_are_told_in_the_locustfiles_words_commonest_first():
+    assert [(f.endpoint, f.error, f.occurrences) for f in failure_kinds(FAILURES_CSV)] == [
+        ("GET /nothere", "status 404", 8),
+        ("GET /refused", "ConnectionRefusedError(111, 'Connection refused')", 8),
+        ("GET /x", "booking 3 belongs to another user, with a comma", 4),
+    ]
+
+
+def test_failed_requests_keep_the_commonest_kinds_on_one_short_line_each():
+    rows = [
+        f"POST,/t,\"CatchResponseError('kind {n}\\nsecond line {'x' * 300}')\",{n},a,b"
+        for n in range(1, 9)
+    ]
+    table = "Method,Name,Error,Occurrences,First Seen,Last Seen\n" + "\n".join(rows) + "\n"
+    kept = failure_kinds(table)
+    assert [f.occurrences for f in kept] == [8, 7, 6, 5, 4]
+    assert all("\n" not in f.error and len(f.error) <= 200 for f in kept)
+    assert kept[0].error.startswith("kind 8 second line xxx")
+
+
+def test_rounds_failed_requests_add_up_by_endpoint_and_error():
+    one = failure_kinds(FAILURES_CSV)
+    merged = merge_failures([one, one[:1], []])
+    assert [(f.error, f.occurrences) for f in merged] == [
+        ("status 404", 16),
+        ("ConnectionRefusedError(111, 'Connection refused')", 8),
+        ("booking 3 belongs to another user, with a comma", 4),
+    ]
+    assert failure_kinds("") == [] and merge_failures([]) == []
