@@ -165,3 +165,18 @@ def test_rounds_failed_requests_add_up_by_endpoint_and_error():
         ("booking 3 belongs to another user, with a comma", 4),
     ]
     assert failure_kinds("") == [] and merge_failures([]) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "' + __import__('os').system('touch /tmp/pwned') + '",
+        "' + " + "(" * 400 + "1" + ")" * 400 + " + '",
+        "\\x",
+    ],
+    ids=["code", "deep nesting", "bad escape"],
+)
+def test_a_failure_message_that_is_no_plain_literal_is_kept_as_written(said):
+    table = "Method,Name,Error,Occurrences\n" + f"GET,/x,\"CatchResponseError('{said}')\",1\n"
+    (kept,) = failure_kinds(table)
+    assert kept.error == " ".join(said.split())[:200]
