@@ -129,8 +129,8 @@ def collect(
 
 
 def failed_requests(stage: dict[str, Any]) -> str:
-    """Each endpoint's failed requests in one run ("" when none failed), and what Locust said
-    of them where the stage's log excerpt has it: what an errors goal missed was made of."""
+    """Each endpoint's failed requests in one run ("" when none failed), and the commonest
+    kinds of failure in the locustfile's words: what an errors goal missed was made of."""
     load = stage["load"] or {"endpoints": []}
     counts = [
         f"{e['endpoint']} {e['failures']} of {e['requests']}"
@@ -139,8 +139,9 @@ def failed_requests(stage: dict[str, Any]) -> str:
     ]
     if not counts:
         return ""
-    said = [line.strip() for line in stage.get("log_excerpt", "").splitlines() if "rror" in line]
-    return "; ".join(counts) + "".join(f"\n        {line[:200]}" for line in said[:5])
+    failures = load.get("failures", [])
+    kinds = [f"{f['endpoint']}: {f['error']} ({f['occurrences']})" for f in failures]
+    return "; ".join(counts) + "".join(f"\n        {kind[:200]}" for kind in kinds)
 
 
 def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> None:
