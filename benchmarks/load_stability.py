@@ -137,10 +137,13 @@ def failed_requests(stage: dict[str, Any]) -> str:
         for e in load["endpoints"]
         if e["failures"] and e["endpoint"] != "Aggregated"
     ]
-    if not counts:
-        return ""
     failures = load.get("failures", [])
     kinds = [f"{f['endpoint']}: {f['error']} ({f['occurrences']})" for f in failures]
+    for one in load.get("rounds", []):  # the reference's own, in an official grade
+        if one["service"] == "reference":
+            kinds += [f"(reference) {f['endpoint']}: {f['error']}" for f in one["failures"]]
+    if not counts and not kinds:
+        return ""
     return "; ".join(counts) + "".join(f"\n        {kind[:200]}" for kind in kinds)
 
 
