@@ -137,14 +137,13 @@ def failed_requests(stage: dict[str, Any]) -> str:
         for e in load["endpoints"]
         if e["failures"] and e["endpoint"] != "Aggregated"
     ]
-    failures = load.get("failures", [])
-    kinds = [f"{f['endpoint']}: {f['error']} ({f['occurrences']})" for f in failures]
-    for one in load.get("rounds", []):  # the reference's own, in an official grade
-        if one["service"] == "reference":
-            kinds += [f"(reference) {f['endpoint']}: {f['error']}" for f in one["failures"]]
-    if not counts and not kinds:
+    theirs = [r for r in load.get("rounds", []) if r["service"] == "reference"]
+    kinds = [("", f) for f in load.get("failures", [])]  # the reference's own, when official:
+    kinds += [("(reference) ", f) for one in theirs for f in one["failures"]]
+    said = [f"{who}{f['endpoint']}: {f['error']} ({f['occurrences']})" for who, f in kinds]
+    if not counts and not said:
         return ""
-    return "; ".join(counts) + "".join(f"\n        {kind[:200]}" for kind in kinds)
+    return "; ".join(counts) + "".join(f"\n        {line[:200]}" for line in said)
 
 
 def variant(slug: str, folder: str, hog: bool, runs: int, official: bool) -> None:
