@@ -10,6 +10,10 @@ from graders.running.engine import grade_submission
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "templates"
+# The assignment whose class tests/official/test_official_e2e.py grades officially, through the
+# course repository's workflow: its solution's and starter's grades there are its calibration
+# (the same official grades, by the route the deadline takes), so they are not graded twice.
+OFFICIAL_E2E_SLUG = "tasks-api"
 
 
 @cache
@@ -34,3 +38,27 @@ def describe(report: GradeReport) -> str:
     return "; ".join(
         f"{s.name} {s.status} {s.score}/{s.max_score}: {s.message}" for s in report.stages
     )
+
+
+def check_solution(report: GradeReport) -> None:
+    """The solution's calibration: full marks, and no protected file needed changing."""
+    assert report.score == report.max_score == 100, describe(report)
+    assert report.integrity == [], "the solution must not need changes to protected files"
+
+
+def check_starter(report: GradeReport) -> None:
+    """The starter's calibration: under 40%, some public tests pass, the real work is left."""
+    assert report.percent < 40, describe(report)
+    assert report.stage("tests").score > 0, "the starter should pass some public tests"
+    for name in ("hidden", "load"):
+        assert report.stage(name).status == "failed", describe(report)
+
+
+def check_milestones(solution: GradeReport, starter: GradeReport) -> None:
+    """Each selector matches something in a complete grade (no typo goes unnoticed), every
+    milestone is done in the solution's grade, and the starter has work left in each."""
+    for done in solution.milestones:
+        assert done.not_run == [], f"{done.id}: nothing matches {done.not_run}"
+        assert done.status == "done", f"{done.id}: {done.failing}"
+    for todo in starter.milestones:
+        assert todo.status == "in_progress", f"{todo.id} is {todo.status} in the starter"

@@ -2,7 +2,9 @@
 
 These run the whole grader for real on each `templates/*/` folder (dependency install, public
 tests, hidden HTTP checks against the running service, ruff, mypy and a Locust run), as the
-official grade would: protected files put back from the starter.
+official grade would: protected files put back from the starter. The assignment of the
+official end-to-end test is calibrated there, on its class's official grades
+(tests/official/test_official_e2e.py), by the same checks.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.graders.calibration import TEMPLATES, describe, template_grade
+from tests.graders.calibration import (
+    OFFICIAL_E2E_SLUG,
+    TEMPLATES,
+    check_milestones,
+    check_solution,
+    check_starter,
+    template_grade,
+)
 
 # A real solution's load goals: `make test` runs these one after another, never beside
 # another such load test (Makefile).
 pytestmark = [pytest.mark.slow, pytest.mark.load_goals]
 SLUGS = sorted(path.parent.name for path in TEMPLATES.glob("*/assignment.toml"))
+GRADED_HERE = [slug for slug in SLUGS if slug != OFFICIAL_E2E_SLUG]
 
 
 @pytest.fixture(autouse=True)
@@ -24,31 +34,22 @@ def _runs(grading_runs: Path) -> Path:
     return grading_runs
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+def test_the_official_e2e_calibrates_a_real_assignment() -> None:
+    assert OFFICIAL_E2E_SLUG in SLUGS, "tests/official/test_official_e2e.py grades a template"
+
+
+@pytest.mark.parametrize("slug", GRADED_HERE)
 def test_the_solution_scores_full_marks(slug: str) -> None:
-    report = template_grade(slug, "solution")
-    assert report.score == report.max_score == 100, describe(report)
-    assert report.integrity == [], "the solution must not need changes to protected files"
+    check_solution(template_grade(slug, "solution"))
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", GRADED_HERE)
 def test_the_starter_scores_under_40_percent_and_leaves_the_real_work(slug: str) -> None:
-    report = template_grade(slug, "starter")
-    assert report.percent < 40, describe(report)
-    assert report.stage("tests").score > 0, "the starter should pass some public tests"
-    for name in ("hidden", "load"):
-        assert report.stage(name).status == "failed", describe(report)
+    check_starter(template_grade(slug, "starter"))
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", GRADED_HERE)
 def test_every_milestone_names_real_checks_the_solution_finishes_and_the_starter_does_not(
     slug: str,
 ) -> None:
-    """Each selector matches something in a complete grade (no typo goes unnoticed), every
-    milestone is done in the solution's grade, and the starter has work left in each."""
-    solution, starter = template_grade(slug, "solution"), template_grade(slug, "starter")
-    for done in solution.milestones:
-        assert done.not_run == [], f"{done.id}: nothing matches {done.not_run}"
-        assert done.status == "done", f"{done.id}: {done.failing}"
-    for todo in starter.milestones:
-        assert todo.status == "in_progress", f"{todo.id} is {todo.status} in the starter"
+    check_milestones(template_grade(slug, "solution"), template_grade(slug, "starter"))

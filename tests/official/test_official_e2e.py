@@ -1,9 +1,12 @@
 """The official grade of a class, end to end on the sandbox (issue 11's acceptance test).
 
-Six learners on tasks-api: two honest (the reference solution; the bare starter) and four
-who cheat on top of the starter (a root conftest that turns failures into passes; tests
-rewritten to `assert True`; a test that prints "Points 100/100"; an app that, wherever it is
-imported, hunts tokens and writes with them and phones home with the learner's own token). One
+Four learners on tasks-api: two honest (the reference solution; the bare starter) and two
+who cheat on top of the starter. One games its tests three ways at once: a root conftest that
+turns failures into passes, tests rewritten to `assert True`, and a test that prints "Points
+100/100"; each of the three alone raises the grade if its protection fails, whatever the other
+two do, so one official grade proves all three (the grader's own tests prove each apart:
+tests/graders/test_official_grade.py). The other's app, wherever it is imported, hunts tokens
+and writes with them and phones home with the learner's own token. One
 `classroom official tasks-api --wait` runs the course repository's real workflow through
 act. Every cheater gets exactly the starter's official grade, stage by stage (the bare
 starter in the class is "the same code without the cheat", graded in the same run); the
@@ -26,7 +29,13 @@ from classroom.sandbox_story import solution_files, warm_environment
 from graders.model.report import GradeReport
 from orchestrator.official.comment import OFFICIAL_GRADE_MARKER
 from tests.conftest import FIXTURES, ROOT, SHARED_CACHE
-from tests.graders.calibration import describe
+from tests.graders.calibration import (
+    OFFICIAL_E2E_SLUG,
+    check_milestones,
+    check_solution,
+    check_starter,
+    describe,
+)
 from tests.official.class_setup import OfficialClass, files_of, official_class
 
 # A real solution's load goals: `make test` runs these one after another, never beside
@@ -34,7 +43,7 @@ from tests.official.class_setup import OfficialClass, files_of, official_class
 # first test's time) takes about 8 minutes on a quiet 2-core machine and took 13 beside other
 # work: pytest's default of 10 would cut it.
 pytestmark = [pytest.mark.slow, pytest.mark.load_goals, pytest.mark.timeout(1800)]
-SLUG = "tasks-api"
+SLUG = OFFICIAL_E2E_SLUG
 COURSE = "school/course"
 CHEATS = FIXTURES / "official"
 STARTER_TESTS = ROOT / "templates" / SLUG / "starter" / "tests"
@@ -57,12 +66,15 @@ def submissions() -> dict[str, dict[str, str | None] | None]:
         f"tests/{p.name}": "def test_passes():\n    assert True\n"
         for p in sorted(STARTER_TESTS.glob("test_*.py"))
     }
+    games_its_tests = {
+        **files_of(CHEATS / "games_its_tests_with_a_conftest"),
+        **rewritten,
+        "tests/test_zz_lies.py": LIES.read_text(),
+    }
     return {
         "solution": solution_files(),
         "starter": None,
-        "conftest": files_of(CHEATS / "games_its_tests_with_a_conftest"),
-        "assert_true": rewritten,
-        "prints_full_marks": {"tests/test_zz_lies.py": LIES.read_text()},
+        "games_its_tests": games_its_tests,
         "reaches_out": files_of(CHEATS / "reaches_out_at_import"),
     }
 
@@ -87,7 +99,7 @@ def graded(tmp_path_factory):
     work = tmp_path_factory.mktemp("official-e2e")
     # One grade job: on GitHub each job has a runner of its own, here they would share two
     # cores, and the solution's load test must not run beside another grading.
-    with official_class(work, ROOT / "templates" / SLUG, 6, concurrent=1) as room:
+    with official_class(work, ROOT / "templates" / SLUG, 4, concurrent=1) as room:
         warm_environment(room.story, SHARED_CACHE)
         roles = dict(zip(submissions(), room.learners, strict=True))
         commits = {}
@@ -158,7 +170,7 @@ def report_of(room, role: str) -> GradeReport:
 def test_the_run_grades_every_learner_officially_and_prints_its_summary(graded):
     assert graded.code == 0, graded.printed
     assert "tasks-api: official grades by grader " in graded.printed
-    assert "6 graded, 0 not graded, 0 skipped (already graded)" in graded.printed
+    assert "4 graded, 0 not graded, 0 skipped (already graded)" in graded.printed
     assert "  Grade chunk 0: success" in graded.printed
     for role in graded.roles:
         line = store_line(graded, role)
@@ -171,7 +183,16 @@ def test_the_solution_gets_full_marks(graded):
     assert line["score"] == line["max_score"] == 100, describe(report_of(graded, "solution"))
 
 
-CHEATERS = ("conftest", "assert_true", "prints_full_marks", "reaches_out")
+def test_the_class_calibrates_the_assignment_as_test_template_grades_does_the_others(graded):
+    """The solution's and the bare starter's official grades are tasks-api's calibration
+    (tests/graders/test_template_grades.py grades every other template)."""
+    solution, starter = report_of(graded, "solution"), report_of(graded, "starter")
+    check_solution(solution)
+    check_starter(starter)
+    check_milestones(solution, starter)
+
+
+CHEATERS = ("games_its_tests", "reaches_out")
 
 
 # The goals the starter's code misses by design in every run (its GET /tasks p50 is about
@@ -206,15 +227,12 @@ def test_a_cheat_earns_exactly_the_starters_grade_stage_by_stage(graded, role):
 
 
 def test_the_protected_files_a_cheat_changed_are_named(graded):
-    assert {(t.path, t.change) for t in report_of(graded, "conftest").integrity} == {
-        ("conftest.py", "added")
-    }
-    assert ("tests/test_zz_lies.py", "added") in {
-        (t.path, t.change) for t in report_of(graded, "prints_full_marks").integrity
-    }
-    changed = {t.path for t in report_of(graded, "assert_true").integrity}
-    assert {f"tests/{p.name}" for p in STARTER_TESTS.glob("test_*.py")} <= changed
+    changed = {(t.path, t.change) for t in report_of(graded, "games_its_tests").integrity}
+    rewritten = {(f"tests/{p.name}", "changed") for p in STARTER_TESTS.glob("test_*.py")}
+    added = {("conftest.py", "added"), ("tests/test_zz_lies.py", "added")}
+    assert changed == rewritten | added
     assert not report_of(graded, "starter").integrity
+    assert not report_of(graded, "reaches_out").integrity  # its app is the learner's own
 
 
 def test_every_grade_ran_contained_without_network(graded):
@@ -232,8 +250,8 @@ def test_every_learner_has_their_grade_on_their_assignment_issue(graded):
         assert author == instructor
         assert f"· {line['score']:g} / 100" in body
         assert graded.commits[role][:12] in body and "**without network**" in body
-    conftest = graded.comments["conftest"][0][1]
-    assert "### Protected files put back" in conftest and "`conftest.py` (added)" in conftest
+    gamed = graded.comments["games_its_tests"][0][1]
+    assert "### Protected files put back" in gamed and "`conftest.py` (added)" in gamed
     assert "### Hidden checks that failed" in graded.comments["starter"][0][1]
 
 
