@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-__all__ = ["STOP_SIGNALS", "Interrupted", "exit_code_of", "stop_signals_raise"]
+__all__ = ["STOP_SIGNALS", "Interrupted", "deferred", "exit_code_of", "stop_signals_raise"]
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -51,6 +52,9 @@ def stop_signals_raise(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> Iter
         if raised:
             return  # unwinding already: let the cleanup finish
         raised = True
+        if _deferring.depth:
+            _deferring.pending = signum  # raised as the `deferred` block ends
+            return
         raise Interrupted(signum)
 
     previous: dict[signal.Signals, object] = {}
@@ -66,3 +70,29 @@ def stop_signals_raise(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> Iter
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)  # type: ignore[arg-type]  # what getsignal gave back
+
+
+class _Deferring(threading.local):
+    depth = 0
+    pending: int | None = None
+
+
+_deferring = _Deferring()  # the handler runs in the main thread: its state is the one read
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """A stop signal that comes inside the block raises `Interrupted` as the block ends.
+
+    For the few lines between starting a process and registering it to be stopped: raised in
+    between, the interrupt would leave a process nobody knows about (a database server started
+    but never stopped). Signals only interrupt the main thread, so another thread's block
+    changes nothing."""
+    _deferring.depth += 1
+    try:
+        yield
+    finally:
+        _deferring.depth -= 1
+    if _deferring.depth == 0 and _deferring.pending is not None:
+        signum, _deferring.pending = _deferring.pending, None
+        raise Interrupted(signum)

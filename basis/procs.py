@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
-from basis import watchdog
+from basis import interrupts, watchdog
 
 __all__ = [
     "Aborted",
@@ -262,18 +262,19 @@ def _run(
     proc: subprocess.Popen[bytes] | None = None
     readers: list[threading.Thread] = []
     try:
-        proc = subprocess.Popen(
-            confinement.wrap(argv, cwd),
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-            start_new_session=True,
-        )
-        watchdog.watch_group(proc.pid)
-        if track:
-            _track(confinement, proc)
+        with interrupts.deferred():  # started and known to the cleanup below, or not started
+            proc = subprocess.Popen(
+                confinement.wrap(argv, cwd),
+                cwd=cwd,
+                env=dict(env),
+                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+                start_new_session=True,
+            )
+            watchdog.watch_group(proc.pid)
+            if track:
+                _track(confinement, proc)
         readers = _start_readers(proc, out, err)
         if stdin is not None:
             readers.append(_start_feeder(proc, stdin))
@@ -397,18 +398,26 @@ class Spawned:
         self.argv = list(argv)
         self._confinement = confine()
         self._capture = _Capture(limits.output_bytes)
-        self.proc = subprocess.Popen(
-            self._confinement.wrap(argv, cwd),
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        watchdog.watch_group(self.proc.pid)
-        _track(self._confinement, self.proc)
-        self._readers = _start_readers(self.proc, self._capture, _Capture(0))
+        # Started and registered, or not started: an interrupt in between would leave a
+        # server that nothing stops. One that came meanwhile stops it here, as the caller's
+        # cleanup only begins once this returns.
+        try:
+            with interrupts.deferred():
+                self.proc = subprocess.Popen(
+                    self._confinement.wrap(argv, cwd),
+                    cwd=cwd,
+                    env=dict(env),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+                watchdog.watch_group(self.proc.pid)
+                _track(self._confinement, self.proc)
+                self._readers = _start_readers(self.proc, self._capture, _Capture(0))
+        except interrupts.Interrupted:
+            self.stop()
+            raise
 
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -100,3 +100,53 @@ def test_what_a_killed_process_started_dies_with_it_and_its_folder_goes(owner):
     proc.wait()
     _eventually(lambda: _running(marker) == [], "the server outlived its owner")
     _eventually(lambda: not folder.exists(), "the watched folder outlived its owner")
+
+
+# The signal comes the moment a process has started, before its starter has it in hand: here
+# it is sent from inside subprocess.Popen's return. Before, it raised there, with the server or
+# command running and nothing to stop it.
+IN_THE_WINDOW = """
+import os, signal, subprocess, sys
+from pathlib import Path
+from basis import procs
+from basis.interrupts import Interrupted, stop_signals_raise
+from basis.procs import Limits, Spawned, run_cmd
+
+marker, kind = sys.argv[1], sys.argv[2]
+
+class SignalledAsItStarts(subprocess.Popen):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+procs.subprocess.Popen = SignalledAsItStarts
+argv = ["bash", "-c", 'exec -a "$0" sleep 600', marker]
+limits = Limits(timeout_seconds=600)
+try:
+    with stop_signals_raise():
+        if kind == "server":
+            Spawned(argv, cwd=Path("/"), env={"PATH": "/usr/bin:/bin"}, limits=limits)
+        else:
+            run_cmd(argv, cwd=Path("/"), env={"PATH": "/usr/bin:/bin"}, limits=limits)
+        print("never interrupted", flush=True)
+except Interrupted as exc:
+    sys.exit(128 + exc.signum)
+"""
+
+
+@pytest.mark.parametrize("kind", ["server", "command"])
+def test_a_signal_right_after_a_process_starts_still_stops_it(kind):
+    marker = f"classroom-window-{kind}-{os.getpid()}"
+    done = subprocess.run(
+        [sys.executable, "-c", IN_THE_WINDOW, marker, kind],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
+    try:
+        assert done.returncode == 128 + signal.SIGTERM, done
+        assert b"never interrupted" not in done.stdout
+        assert _running(marker) == []
+    finally:
+        for pid in _running(marker):
+            os.kill(pid, signal.SIGKILL)
