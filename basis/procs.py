@@ -131,6 +131,7 @@ class _Capture:
     chunks: list[bytes] = field(default_factory=list)
     kept: int = 0
     dropped: int = 0
+    observe: Callable[[bytes], None] | None = None  # sees every chunk as it comes, kept or not
 
     def pump(self, stream: IO[bytes]) -> None:
         while (
@@ -138,6 +139,8 @@ class _Capture:
             if hasattr(stream, "read1")
             else stream.read(_READ_CHUNK)
         ):
+            if self.observe is not None:
+                self.observe(chunk)
             room = self.cap - self.kept
             if room > 0:
                 self.chunks.append(chunk[:room])
@@ -204,8 +207,10 @@ def run_raw(
     timeout: float = 60,
     check: bool = True,
     cancel: threading.Event | None = None,
+    observe: Callable[[bytes], None] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run trusted `args` (git, act) for a server's request: bytes in, bytes out (each capped).
+    `observe` sees the standard output as it comes, chunk by chunk (act's live log).
 
     Raises CommandFailed when it runs out of time, or exits non-zero and `check`; Cancelled
     when `cancel` is set first (its process group is killed either way)."""
@@ -220,6 +225,7 @@ def run_raw(
         stdin,
         cancel,
         track=False,
+        observe=observe,
     )
     if ran.ending == "cancelled":
         raise Cancelled(" ".join(args))
@@ -254,11 +260,12 @@ def _run(
     cancel: threading.Event | None,
     *,
     track: bool,
+    observe: Callable[[bytes], None] | None = None,
 ) -> _Ran:
     """Run one command to its end; `track`: a run's process, which stop_everything stops
     (a cleanup command is not: it runs to its end after an interrupt, in its own time limit)."""
     started = time.monotonic()
-    out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
+    out, err = _Capture(limits.output_bytes, observe=observe), _Capture(limits.output_bytes)
     proc: subprocess.Popen[bytes] | None = None
     readers: list[threading.Thread] = []
     try:

@@ -46,11 +46,12 @@ def run(args: argparse.Namespace, token: str | None = None) -> int:
 
     target = Target(args.repo, args.sha, parse_pull_request(args.pull_request), args.ref)
     api_url = os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    gh = GitHub(api_url, token or _token())
+    gh = GitHub(api_url, token or token_from_env())
     return report(args.dir, target, gh, dry_run=args.dry_run, assignment=args.assignment)
 
 
-def _token() -> str:
+def token_from_env() -> str:
+    """GITHUB_TOKEN, which the step maps from the job's token."""
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         raise UserError("GITHUB_TOKEN is not set: map the job's token into the step's env")

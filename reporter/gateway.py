@@ -23,9 +23,11 @@ from reporter.records import (
     CheckRunInfo,
     CommentInfo,
     IssueInfo,
+    JobInfo,
     RepoInfo,
     check_run_from,
     comment_from,
+    job_from,
     repo_from,
 )
 
@@ -38,7 +40,8 @@ class GatewayError(UserError):
 
 
 class GitHub:
-    """The calls the report job makes: comments, check runs, issues, who may write."""
+    """The calls the report job makes: comments, check runs, issues, who may write, and the
+    run's jobs (to wait for the grade job)."""
 
     def __init__(self, api_url: str, token: str, *, backoff: float = 1.0) -> None:
         retry = GithubRetry(total=6, backoff_factor=backoff, allowed_methods=READ_METHODS)
@@ -133,6 +136,16 @@ class GitHub:
     def update_check_run(self, full_name: str, check_id: int, spec: dict[str, Any]) -> None:
         """Update a check run; the annotations in `spec` are added to those it has."""
         self._write("PATCH", f"/repos/{full_name}/check-runs/{check_id}", spec)
+
+    # --- the workflow run ----------------------------------------------------------------------
+
+    def run_jobs(self, full_name: str, run_id: int) -> list[JobInfo]:
+        """The jobs of run `run_id`'s latest attempt (a run has far fewer than 100)."""
+        path = f"/repos/{full_name}/actions/runs/{run_id}/jobs"
+        data = self._find(path, {"filter": "latest", "per_page": 100})
+        if data is None:
+            raise GatewayError(f"GET {path}: no such run in {full_name}")
+        return [job_from(j) for j in data.get("jobs", [])]
 
     # --- the two primitives --------------------------------------------------------------------
 

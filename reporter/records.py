@@ -51,6 +51,15 @@ class CheckRunInfo:
 
 
 @dataclass(frozen=True)
+class JobInfo:
+    """One job of a workflow run: `status` queued, in_progress or completed."""
+
+    name: str
+    status: str
+    conclusion: str | None
+
+
+@dataclass(frozen=True)
 class CommentInfo:
     id: int
     author: str
@@ -101,4 +110,13 @@ def check_run_from(data: dict[str, Any]) -> CheckRunInfo:
         completed_at=data.get("completed_at"),
         text=output.get("text") or "",
         summary=output.get("summary") or "",
+    )
+
+
+def job_from(data: dict[str, Any]) -> JobInfo:
+    """A `JobInfo` from GitHub's workflow-job JSON."""
+    return JobInfo(
+        name=str(data.get("name") or ""),
+        status=str(data.get("status") or ""),
+        conclusion=data.get("conclusion"),
     )

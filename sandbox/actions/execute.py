@@ -17,6 +17,7 @@ import yaml
 
 from basis.procs import Cancelled, CommandFailed, run_raw
 from basis.watchdog import watched
+from sandbox.actions.livelog import LiveLog, live_log_path
 from sandbox.actions.rewrite import rewrite, token_inputs_of
 from sandbox.actions.triggers import Workflow, read_only
 from sandbox.actions.workspace import STANDINS, export_commit, uses_of
@@ -82,6 +83,10 @@ class ActSetup:
         artifacts API afterwards)."""
         return artifacts_dir(self.logs, run_id)
 
+    def live_log(self, run_id: int) -> Path:
+        """act's job records while the run is in progress (gone when it ends)."""
+        return live_log_path(self.logs, run_id)
+
 
 def artifacts_dir(logs: Path, run_id: int) -> Path:
     return logs / f"{run_id}.artifacts"
@@ -132,6 +137,7 @@ def run_act(
                 timeout=setup.timeout,
                 check=False,
                 cancel=cancel,
+                observe=LiveLog(setup.live_log(run.id), lambda line: _mask(line, secrets)),
             )
         except Cancelled:
             return "cancelled", "Canceled: a newer run in its concurrency group took over.\n"

@@ -319,6 +319,7 @@ class Runner:
         jobs = parse_jobs(jsonl, run.job_names)
         close_job_checks(self.sandbox, checks, conclusion, jobs)
         self._finish(run, conclusion, log_text(jsonl), jsonl)
+        self.setup.live_log(run.id).unlink(missing_ok=True)  # the whole log replaces it
 
     def _revoke(self, token: Token) -> None:
         token.revoked = True

@@ -5,6 +5,7 @@ feedback comment appears; a fix updates that same comment; the check run carries
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from graders.commands.grade import grade
 from graders.model.report import GradeReport
 from reporter.results_channel import CHECK_NAME, extract
 from reporter.sticky import read_stamp
+from reporter.wait import GRADE_JOB
 from tests.conftest import SHARED_CACHE
 from tests.sandbox.contract import ContractChecker, ContractLog
 
@@ -212,3 +214,30 @@ def test_merging_the_work_closes_every_milestone_issue_with_the_commit_that_did_
         comments = [c.body for c in issue.get_comments()]
         assert len(comments) == 1
         assert comments[0].startswith(f"Done in `{story.merge_sha[:7]}`")
+
+
+@pytest.mark.slow
+def test_the_report_job_starts_beside_the_grade_job_and_waits_for_it(story):
+    """The report job sets up while grading runs (no `needs:`), then waits for the grade job:
+    in every run it started before the grade job ended, and posted only after it ended."""
+    repo = story.client(story.seeded.instructor).get_repo(story.repo_of(story.learner))
+    logs = story.server.sandbox.config.logs_dir
+    runs = list(repo.get_workflow_runs())
+    assert len(runs) >= 4
+    for run in runs:
+        jobs = {j.name: j for j in run.jobs()}
+        grade_job, report_job = jobs[f"grade / {GRADE_JOB}"], jobs["grade / Report the grade"]
+        assert (grade_job.conclusion, report_job.conclusion) == ("success", "success")
+        steps = [s.name for s in report_job.steps]
+        assert steps.index("Wait for the grade job") < steps.index("Fetch the results")
+        events = [_event(json.loads(line)) for line in (logs / f"{run.id}.jsonl").open()]
+        report_starts = events.index(("Report the grade", "Set up job"))
+        grade_ends = events.index((GRADE_JOB, "ended"))
+        posts = events.index(("Report the grade", "Post the feedback comment and the check run"))
+        assert report_starts < grade_ends < posts, run_log(story, repo.full_name)
+
+
+def _event(record: dict) -> tuple[str, str]:
+    """(the job's name, the step it began or "ended") of one record of act's JSON log."""
+    job = str(record.get("job", "")).rpartition("/")[2].strip()  # act pads it
+    return job, "ended" if record.get("jobResult") else str(record.get("step", ""))

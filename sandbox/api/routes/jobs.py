@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from sandbox.actions.execute import artifacts_dir
 from sandbox.actions.joblog import JobLog, parse_jobs
+from sandbox.actions.livelog import live_log_path
 from sandbox.api.deps import SB, Base, Who, page_slice, respond
 from sandbox.api.shapes import actions as shapes
 from sandbox.auth import require_repo
@@ -53,8 +55,12 @@ def run_logs_archive(owner: str, name: str, run_id: int, sandbox: SB, viewer: Wh
 
 
 def _job_logs(sandbox: Sandbox, run: WorkflowRun) -> list[JobLog]:
-    path = sandbox.config.logs_dir / f"{run.id}.jsonl"
-    return parse_jobs(path.read_text(), run.job_names) if path.exists() else []
+    """The run's jobs from its whole log once it ended, from act's live records before."""
+    logs = sandbox.config.logs_dir
+    for path in (logs / f"{run.id}.jsonl", live_log_path(logs, run.id)):
+        with contextlib.suppress(FileNotFoundError):  # the live one goes as the run ends
+            return parse_jobs(path.read_text(), run.job_names)
+    return []
 
 
 def _jobs(sandbox: Sandbox, base: str, run: WorkflowRun) -> list[dict[str, Any]]:

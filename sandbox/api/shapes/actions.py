@@ -110,7 +110,7 @@ def job(
     number = job_id(run.id, index)
     api = f"{base}/repos/{run.repo}/actions"
     started = run.run_started_at or run.created_at
-    done = run.status == "completed"
+    done = run.status == "completed" or conclusion is not None  # a job ends before its run
     return {
         "id": number,
         "run_id": run.id,

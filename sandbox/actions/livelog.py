@@ -1,0 +1,50 @@
+"""A run's jobs while act still runs them: act's JSON log as it comes, kept to the records that
+say which jobs and steps exist and how they ended (what the jobs API lists while a run is in
+progress, as GitHub lists a job in progress). A step's own output is left out: it is the bulk
+of a log, the learner's code writes it, and GitHub serves no job's log before it ends."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+LIVE_CAP = 4 * 1024 * 1024  # bytes of job records kept; a run that prints more stops here
+
+
+def live_log_path(logs: Path, run_id: int) -> Path:
+    return logs / f"{run_id}.live.jsonl"
+
+
+class LiveLog:
+    """Appends act's job records to `path` line by line, each masked by `mask` (act's JSON
+    shows secrets unmasked in step names), only ever whole lines."""
+
+    def __init__(self, path: Path, mask: Callable[[str], str]) -> None:
+        self.path = path
+        self.mask = mask
+        self.pending = b""
+        self.written = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, chunk: bytes) -> None:
+        with self.lock:
+            *lines, self.pending = (self.pending + chunk).split(b"\n")
+            if len(self.pending) > LIVE_CAP:  # one endless line: not a record
+                self.pending = b""
+            kept = [self.mask(t) for t in (line.decode(errors="replace") for line in lines)]
+            text = "".join(f"{line}\n" for line in kept if is_job_record(line))
+            if text and self.written + len(text) <= LIVE_CAP:
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write(text)
+                self.written += len(text)
+
+
+def is_job_record(line: str) -> bool:
+    """A record of act's about a job or step (not a step's output, not act's own chatter)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and bool(record.get("job")) and not record.get("raw_output")
