@@ -12,10 +12,13 @@ Times what each job of `.github/workflows/grade.yml` does on its runner, medians
 - the report job: `uv venv` and `uv pip install ./reporter` with no cache (the job restores
   none), against before (pip: reporter-requirements' PyGithub, pydantic and jinja2, then the
   grader with `--no-deps`), and `classroom-report --dry-run`: the command's own start-up.
-Then models push-to-comment time and billed minutes on a GitHub-hosted runner. What cannot be
-measured here is an assumption, stated in the output: the time a hosted runner takes to
-start a queued job (GitHub documents no figure), to check out, to set up Python or uv, to
-restore a cache, to move the artifact, and the report's few API calls.
+Then models push-to-comment time and billed minutes on a GitHub-hosted runner, three ways:
+pip in both jobs and the report after the grade (as before stop 25), uv in both and the report
+after the grade (stop 25), and now: the report job started beside the grade job, set up while
+grading runs, then waiting for it (`classroom-report-wait`). What cannot be measured here is
+an assumption, stated in the output: the time a hosted runner takes to start a queued job
+(GitHub documents no figure), to check out, to set up Python or uv, to restore a cache, to
+move the artifact, and the report's few API calls.
 
 Downloads come from the package index: figures depend on this machine's network. Nothing is
 installed outside temporary folders.
@@ -36,6 +39,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from reporter.wait import POLL_EVERY  # noqa: E402  (the report job's wait, as grade.yml runs it)
+
 BIN = Path(sys.executable).parent
 UV = str(BIN / "uv")
 PIP = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
@@ -209,16 +215,20 @@ def model(steps: dict[str, tuple[float, float]]) -> list[str]:
         before_report = JOB_START + ARTIFACT + CHECKOUT + SETUP_PYTHON + reporter_pip[i]
         before_report += started[0] + POSTING
         cache_io = CACHE_SAVE if i == 0 else CACHE_RESTORE
-        now_grade = JOB_START + 2 * CHECKOUT + SETUP_PYTHON + SETUP_UV + cache_io
-        now_grade += grader_uv[i] + grade + ARTIFACT
-        now_report = JOB_START + ARTIFACT + CHECKOUT + SETUP_UV + made[0] + reporter[0]
-        now_report += started[0] + POSTING
+        uv_grade = JOB_START + 2 * CHECKOUT + SETUP_PYTHON + SETUP_UV + cache_io
+        uv_grade += grader_uv[i] + grade + ARTIFACT
+        uv_report = JOB_START + ARTIFACT + CHECKOUT + SETUP_UV + made[0] + reporter[0]
+        uv_report += started[0] + POSTING
         for label, grade_job, report_job in (
-            ("before (pip in both jobs, setup-python in both)", before_grade, before_report),
             (
-                "now (uv in both jobs, the reporter alone, no setup-python to report)",
-                now_grade,
-                now_report,
+                "pip in both jobs, setup-python in both, report after grade",
+                before_grade,
+                before_report,
+            ),
+            (
+                "uv in both jobs, the reporter alone, report after grade (stop 25)",
+                uv_grade,
+                uv_report,
             ),
         ):
             lines.append(
@@ -226,16 +236,18 @@ def model(steps: dict[str, tuple[float, float]]) -> list[str]:
                 f"(grade job {grade_job:.0f} s, report job {report_job:.0f} s), "
                 f"{minutes(grade_job) + minutes(report_job)} billed minutes"
             )
-        # Not built: the report job started beside the grade job (no `needs`), set up while
-        # grading runs, then waiting for the grade job's artifact (it still runs no learner
-        # code); it is billed for its wait.
+        # Now (grade.yml): the report job starts beside the grade job, sets up while grading
+        # runs, then reads the run's jobs every POLL_EVERY seconds (half of that lost on
+        # average) until the grade job has ended; it is billed for its wait.
         setup = JOB_START + CHECKOUT + SETUP_UV + made[0] + reporter[0]
-        tail = ARTIFACT + started[0] + POSTING
-        report_job = max(setup, now_grade) - JOB_START + tail  # billed from its own start
+        tail = POLL_EVERY / 2 + ARTIFACT + started[0] + POSTING
+        report_job = max(setup, uv_grade) - JOB_START + tail  # billed from its own start
         lines.append(
-            f"- not built, {cache} cache: the report job started beside the grade job: push to "
-            f"comment {max(now_grade, setup) + tail:.0f} s, "
-            f"{minutes(now_grade) + minutes(report_job)} billed minutes"
+            f"- now (grade.yml: the report job started beside the grade job, waiting for it), "
+            f"{cache} cache: push to comment {max(uv_grade, setup) + tail:.0f} s "
+            f"(grade job {uv_grade:.0f} s; the report job set up after {setup:.0f} s, posted "
+            f"{tail:.0f} s after the grade job ended), "
+            f"{minutes(uv_grade) + minutes(report_job)} billed minutes"
         )
     return lines
 
@@ -255,7 +267,8 @@ def main() -> None:
         f"\nAssumed on a hosted runner: job start {JOB_START:g} s, checkout {CHECKOUT:g} s each, "
         f"setup-python {SETUP_PYTHON:g} s, setup-uv {SETUP_UV:g} s, uv cache restore "
         f"{CACHE_RESTORE:g} s (save after a cold run {CACHE_SAVE:g} s), artifact {ARTIFACT:g} s "
-        f"each side, the report's API calls {POSTING:g} s."
+        f"each side, the report's API calls {POSTING:g} s; the wait reads the run's jobs every "
+        f"{POLL_EVERY:g} s."
     )
     print("\n".join(model(steps)))
 
