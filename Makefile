@@ -52,7 +52,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP) browsers containment services
 	$(BIN)/pytest -m "not slow" -n 4
 	@$(BIN)/pytest -m "slow and load_goals" --durations=10 > .pytest-load-goals.log 2>&1 & goals=$$!; \
-	nice -n 10 $(BIN)/pytest -m "slow and not load_goals" -n 2 --dist loadfile --durations=10; rest=$$?; \
+	nice -n 10 $(BIN)/pytest -m "slow and not load_goals" --durations=10; rest=$$?; \
 	wait $$goals; held=$$?; cat .pytest-load-goals.log; rm -f .pytest-load-goals.log; \
 	exit $$(( rest || held ))
 
