@@ -168,6 +168,13 @@ def story(tmp_path_factory):
         yield seen
 
 
+def pushed_soon_after(recorded: str, moment: datetime) -> bool:
+    """The server recorded the push within a minute of `moment`: the sandbox's clock runs on in
+    real time once moved, so a push on a busy machine lands a second or more after it."""
+    pushed = datetime.fromisoformat(recorded.replace("Z", "+00:00"))
+    return moment <= pushed < moment + timedelta(minutes=1)
+
+
 def lines_of(store: dict[str, list[dict]], login: str) -> list[dict]:
     return store[f"grades/{SLUG}/{login}.jsonl"]
 
@@ -177,7 +184,7 @@ def test_the_official_grade_at_the_deadline_judges_the_commit_pushed_before_it(s
     [graded] = [x for x in lines_of(story["repo_store"], one) if x["reason"] == "deadline"]
     assert graded["commit"] == story["a"]
     assert graded["deadline"] == iso(story["due"])
-    assert graded["pushed_at"] == iso(story["due"] - timedelta(hours=2))
+    assert pushed_soon_after(graded["pushed_at"], story["due"] - timedelta(hours=2))
     assert (
         "1 to grade, 0 graded already, 0 cannot be graded, 1 without a submission"
         in (story["at_deadline"])
@@ -189,7 +196,7 @@ def test_the_late_run_judges_the_later_commit_with_the_penalty_whatever_its_date
     assert story["forged"] == (iso(due - timedelta(hours=1)).replace("Z", "+00:00"),) * 2
     [late] = [x for x in lines_of(story["repo_store"], one) if x["reason"] == "end of late day 1"]
     assert late["commit"] == story["b"]
-    assert late["pushed_at"] == iso(due + timedelta(hours=3))  # the server's time, not B's
+    assert pushed_soon_after(late["pushed_at"], due + timedelta(hours=3))  # not B's own date
     row = story["csv"][one]
     assert (row["status"], row["days_late"], row["late_penalty"]) == ("late", "1", "10")
     assert (row["points_before_penalty"], row["points_awarded"]) == ("100", "90")
@@ -207,9 +214,10 @@ def test_a_learner_with_an_extension_is_graded_at_their_own_deadline_by_the_sche
     [graded] = lines_of(story["repo_store"], two)
     assert (graded["commit"], graded["reason"]) == (story["c"], f"extended deadline of {two}")
     assert graded["deadline"] == iso(due + 2 * DAY)
-    assert graded["pushed_at"] == iso(due + timedelta(hours=1))  # after D, before their own
-    assert story["csv"][two]["status"] == "on time"
-    assert (story["csv"][two]["points_awarded"] == graded and False) or True
+    assert pushed_soon_after(graded["pushed_at"], due + timedelta(hours=1))  # after D, before
+    row = story["csv"][two]  # their own deadline
+    assert (row["status"], row["days_late"], row["late_penalty"]) == ("on time", "0", "0")
+    assert float(row["points_awarded"]) == pytest.approx(graded["score"])
 
 
 def test_a_learner_who_never_pushed_has_no_submission_a_zero_that_says_so(story):
