@@ -280,6 +280,7 @@ def _run(
                 start_new_session=True,
             )
             watchdog.watch_group(proc.pid)
+            keep_priority(proc.pid)
             if track:
                 _track(confinement, proc)
         readers = _start_readers(proc, out, err)
@@ -297,6 +298,20 @@ def _run(
     for reader in readers:
         reader.join(timeout=5)
     return _Ran(proc.returncode, ending, out, err, time.monotonic() - started, memory_exceeded)
+
+
+def keep_priority(pid: int) -> None:
+    """Give the session `pid` has just started our own niceness. Every command here starts a
+    session of its own (so that its whole group can be killed), and where the kernel groups
+    processes for scheduling by session (autogroups, Linux's default on desktops and many
+    servers) a new session starts at nice 0 whatever its parent's niceness: `nice classroom
+    grade` would reach the grader's own process and none of the work it starts. The command's
+    children share its session, so they share the priority too."""
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness <= 0:
+        return
+    with contextlib.suppress(OSError):  # no autogroups here, or the process ended already
+        Path(f"/proc/{pid}/autogroup").write_text(f"{niceness}\n")
 
 
 _LIVE: set[tuple[Confine, subprocess.Popen[bytes]]] = set()
@@ -420,6 +435,7 @@ class Spawned:
                     start_new_session=True,
                 )
                 watchdog.watch_group(self.proc.pid)
+                keep_priority(self.proc.pid)
                 _track(self._confinement, self.proc)
                 self._readers = _start_readers(self.proc, self._capture, _Capture(0))
         except interrupts.Interrupted:
