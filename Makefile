@@ -41,13 +41,14 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # The fast tests on 4 workers; then the slow ones in two processes side by side: the modules
-# that expect a real assignment's solution to meet its load goals (marked `load_goals`, and
-# `load_lane`: a test that mostly waits, placed there to even out the lanes) one after
-# another, so two load tests never share the two cores (a load goal measures the submission,
-# not the suite's own traffic), and every other slow test (act runs, installs) beside them, as
-# other work on a runner would be, at a lower priority (nice). Tried and not kept (figures in
-# the README, "make test"): the load lane beside the fast tests, the other lane beside them,
-# the other lane on 2 workers. The load lane's output follows the other's.
+# that expect a real assignment's solution to meet its load goals (marked `load_goals`), one
+# after another so two load tests never share the two cores (a load goal measures the
+# submission, not the suite's own traffic), with three more (marked `load_lane`) that even out
+# the lanes; and every other slow test (act runs, installs) beside them at a lower priority
+# (nice: basis.procs hands it on to every command the tests start, each in a session and so a
+# scheduler autogroup of its own). Tried and not kept (figures in the README, "make test"): the
+# load lane beside the fast tests, the other lane beside them, the other lane on 2 workers.
+# The load lane's output follows the other's.
 pytest: $(STAMP) browsers containment services
 	$(BIN)/pytest -m "not slow" -n 4
 	@$(BIN)/pytest -m "slow and (load_goals or load_lane)" --durations=10 > .pytest-load-lane.log 2>&1 & goals=$$!; \
