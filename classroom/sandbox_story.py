@@ -133,8 +133,10 @@ def sandbox_class(
     work: Path, learners: int = 3, *, cache: Path, wrap: Wrapper | None = None
 ) -> Iterator[Story]:
     """A started sandbox (workflow runs on) with a seeded org; stopped on the way out."""
+    # A run may take as long as the demo waits for the official one (900 s): its grading of
+    # the class with load took over 300 s on a slow day here and was cut off.
     config = SandboxConfig(
-        data=work / "sandbox", port=free_port(), run_timeout=300, runner_env=runner_env(cache)
+        data=work / "sandbox", port=free_port(), run_timeout=900, runner_env=runner_env(cache)
     )
     server = ThreadedServer.open(config, wrap=wrap).start()  # type: ignore[arg-type]
     try:
