@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from basis.errors import UserError
 from reporter.cli import DEFAULT_API_URL, token_from_env
-from reporter.gateway import GitHub
+from reporter.gateway import GatewayError, GitHub
 from reporter.records import JobInfo
 
 GRADE_JOB = "Grade the submission"  # grade.yml's grade job
@@ -83,11 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         gh = GitHub(os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL, token_from_env())
         waited = wait_for(lambda: gh.run_jobs(args.repo, args.run_id), args.job, limit=args.limit)
+    except GatewayError as exc:
+        print(f"error: {exc} (reading the run's jobs needs `actions: read`)", file=sys.stderr)
+        return exc.exit_code
     except UserError as exc:
-        print(
-            f"error: {exc} (the report job reads its run's jobs: it needs `actions: read`)",
-            file=sys.stderr,
-        )
+        print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     print(describe(waited, args.job))
     return 0 if waited.ended else 1

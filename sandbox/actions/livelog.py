@@ -33,8 +33,8 @@ class LiveLog:
             *lines, self.pending = (self.pending + chunk).split(b"\n")
             if len(self.pending) > LIVE_CAP:  # one endless line: not a record
                 self.pending = b""
-            kept = [self.mask(t) for t in (line.decode(errors="replace") for line in lines)]
-            text = "".join(f"{line}\n" for line in kept if is_job_record(line))
+            texts = (line.decode(errors="replace") for line in lines)
+            text = "".join(f"{self.mask(t)}\n" for t in texts if is_job_record(t))
             if text and self.written + len(text) <= LIVE_CAP:
                 with self.path.open("a", encoding="utf-8") as handle:
                     handle.write(text)
