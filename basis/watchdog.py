@@ -9,8 +9,11 @@ also starts a watchdog, a small process in a session of its own that holds the r
 pipe whose write end only the owner holds. Each process group is registered when it starts
 and struck off once it is stopped and reaped; each temporary folder likewise. When the pipe
 reads end-of-file the owner is gone, and the watchdog SIGKILLs every group still registered,
-removes every folder still registered, and exits. A forked child (multiprocessing's `fork`)
-does not inherit the owner's watchdog: it starts its own.
+removes every folder still registered, thaws and removes every cgroup still registered, and
+exits. (A process in a FROZEN freezer cgroup acts on its SIGKILL only once thawed: without the
+thaw, a service the grader had paused to measure another stayed frozen and unkillable.)
+A forked child (multiprocessing's `fork`) does not inherit the owner's watchdog: it starts its
+own.
 """
 
 from __future__ import annotations
@@ -24,25 +27,52 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["forget_folder", "forget_group", "watch_folder", "watch_group", "watched"]
+__all__ = [
+    "forget_cgroup",
+    "forget_folder",
+    "forget_group",
+    "watch_cgroup",
+    "watch_folder",
+    "watch_group",
+    "watched",
+]
 
 # Run with -I -S: no site, no user code, no working-folder imports; ~15 ms to start.
 _WATCHDOG = r"""
-import os, shutil, signal, sys
+import os, shutil, signal, sys, time
 for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
     signal.signal(sig, signal.SIG_IGN)  # only the owner's end (end-of-file) stops it
-groups, folders = set(), set()
+found = {b"g": set(), b"f": set(), b"c": set()}
 for line in sys.stdin.buffer:
     op, kind, value = line[:1], line[1:2], line[2:].rstrip(b"\n")
-    found = groups if kind == b"g" else folders
-    (found.add if op == b"+" else found.discard)(value)
-for pgid in groups:
+    if kind in found:
+        (found[kind].add if op == b"+" else found[kind].discard)(value)
+for pgid in found[b"g"]:
     try:
         os.killpg(int(pgid), signal.SIGKILL)
     except (OSError, ValueError):
         pass
-for folder in folders:
+for folder in found[b"f"]:
     shutil.rmtree(os.fsdecode(folder), ignore_errors=True)
+cgroups = found[b"c"]
+for cgroup in cgroups:
+    try:
+        with open(os.path.join(cgroup, b"freezer.state"), "w") as state:
+            state.write("THAWED")
+    except OSError:
+        pass  # not a freezer, or gone
+for _ in range(250):  # a group goes once its last process has died: up to 5 s
+    for cgroup in list(cgroups):
+        try:
+            os.rmdir(cgroup)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue
+        cgroups.discard(cgroup)
+    if not cgroups:
+        break
+    time.sleep(0.02)
 """
 
 _lock = threading.Lock()
@@ -68,6 +98,17 @@ def watch_folder(folder: Path) -> None:
 def forget_folder(folder: Path) -> None:
     """`folder` was removed or handed on: leave it be."""
     _send(b"-f" + os.fsencode(folder))
+
+
+def watch_cgroup(path: Path) -> None:
+    """Thaw (a freezer's) and remove cgroup `path` if this process dies before
+    `forget_cgroup(path)`; the processes in it are killed through their groups."""
+    _send(b"+c" + os.fsencode(path))
+
+
+def forget_cgroup(path: Path) -> None:
+    """Cgroup `path` was removed: leave it be."""
+    _send(b"-c" + os.fsencode(path))
 
 
 @contextlib.contextmanager

@@ -1,8 +1,9 @@
 """Throwaway cgroup v1 groups: one per contained command, emptied and removed when it ends.
 
-A group is named `<prefix><pid of the grader>-<random>`; a grader killed outright leaves its
-groups behind (its processes died with it: basis.watchdog, bubblewrap's --die-with-parent),
-and `remove_stale` deletes those of graders no longer running."""
+A group is named `<prefix><pid of the grader>-<random>`. A grader killed outright leaves its
+processes to basis.watchdog (and bubblewrap's --die-with-parent), which also thaws and removes
+its groups; `remove_stale` deletes the groups of graders no longer running that it could not
+(a watchdog killed too)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import signal
 import time
 from pathlib import Path
 
+from basis import watchdog
+
 
 class Cgroup:
     """A throwaway cgroup under one controller; `kill_all` empties it, `remove` deletes it."""
@@ -20,6 +23,7 @@ class Cgroup:
     def __init__(self, parent: Path, name: str) -> None:
         self.path = parent / name
         self.path.mkdir()
+        watchdog.watch_cgroup(self.path)  # thawed and removed if the grader is killed outright
 
     def set(self, knob: str, value: str) -> None:
         (self.path / knob).write_text(value)
@@ -61,10 +65,12 @@ class Cgroup:
         for _ in range(100):
             try:
                 self.path.rmdir()
-                return
             except OSError:
                 self.kill_all()
                 time.sleep(0.02)
+            else:
+                watchdog.forget_cgroup(self.path)
+                return
 
 
 def remove_stale(parent: Path, prefix: str) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from basis import watchdog
 from graders.running.cgroups import Cgroup
 from graders.running.containment import writable_cgroup
 
@@ -178,12 +179,14 @@ def _remove_when_empty(group: Cgroup) -> None:
     for _ in range(100):
         try:
             group.path.rmdir()
-            return
         except OSError:
             if not group.pids():
                 time.sleep(0.02)
                 continue
             _move_out(group)
+        else:
+            watchdog.forget_cgroup(group.path)
+            return
 
 
 def _move_out(group: Cgroup) -> None:

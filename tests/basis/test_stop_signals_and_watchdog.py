@@ -9,12 +9,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.processes import eventually, running
 
 OWNER = """
 import sys, time
@@ -42,26 +42,6 @@ except Interrupted as exc:
 """
 
 
-def _running(marker: str) -> list[int]:
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            cmdline = (proc / "cmdline").read_bytes()
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if cmdline.startswith(marker.encode()) and state != "Z":
-            found.append(int(proc.name))
-    return found
-
-
-def _eventually(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"{what}: still not so"
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def owner(tmp_path: Path):
     marker = f"watched-server-{os.getpid()}-{time.monotonic_ns()}"
@@ -73,11 +53,11 @@ def owner(tmp_path: Path):
         text=True,
     )
     assert proc.stdout is not None and proc.stdout.readline() == "started\n"
-    _eventually(lambda: bool(_running(marker)), "the server starting")
+    eventually(lambda: bool(running(marker)), "the server starting")
     yield proc, marker, folder
     proc.kill()
     proc.wait()
-    for pid in _running(marker):  # only on failure: the leak the test is about
+    for pid in running(marker):  # only on failure: the leak the test is about
         os.kill(pid, signal.SIGKILL)
 
 
@@ -90,7 +70,7 @@ def test_a_stop_signal_unwinds_and_a_second_one_does_not_cut_the_cleanup_short(o
     out, _ = proc.communicate(timeout=30)
     assert out == "stopped\n"
     assert proc.returncode == 128 + sig
-    assert _running(marker) == []
+    assert running(marker) == []
     assert not folder.exists()
 
 
@@ -98,8 +78,8 @@ def test_what_a_killed_process_started_dies_with_it_and_its_folder_goes(owner):
     proc, marker, folder = owner
     proc.kill()  # no handler, no finally: the watchdog is all that is left
     proc.wait()
-    _eventually(lambda: _running(marker) == [], "the server outlived its owner")
-    _eventually(lambda: not folder.exists(), "the watched folder outlived its owner")
+    eventually(lambda: running(marker) == [], "the server outlived its owner")
+    eventually(lambda: not folder.exists(), "the watched folder outlived its owner")
 
 
 # The signal comes the moment a process has started, before its starter has it in hand: here
@@ -146,7 +126,7 @@ def test_a_signal_right_after_a_process_starts_still_stops_it(kind):
     try:
         assert done.returncode == 128 + signal.SIGTERM, done
         assert b"never interrupted" not in done.stdout
-        assert _running(marker) == []
+        assert running(marker) == []
     finally:
-        for pid in _running(marker):
+        for pid in running(marker):
             os.kill(pid, signal.SIGKILL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -19,6 +20,8 @@ from graders.running.cpu_time import (
 )
 from graders.running.service import RunningService
 from graders.stages.load_rounds import MachineShare
+from tests.conftest import ROOT
+from tests.processes import eventually, running
 
 # A parent that starts a child; each does a fixed amount of work when it reads a line, then
 # prints "done" (the parent after its child), and both wait for the next line.
@@ -160,3 +163,42 @@ def test_the_machine_counts_the_cpu_its_processes_spend():
     spent = children_cpu_seconds() - child
     after = machine_busy_seconds()
     assert after is not None and after - before >= spent - 0.05
+
+
+# A grader killed outright (an act run's time limit, the OOM killer) while the service it
+# measures next is paused. Its watchdog kills the service's process group, but a process in a
+# FROZEN freezer cgroup cannot act on a SIGKILL until it is thawed: before, the service was
+# left frozen for good (state D, unkillable), with its freezer cgroup.
+PAUSED_OWNER = """
+import sys, time
+from pathlib import Path
+from basis.procs import Limits, Spawned
+from graders.running.cpu_time import ServiceMeter
+
+marker = sys.argv[1]
+server = Spawned(["bash", "-c", 'exec -a "$0" sleep 600', marker], cwd=Path("/"),
+                 env={"PATH": "/usr/bin:/bin"}, limits=Limits(timeout_seconds=600))
+meter = ServiceMeter(server.proc.pid)
+groups = [g.path for g in (meter._cpu, meter._freezer) if g is not None]
+with meter.paused():
+    print(*groups, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_grader_killed_while_the_service_is_paused_leaves_no_service_and_no_group() -> None:
+    marker = f"paused-service-{os.getpid()}-{time.monotonic_ns()}"
+    owner = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_OWNER, marker], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert owner.stdout is not None
+        groups = [Path(p) for p in owner.stdout.readline().split()]
+        assert running(marker), "the service did not start"
+        owner.kill()  # no finally runs: the watchdog is all that is left
+        owner.wait()
+        eventually(lambda: not running(marker), "the paused service outlived its grader")
+        eventually(lambda: not any(p.exists() for p in groups), "the meter's groups stayed")
+    finally:
+        owner.kill()
+        owner.wait()
