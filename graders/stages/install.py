@@ -36,9 +36,16 @@ class InstallFailed(Exception):
     """The submission's dependencies could not be installed; the message says why."""
 
 
+# Compiled once, at build: the environment is read-only to the learner's processes, which run
+# with PYTHONDONTWRITEBYTECODE, so without it every one of them (the service, each run of the
+# tests) compiled every module it imported from source again: FastAPI, pydantic, SQLAlchemy
+# and psycopg took 1.0 s of CPU to import instead of 0.5 s.
+BYTECODE = "--compile-bytecode"
+
+
 def environment_key(pins: list[Pin], extra: list[str], interpreter: Path) -> str:
     """A hash of everything that decides what the environment holds."""
-    decided = [[p.text for p in pins], extra, str(interpreter.resolve()), tools.PINNED]
+    decided = [[p.text for p in pins], extra, str(interpreter.resolve()), tools.PINNED, BYTECODE]
     return hashlib.sha256(json.dumps(decided).encode()).hexdigest()[:24]
 
 
@@ -126,6 +133,7 @@ def _build(ctx: StageContext, folder: Path, interpreter: Path, requirements: lis
             "install",
             *common,
             "--no-build",
+            BYTECODE,
             "--python",
             str(folder / "bin" / "python"),
             "-r",
