@@ -10,7 +10,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-LIVE_CAP = 4 * 1024 * 1024  # bytes of job records kept; a run that prints more stops here
+LIVE_CAP = 4 * 1024 * 1024  # bytes of job records kept; past it, only how each job ended
+RESULTS_CAP = 64 * 1024  # bytes of those endings past LIVE_CAP (a job's is about 300)
 
 
 def live_log_path(logs: Path, run_id: int) -> Path:
@@ -33,18 +34,27 @@ class LiveLog:
             *lines, self.pending = (self.pending + chunk).split(b"\n")
             if len(self.pending) > LIVE_CAP:  # one endless line: not a record
                 self.pending = b""
-            texts = (line.decode(errors="replace") for line in lines)
-            text = "".join(f"{self.mask(t)}\n" for t in texts if is_job_record(t))
-            if text and self.written + len(text) <= LIVE_CAP:
-                with self.path.open("a", encoding="utf-8") as handle:
-                    handle.write(text)
-                self.written += len(text)
+            for line in lines:
+                self._keep(line.decode(errors="replace"))
+
+    def _keep(self, line: str) -> None:
+        record = job_record(line)
+        if record is None:
+            return
+        text = f"{self.mask(line)}\n"
+        room = LIVE_CAP + (RESULTS_CAP if record.get("jobResult") else 0)
+        if self.written + len(text) <= room:  # a job's end is kept past the cap: the
+            with self.path.open("a", encoding="utf-8") as handle:  # reporter waits for it
+                handle.write(text)
+            self.written += len(text)
 
 
-def is_job_record(line: str) -> bool:
-    """A record of act's about a job or step (not a step's output, not act's own chatter)."""
+def job_record(line: str) -> dict[str, object] | None:
+    """A record of act's about a job or step (None: a step's output, act's own chatter)."""
     try:
         record = json.loads(line)
     except ValueError:
-        return False
-    return isinstance(record, dict) and bool(record.get("job")) and not record.get("raw_output")
+        return None
+    if isinstance(record, dict) and record.get("job") and not record.get("raw_output"):
+        return record
+    return None

@@ -63,3 +63,21 @@ def test_the_live_log_stops_growing_at_its_cap(tmp_path: Path, monkeypatch) -> N
     live(b"x" * 5000)  # one endless line is dropped, not kept in memory
     assert path.stat().st_size <= 1000
     assert live.pending == b""
+
+
+def test_past_the_cap_how_each_job_ended_is_still_kept(tmp_path: Path, monkeypatch) -> None:
+    """The reporter waits for a job's end in this log: a run whose steps filled it must not
+    look in progress until the whole run is over."""
+    monkeypatch.setattr(livelog, "LIVE_CAP", 1000)
+    path = tmp_path / "1.live.jsonl"
+    live = LiveLog(path, lambda line: line)
+    for n in range(100):  # records of 188 bytes: the cap is full to within 60
+        live(record(msg=f"{n:03d}" + "x" * 60, stage="Main", step=f"s{n:03d}",
+                    stepResult="success") + b"\n")  # fmt: skip
+    assert 1000 - path.stat().st_size < 100
+    live(record(msg="done", jobResult="success") + b"\n")
+    [job] = parse_jobs(path.read_text())
+    assert job.conclusion == "success"
+    for n in range(1000):  # and the endings past the cap are bounded too
+        live(record(msg="done", jobResult="success", step=f"{n}") + b"\n")
+    assert path.stat().st_size <= 1000 + livelog.RESULTS_CAP
