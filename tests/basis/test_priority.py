@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 
 AUTOGROUPS = Path("/proc/sys/kernel/sched_autogroup_enabled")
-# The priority is given just after the command starts: it looks for up to 5 s.
-LOOKS = "for i in $(seq 50); do grep -q 'nice 7$' /proc/self/autogroup && break; sleep 0.1; done"
-NICED_PARENT = f"""
+# The priority is given just after the command starts: it looks for up to 5 s. Seven more
+# than the test's own niceness (make test runs some tests niced already).
+NICED_PARENT = """
 import os
 from basis.procs import run_raw
-os.nice(7)
-print(run_raw(["sh", "-c", "{LOOKS}; cat /proc/self/autogroup"]).stdout.decode().strip())
+niceness = os.nice(7)
+looks = (f"for i in $(seq 50); do grep -q 'nice {niceness}$' /proc/self/autogroup && break; "
+         "sleep 0.1; done")
+shown = run_raw(["sh", "-c", f"{looks}; cat /proc/self/autogroup"]).stdout.decode().strip()
+print(niceness, shown)
 """
 
 
@@ -33,4 +36,6 @@ def test_a_command_of_a_niced_process_runs_at_its_niceness() -> None:
         timeout=60,
         cwd=Path(__file__).parents[2],
     )
-    assert done.stdout.strip().endswith("nice 7"), done.stdout + done.stderr
+    niceness, autogroup = done.stdout.strip().split(" ", 1)
+    assert int(niceness) >= 7
+    assert autogroup.endswith(f"nice {niceness}"), done.stdout + done.stderr
