@@ -15,7 +15,8 @@ from pathlib import Path
 
 from graders.model.report import Finding, StageResult
 from graders.running import tools
-from graders.stages.context import StageContext, SubmissionEnv
+from graders.running.type_cache import MypyCommand, seed_cache
+from graders.stages.context import StageContext
 from graders.stages.static import (
     analysed_copy,
     now,
@@ -33,19 +34,11 @@ def run(ctx: StageContext) -> StageResult:
     spec = ctx.assignment.spec.stages.types
     assert spec is not None
     copy = analysed_copy(ctx, "types", "mypy", spec.paths)
-    argv = [
-        tools.executable("mypy"),
-        "--config-file",
-        str(ctx.assignment.root / spec.config),
-        *_search_path(ctx.env, ctx.work),
-        "-O",
-        "json",
-        "--no-error-summary",
-        "--cache-dir",
-        str(ctx.work / "mypy-cache"),
-        "--hide-error-context",
-        *spec.paths,
-    ]
+    mypy = _command(ctx, spec.config)
+    cache = ctx.work / "mypy-cache"
+    if mypy.site_packages:
+        seed_cache(cache, mypy, ctx.work, ctx.limits("types"))
+    argv = mypy.argv(cache, spec.paths)
     outcome = run_analyser(ctx, "types", argv, copy.root)
     reported = parse_mypy(outcome.output, copy.root) if not outcome.timed_out else []
     # mypy exits 2 on a blocking error; with findings that is a result, without it is a crash.
@@ -67,11 +60,23 @@ def run(ctx: StageContext) -> StageResult:
     )
 
 
-def _search_path(env: SubmissionEnv | None, work: Path) -> list[str]:
+def _command(ctx: StageContext, config: str) -> MypyCommand:
+    site = sorted(ctx.env.root.glob("lib/python*/site-packages")) if ctx.env else []
+    options = ("--config-file", str(ctx.assignment.root / config), "-O", "json",
+               "--no-error-summary", "--hide-error-context")  # fmt: skip
+    return MypyCommand(
+        executable=tools.executable("mypy"),
+        options=options,
+        search=tuple(_search_path(site, ctx.env is not None, ctx.work)),
+        config=ctx.assignment.root / config,
+        site_packages=tuple(site),
+    )
+
+
+def _search_path(site: list[Path], has_env: bool, work: Path) -> list[str]:
     """mypy's options for finding the submission's installed packages without running it."""
-    if env is None:
+    if not has_env:
         return ["--no-site-packages"]
-    site = sorted(env.root.glob("lib/python*/site-packages"))
     stand_in = work / "types-interpreter"
     # mypy asks `<python> pyinfo.py getsearchdirs` and reads back (sys_path, site_packages).
     answer = repr(([], [str(p) for p in site]))
