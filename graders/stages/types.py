@@ -34,7 +34,7 @@ def run(ctx: StageContext) -> StageResult:
     spec = ctx.assignment.spec.stages.types
     assert spec is not None
     copy = analysed_copy(ctx, "types", "mypy", spec.paths)
-    mypy = _command(ctx, spec.config)
+    mypy = mypy_command(ctx, spec.config)
     cache = ctx.work / "mypy-cache"
     if mypy.site_packages:
         seed_cache(cache, mypy, ctx.work, ctx.limits("types"))
@@ -60,7 +60,8 @@ def run(ctx: StageContext) -> StageResult:
     )
 
 
-def _command(ctx: StageContext, config: str) -> MypyCommand:
+def mypy_command(ctx: StageContext, config: str) -> MypyCommand:
+    """mypy as this stage runs it on the submission, against its environment."""
     site = sorted(ctx.env.root.glob("lib/python*/site-packages")) if ctx.env else []
     options = ("--config-file", str(ctx.assignment.root / config), "-O", "json",
                "--no-error-summary", "--hide-error-context")  # fmt: skip
