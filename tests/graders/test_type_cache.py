@@ -16,7 +16,8 @@ from graders.running.engine import grade_submission
 from graders.stages import types
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
+# Beside the load tests in make test, to even out its lanes (Makefile): mypy runs only.
+pytestmark = [pytest.mark.slow, pytest.mark.load_lane]
 TASKS_API = ROOT / "templates" / "tasks-api"
 ONLY_TYPES = frozenset({"tests", "hidden", "test_quality", "lint", "load"})
 # A learner's own `pydantic` package at the top of the repository shadows the library's.
@@ -80,8 +81,9 @@ def test_a_module_that_shadows_a_library_changes_no_other_grading(
 ) -> None:
     shadowing = submission(tmp_path, "shadowing", shadow=True)
     honest = submission(tmp_path, "honest")
-    assert findings(shadowing) == cold(shadowing, monkeypatch)  # the shadow is checked afresh
-    assert any("pydantic" in message for *_, message in findings(shadowing))
+    shadowed = findings(shadowing)
+    assert shadowed == cold(shadowing, monkeypatch)  # the shadow is checked afresh
+    assert any("pydantic" in message for *_, message in shadowed)
     assert findings(honest) == cold(honest, monkeypatch)  # the honest one sees the library
     for path in seeds.rglob("*"):  # nothing of the learner's went into the seed
         assert not path.is_file() or b"MARKER_OF_THE_LEARNER" not in path.read_bytes(), path
