@@ -20,6 +20,7 @@ class SubmissionEnv:
     """The isolated environment the install stage built for the submission."""
 
     python: Path
+    reused: bool = False  # from the cache, built for an earlier grading (not for this one)
 
     @property
     def bin(self) -> Path:

@@ -87,7 +87,7 @@ def ensure_environment(ctx: StageContext, extra: list[str]) -> tuple[SubmissionE
         if (target / READY_MARKER).exists():
             if digest_file.is_file() and digest_file.read_text() == tree_digest(target):
                 return SubmissionEnv(
-                    python=target / "bin" / "python"
+                    python=target / "bin" / "python", reused=True
                 ), "reused the cached environment"
             how = "rebuilt: the cached environment had changed since it was built"
         building = envs / f"{key}.build-{uuid.uuid4().hex[:8]}"

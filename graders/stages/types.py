@@ -36,7 +36,7 @@ def run(ctx: StageContext) -> StageResult:
     copy = analysed_copy(ctx, "types", "mypy", spec.paths)
     mypy = mypy_command(ctx, spec.config)
     cache = ctx.work / "mypy-cache"
-    if mypy.site_packages:
+    if ctx.env is not None and ctx.env.reused:  # an environment graded with more than once
         seed_cache(cache, mypy, ctx.work, ctx.limits("types"))
     argv = mypy.argv(cache, spec.paths)
     outcome = run_analyser(ctx, "types", argv, copy.root)

@@ -14,6 +14,8 @@ from graders.model.report import GradeReport, Submission
 from graders.running import type_cache
 from graders.running.engine import grade_submission
 from graders.stages import types
+from graders.stages.context import StageContext, SubmissionEnv
+from graders.stages.install import ensure_environment
 from tests.conftest import ROOT
 
 # Beside the load tests in make test, to even out its lanes (Makefile): mypy runs only.
@@ -27,11 +29,20 @@ SHADOW = "BaseModel = 3\nMARKER_OF_THE_LEARNER = 1\n"
 
 @pytest.fixture
 def seeds(grading_runs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The seeds of this test alone (the environment cache stays the shared one)."""
+    """The seeds of this test alone (the environment cache stays the shared one, and holds
+    the starter's environment: a seed is made only for an environment graded with before)."""
+    environment(grading_runs)
     root = grading_runs / "seed-root"
     root.mkdir()
     monkeypatch.setattr(type_cache, "cache_root", lambda: root)
     return root / "mypy-seeds"
+
+
+def environment(work: Path) -> SubmissionEnv:
+    assignment = load_assignment(TASKS_API)
+    ctx = StageContext(assignment, TASKS_API / "starter", work, None, None)
+    env, _ = ensure_environment(ctx, assignment.spec.stages.install.extra_requirements)
+    return env
 
 
 def findings(folder: Path) -> list[tuple[str, int, str, str]]:
@@ -105,3 +116,15 @@ def test_a_seed_mypy_cannot_build_is_tried_once_and_the_check_runs_cold(
     assert findings(starter) == expected
     assert len(probes) == 1
     assert not [p for p in seeds.iterdir() if p.is_dir()]
+
+
+def test_an_environment_built_for_this_grading_gets_no_seed(seeds: Path, tmp_path: Path) -> None:
+    """A practice grade on a fresh runner grades once: a seed would cost more than it saves."""
+    starter = submission(tmp_path, "starter")
+    fresh = SubmissionEnv(python=environment(tmp_path).python, reused=False)
+    assignment = load_assignment(TASKS_API)
+    (tmp_path / "work").mkdir()
+    ctx = StageContext(assignment, starter, tmp_path / "work", None, fresh)
+    result = types.run(ctx)
+    assert not seeds.exists() or not [p for p in seeds.iterdir() if p.is_dir()]
+    assert [(f.file, f.line, f.rule, f.message) for f in result.findings] == findings(starter)
