@@ -1,15 +1,16 @@
-"""What compiling a submission's environment at build time saves each learner process.
+"""What compiling a submission's environment saves each learner process.
 
     .venv/bin/python benchmarks/env_bytecode.py [--runs 5] [--slug tasks-api]
 
 The learner's processes (the service, each run of the tests, each bug of test_quality) run
 with PYTHONDONTWRITEBYTECODE in an environment they may not write: without bytecode in it,
 each one compiles every module it imports from source. This builds the solution's environment
-twice, as graders.stages.install does (uv, `--no-build`, the grader's pins), once with
-`--compile-bytecode` and once without, then times, in each, a process that imports the
-solution's app and one that collects its tests, as a learner's process would: medians of
+twice, as graders.stages.install does (uv, `--no-build`, the grader's pins), compiles one of
+them as the install stage does when the environment is first reused
+(`graders.stages.install.compile_environment`), then times, in each, a process that imports
+the solution's app and one that collects its tests, as a learner's process would: medians of
 `--runs` of CPU time (user + system) and the ratio against the uncompiled environment. Also
-the build's own extra time. Nothing is installed outside temporary folders.
+the compile's own time. Nothing is installed outside temporary folders.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from basis.procs import Limits  # noqa: E402
 from graders.model.requirements import read_pins  # noqa: E402
 from graders.running import tools  # noqa: E402
-from graders.stages.install import BYTECODE  # noqa: E402
+from graders.stages.install import compile_environment  # noqa: E402
 
 PROBES = {
     "import the app": ["-c", "import app.main"],
@@ -37,19 +39,22 @@ PROBES = {
 
 
 def build(folder: Path, requirements: list[str], *, compiled: bool) -> float:
-    """The environment at `folder`; the seconds the build took."""
+    """The environment at `folder`; the seconds compiling it took (0 when not compiled)."""
     uv = tools.executable("uv")
     wanted = folder.parent / f"{folder.name}-requirements.txt"
     wanted.write_text("".join(f"{line}\n" for line in requirements))
-    started = time.perf_counter()
     subprocess.run([uv, "venv", "--no-config", "--quiet", "--python", sys.executable,
                     str(folder)], check=True)  # fmt: skip
     subprocess.run(
         [uv, "pip", "install", "--no-config", "--quiet", "--no-build",
-         *([BYTECODE] if compiled else []), "--python", str(folder / "bin" / "python"),
+         "--python", str(folder / "bin" / "python"),
          "-r", str(wanted), *tools.PINNED_IN_SUBMISSION_ENV],
         check=True,
     )  # fmt: skip
+    if not compiled:
+        return 0.0
+    started = time.perf_counter()
+    compile_environment(folder, Path(sys.executable), folder.parent, Limits(timeout_seconds=300))
     return time.perf_counter() - started
 
 
@@ -77,7 +82,7 @@ def main() -> None:
             for compiled in (False, True)
         }
         print(f"{options.slug}'s solution, medians of {options.runs} runs, CPU seconds")
-        print(f"  build: {builds[False]:.1f} s without bytecode, {builds[True]:.1f} s with")
+        print(f"  compiling the environment, once: {builds[True]:.1f} s")
         for probe, args in PROBES.items():
             medians = {
                 compiled: statistics.median(

@@ -27,6 +27,8 @@ from graders.model.load_reference import round_seconds
 from graders.model.report import GradeReport, Submission
 from graders.running.containment import detect
 from graders.running.engine import grade_submission
+from graders.stages.context import StageContext
+from graders.stages.install import ensure_environment
 from tests.conftest import NOTES_ASSIGNMENT, ROOT, SUBMISSIONS
 from tests.graders.conftest import connections_to
 from tests.graders.wheels import plugin_wheel, pth_wheel
@@ -208,8 +210,37 @@ def test_a_pth_file_in_a_wheel_runs_only_as_the_gradings_own_uid(
     assert any(line.startswith("pth ") for line in notes(kept, "tests")), "tests: never ran"
     assert any(line.startswith("pth ") for line in notes(kept, "hidden-app")), "service: never"
     assert ran and all(" uid=0 " not in line for line in ran)
+    # Nor at install: uv compiles the environment's bytecode without starting its `site` (the
+    # payload would note it in the install stage's folder, as root).
+    everywhere = [
+        line for path in kept.rglob("witness.txt") for line in path.read_text().split("\n")
+    ]
+    assert all(" uid=0 " not in line for line in everywhere)
     assert report.tool_versions["python (submission)"].startswith("3.")
     assert_contained(report, outside, kept)  # mypy and the version probe never ran it as root
+
+
+@pytest.mark.usefixtures("grading_runs")
+def test_compiling_a_reused_environment_runs_none_of_its_pth_files(tmp_path, wheels, monkeypatch):
+    """An environment is compiled to bytecode when first reused, by the grader, as root: the
+    compile must not start the environment's `site`, which would run a wheel's `.pth`."""
+    monkeypatch.setenv("UV_FIND_LINKS", str(wheels))
+    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(tmp_path / "cache"))  # built here, then reused
+    folder = tmp_path / "pins"
+    folder.mkdir()
+    (folder / "requirements.txt").write_text("classroom-witness-pth==1.0.0\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    ctx = StageContext(load_assignment(NOTES_ASSIGNMENT), folder, work, None, None)
+    extra = ctx.assignment.spec.stages.install.extra_requirements
+    built, _ = ensure_environment(ctx, extra)
+    assert not built.reused and not list(built.root.rglob("classroom_witness_pth*.pyc"))
+    again, how = ensure_environment(ctx, extra)
+
+    assert again.reused and how == "reused the cached environment"
+    assert list(again.root.glob("lib/python*/site-packages/__pycache__/classroom_witness_pth*.pyc"))
+    assert not list(tmp_path.rglob("witness.txt")), "the .pth ran while compiling"
+    assert ensure_environment(ctx, extra)[1] == "reused the cached environment"  # digest kept
 
 
 def test_a_pytest_module_at_the_root_never_shadows_pytest(baseline, tmp_path, outside, kept):
