@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import keyword
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -73,7 +74,7 @@ def top_level_packages(site_packages: Sequence[Path]) -> list[str]:
                 names.add(name)
             elif entry.suffix in (".py", ".pyi"):
                 names.add(entry.stem)
-    return sorted(name for name in names if name.isidentifier())
+    return sorted(n for n in names if n.isidentifier() and not keyword.iskeyword(n))
 
 
 def seed_cache(cache: Path, mypy: MypyCommand, work: Path, limits: Limits) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 LIVE_CAP = 4 * 1024 * 1024  # bytes of job records kept; past it, only how each job ended
-RESULTS_CAP = 64 * 1024  # bytes of those endings past LIVE_CAP (a job's is about 300)
+RESULTS_CAP = 64 * 1024  # bytes of those endings past LIVE_CAP (one short record a job)
 
 
 def live_log_path(logs: Path, run_id: int) -> Path:
@@ -34,19 +34,23 @@ class LiveLog:
             *lines, self.pending = (self.pending + chunk).split(b"\n")
             if len(self.pending) > LIVE_CAP:  # one endless line: not a record
                 self.pending = b""
-            for line in lines:
-                self._keep(line.decode(errors="replace"))
+            kept = "".join(self._kept(line.decode(errors="replace")) for line in lines)
+            if kept:  # one write a chunk: act's output comes in many small records
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write(kept)
 
-    def _keep(self, line: str) -> None:
+    def _kept(self, line: str) -> str:
+        """`line` masked, if it is a job record there is room for (else nothing); a job's end
+        is kept past the cap, as the reporter waits for it."""
         record = job_record(line)
         if record is None:
-            return
+            return ""
         text = f"{self.mask(line)}\n"
         room = LIVE_CAP + (RESULTS_CAP if record.get("jobResult") else 0)
-        if self.written + len(text) <= room:  # a job's end is kept past the cap: the
-            with self.path.open("a", encoding="utf-8") as handle:  # reporter waits for it
-                handle.write(text)
-            self.written += len(text)
+        if self.written + len(text) > room:
+            return ""
+        self.written += len(text)
+        return text
 
 
 def job_record(line: str) -> dict[str, object] | None:
