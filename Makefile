@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck pytest browsers containment services clean
+.PHONY: demo test check lint typecheck pytest lanes browsers containment services clean
 
 # Python here caches compiled modules: with PYTHONDONTWRITEBYTECODE set (some shells and CI
 # images set it), every pytest worker and every Python a test starts compiled the whole
@@ -32,7 +32,7 @@ check: $(STAMP) containment
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not slow and not heavy" -q -n 4
+	@tests/on_scratch.sh $(BIN)/pytest -m "not slow and not heavy" -q -n 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -49,8 +49,13 @@ typecheck: $(STAMP)
 # (nice: basis.procs hands it on to every command the tests start, each in a session and so a
 # scheduler autogroup of its own). Tried and not kept (figures in the README, "make test"): the
 # load lane beside the fast tests, the other lane beside them, the other lane on 2 workers.
-# The load lane's output follows the other's.
+# The load lane's output follows the other's. All of it runs with /tmp on a RAM disk of its own
+# where root may (tests/on_scratch.sh): the tests' scratch files, the grader's workspaces and
+# caches, the sandbox's repositories and PostgreSQL's clusters.
 pytest: $(STAMP) browsers containment services
+	@tests/on_scratch.sh $(MAKE) --no-print-directory lanes
+
+lanes:
 	$(BIN)/pytest -m "not slow" -n 4
 	@$(BIN)/pytest -m "slow and (load_goals or load_lane)" --durations=10 > .pytest-load-lane.log 2>&1 & goals=$$!; \
 	nice -n 10 $(BIN)/pytest -m "slow and not load_goals and not load_lane" --durations=10; rest=$$?; \

@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL cluster for one stage (graders.running.services says who may do what).
 
-`initdb` with scram-sha-256 and a superuser (`grader`) whose password only the grader knows;
+A copy of `initdb`'s output (graders.running.postgres_template) with scram-sha-256 and a
+superuser (`grader`) whose password only the grader knows, fresh for each cluster;
 the learner's role owns the `app` database and nothing else; pg_stat_statements is created in
 the `postgres` database, which the learner's role may not connect to, and counts the learner's
 statements (BEGIN/COMMIT left out) for graders.running.statements.
@@ -9,6 +10,7 @@ statements (BEGIN/COMMIT left out) for graders.running.statements.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import shutil
@@ -23,17 +25,16 @@ from graders.running.backing import (
     FOREVER,
     START_SECONDS,
     ServicesUnavailable,
-    admin,
     owned_dir,
     run_as,
     stop_server,
-    write_private,
 )
+from graders.running.postgres_template import SUPERUSER, lay_out_data
 from graders.running.process import Spawned, clean_env, run_cmd
 
 POSTGRES_ROOTS = Path("/usr/lib/postgresql")
 POSTGRES_TOOLS = ("initdb", "postgres", "psql")
-ADMIN_ROLE = "grader"
+ADMIN_ROLE = SUPERUSER
 LEARNER_ROLE = "learner"
 DATABASE = "app"
 # Fast and throwaway: the cluster lives for one stage, so durability buys nothing.
@@ -165,13 +166,8 @@ def postgres_cluster(folder: Path, sockets: Path, uid: int | None) -> Iterator[P
     assert bin_dir is not None
     home = owned_dir(folder / "pg", uid, 0o700)
     data = home / "data"
+    template_password = lay_out_data(bin_dir, home, uid)
     admin_password, learner_password = secrets.token_hex(16), secrets.token_hex(16)
-    write_private(home / "pw", admin_password + "\n", uid)
-    admin(run_as(uid, folder, [str(bin_dir / "initdb"), "-D", str(data), "-U", ADMIN_ROLE,
-                     "--auth=scram-sha-256", f"--pwfile={home / 'pw'}", "-E", "UTF8",
-                     "--locale=C", "--no-sync", "--no-instructions"]),
-           clean_env({"TZ": "UTC"}, home=home))  # fmt: skip
-    (home / "pw").unlink()
     settings = {**POSTGRES_SETTINGS, "unix_socket_directories": f"'{sockets}'"}
     with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
         conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
@@ -184,18 +180,20 @@ def postgres_cluster(folder: Path, sockets: Path, uid: int | None) -> Iterator[P
     )
     try:
         cluster = Postgres(
-            bin_dir, sockets, admin_password, learner_password, server_pid=server.proc.pid
+            bin_dir, sockets, template_password, learner_password, server_pid=server.proc.pid
         )
         _wait_for_postgres(cluster, server)
-        cluster.sql(_setup_sql(learner_password))
-        yield cluster
+        cluster.sql(_setup_sql(admin_password, learner_password))
+        yield dataclasses.replace(cluster, admin_password=admin_password)
     finally:
         stop_server(server, lambda: _signal_postmaster(data))
 
 
-def _setup_sql(learner_password: str) -> str:
-    """The learner's role and database; the counters stay in the grader's own database."""
+def _setup_sql(admin_password: str, learner_password: str) -> str:
+    """The cluster's own superuser password (the template's was the same in every cluster),
+    then the learner's role and database; the counters stay in the grader's own database."""
     return f"""
+        ALTER ROLE {ADMIN_ROLE} PASSWORD '{admin_password}';
         CREATE ROLE {LEARNER_ROLE} LOGIN PASSWORD '{learner_password}'
             NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT 80;
         CREATE DATABASE {DATABASE} OWNER {LEARNER_ROLE};
