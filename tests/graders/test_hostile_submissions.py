@@ -417,6 +417,10 @@ def _grade_in_a_process(folder: Path, out: Path, env: dict[str, str]) -> subproc
     return subprocess.Popen([*argv, "--out", str(out)], env=env, stdout=subprocess.DEVNULL)
 
 
+# Expects the notes service's load marks three times alike, and full (its goal judged on its own,
+# no reference): make test runs it in the serial lane with the load goals, where no other grading
+# shares the cores.
+@pytest.mark.load_goals
 def test_a_hostile_grading_cannot_change_another_learners_grade(
     tmp_path, outside, kept, wheels, monkeypatch
 ):

@@ -53,6 +53,9 @@ def nothing_left_behind(grading_runs: Path) -> Iterator[None]:
     assert set(leftover_cgroups()) - cgroups_before == set()
 
 
+# Expects the notes service's full load marks (its goal judged on its own, no reference): make
+# test runs it in the serial lane with the load goals, where no other grading shares the cores.
+@pytest.mark.load_goals
 def test_a_complete_submission_scores_everything(overlay_submission):
     report = grade(overlay_submission("passes_all"))
     statuses = {s.name: s.status for s in report.stages}
