@@ -18,8 +18,7 @@ from graders.stages.context import StageContext, SubmissionEnv
 from graders.stages.install import ensure_environment
 from tests.conftest import ROOT
 
-# Beside the load tests in make test, to even out its lanes (Makefile): mypy runs only.
-pytestmark = [pytest.mark.slow, pytest.mark.load_lane]
+pytestmark = pytest.mark.slow
 TASKS_API = ROOT / "templates" / "tasks-api"
 ONLY_TYPES = frozenset({"tests", "hidden", "test_quality", "lint", "load"})
 # A learner's own `pydantic` package at the top of the repository shadows the library's.
