@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from basis.errors import UserError
+from basis.interrupts import STOP_SIGNALS
 from orchestrator.dashboard.classinfo import ClassInfo
 from orchestrator.dashboard.risk import AtRisk, RiskPolicy, find_at_risk
 from orchestrator.dashboard.similar import Found
@@ -106,13 +108,24 @@ def _write_parts(build: _Build, jobs: int) -> list[_Part]:
     _CURRENT = build
     try:
         parts = jobs * PARTS_PER_JOB  # small parts, handed out as workers free up
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_stoppable) as pool:
             tasks = [(i, parts) for i in range(parts)]
             pending = pool.starmap_async(_write_part, tasks, chunksize=1)
             results: list[_Part] = pending.get(timeout=JOB_TIMEOUT_SECONDS)
+            pool.close()  # the workers end on their own; leaving the block would SIGTERM them
+            pool.join()
     finally:
         _CURRENT = None
     return results
+
+
+def _stoppable() -> None:
+    """A worker dies of the signals that stop a command, whatever the parent's handlers were
+    when it forked: one inherited from a command's `stop_signals_raise` (basis.interrupts)
+    ignores every SIGTERM after the first, and Pool.terminate (an error, a timeout) would then
+    wait for ever for a worker blocked on the pool's queue."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _write_part(part: int, parts: int) -> _Part:

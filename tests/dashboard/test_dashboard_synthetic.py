@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.dashboard import build
 from orchestrator.dashboard.build import build_site
 from orchestrator.dashboard.risk import find_at_risk
 from orchestrator.dashboard.stats import summarise
@@ -94,6 +96,36 @@ def test_a_build_split_over_two_processes_writes_the_same_site(tmp_path: Path) -
     assert files == sorted(p.relative_to(two.out) for p in two.out.rglob("*") if p.is_file())
     assert all((one.out / f).read_bytes() == (two.out / f).read_bytes() for f in files)
     assert (one.pages, one.bytes) == (two.pages, two.bytes) == (len(files) - 2, one.bytes)
+
+
+class PartFailed(Exception):
+    pass
+
+
+# A hang guard, not a figure: before the fix a build could wait for ever on its pool.
+@pytest.mark.timeout(120)
+def test_a_split_builds_workers_die_of_sigterm_whatever_handler_they_were_forked_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command's stop handler (basis.interrupts) that has seen one SIGTERM ignores the next,
+    and a pool's workers are forked with it. Pool.terminate (a part failed, a timeout) takes
+    the queue's lock for good and SIGTERMs the workers: one that survives it waits for that
+    lock for ever (a make test run hung 600 s so). Each worker must stop on SIGTERM; the
+    failure must reach the caller."""
+    generated = synthetic_class(20, 2, seed=3)
+    store = store_from_submissions(generated.lines)
+
+    def reports_its_handler(_build: object, _part: int, _parts: int) -> object:
+        raise PartFailed(repr(signal.getsignal(signal.SIGTERM)))
+
+    monkeypatch.setattr(build, "_write_part_of", reports_its_handler)
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+    try:
+        with pytest.raises(PartFailed) as failed:
+            build_site(generated.info, store, tmp_path / "site", as_of=generated.as_of, jobs=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert str(failed.value) == repr(signal.SIG_DFL)
 
 
 @pytest.mark.heavy  # builds the class again in a Python process of its own
