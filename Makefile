@@ -64,31 +64,37 @@ lanes:
 	wait $$goals; held=$$?; cat .pytest-load-lane.log; rm -f .pytest-load-lane.log; \
 	exit $$(( rest || held ))
 
-# What the three targets below install, in one `apt-get update` where root may and something
-# is missing (each then finds its own there): a fresh CI machine paid for three updates.
+# What each of the three targets below needs, and how root installs Debian packages.
+HAS_CHROMIUM := test -x /usr/bin/chromium
+HAS_CONTAINMENT := command -v bwrap >/dev/null && command -v ip >/dev/null
+HAS_SERVICES := ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+# Whatever the three targets below lack, in one `apt-get update` where root may (each then
+# finds its own there): a fresh machine paid for an update per target.
 packages:
 	@missing=""; \
-	test -x /usr/bin/chromium || missing="$$missing chromium"; \
-	{ command -v bwrap >/dev/null && command -v ip >/dev/null; } || missing="$$missing bubblewrap iproute2"; \
-	{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; } || missing="$$missing postgresql redis-server"; \
-	[ -z "$$missing" ] || [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
+	{ $(HAS_CHROMIUM); } || missing="$$missing chromium"; \
+	{ $(HAS_CONTAINMENT); } || missing="$$missing bubblewrap iproute2"; \
+	{ $(HAS_SERVICES); } || missing="$$missing postgresql redis-server"; \
+	[ -z "$$missing" ] || [ "$$(id -u)" != 0 ] || { $(APT_INSTALL) $$missing >/dev/null; }
 
 # The dashboard's browser tests drive the system Chromium (Playwright cannot download one here).
 browsers:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@$(HAS_CHROMIUM) || { $(APT_INSTALL) chromium >/dev/null; }
 
 # Full containment of learner code (graders/running/containment.py): bubblewrap for a private
 # filesystem, iproute2 for the service's own network namespace. Root installs them; elsewhere
 # the grader falls back to partial containment and says so in every report.
 containment:
-	@command -v bwrap >/dev/null && command -v ip >/dev/null || { [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap iproute2 >/dev/null; }; }
+	@{ $(HAS_CONTAINMENT); } || { [ "$$(id -u)" != 0 ] || { $(APT_INSTALL) bubblewrap iproute2 >/dev/null; }; }
 
 # The databases an assignment's `[app.services]` asks for (graders/running/services.py): the grader
 # starts its own PostgreSQL cluster and Redis server per stage from these packages' binaries
 # (the packages' own system services are not needed). Root installs them; elsewhere a stage
 # that needs one ends with an error that says what to install.
 services:
-	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; } || { [ "$$(id -u)" != 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; }; }
+	@{ $(HAS_SERVICES); } || { [ "$$(id -u)" != 0 ] || { $(APT_INSTALL) postgresql redis-server >/dev/null; }; }
 
 clean:
 	rm -rf $(VENV) grade-out .pytest_cache .mypy_cache .ruff_cache

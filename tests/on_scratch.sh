@@ -3,7 +3,7 @@
 # (unshare) with a tmpfs on /tmp, gone when the command ends; nothing is mounted outside it,
 # nothing is left behind. Every test's scratch folder, the grader's workspaces and caches, the
 # sandbox's repositories and PostgreSQL's clusters live under /tmp: on this machine's disk a new
-# file costs 50 times what it costs on tmpfs (benchmarks/scratch_files.py). Elsewhere (not root,
+# file costs 14 to 70 times what it costs on tmpfs (benchmarks/scratch_files.py). Elsewhere (not root,
 # no unshare, or a kernel that refuses) "$@" runs as it is, on /tmp as it is.
 set -eu
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 \
