@@ -242,6 +242,14 @@ def test_the_catalog_lists_it_with_its_rubric(root: Path, assignment: LoadedAssi
     assert f"| {rubric} |" in rows[0], f"the catalog's rubric for {root.name} is not {rubric}"
 
 
+def test_the_catalogs_coverage_table_has_a_column_for_it(root: Path) -> None:
+    catalog = (TEMPLATES / "README.md").read_text(encoding="utf-8").splitlines()
+    headers = [line for line in catalog if line.startswith("| skill group |")]
+    assert len(headers) == 1, "templates/README.md has no coverage table (or more than one)"
+    columns = [cell.strip() for cell in headers[0].strip("|").split("|")]
+    assert root.name in columns, f"the coverage table has no column for {root.name}"
+
+
 @pytest.mark.parametrize("tool", ["ruff", "mypy", "locust"])
 def test_brief_pins_the_graders_tool_versions(
     root: Path, assignment: LoadedAssignment, tool: str
