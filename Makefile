@@ -27,7 +27,7 @@ test:
 	@$(MAKE) --no-print-directory -j 3 packages lint typecheck
 	@$(MAKE) --no-print-directory pytest
 
-# The inner loop while developing (56 s on this idle 2-core machine): lint, types and every
+# The inner loop while developing (40 to 46 s on this idle 2-core machine): lint, types and every
 # test that needs no install, no grading run and no workflow run through act (those are
 # marked `slow`), less the few fast ones marked `heavy` (tests/orchestrator/test_learner_view.py,
 # the sandbox server and the practice grade run as processes of their own, the synthetic class
