@@ -364,6 +364,20 @@ def main(argv: list[str] | None = None) -> int:
         return exit_code_of(exc)
 
 
+def remove_work(work: Path, patience: float = 30.0) -> None:
+    """Remove the benchmark's folder. After a stop, a service of a grading that unwound may
+    still be writing its last files there while it is stopped (PostgreSQL at shutdown), and
+    one pass of rmtree then meets a folder that is no longer empty: pass again until it is
+    gone or `patience` runs out, and say so if it is not."""
+    deadline = time.monotonic() + patience
+    shutil.rmtree(work, ignore_errors=True)
+    while work.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+        shutil.rmtree(work, ignore_errors=True)
+    if work.exists():
+        print(f"{work} is left behind: something still writes there", file=sys.stderr)
+
+
 def _main(argv: list[str] | None) -> int:
     args = _parse(argv)
     assignment_dir = ROOT / "templates" / args.slug
@@ -387,7 +401,7 @@ def _main(argv: list[str] | None) -> int:
         graded = _grade_all(assignment_dir, chosen, work, baseline, args.jobs)
         wall = time.monotonic() - started
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_work(work)
     outcomes = sorted(graded + [Outcome(m, SKIPPED) for m in skipped], key=lambda o: o.mutant.id)
     print("\n".join(summary(outcomes, wall)))
     if args.json is not None:
