@@ -51,11 +51,11 @@ def test_an_interrupted_grade_stops_the_service_and_every_child(tmp_path, sig, g
         preexec_fn=_default_sigint,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not live_processes(runs, "app.main") and time.monotonic() < deadline:
+        # No deadline of its own: on a slow machine the stages before the load stage can take
+        # any time; the grader's own limits (and pytest's timeout) bound the wait.
+        while not live_processes(runs, "app.main"):
             assert grader.poll() is None, grader.communicate()
             time.sleep(0.05)
-        assert live_processes(runs, "app.main"), "the load stage's service never started"
         grader.send_signal(sig)
         _, err = grader.communicate(timeout=30)
         assert grader.returncode == 128 + sig, err
@@ -99,11 +99,9 @@ def test_an_interrupt_during_the_concurrent_stages_stops_them_without_waiting_fo
         stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        while not live_processes(grading_runs, "pytest") and time.monotonic() < deadline:
+        while not live_processes(grading_runs, "pytest"):  # bounded as in the test above
             assert grader.poll() is None, grader.communicate()
             time.sleep(0.05)
-        assert live_processes(grading_runs, "pytest"), "the tests stage never started pytest"
         grader.send_signal(signal.SIGTERM)
         # Far below the stage's hour: before the fix, leaving the stages' thread pool waited
         # for the tests stage to end on its own.
