@@ -1,0 +1,1 @@
+"""Paystream webhook ingest: receives payment events, keeps payments and revenue current."""
