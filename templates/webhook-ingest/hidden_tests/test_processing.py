@@ -51,3 +51,10 @@ def test_a_signed_but_malformed_event_is_400(paystream, payment_id):
 def test_a_body_that_is_not_json_is_400(paystream):
     """A genuine delivery whose body is not JSON is a 400, never a 500."""
     assert paystream.deliver(json.dumps({"id": 1})[:-3].encode()).status_code == 400
+
+
+def test_a_refund_larger_than_the_payment_is_400(paystream, payment_id):
+    """A genuine delivery refunding more than the payment's amount is a 400, never applied."""
+    event = paystream.event("refunded", payment_id, int(time.time()), amount=500)
+    event["data"]["object"]["amount_refunded"] = 501
+    assert paystream.deliver(event).status_code == 400

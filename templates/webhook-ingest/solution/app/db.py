@@ -13,6 +13,6 @@ def make_pool(url: str, size: int) -> ConnectionPool:
         url,
         min_size=1,  # pragma: no mutate  (a tuning knob: no answer changes)
         max_size=size,
-        open=False,
+        open=False,  # pragma: no mutate  (the lifespan opens it; opening twice is a no-op)
         check=ConnectionPool.check_connection,  # pragma: no mutate
     )

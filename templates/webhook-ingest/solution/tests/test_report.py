@@ -15,6 +15,7 @@ def test_the_report_sums_a_days_payments(client: TestClient) -> None:
     process(client)
     report = client.get("/reports/revenue", params={"from": "2031-03-14", "to": "2031-03-14"})
     assert report.status_code == 200
+    assert (report.json()["from"], report.json()["to"]) == ("2031-03-14", "2031-03-14")
     assert report.json()["days"] == [
         {"day": "2031-03-14", "currency": "eur", "payments": 2, "gross": 1500, "refunded": 0,
          "net": 1500},
@@ -22,11 +23,20 @@ def test_the_report_sums_a_days_payments(client: TestClient) -> None:
 
 
 def test_the_history_is_in_the_report(client: TestClient) -> None:
-    report = client.get("/reports/revenue", params={"from": "2025-01-01", "to": "2025-12-31"})
-    assert report.status_code == 200
-    days = report.json()["days"]
-    assert days, "the seeded history has payments in 2025"
-    assert all(day["net"] == day["gross"] - day["refunded"] for day in days)
+    """The seed's history runs from January 2025 to October 2026."""
+    for first, last in (("2025-01-01", "2025-01-31"), ("2026-10-01", "2026-10-31")):
+        report = client.get("/reports/revenue", params={"from": first, "to": last})
+        assert report.status_code == 200
+        days = report.json()["days"]
+        assert days, f"the seeded history has payments from {first} to {last}"
+        assert all(day["net"] == day["gross"] - day["refunded"] for day in days)
+
+
+def test_the_historys_fees_are_paystreams(client: TestClient) -> None:
+    payments = [client.get(f"/payments/pay_h{n:07d}").json() for n in range(10)]
+    paid = [payment for payment in payments if payment["paid_at"] is not None]
+    assert paid
+    assert all(payment["fee"] == 25 + payment["amount"] * 14 // 1000 for payment in paid)
 
 
 def test_a_window_that_ends_before_it_starts_is_422(client: TestClient) -> None:

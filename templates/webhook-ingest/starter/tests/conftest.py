@@ -54,7 +54,6 @@ def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("WORKER_THREADS", "0")
-    monkeypatch.setenv("PAYSTREAM_LATENCY_MS", "0")
     seed.seed(database_url, 1000)
     with TestClient(create_app()) as test_client:
         yield test_client

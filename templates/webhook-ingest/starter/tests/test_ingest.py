@@ -38,3 +38,13 @@ def test_event_types_this_service_ignores_are_acknowledged(client: TestClient) -
     event = {"id": "evt_customer", "type": "customer.created", "created": NOW, "data": {}}
     assert deliver(client, event).status_code == 202
     process(client)
+
+
+def test_an_event_that_cannot_be_applied_does_not_block_the_rest(client: TestClient) -> None:
+    """More than PostgreSQL's bigint holds: stored (or refused), never applied, and parked."""
+    poison = payment_event("succeeded", "pay_poison", NOW, amount=10**19)
+    assert deliver(client, poison).status_code in (202, 400)
+    deliver(client, payment_event("succeeded", "pay_after", NOW))
+    process(client)
+    assert client.get("/payments/pay_after").json()["status"] == "succeeded"
+    assert client.get("/payments/pay_poison").status_code == 404
