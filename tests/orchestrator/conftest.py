@@ -16,6 +16,7 @@ from orchestrator.roster import Learner, write_roster
 from sandbox.config import Faults, RateLimits
 from sandbox.seeding import SeedResult, seed
 from sandbox.server import ThreadedServer
+from tests.conftest import ROOT
 from tests.sandbox.conftest import start, stop
 from tests.sandbox.contract import ContractLog
 
@@ -102,7 +103,10 @@ def classroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Class
     assert not room.contract.violations, room.contract.violations[:3]
 
 
-ALL_ASSIGNMENTS = ("tasks-api", "legacy-inventory", "bookings-api")
+# Every assignment of the catalog: a new one is published, provisioned and checked like the rest.
+ALL_ASSIGNMENTS = tuple(
+    sorted(path.parent.name for path in (ROOT / "templates").glob("*/assignment.toml"))
+)
 GRADING_REPO = "classroom"
 
 
