@@ -18,9 +18,8 @@ import pytest
 from tests.conftest import ROOT, SHARED_CACHE
 from tests.graders.conftest import live_processes
 
-# Real gradings of a PostgreSQL assignment, two at a time; make test runs it in the load lane
-# (marker load_lane), which has room for it: see the Makefile.
-pytestmark = [pytest.mark.slow, pytest.mark.load_lane]
+# Real gradings of a PostgreSQL assignment, two at a time.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

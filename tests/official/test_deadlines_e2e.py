@@ -43,10 +43,8 @@ from sandbox.clock import iso
 from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS
 from tests.official.class_setup import OfficialClass, files_of, official_class
 
-# make test runs it in the load lane (marker load_lane), which has room for it: see the Makefile.
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.load_lane,
     pytest.mark.skipif(bool(detect().missing()), reason="--local grades here, as root"),
 ]
 SLUG = "notes"

@@ -15,9 +15,8 @@ from orchestrator.commands.official import Waiting, new_run, official, run_summa
 from tests.conftest import NOTES_ASSIGNMENT, SUBMISSIONS
 from tests.official.class_setup import OfficialClass, files_of, official_class
 
-# It mostly waits (for a grade job to reach a learner, for the kill, for the rerun): make test
-# runs it in the load lane, which has more room than the other slow lane.
-pytestmark = [pytest.mark.slow, pytest.mark.load_lane]
+# It mostly waits (for a grade job to reach a learner, for the kill, for the rerun).
+pytestmark = pytest.mark.slow
 COURSE = "school/course"
 
 
