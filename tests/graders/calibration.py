@@ -34,10 +34,21 @@ def template_grade(slug: str, folder: str) -> GradeReport:
 
 
 def describe(report: GradeReport) -> str:
-    """Every stage of `report` in one line, for assertion messages."""
-    return "; ".join(
+    """Every stage of `report` in one line, for assertion messages; when the load stage missed
+    marks, each of its rounds too (which service, the medians, the other work seen), so that a
+    miss by chance on a slowed machine can be told from a real one after the run is gone."""
+    stages = "; ".join(
         f"{s.name} {s.status} {s.score}/{s.max_score}: {s.message}" for s in report.stages
     )
+    load = report.stage("load")
+    if load is None or load.load is None or load.score == load.max_score:
+        return stages
+    rounds = [
+        f"{r.service} {r.duration_seconds:.1f} s, foreign cores {r.foreign_cores}: "
+        + ", ".join(f"{e.endpoint} p50 {e.p50_ms:g} ms" for e in r.endpoints)
+        for r in load.load.rounds
+    ]
+    return stages + "\nload rounds:\n" + "\n".join(rounds)
 
 
 def check_solution(report: GradeReport) -> None:
