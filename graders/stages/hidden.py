@@ -14,8 +14,10 @@ from pathlib import Path
 from graders.model.junit import JunitUnreadable, read_junit
 from graders.model.report import Check, StageResult, Status
 from graders.model.scoring import score
+from graders.running.postgres import DATABASE
 from graders.running.process import clean_env, run_cmd
 from graders.running.service import ServiceDidNotStart, running_service
+from graders.running.services import Backing
 from graders.stages.context import StageContext, result
 
 NO_HINT = "This hidden check failed; re-read the brief's section on this behaviour."
@@ -63,6 +65,7 @@ def run(ctx: StageContext) -> StageResult:
                     "CLASSROOM_BASE_URL": service.base_url,
                     "PYTHONPATH": _grader_path(),
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the grader's run, reproducibly
+                    **backing_access(service.backing),
                 },
                 home=ctx.work,
             )
@@ -125,6 +128,24 @@ def run(ctx: StageContext) -> StageResult:
         f"{passed} of {len(checks)} hidden checks pass",
         checks=checks,
     )
+
+
+def backing_access(backing: Backing | None) -> dict[str, str]:
+    """What a hidden check needs to act on the services behind the learner's (as the grader,
+    never as the learner): `CLASSROOM_REDIS_URL` (to pause Redis or empty it, as an outage or
+    every key expiring at once would), and `CLASSROOM_PSQL` with the superuser's libpq
+    variables on the learner's database (to lock a table, or see who waits for it). The
+    hidden checks are the grader's code in the grader's process; the service never sees these."""
+    if backing is None:
+        return {}
+    access = {}
+    if backing.redis_url is not None:
+        access["CLASSROOM_REDIS_URL"] = backing.redis_url
+    if backing.postgres is not None:
+        admin = backing.postgres.admin_env()
+        access |= {k: admin[k] for k in ("PGHOST", "PGUSER", "PGPASSWORD", "PGCONNECT_TIMEOUT")}
+        access |= {"PGDATABASE": DATABASE, "CLASSROOM_PSQL": str(backing.postgres.bin / "psql")}
+    return access
 
 
 def _grader_path() -> str:

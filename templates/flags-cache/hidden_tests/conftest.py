@@ -1,0 +1,180 @@
+"""Fixtures for the black-box checks: they talk to the running service over HTTP, and act on
+the grader's own Redis and PostgreSQL behind it as an outage or a busy database would.
+
+The grader starts the learner's service (after `python -m app.seed`, two worker processes)
+with ADMIN_TOKEN and sets CLASSROOM_BASE_URL, CLASSROOM_REDIS_URL, CLASSROOM_PSQL and the
+superuser's libpq variables. These checks run in the grader's environment (pytest + httpx +
+the standard library); each sets up the QA flags it uses (qa-01 to qa-20) itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import httpx
+import pytest
+
+BASE_URL = os.environ.get("CLASSROOM_BASE_URL", "http://127.0.0.1:8000")
+TOKEN = os.environ.get("ADMIN_TOKEN", "grading-only-admin-token-not-used-anywhere-else")
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def contract_bucket(key: str, user: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{key}:{user}".encode()).digest()[:4], "big") % 100
+
+
+class Flagpole:
+    """The service as its callers and the admin console use it."""
+
+    admin = ADMIN  # the admin console's headers
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+
+    def set(self, key: str, **change: Any) -> dict[str, Any]:
+        response = self.http.patch(f"/flags/{key}", json=change, headers=ADMIN)
+        assert response.status_code == 200, (
+            f"PATCH /flags/{key}: {response.status_code} {response.text[:300]}"
+        )
+        changed: dict[str, Any] = response.json()
+        return changed
+
+    def answer(self, key: str, user: str, **attributes: str) -> dict[str, Any]:
+        response = self.http.get(f"/flags/{key}/evaluate", params={"user": user, **attributes})
+        assert response.status_code == 200, (
+            f"evaluate {key}: {response.status_code} {response.text[:300]}"
+        )
+        found: dict[str, Any] = response.json()
+        return found
+
+    def enabled(self, key: str, user: str, **attributes: str) -> bool:
+        return bool(self.answer(key, user, **attributes)["enabled"])
+
+    def page(self, user: str, **attributes: str) -> dict[str, bool]:
+        response = self.http.get("/evaluate", params={"user": user, **attributes})
+        assert response.status_code == 200, (
+            f"GET /evaluate: {response.status_code} {response.text[:300]}"
+        )
+        flags: dict[str, bool] = response.json()["flags"]
+        return flags
+
+
+class Redis:
+    """The grader's Redis, spoken to in its own protocol over its unix socket."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.path = parts.path
+        self.password = unquote(parts.password or "")
+
+    def command(self, *words: str) -> bytes:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(5)
+            conn.connect(self.path)
+            conn.sendall(_resp("AUTH", self.password) + _resp(*words))
+            answer = b""
+            while answer.count(b"\r\n") < 2:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        return answer.split(b"\r\n", 1)[1]
+
+    @contextlib.contextmanager
+    def paused(self, milliseconds: int) -> Iterator[None]:
+        """Every client's commands wait (as when Redis stalls) for `milliseconds`, which the
+        `with` block outlasts: a pause cannot be lifted early (CLIENT UNPAUSE waits too)."""
+        ends = time.monotonic() + milliseconds / 1000
+        assert self.command("CLIENT", "PAUSE", str(milliseconds), "ALL").startswith(b"+OK")
+        try:
+            yield
+        finally:
+            time.sleep(max(0.0, ends - time.monotonic()) + 0.1)
+
+
+def _resp(*words: str) -> bytes:
+    encoded = [word.encode() for word in words]
+    return b"*%d\r\n" % len(encoded) + b"".join(b"$%d\r\n%s\r\n" % (len(w), w) for w in encoded)
+
+
+class Database:
+    """The grader's superuser on the learner's database, through psql."""
+
+    def __init__(self, psql: str) -> None:
+        self.psql = psql
+
+    def query(self, sql: str) -> str:
+        done = subprocess.run(  # noqa: S603  (the grader's own psql, the grader's own SQL)
+            [self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            capture_output=True, text=True, timeout=30, check=True,
+        )  # fmt: skip
+        return done.stdout.strip()
+
+    @contextlib.contextmanager
+    def locked(self, *tables: str) -> Iterator[None]:
+        """The tables locked against every reader, for the `with` block."""
+        holder = subprocess.Popen(  # noqa: S603
+            [self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert holder.stdin is not None and holder.stdout is not None
+        try:
+            holder.stdin.write(f"BEGIN; LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE;"
+                               " SELECT 'locked';\n")  # fmt: skip
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "locked"
+            yield
+        finally:
+            holder.communicate("ROLLBACK;\n", timeout=30)
+
+    def waiting_for_flags(self) -> int:
+        """Sessions waiting for a lock on the flags table now."""
+        return int(
+            self.query(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'flags'::regclass"
+            )
+        )
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    # One client per test: a connection the service dropped after a 500 fails one test, not two.
+    with httpx.Client(base_url=BASE_URL, timeout=30.0) as http:
+        yield http
+
+
+@pytest.fixture
+def flagpole(client: httpx.Client) -> Flagpole:
+    return Flagpole(client)
+
+
+@pytest.fixture
+def redis() -> Redis:
+    url = os.environ.get("CLASSROOM_REDIS_URL")
+    if not url:
+        pytest.fail(
+            "the grader gave no CLASSROOM_REDIS_URL (assignment.toml: [app.services.redis])"
+        )
+    return Redis(url)
+
+
+@pytest.fixture
+def database() -> Database:
+    psql = os.environ.get("CLASSROOM_PSQL")
+    if not psql:
+        pytest.fail("the grader gave no CLASSROOM_PSQL (assignment.toml: [app.services.postgres])")
+    return Database(psql)
+
+
+@pytest.fixture
+def bucket() -> Any:
+    """contract_bucket(key, user): the SDKs' bucket, 0-99."""
+    return contract_bucket

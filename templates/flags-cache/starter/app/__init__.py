@@ -1,0 +1,1 @@
+"""Flagpole: the feature-flag service every other service asks before it shows a feature."""

@@ -1,0 +1,31 @@
+"""The FastAPI application: `uvicorn --factory app.main:create_app`. Seed first (app.seed)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.config import Settings
+from app.db import make_pool
+from app.routers import evaluate, flags, health
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """An application wired to `settings` (read from the environment by default)."""
+    settings = settings or Settings.from_env()
+    pool = make_pool(settings.database_url, 10)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        pool.open(wait=True)
+        yield
+        pool.close()
+
+    app = FastAPI(title="Flagpole", version="1.4.2", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.pool = pool
+    for module in (health, flags, evaluate):
+        app.include_router(module.router)
+    return app
