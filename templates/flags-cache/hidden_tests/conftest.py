@@ -16,7 +16,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -32,23 +32,31 @@ def contract_bucket(key: str, user: str) -> int:
 
 
 class Flagpole:
-    """The service as its callers and the admin console use it."""
+    """The service as its callers and the admin console use it. Every request on a connection
+    of its own: the service's two processes each answer some (one kept-alive connection would
+    always reach the same one)."""
 
-    admin = ADMIN  # the admin console's headers
+    admin: ClassVar[dict[str, str]] = ADMIN | {"Connection": "close"}  # the console's headers
+    fresh: ClassVar[dict[str, str]] = {"Connection": "close"}
 
     def __init__(self, http: httpx.Client) -> None:
         self.http = http
 
     def set(self, key: str, **change: Any) -> dict[str, Any]:
-        response = self.http.patch(f"/flags/{key}", json=change, headers=ADMIN)
+        response = self.http.patch(f"/flags/{key}", json=change, headers=self.admin)
         assert response.status_code == 200, (
             f"PATCH /flags/{key}: {response.status_code} {response.text[:300]}"
         )
         changed: dict[str, Any] = response.json()
         return changed
 
+    def flag(self, key: str) -> httpx.Response:
+        return self.http.get(f"/flags/{key}", headers=self.fresh)
+
     def answer(self, key: str, user: str, **attributes: str) -> dict[str, Any]:
-        response = self.http.get(f"/flags/{key}/evaluate", params={"user": user, **attributes})
+        response = self.http.get(
+            f"/flags/{key}/evaluate", params={"user": user, **attributes}, headers=self.fresh
+        )
         assert response.status_code == 200, (
             f"evaluate {key}: {response.status_code} {response.text[:300]}"
         )
@@ -59,7 +67,9 @@ class Flagpole:
         return bool(self.answer(key, user, **attributes)["enabled"])
 
     def page(self, user: str, **attributes: str) -> dict[str, bool]:
-        response = self.http.get("/evaluate", params={"user": user, **attributes})
+        response = self.http.get(
+            "/evaluate", params={"user": user, **attributes}, headers=self.fresh
+        )
         assert response.status_code == 200, (
             f"GET /evaluate: {response.status_code} {response.text[:300]}"
         )
