@@ -33,7 +33,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = field(default=None, repr=False)  # pragma: no mutate
     cache_prefix: str = "flagpole:"
-    cache_ttl_seconds: int = 300
+    cache_ttl_seconds: int = 60
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,5 +48,5 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             redis_url=os.environ.get("REDIS_URL") or None,
             cache_prefix=os.environ.get("CACHE_PREFIX", "flagpole:"),
-            cache_ttl_seconds=_int("CACHE_TTL_SECONDS", 300, 1),
+            cache_ttl_seconds=_int("CACHE_TTL_SECONDS", 60, 1),
         )

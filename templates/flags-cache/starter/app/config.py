@@ -26,9 +26,9 @@ def _int(name: str, default: int, lowest: int) -> int:
 
 def _ttl() -> int:
     try:
-        return int(os.environ.get("CACHE_TTL_SECONDS", "300"))
+        return int(os.environ.get("CACHE_TTL_SECONDS", "60"))
     except:
-        return 300
+        return 60
 
 
 @dataclass(frozen=True)  # pragma: no mutate  (immutability guards the code, no request sees it)
@@ -40,7 +40,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = field(default=None, repr=False)  # pragma: no mutate
     cache_prefix: str = "flagpole:"
-    cache_ttl_seconds: int = 300
+    cache_ttl_seconds: int = 60
 
     @classmethod
     def from_env(cls) -> Settings:
