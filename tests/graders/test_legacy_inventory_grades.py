@@ -53,16 +53,20 @@ def _runs(grading_runs: Path) -> Path:
 
 
 def decided_in_one_round() -> LoadedAssignment:
-    """legacy-inventory as it is graded, but its load stage measured once each (the submission,
-    the reference): these tests read the goals on pages and statements per request, counted by
-    PostgreSQL alike in every round, and no latency, which is what more rounds decide (a partial
-    fix's latency is near its bar, so on a busy machine it was measured twice more: 112 s a
-    grading instead of 50)."""
+    """legacy-inventory as it is graded, but its load stage run for 3 s and measured once each
+    (the submission, the reference): these tests read the goals on pages and statements per
+    request, which the probe counts after the load run, one request at a time, alike in every
+    round and whatever the run's length, and no latency, which is what more rounds and longer
+    runs decide (a partial fix's latency is near its bar, so on a busy machine it was measured
+    twice more: 112 s a grading instead of 50; the run's 15 s, twice, were half of the rest)."""
     loaded = load_assignment(LEGACY)
     load = loaded.spec.stages.load
     assert load is not None
     once = load.model_copy(
-        update={"reference": load.reference.model_copy(update={"max_rounds": 1})}
+        update={
+            "duration_seconds": 3,
+            "reference": load.reference.model_copy(update={"max_rounds": 1}),
+        }
     )
     stages = loaded.spec.stages.model_copy(update={"load": once})
     return loaded.model_copy(update={"spec": loaded.spec.model_copy(update={"stages": stages})})
