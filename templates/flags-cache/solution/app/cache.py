@@ -53,6 +53,8 @@ class Cache:
 
     def get_or_load(self, name: str, kind: TypeAdapter[T], load: Callable[[], T]) -> T:
         """The value cached under `name`, or `load()`'s, cached for the next caller."""
+        if self._redis is None:
+            return load()
         key = f"{self._prefix}{name}"
         cached = self._get(key)
         if cached is not None:
@@ -80,7 +82,8 @@ class Cache:
     def _wait_for(self, key: str) -> bytes | None:
         """The value another caller is loading, once it is there (None: ask the database)."""
         deadline = time.monotonic() + LOCK_MILLISECONDS / 1000
-        while time.monotonic() < deadline and self._up():
+        # The lock expires with the deadline: either one ends the wait.
+        while time.monotonic() < deadline and self._up():  # pragma: no mutate
             time.sleep(WAIT_STEP_SECONDS)
             value = self._get(key)
             if value is not None:
@@ -95,7 +98,7 @@ class Cache:
         self._call(lambda r: r.eval(script, 1, lock, token))
 
     def _up(self) -> bool:
-        return self._redis is not None and time.monotonic() >= self._down_until
+        return time.monotonic() >= self._down_until
 
     def _call(self, command: Callable[[redis.Redis], object]) -> object:
         """`command`'s result, or None when Redis is paused, failing or not configured."""

