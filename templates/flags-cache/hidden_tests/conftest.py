@@ -129,29 +129,43 @@ class Database:
         return done.stdout.strip()
 
     @contextlib.contextmanager
-    def locked(self, *tables: str) -> Iterator[None]:
-        """The tables locked against every reader, for the `with` block."""
+    def locked(self) -> Iterator[None]:
+        """Every table of the learner's database locked against every reader, for the `with`
+        block (every table: a copy of the flags in another one would wait too)."""
         holder = subprocess.Popen(  # noqa: S603
             [self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert holder.stdin is not None and holder.stdout is not None
         try:
-            holder.stdin.write(f"BEGIN; LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE;"
-                               " SELECT 'locked';\n")  # fmt: skip
+            holder.stdin.write(LOCK_EVERY_TABLE)
             holder.stdin.flush()
             assert holder.stdout.readline().strip() == "locked"
             yield
         finally:
             holder.communicate("ROLLBACK;\n", timeout=30)
 
-    def waiting_for_flags(self) -> int:
-        """Sessions waiting for a lock on the flags table now."""
+    def waiting(self) -> int:
+        """Sessions waiting for a lock now (other than this one's)."""
         return int(
             self.query(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'flags'::regclass"
+                "SELECT count(DISTINCT pid) FROM pg_locks "
+                "WHERE NOT granted AND pid <> pg_backend_pid()"
             )
         )
+
+
+LOCK_EVERY_TABLE = """BEGIN;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+             WHERE schemaname NOT IN ('pg_catalog', 'information_schema') LOOP
+        EXECUTE 'LOCK TABLE ' || t || ' IN ACCESS EXCLUSIVE MODE';
+    END LOOP;
+END $$;
+SELECT 'locked';
+"""
 
 
 @pytest.fixture

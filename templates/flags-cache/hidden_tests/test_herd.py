@@ -13,8 +13,8 @@ WATCH_SECONDS = 1.5
 
 
 def most_waiting(database: Any, send: Callable[[int], httpx.Response]) -> tuple[int, list[int]]:
-    """Send AT_ONCE requests together while the flags tables are locked; the most sessions seen
-    waiting for the flags table, and every request's status once the lock is gone."""
+    """Send AT_ONCE requests together while every table is locked; the most sessions seen
+    waiting for a lock, and every request's status once the locks are gone."""
     start = threading.Barrier(AT_ONCE)
 
     def together(n: int) -> httpx.Response:
@@ -22,12 +22,12 @@ def most_waiting(database: Any, send: Callable[[int], httpx.Response]) -> tuple[
         return send(n)
 
     with ThreadPoolExecutor(AT_ONCE) as pool:
-        with database.locked("flags", "flag_rules"):
+        with database.locked():
             sent = [pool.submit(together, n) for n in range(AT_ONCE)]
             most = 0
             deadline = time.monotonic() + WATCH_SECONDS
             while time.monotonic() < deadline:
-                most = max(most, database.waiting_for_flags())
+                most = max(most, database.waiting())
                 time.sleep(0.1)
         statuses = [future.result().status_code for future in sent]
     return most, statuses
