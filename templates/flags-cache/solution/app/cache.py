@@ -82,8 +82,9 @@ class Cache:
     def _wait_for(self, key: str) -> bytes | None:
         """The value another caller is loading, once it is there (None: ask the database)."""
         deadline = time.monotonic() + LOCK_MILLISECONDS / 1000
-        # The lock expires with the deadline: either one ends the wait.
-        while time.monotonic() < deadline and self._up():  # pragma: no mutate
+        while time.monotonic() < deadline:
+            if not self._up():
+                return None
             time.sleep(WAIT_STEP_SECONDS)
             value = self._get(key)
             if value is not None:
