@@ -89,12 +89,15 @@ class AppSpec(_Strict):
     health_path: str = "/health"
     startup_timeout_seconds: Positive = 30.0
     seed: str | None = None
+    # Commands of the learner's started beside `start` (a queue's worker process), in the same
+    # sandbox with the same environment and placeholders, and stopped with the service.
+    workers: list[str] = Field(default_factory=list, max_length=8)
     env: dict[str, str] = Field(default_factory=dict)
     services: Services = Field(default_factory=Services)
 
     @model_validator(mode="after")
     def _placeholders_name_a_service(self) -> AppSpec:
-        used = " ".join([self.start, self.seed or "", *self.env.values()])
+        used = " ".join([self.start, self.seed or "", *self.workers, *self.env.values()])
         for name, placeholder in SERVICE_PLACEHOLDERS.items():
             if placeholder in used and getattr(self.services, name) is None:
                 raise ValueError(

@@ -2,7 +2,9 @@
 
 Under full containment the service lives in a network namespace of its own (only loopback):
 its seed command runs with no network at all, and everything the grader sends it (the health
-probe, the hidden checks, Locust) runs inside that namespace (`RunningService.netns`).
+probe, the hidden checks, Locust) runs inside that namespace (`RunningService.netns`). The
+commands of `[app] workers` (a queue's worker process) run beside it, in the same sandbox and
+namespace with the same environment, and stop with it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from graders.running.services import Backing, ServicesUnavailable, backing_servi
 from graders.running.workspace import private_copy, scratch_dir
 from graders.stages.context import StageContext, SubmissionEnv
 
+# A worker that exits within this long of the service's start did not start: the stage says so.
+WORKER_SETTLE_SECONDS = 1.0
+
 
 class ServiceDidNotStart(Exception):
     """The service never answered its health endpoint: a one-line message with the cause,
@@ -47,6 +52,7 @@ class RunningService:
     process: Spawned
     netns: Path | None  # the grader's checks join it; None: the host's loopback
     backing: Backing | None = None  # the databases of `[app.services]`, when it has any
+    workers: tuple[Spawned, ...] = ()  # `[app] workers`, in their order
 
 
 @contextlib.contextmanager
@@ -80,19 +86,49 @@ def running_service(
         if app.seed:
             seeding = ctx.untrusted(copy, data, readable=sockets)
             _seed(fill(app.seed, values), copy, process_env, limits, seeding, env)
-        argv = _resolve(shlex.split(fill(app.start, values)), env)
         netns = stack.enter_context(service_network(detect()))
-        process = Spawned(
-            argv,
-            cwd=copy,
-            env=process_env,
-            limits=limits,
-            untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
-        )
-        stack.callback(process.stop)
+
+        def spawn(command: str) -> Spawned:
+            spawned = Spawned(
+                _resolve(shlex.split(fill(command, values)), env),
+                cwd=copy,
+                env=process_env,
+                limits=limits,
+                untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
+            )
+            stack.callback(spawned.stop)
+            return spawned
+
+        process = spawn(app.start)
+        spawned_at = time.monotonic()
+        workers = [(command, spawn(command)) for command in app.workers]
         base_url = f"http://127.0.0.1:{port}"
         _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
-        yield RunningService(base_url=base_url, process=process, netns=netns, backing=backing)
+        _workers_alive(workers, spawned_at)
+        yield RunningService(
+            base_url=base_url,
+            process=process,
+            netns=netns,
+            backing=backing,
+            workers=tuple(worker for _, worker in workers),
+        )
+
+
+def _workers_alive(workers: list[tuple[str, Spawned]], since: float) -> None:
+    """A stage error naming the first worker that exited while the service started or in its
+    first WORKER_SETTLE_SECONDS (started at `since`): a worker runs as long as the service."""
+    settled = since + WORKER_SETTLE_SECONDS
+    while workers and all(worker.alive() for _, worker in workers) and time.monotonic() < settled:
+        time.sleep(0.05)
+    for command, worker in workers:
+        if not worker.alive():
+            said = cause_line(worker.output) or "it printed nothing"
+            raise ServiceDidNotStart(
+                f"the worker `{command}` exited with code {worker.proc.returncode} while the "
+                f"service started: {said}",
+                "service-exited",
+                log=worker.output,
+            )
 
 
 def _start_backing(app: AppSpec, stack: contextlib.ExitStack) -> Backing | None:
