@@ -49,7 +49,9 @@ def hidden(folder: Path) -> StageResult:
     return found
 
 
-def test_the_worker_does_the_services_jobs_and_nothing_of_it_outlives_the_grading(tmp_path, grading_runs):
+def test_the_worker_does_the_services_jobs_and_nothing_of_it_outlives_the_grading(
+    tmp_path, grading_runs
+):
     stage = hidden(submission("worker_runs", tmp_path))
     assert stage.status == "passed", stage
     assert live_processes(grading_runs, "app.worker") == []
