@@ -4,7 +4,8 @@ Under full containment the service lives in a network namespace of its own (only
 its seed command runs with no network at all, and everything the grader sends it (the health
 probe, the hidden checks, Locust) runs inside that namespace (`RunningService.netns`). The
 commands of `[app] workers` (a queue's worker process) run beside it, in the same sandbox and
-namespace with the same environment, and stop with it.
+namespace with the same environment, kept running and stopped with it
+(graders.running.workers).
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ from graders.running.containment import detect
 from graders.running.isolation import service_network
 from graders.running.process import Spawned, Untrusted, clean_env, run_cmd
 from graders.running.services import Backing, ServicesUnavailable, backing_services, fill, free_port
+from graders.running.workers import Supervisor, WorkerDidNotStart
 from graders.running.workspace import private_copy, scratch_dir
 from graders.stages.context import StageContext, SubmissionEnv
-
-# A worker that exits within this long of the service's start did not start: the stage says so.
-WORKER_SETTLE_SECONDS = 1.0
 
 
 class ServiceDidNotStart(Exception):
@@ -52,7 +51,7 @@ class RunningService:
     process: Spawned
     netns: Path | None  # the grader's checks join it; None: the host's loopback
     backing: Backing | None = None  # the databases of `[app.services]`, when it has any
-    workers: tuple[Spawned, ...] = ()  # `[app] workers`, in their order
+    workers: Supervisor | None = None  # `[app] workers`, when it has any
 
 
 @contextlib.contextmanager
@@ -89,46 +88,30 @@ def running_service(
         netns = stack.enter_context(service_network(detect()))
 
         def spawn(command: str) -> Spawned:
-            spawned = Spawned(
+            return Spawned(
                 _resolve(shlex.split(fill(command, values)), env),
                 cwd=copy,
                 env=process_env,
                 limits=limits,
                 untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
             )
-            stack.callback(spawned.stop)
-            return spawned
 
         process = spawn(app.start)
-        spawned_at = time.monotonic()
-        workers = [(command, spawn(command)) for command in app.workers]
+        stack.callback(process.stop)
+        workers = None
+        if app.workers:
+            workers = Supervisor(app.workers, spawn, ctx.work / f"{name}-workers.json")
+            stack.callback(workers.stop)
         base_url = f"http://127.0.0.1:{port}"
         _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
-        _workers_alive(workers, spawned_at)
+        if workers is not None:
+            try:
+                workers.settle()
+            except WorkerDidNotStart as exc:
+                raise ServiceDidNotStart(str(exc), "service-exited", log=exc.log) from exc
         yield RunningService(
-            base_url=base_url,
-            process=process,
-            netns=netns,
-            backing=backing,
-            workers=tuple(worker for _, worker in workers),
+            base_url=base_url, process=process, netns=netns, backing=backing, workers=workers
         )
-
-
-def _workers_alive(workers: list[tuple[str, Spawned]], since: float) -> None:
-    """A stage error naming the first worker that exited while the service started or in its
-    first WORKER_SETTLE_SECONDS (started at `since`): a worker runs as long as the service."""
-    settled = since + WORKER_SETTLE_SECONDS
-    while workers and all(worker.alive() for _, worker in workers) and time.monotonic() < settled:
-        time.sleep(0.05)
-    for command, worker in workers:
-        if not worker.alive():
-            said = cause_line(worker.output) or "it printed nothing"
-            raise ServiceDidNotStart(
-                f"the worker `{command}` exited with code {worker.proc.returncode} while the "
-                f"service started: {said}",
-                "service-exited",
-                log=worker.output,
-            )
 
 
 def _start_backing(app: AppSpec, stack: contextlib.ExitStack) -> Backing | None:

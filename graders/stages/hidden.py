@@ -18,6 +18,7 @@ from graders.running.postgres import DATABASE
 from graders.running.process import clean_env, run_cmd
 from graders.running.service import ServiceDidNotStart, running_service
 from graders.running.services import Backing
+from graders.running.workers import Supervisor
 from graders.stages.context import StageContext, result
 
 NO_HINT = "This hidden check failed; re-read the brief's section on this behaviour."
@@ -66,6 +67,7 @@ def run(ctx: StageContext) -> StageResult:
                     "PYTHONPATH": _grader_path(),
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the grader's run, reproducibly
                     **backing_access(service.backing),
+                    **worker_access(service.workers),
                 },
                 home=ctx.work,
             )
@@ -146,6 +148,12 @@ def backing_access(backing: Backing | None) -> dict[str, str]:
         access |= {k: admin[k] for k in ("PGHOST", "PGUSER", "PGPASSWORD", "PGCONNECT_TIMEOUT")}
         access |= {"PGDATABASE": DATABASE, "CLASSROOM_PSQL": str(backing.postgres.bin / "psql")}
     return access
+
+
+def worker_access(workers: Supervisor | None) -> dict[str, str]:
+    """`CLASSROOM_WORKERS`: the JSON file of the workers' current pids (graders.running.workers),
+    so a check can kill one mid-job and see the work recovered once it is started again."""
+    return {"CLASSROOM_WORKERS": str(workers.state)} if workers is not None else {}
 
 
 def _grader_path() -> str:
