@@ -92,6 +92,10 @@ class AppSpec(_Strict):
     # Commands of the learner's started beside `start` (a queue's worker process), in the same
     # sandbox with the same environment and placeholders, and stopped with the service.
     workers: list[str] = Field(default_factory=list, max_length=8)
+    # Copies of `start` the grader runs, each on a port of its own (`{port}`), as behind a load
+    # balancer: the hidden checks get every address (CLASSROOM_BASE_URLS) and can ask one
+    # instance, then another; the load test and the statements probe use the first.
+    instances: Annotated[int, Field(ge=1, le=4)] = 1
     env: dict[str, str] = Field(default_factory=dict)
     services: Services = Field(default_factory=Services)
 

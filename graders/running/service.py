@@ -52,6 +52,8 @@ class RunningService:
     netns: Path | None  # the grader's checks join it; None: the host's loopback
     backing: Backing | None = None  # the databases of `[app.services]`, when it has any
     workers: Supervisor | None = None  # `[app] workers`, when it has any
+    # Every instance's address (`[app] instances`), base_url's first; the hidden checks get all.
+    base_urls: tuple[str, ...] = ()
 
 
 @contextlib.contextmanager
@@ -72,22 +74,29 @@ def running_service(
         backing = _start_backing(app, stack)
         copy = private_copy(ctx.submission, ctx.work, f"{name}-app", ctx.uid)
         data = scratch_dir(ctx.work, f"{name}-data", ctx.uid)
-        port = free_port()
-        values = {"port": str(port), "data": str(data)}
-        values |= backing.placeholders() if backing else {}
+        shared = {"data": str(data)} | (backing.placeholders() if backing else {})
         sockets = (backing.sockets,) if backing else ()
-        variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
-        process_env = clean_env(
-            {**variables, "PORT": str(port), "HOST": "127.0.0.1"},
-            path_prefix=[env.bin],
-            home=data,
-        )
+
+        def instance(port: int) -> tuple[dict[str, str], dict[str, str]]:
+            """The placeholders' values and the environment of the instance on `port`."""
+            values = shared | {"port": str(port)}
+            variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
+            process_env = clean_env(
+                {**variables, "PORT": str(port), "HOST": "127.0.0.1"},
+                path_prefix=[env.bin],
+                home=data,
+            )
+            return values, process_env
+
+        ports = _free_ports(app.instances)
+        values, process_env = instance(ports[0])
         if app.seed:
             seeding = ctx.untrusted(copy, data, readable=sockets)
             _seed(fill(app.seed, values), copy, process_env, limits, seeding, env)
         netns = stack.enter_context(service_network(detect()))
 
-        def spawn(command: str) -> Spawned:
+        def spawn(command: str, port: int = ports[0]) -> Spawned:
+            values, process_env = instance(port)
             return Spawned(
                 _resolve(shlex.split(fill(command, values)), env),
                 cwd=copy,
@@ -96,22 +105,40 @@ def running_service(
                 untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
             )
 
-        process = spawn(app.start)
-        stack.callback(process.stop)
+        processes = []
+        for port in ports:
+            processes.append(spawn(app.start, port))
+            stack.callback(processes[-1].stop)
         workers = None
         if app.workers:
             workers = Supervisor(app.workers, spawn, ctx.work / f"{name}-workers.json")
             stack.callback(workers.stop)
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
+        base_urls = tuple(f"http://127.0.0.1:{port}" for port in ports)
+        for process, base_url in zip(processes, base_urls, strict=True):
+            _wait_healthy(process, base_url + app.health_path, app.startup_timeout_seconds, netns)
         if workers is not None:
             try:
                 workers.settle()
             except WorkerDidNotStart as exc:
                 raise ServiceDidNotStart(str(exc), "service-exited", log=exc.log) from exc
         yield RunningService(
-            base_url=base_url, process=process, netns=netns, backing=backing, workers=workers
+            base_url=base_urls[0],
+            process=processes[0],
+            netns=netns,
+            backing=backing,
+            workers=workers,
+            base_urls=base_urls,
         )
+
+
+def _free_ports(count: int) -> list[int]:
+    """`count` different free ports (one per instance of the service)."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
 
 
 def _start_backing(app: AppSpec, stack: contextlib.ExitStack) -> Backing | None:

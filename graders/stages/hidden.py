@@ -64,6 +64,7 @@ def run(ctx: StageContext) -> StageResult:
             env = clean_env(
                 {
                     "CLASSROOM_BASE_URL": service.base_url,
+                    "CLASSROOM_BASE_URLS": " ".join(service.base_urls),
                     "PYTHONPATH": _grader_path(),
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the grader's run, reproducibly
                     **backing_access(service.backing),

@@ -1,7 +1,7 @@
 """flags-cache's hidden checks see the three ways a cache can look right and be wrong.
 
 Each fixture (tests/fixtures/flags-cache/*.patch) is the reference solution with one
-protection taken out; graded for real (the service in two processes, the grader's PostgreSQL
+protection taken out; graded for real (two instances of the service, the grader's PostgreSQL
 and Redis), the checks of that protection fail. Only the hidden file that holds those checks
 runs: what the other files check is the solution's, unchanged. (The solution's full marks and
 the starter's share are in test_template_grades.py.)

@@ -1,9 +1,9 @@
 """Fixtures for the black-box checks: they talk to the running service over HTTP, and act on
 the grader's own Redis and PostgreSQL behind it as an outage or a busy database would.
 
-The grader starts the learner's service (after `python -m app.seed`, two worker processes)
-with ADMIN_TOKEN and sets CLASSROOM_BASE_URL, CLASSROOM_REDIS_URL, CLASSROOM_PSQL and the
-superuser's libpq variables. These checks run in the grader's environment (pytest + httpx +
+The grader starts two instances of the learner's service (after `python -m app.seed`), each a
+process of its own on a port of its own, with ADMIN_TOKEN, and sets CLASSROOM_BASE_URLS (both
+addresses), CLASSROOM_REDIS_URL, CLASSROOM_PSQL and the superuser's libpq variables. These checks run in the grader's environment (pytest + httpx +
 the standard library); each sets up the QA flags it uses (qa-01 to qa-20) itself.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import socket
 import subprocess
@@ -32,15 +33,20 @@ def contract_bucket(key: str, user: str) -> int:
 
 
 class Flagpole:
-    """The service as its callers and the admin console use it. Every request on a connection
-    of its own: the service's two processes each answer some (one kept-alive connection would
-    always reach the same one)."""
+    """The service as its callers and the admin console use it. The console changes flags on
+    the first instance; callers' requests go to each instance in turn, so every check that
+    reads twice reads from both (a cache kept in one process's memory shows as stale)."""
 
-    admin: ClassVar[dict[str, str]] = ADMIN | {"Connection": "close"}  # the console's headers
-    fresh: ClassVar[dict[str, str]] = {"Connection": "close"}
+    admin: ClassVar[dict[str, str]] = ADMIN  # the console's headers
 
-    def __init__(self, http: httpx.Client) -> None:
-        self.http = http
+    def __init__(self, instances: list[httpx.Client]) -> None:
+        self.http = instances[0]
+        self.instances = instances
+        self._turns = itertools.cycle(instances)
+
+    def caller(self) -> httpx.Client:
+        """The instance whose turn it is."""
+        return next(self._turns)
 
     def set(self, key: str, **change: Any) -> dict[str, Any]:
         response = self.http.patch(f"/flags/{key}", json=change, headers=self.admin)
@@ -51,12 +57,10 @@ class Flagpole:
         return changed
 
     def flag(self, key: str) -> httpx.Response:
-        return self.http.get(f"/flags/{key}", headers=self.fresh)
+        return self.caller().get(f"/flags/{key}")
 
     def answer(self, key: str, user: str, **attributes: str) -> dict[str, Any]:
-        response = self.http.get(
-            f"/flags/{key}/evaluate", params={"user": user, **attributes}, headers=self.fresh
-        )
+        response = self.caller().get(f"/flags/{key}/evaluate", params={"user": user, **attributes})
         assert response.status_code == 200, (
             f"evaluate {key}: {response.status_code} {response.text[:300]}"
         )
@@ -67,9 +71,7 @@ class Flagpole:
         return bool(self.answer(key, user, **attributes)["enabled"])
 
     def page(self, user: str, **attributes: str) -> dict[str, bool]:
-        response = self.http.get(
-            "/evaluate", params={"user": user, **attributes}, headers=self.fresh
-        )
+        response = self.caller().get("/evaluate", params={"user": user, **attributes})
         assert response.status_code == 200, (
             f"GET /evaluate: {response.status_code} {response.text[:300]}"
         )
@@ -169,15 +171,12 @@ SELECT 'locked';
 
 
 @pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    # One client per test: a connection the service dropped after a 500 fails one test, not two.
-    with httpx.Client(base_url=BASE_URL, timeout=30.0) as http:
-        yield http
-
-
-@pytest.fixture
-def flagpole(client: httpx.Client) -> Flagpole:
-    return Flagpole(client)
+def flagpole() -> Iterator[Flagpole]:
+    # Clients per test: a connection an instance dropped after a 500 fails one test, not two.
+    urls = os.environ.get("CLASSROOM_BASE_URLS", BASE_URL).split()
+    with contextlib.ExitStack() as stack:
+        clients = [stack.enter_context(httpx.Client(base_url=u, timeout=30.0)) for u in urls]
+        yield Flagpole(clients)
 
 
 @pytest.fixture

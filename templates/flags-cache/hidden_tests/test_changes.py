@@ -6,9 +6,9 @@ USERS = [f"user-{n}" for n in range(20)]
 
 
 def test_a_kill_switch_takes_effect_on_the_next_request(flagpole: Any) -> None:
-    """A flag turned off is off on the very next request, in both processes: delete (or rewrite) the cache entry once the change is committed."""
+    """A flag turned off is off on the very next request, on both instances: delete (or rewrite) the cache entry once the change is committed."""
     flagpole.set("qa-12", enabled=True, rollout_percent=100, rules=[])
-    assert all(flagpole.enabled("qa-12", u) for u in USERS)  # cached by both processes
+    assert all(flagpole.enabled("qa-12", u) for u in USERS)  # cached by both instances
     flagpole.set("qa-12", enabled=False)
     assert not any(flagpole.enabled("qa-12", u) for u in USERS)
 
@@ -22,7 +22,7 @@ def test_a_page_load_sees_a_change_at_once(flagpole: Any) -> None:
 
 
 def test_a_new_rule_takes_effect_at_once(flagpole: Any) -> None:
-    """A rule added to a flag applies from the next request on, in both processes."""
+    """A rule added to a flag applies from the next request on, on both instances."""
     flagpole.set("qa-14", enabled=True, rollout_percent=100, rules=[])
     assert all(flagpole.enabled("qa-14", u, plan="free") for u in USERS)
     flagpole.set("qa-14", rules=[{"attribute": "plan", "one_of": ["free"], "serve": False}])

@@ -13,7 +13,7 @@ def test_buckets_follow_the_sdk_contract(flagpole: Any, bucket: Any) -> None:
 
 
 def test_a_user_gets_the_same_answer_every_time(flagpole: Any) -> None:
-    """A user's answer must not flicker from one request to the next: two worker processes serve them, and both must agree."""
+    """A user's answer must not flicker from one request to the next: two instances of the service (a process each) answer in turn, and both must agree."""
     flagpole.set("qa-07", enabled=True, rollout_percent=50, rules=[])
     for user in USERS[:20]:
         answers = {flagpole.enabled("qa-07", user) for _ in range(8)}
