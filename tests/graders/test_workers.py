@@ -1,8 +1,9 @@
-"""`[app] workers`: the learner's worker processes run beside the service, and stop with it.
+"""`[app] workers` and `[app] instances`: the learner's worker processes run beside the service,
+are started again when they die, and stop with it; the service runs as two instances.
 
 Every grading here runs the `jobs` fixture assignment (tests/fixtures/assignments/jobs) on a
 submission of tests/fixtures/jobs: a stdlib service that queues jobs as files, and a worker
-process that does them.
+process that does them (its hidden checks post to either instance and kill the worker mid-job).
 """
 
 from __future__ import annotations
