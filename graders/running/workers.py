@@ -74,6 +74,24 @@ class Supervisor:
                 )
         self._thread.start()
 
+    def summary(self) -> str:
+        """What the workers did besides running, in a sentence ("" when nothing): how often each
+        stopped during the stage and was started again, and why the last time."""
+        said = []
+        for worker in self.workers:
+            if worker.exits:
+                times = "1 time" if len(worker.exits) == 1 else f"{len(worker.exits)} times"
+                after = (
+                    f" and was not started again after the {MAX_RESTARTS}th"
+                    if len(worker.exits) >= MAX_RESTARTS
+                    else " and was started again"
+                )
+                said.append(
+                    f"the worker `{worker.command}` stopped {times} during the stage{after} "
+                    f"(last: {worker.exits[-1]})"
+                )
+        return "; ".join(said)
+
     def stop(self) -> None:
         self._stopping.set()
         if self._thread.is_alive():
@@ -93,8 +111,11 @@ class Supervisor:
 
     def _restart(self, worker: Worker) -> None:
         code = worker.current.stop()  # reaps it and closes its sandbox
-        said = cause_line(worker.current.output) or "it printed nothing"
-        worker.exits.append(f"code {code}: {said}")
+        if code is not None and code < 0:
+            worker.exits.append(f"killed by signal {-code}")
+        else:
+            said = cause_line(worker.current.output) or "it printed nothing"
+            worker.exits.append(f"code {code}: {said}")
         if self._stopping.wait(RESTART_DELAY_SECONDS):
             return
         with self._lock:

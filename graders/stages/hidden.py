@@ -75,6 +75,7 @@ def run(ctx: StageContext) -> StageResult:
             outcome = run_cmd(
                 argv, cwd=ctx.hidden_tests, env=env, limits=limits, netns=service.netns
             )
+            workers_said = service.workers.summary() if service.workers else ""
     except ServiceDidNotStart as exc:
         return result(
             "hidden",
@@ -128,7 +129,7 @@ def run(ctx: StageContext) -> StageResult:
         sum(c.score for c in checks),
         spec.points,
         started,
-        f"{passed} of {len(checks)} hidden checks pass",
+        "; ".join(filter(None, [f"{passed} of {len(checks)} hidden checks pass", workers_said])),
         checks=checks,
     )
 
