@@ -292,6 +292,11 @@ class Slo(_Strict):
         """A goal judged by the statements probe (graders.running.statements)."""
         return self.max_statements is not None or self.max_pages_read is not None
 
+    @property
+    def times_latency(self) -> bool:
+        """A latency goal: the one kind an official grade judges against the reference."""
+        return any(goal is not None for goal in (self.p50_ms, self.p95_ms, self.p99_ms))
+
     @model_validator(mode="after")
     def _cpu_is_the_services(self) -> Slo:
         if self.max_cpu_ms is not None and self.endpoint != "Aggregated":
@@ -339,6 +344,11 @@ class LoadStage(_Stage):
     slos: list[Slo] = Field(min_length=1)
     profile: str = ""
     reference: ReferenceJudging = Field(default_factory=ReferenceJudging)
+
+    @property
+    def times_latency(self) -> bool:
+        """Whether any goal is a latency (a stage of counted goals needs no reference run)."""
+        return any(slo.times_latency for slo in self.slos)
 
 
 def whole_stage_check(selector: str) -> str | None:

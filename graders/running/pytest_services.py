@@ -4,7 +4,8 @@ test_quality), so a conftest can reach them the way the service does.
 Each run gets services of its own from graders.running.services (the same throwaway PostgreSQL
 cluster and Redis server the hidden and load stages start), torn down when the run ends, and
 an environment holding `[app.env]` with the placeholders filled: `{postgres_url}`,
-`{redis_url}`, `{data}` (the run's own writable folder) and `{port}` (a free port). A fresh
+`{redis_url}`, `{data}` (the run's own writable folder), `{port}` (a free port) and
+`{instance}` (1: the tests are one instance of the service). A fresh
 cluster per run, not a fresh database in a shared one: the runs of test_quality must not be
 able to tell each other anything, and a shared cluster keeps notes (a role's settings, its
 statistics) that outlive a database.
@@ -40,6 +41,9 @@ def pytest_services(app: AppSpec | None, data: Path) -> Iterator[PytestServices]
         return
     with backing_services(app.services) as backing:
         assert backing is not None
-        values = {"port": str(free_port()), "data": str(data), **backing.placeholders()}
+        values = {
+            "port": str(free_port()), "data": str(data), "instance": "1",
+            **backing.placeholders(),
+        }  # fmt: skip
         env = {name: fill(value, values) for name, value in app.env.items()}
         yield PytestServices(env=env, readable=(backing.sockets,))

@@ -78,8 +78,9 @@ def running_service(
         sockets = (backing.sockets,) if backing else ()
 
         def instance(port: int) -> tuple[dict[str, str], dict[str, str]]:
-            """The placeholders' values and the environment of the instance on `port`."""
-            values = shared | {"port": str(port)}
+            """The placeholders' values and the environment of the instance on `port` (its
+            `{instance}` is its number, from 1: a hash seed of its own, for one)."""
+            values = shared | {"port": str(port), "instance": str(ports.index(port) + 1)}
             variables = {k: fill(v, values) for k, v in {**app.env, **extra_env}.items()}
             process_env = clean_env(
                 {**variables, "PORT": str(port), "HOST": "127.0.0.1"},

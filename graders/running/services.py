@@ -147,8 +147,8 @@ def free_port() -> int:
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
-    """Replace `{port}`, `{data}`, `{postgres_url}`, `{redis_url}` (and nothing else: learner
-    text never becomes a template)."""
+    """Replace `{port}`, `{data}`, `{instance}`, `{postgres_url}`, `{redis_url}` (and nothing
+    else: learner text never becomes a template)."""
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
     return template

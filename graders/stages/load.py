@@ -29,7 +29,9 @@ def run(ctx: StageContext) -> StageResult:
     app = ctx.assignment.spec.app
     assert spec is not None and app is not None and ctx.env is not None
     solution = reference_solution(ctx.hidden_tests)
-    if solution is not None:  # the official grade: latency judged against the reference
+    # The official grade judges latency against the reference measured in the same job; goals
+    # that count (statements, pages, errors, CPU) are the submission's own in either case.
+    if solution is not None and spec.times_latency:
         locust = functools.partial(_locust_argv, ctx)
         return load_rounds.run(ctx, solution, locust, _service_limits(ctx))
     out = ctx.work / "locust"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from graders.model.assignment import load_assignment
 from tests.graders.calibration import (
     OFFICIAL_E2E_SLUG,
     TEMPLATES,
@@ -27,6 +28,14 @@ from tests.graders.calibration import (
 pytestmark = [pytest.mark.slow, pytest.mark.load_goals]
 SLUGS = sorted(path.parent.name for path in TEMPLATES.glob("*/assignment.toml"))
 GRADED_HERE = [slug for slug in SLUGS if slug != OFFICIAL_E2E_SLUG]
+
+
+def _counts_only(slug: str) -> bool:
+    load = load_assignment(TEMPLATES / slug).spec.stages.load
+    return load is not None and not load.times_latency
+
+
+COUNTED_ONLY = [slug for slug in GRADED_HERE if _counts_only(slug)]
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +62,12 @@ def test_every_milestone_names_real_checks_the_solution_finishes_and_the_starter
     slug: str,
 ) -> None:
     check_milestones(template_grade(slug, "solution"), template_grade(slug, "starter"))
+
+
+@pytest.mark.parametrize("slug", COUNTED_ONLY)
+def test_a_load_stage_of_counted_goals_runs_no_reference_beside_it(slug: str) -> None:
+    """Only latency is judged against the reference solution: a stage whose goals all count
+    (statements, pages, errors) is the submission's own run, as without a reference."""
+    load = template_grade(slug, "solution").stage("load")
+    assert load is not None and load.load is not None
+    assert (load.load.judging, load.load.reference_endpoints) == ("absolute", [])
