@@ -3,9 +3,10 @@
 Under full containment the service lives in a network namespace of its own (only loopback):
 its seed command runs with no network at all, and everything the grader sends it (the health
 probe, the hidden checks, Locust) runs inside that namespace (`RunningService.netns`). The
-commands of `[app] workers` (a queue's worker process) run beside it, in the same sandbox and
-namespace with the same environment, kept running and stopped with it
-(graders.running.workers).
+`[app] instances` of the service (copies of its start command, each on a port of its own) and
+the commands of `[app] workers` (a queue's worker process) run beside it, in the same sandbox
+and namespace with the same environment; the workers are kept running
+(graders.running.workers), and everything stops with the service.
 """
 
 from __future__ import annotations

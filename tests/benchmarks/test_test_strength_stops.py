@@ -62,7 +62,13 @@ def test_a_stopped_strength_run_leaves_no_grading_running(runs: Path, sig: signa
         _, err = bench.communicate(timeout=120)
         assert bench.returncode == 128 + sig, err
         assert b"interrupted" in err
-        assert live_processes(runs) == []
+        # A PostgreSQL whose grading unwound may still be finishing its shutdown as the
+        # benchmark exits (its postmaster was seen a moment later in one make test run of
+        # stop 32, as its folder was in stop 30's): gone within 30 s, or left running.
+        deadline = time.monotonic() + 30
+        while (left := live_processes(runs)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert left == []
         assert list(runs.glob("classroom-strength-*")) == []
     finally:
         if bench.poll() is None:
