@@ -54,7 +54,14 @@ class Supervisor:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._started = time.monotonic()
-        self.workers = [Worker(command, spawn(command)) for command in commands]
+        self.workers: list[Worker] = []
+        try:
+            for command in commands:
+                self.workers.append(Worker(command, spawn(command)))
+        except BaseException:  # an interrupt, or a command that cannot start: none left behind
+            for worker in self.workers:
+                worker.current.stop()
+            raise
         self._thread = threading.Thread(target=self._watch, name="workers", daemon=True)
         self._write_state()
 
