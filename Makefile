@@ -49,7 +49,7 @@ typecheck: $(STAMP)
 # that expect a real assignment's solution to meet its load goals (marked `load_goals`), one
 # after another so two load tests never share the two cores (a load goal measures the
 # submission, not the suite's own traffic), with any test marked `load_lane` to even out the
-# lanes (none since webhook-ingest's calibration joined the load lane); and every other slow
+# lanes (one: a hostile grading whose 2 s load run needs its requests); and every other slow
 # test (act runs, installs) beside them at a lower priority (nice: basis.procs hands it on to
 # every command the tests start, each in a session and so a scheduler autogroup of its own). Tried and not kept (figures in the README, "make test"): the
 # load lane beside the fast tests, the other lane beside them, the other lane on 2 workers (on
