@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -80,6 +81,17 @@ class Services(_Strict):
 
 
 SERVICE_PLACEHOLDERS = {"postgres": "{postgres_url}", "redis": "{redis_url}"}
+UPSTREAM_PLACEHOLDER = re.compile(r"\{upstream_([a-z][a-z0-9_]*)_url\}")
+UpstreamName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
+
+
+class Upstream(_Strict):
+    """`[app.upstreams.NAME]`: another company's service the learner's calls (a ledger, a
+    payment provider), played by a script of the assignment's own (graders.running.upstreams):
+    `{upstream_NAME_url}` reaches it, and the hidden checks script its failures."""
+
+    script: Annotated[str, Field(min_length=1)]  # relative to the assignment's folder
+    health_path: str = "/health"
 
 
 class AppSpec(_Strict):
@@ -98,6 +110,7 @@ class AppSpec(_Strict):
     instances: Annotated[int, Field(ge=1, le=4)] = 1
     env: dict[str, str] = Field(default_factory=dict)
     services: Services = Field(default_factory=Services)
+    upstreams: dict[UpstreamName, Upstream] = Field(default_factory=dict, max_length=4)
 
     @model_validator(mode="after")
     def _placeholders_name_a_service(self) -> AppSpec:
@@ -107,6 +120,12 @@ class AppSpec(_Strict):
                 raise ValueError(
                     f"{placeholder} needs the service it names: add `[app.services.{name}]` "
                     "so the grader starts it"
+                )
+        for name in UPSTREAM_PLACEHOLDER.findall(used):
+            if name not in self.upstreams:
+                raise ValueError(
+                    f"{{upstream_{name}_url}} needs the upstream it names: add "
+                    f'`[app.upstreams.{name}]` with `script = "upstreams/{name}.py"`'
                 )
         return self
 
@@ -505,6 +524,14 @@ def load_assignment(folder: Path) -> LoadedAssignment:
         spec = Assignment.model_validate(data)
     except ValidationError as exc:
         raise UserError(describe_validation_error(path, exc)) from exc
+    for name, upstream in (spec.app.upstreams if spec.app else {}).items():
+        script = (folder / upstream.script).resolve()
+        if not script.is_file() or not script.is_relative_to(folder.resolve()):
+            raise UserError(
+                f"{path}: app.upstreams.{name}.script: {upstream.script} is not a file of "
+                f"{folder}; the upstream's script belongs to the assignment (never to the "
+                "submission): write it there or fix the path"
+            )
     for index, milestone in enumerate(spec.milestones):
         if not (folder / milestone.body).is_file():
             raise UserError(

@@ -216,7 +216,8 @@ def run_cmd(
 
 class Spawned(procs.Spawned):
     """A long-running process with its captured output: the learner's service (contained) or
-    a database the grader starts for it (`untrusted=None`)."""
+    a database or upstream the grader starts for it (`untrusted=None`; `netns`: inside the
+    service's network namespace)."""
 
     def __init__(
         self,
@@ -226,11 +227,12 @@ class Spawned(procs.Spawned):
         env: Mapping[str, str],
         limits: Limits,
         untrusted: Untrusted | None,
+        netns: Path | None = None,
     ) -> None:
         super().__init__(
             argv,
             cwd=cwd,
             env=env,
             limits=limits,
-            confine=lambda: Confinement(limits, untrusted=untrusted),
+            confine=lambda: Confinement(limits, untrusted=untrusted, netns=netns),
         )

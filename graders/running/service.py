@@ -13,22 +13,21 @@ from __future__ import annotations
 
 import contextlib
 import shlex
-import sys
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
 
 from basis.procs import CommandResult, Limits
 from graders.model.assignment import AppSpec
 from graders.model.causes import cause_line, failed_because
 from graders.model.report import StageCause
 from graders.running.containment import detect
+from graders.running.health_probe import probe
 from graders.running.isolation import service_network
 from graders.running.process import Spawned, Untrusted, clean_env, run_cmd
 from graders.running.services import Backing, ServicesUnavailable, backing_services, fill, free_port
+from graders.running.upstreams import UpstreamDidNotStart, Upstreams, running_upstreams
 from graders.running.workers import Supervisor, WorkerDidNotStart
 from graders.running.workspace import private_copy, scratch_dir
 from graders.stages.context import StageContext, SubmissionEnv
@@ -55,6 +54,7 @@ class RunningService:
     workers: Supervisor | None = None  # `[app] workers`, when it has any
     # Every instance's address (`[app] instances`), base_url's first; the hidden checks get all.
     base_urls: tuple[str, ...] = ()
+    upstreams: Upstreams = field(default_factory=Upstreams)  # `[app.upstreams]`, in its netns
 
 
 @contextlib.contextmanager
@@ -75,7 +75,10 @@ def running_service(
         backing = _start_backing(app, stack)
         copy = private_copy(ctx.submission, ctx.work, f"{name}-app", ctx.uid)
         data = scratch_dir(ctx.work, f"{name}-data", ctx.uid)
+        netns = stack.enter_context(service_network(detect()))
+        upstreams = _start_upstreams(ctx, netns, stack)
         shared = {"data": str(data)} | (backing.placeholders() if backing else {})
+        shared |= upstreams.placeholders()
         sockets = (backing.sockets,) if backing else ()
 
         def instance(port: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -95,7 +98,6 @@ def running_service(
         if app.seed:
             seeding = ctx.untrusted(copy, data, readable=sockets)
             _seed(fill(app.seed, values), copy, process_env, limits, seeding, env)
-        netns = stack.enter_context(service_network(detect()))
 
         def spawn(command: str, port: int = ports[0]) -> Spawned:
             values, process_env = instance(port)
@@ -130,6 +132,7 @@ def running_service(
             backing=backing,
             workers=workers,
             base_urls=base_urls,
+            upstreams=upstreams,
         )
 
 
@@ -148,6 +151,20 @@ def _start_backing(app: AppSpec, stack: contextlib.ExitStack) -> Backing | None:
     try:
         return stack.enter_context(backing_services(app.services))
     except ServicesUnavailable as exc:
+        raise ServiceDidNotStart(str(exc), "services-unavailable") from exc
+
+
+def _start_upstreams(
+    ctx: StageContext, netns: Path | None, stack: contextlib.ExitStack
+) -> Upstreams:
+    """The assignment's upstreams, stopped when `stack` closes; a stage error if they can't."""
+    app = ctx.assignment.spec.app
+    assert app is not None
+    try:
+        return stack.enter_context(
+            running_upstreams(app.upstreams, ctx.assignment.root, netns, ctx.work)
+        )
+    except UpstreamDidNotStart as exc:
         raise ServiceDidNotStart(str(exc), "services-unavailable") from exc
 
 
@@ -205,52 +222,3 @@ def _wait_healthy(process: Spawned, url: str, timeout: float, netns: Path | None
         f"the service did not answer {url} with 200 within {timeout:.0f} s (last: {last})",
         log=process.output,
     )
-
-
-# Polls `url` for up to `budget` seconds from wherever it runs; prints the last status seen.
-_PROBE = """
-import sys, time, urllib.error, urllib.request
-url, budget = sys.argv[1], float(sys.argv[2])
-end, last = time.monotonic() + budget, "no answer"
-while True:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            last = f"HTTP {answer.status}"
-    except urllib.error.HTTPError as exc:
-        last = f"HTTP {exc.code}"
-    except OSError as exc:
-        last = type(getattr(exc, "reason", exc)).__name__
-    if last == "HTTP 200" or time.monotonic() > end:
-        break
-    time.sleep(0.1)
-print(last)
-"""
-
-
-def probe(url: str, netns: Path | None, budget: float) -> str:
-    """The service's answer to `url` ("HTTP 200", "HTTP 503", "ConnectionRefusedError"…),
-    asked from inside its network namespace when it has one."""
-    if netns is None:
-        return _probe_here(url, budget)
-    outcome = run_cmd(
-        [sys.executable, "-I", "-c", _PROBE, url, f"{budget:.2f}"],
-        cwd=Path("/"),
-        env=clean_env(),
-        limits=Limits(timeout_seconds=budget + 5, output_bytes=4096),
-        netns=netns,
-    )
-    lines = outcome.output.strip().splitlines()
-    return lines[-1] if lines else "no answer"
-
-
-def _probe_here(url: str, budget: float) -> str:
-    end, last = time.monotonic() + budget, "no answer"
-    with httpx.Client(timeout=2.0) as client:
-        while True:
-            try:
-                last = f"HTTP {client.get(url).status_code}"
-            except httpx.HTTPError as exc:
-                last = type(exc).__name__
-            if last == "HTTP 200" or time.monotonic() > end:
-                return last
-            time.sleep(0.1)

@@ -69,6 +69,7 @@ def run(ctx: StageContext) -> StageResult:
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the grader's run, reproducibly
                     **backing_access(service.backing),
                     **worker_access(service.workers),
+                    **service.upstreams.access(),
                 },
                 home=ctx.work,
             )
