@@ -30,7 +30,14 @@ from app.main import create_app
 from app.migrate import upgrade
 from tests.ledger import serve
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def worker_env(**env: str) -> dict[str, str]:
+    """This environment with `env`, where `python -m app.worker` finds the app (pytest runs from
+    the repository's root)."""
+    paths = [str(Path.cwd()), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, **env, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 FINISHED = {"done", "failed", "parked"}
 
 
@@ -89,6 +96,7 @@ def settings_env(
 
 @pytest.fixture
 def client(settings_env: dict[str, str]) -> Iterator[TestClient]:
+    del settings_env  # set in the environment, where create_app reads it
     with TestClient(create_app()) as test_client:
         yield test_client
 
@@ -98,8 +106,7 @@ def worker(settings_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     """`python -m app.worker`, running until the test ends."""
     process = subprocess.Popen(
         [sys.executable, "-m", "app.worker"],
-        cwd=ROOT,
-        env={**os.environ, **settings_env},
+        env=worker_env(**settings_env),
         text=True,
     )
     yield process

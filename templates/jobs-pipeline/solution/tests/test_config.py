@@ -1,22 +1,19 @@
 """Configuration: a process that cannot reach Ledgerly refuses to start, and says why."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import worker_env
 
 
 def start_worker(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"LEDGER_URL", "LEDGER_TIMEOUT_SECONDS"}
-    }
+    unset = {"LEDGER_URL", "LEDGER_TIMEOUT_SECONDS"} - env.keys()
+    clean = {k: v for k, v in worker_env(**env).items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-m", "app.worker"],
-        cwd=ROOT,
-        env={**clean, **env},
+        env=clean,
         capture_output=True,
         text=True,
         timeout=30,

@@ -1,0 +1,56 @@
+import itertools
+import time
+from typing import Any
+
+
+def test_a_job_that_always_fails_is_parked_after_five_attempts(tally: Any) -> None:
+    """After the 5th failed attempt the job is `parked` (attempts 5, an error), and Ledgerly is not called again."""
+    account = tally.account()
+    tally.script(account, fail=1000, status=500)
+    job = tally.queued(account, "8.00")
+    parked = tally.finished(job["id"])
+    assert (parked["status"], parked["attempts"]) == ("parked", 5)
+    assert parked["error"]
+    times = [call["at"] for call in tally.calls_when(account, 6, within=6.0)]
+    assert len(times) == 5
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert all(wait - 0.05 <= gap for gap, wait in zip(gaps, (0.5, 1, 2, 4), strict=True)), gaps
+
+
+def test_a_failing_job_does_not_hold_up_the_others(tally: Any) -> None:
+    """While a job waits out its backoff, the workers take the next ones: no sleeping in the worker with a job in hand."""
+    broken, fine = tally.account(), tally.account()
+    tally.script(broken, fail=1000, status=500)
+    stuck = [tally.queued(broken, "1.00") for _ in range(4)]
+    time.sleep(0.8)  # every stuck job has failed once and waits for its next attempt
+    started = time.monotonic()
+    jobs = [tally.queued(fine, f"{n}.00") for n in range(1, 7)]
+    assert [tally.finished(job["id"], within=6.0)["status"] for job in jobs] == ["done"] * 6
+    assert time.monotonic() - started < 6.0
+    assert all(tally.job(job["id"])["status"] != "done" for job in stuck)
+
+
+def test_parked_jobs_are_listed_and_can_be_retried(tally: Any) -> None:
+    """GET /jobs?status=parked lists parked jobs; POST /jobs/{id}/retry answers 202 and queues it again (attempts from 0)."""
+    account = tally.account()
+    tally.script(account, fail=5, status=503)
+    job = tally.queued(account, "8.00")
+    assert tally.finished(job["id"])["status"] == "parked"
+    listed = tally.http.get("/jobs", params={"status": "parked"}).json()["jobs"]
+    assert job["id"] in [parked["id"] for parked in listed]
+    retried = tally.http.post(f"/jobs/{job['id']}/retry")
+    assert retried.status_code == 202
+    assert retried.json()["status"] in {"queued", "running", "done"}
+    done = tally.finished(job["id"])
+    assert (done["status"], done["attempts"]) == ("done", 1)
+    assert len(tally.record(account)["entries"]) == 1
+
+
+def test_only_a_parked_job_can_be_retried(tally: Any) -> None:
+    """Retrying a job that is not parked is 409 (it would run twice); an unknown one is 404."""
+    account = tally.account()
+    job = tally.queued(account, "8.00")
+    assert tally.finished(job["id"])["status"] == "done"
+    assert tally.http.post(f"/jobs/{job['id']}/retry").status_code == 409
+    assert tally.http.post("/jobs/987654321/retry").status_code == 404
+    assert len(tally.record(account)["calls"]) == 1
