@@ -75,3 +75,34 @@ def test_invalid_fields_are_named_with_a_fix(tmp_path, text, field, fix):
     assert str(tmp_path / "assignment.toml") in message
     line = next(line for line in message.splitlines() if line.strip().startswith(field + ":"))
     assert fix in line
+
+
+APP_WITH_LEDGER = MINIMAL + """
+[app]
+start = "python -m app"
+[app.env]
+LEDGER_URL = "{upstream_ledger_url}"
+"""
+
+
+def test_an_upstream_placeholder_needs_its_upstream(tmp_path):
+    with pytest.raises(UserError) as caught:
+        load_assignment(write(tmp_path, APP_WITH_LEDGER))
+    assert '`[app.upstreams.ledger]` with `script = "upstreams/ledger.py"`' in str(caught.value)
+
+
+def test_an_upstreams_script_must_be_a_file_of_the_assignment(tmp_path):
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("print('not the assignment's')\n")
+    folder = tmp_path / "assignment"
+    folder.mkdir()
+    for script in ("upstreams/ledger.py", "../elsewhere.py"):
+        text = APP_WITH_LEDGER + f'[app.upstreams.ledger]\nscript = "{script}"\n'
+        with pytest.raises(UserError) as caught:
+            load_assignment(write(folder, text))
+        assert f"app.upstreams.ledger.script: {script} is not a file of" in str(caught.value)
+    (folder / "upstreams").mkdir()
+    (folder / "upstreams" / "ledger.py").write_text("")
+    text = APP_WITH_LEDGER + '[app.upstreams.ledger]\nscript = "upstreams/ledger.py"\n'
+    spec = load_assignment(write(folder, text)).spec
+    assert spec.app is not None and spec.app.upstreams["ledger"].script == "upstreams/ledger.py"

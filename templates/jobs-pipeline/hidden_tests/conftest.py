@@ -30,12 +30,6 @@ FINISHED = {"done", "failed", "parked"}
 FINISHED_WITHIN = 20.0
 
 
-def statement(*amounts: str) -> str:
-    """A bank statement in Tally's CSV format, one transaction per amount."""
-    rows = [f"2026-10-{day % 28 + 1:02d},Office supplies,{cash}" for day, cash in enumerate(amounts)]
-    return "\n".join(["date,description,amount", *rows]) + "\n"
-
-
 class Tally:
     """The service, as a bookkeeper's browser and Ledgerly's operator see it."""
 
@@ -47,6 +41,12 @@ class Tally:
     def account() -> str:
         return f"acct-{secrets.token_hex(5)}"
 
+    @staticmethod
+    def statement(*amounts: str) -> str:
+        """A bank statement in Tally's CSV format, one transaction per amount."""
+        rows = [f"2026-10-{n % 28 + 1:02d},Office supplies,{cash}" for n, cash in enumerate(amounts)]
+        return "\n".join(["date,description,amount", *rows]) + "\n"
+
     def upload(self, account: str, text: str) -> httpx.Response:
         return self.http.post(
             "/uploads", params={"account": account}, content=text,
@@ -54,7 +54,7 @@ class Tally:
         )  # fmt: skip
 
     def queued(self, account: str, *amounts: str) -> dict[str, Any]:
-        answer = self.upload(account, statement(*amounts))
+        answer = self.upload(account, self.statement(*amounts))
         assert answer.status_code == 202, answer.text
         job: dict[str, Any] = answer.json()
         return job
@@ -94,14 +94,14 @@ class Tally:
                 return calls
             time.sleep(0.02)
 
-
-def kill_every_worker() -> list[int]:
-    """SIGKILL each worker process (as a deploy on a bad day would); the pids killed."""
-    state = json.loads(Path(os.environ["CLASSROOM_WORKERS"]).read_text(encoding="utf-8"))
-    pids = [worker["pid"] for worker in state["workers"]]
-    for pid in pids:
-        os.killpg(pid, signal.SIGKILL)
-    return pids
+    @staticmethod
+    def kill_every_worker() -> list[int]:
+        """SIGKILL each worker process (as a deploy on a bad day would); the pids killed."""
+        state = json.loads(Path(os.environ["CLASSROOM_WORKERS"]).read_text(encoding="utf-8"))
+        pids = [worker["pid"] for worker in state["workers"]]
+        for pid in pids:
+            os.killpg(pid, signal.SIGKILL)
+        return pids
 
 
 @pytest.fixture

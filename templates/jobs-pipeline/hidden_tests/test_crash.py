@@ -1,7 +1,5 @@
 from typing import Any
 
-from conftest import kill_every_worker
-
 
 def test_a_worker_killed_mid_job_leaves_the_job_to_another(tally: Any) -> None:
     """SIGKILL mid-call (after Ledgerly booked it): the job must not stay `running` forever; within 10 s another attempt finishes it, booked once."""
@@ -9,7 +7,7 @@ def test_a_worker_killed_mid_job_leaves_the_job_to_another(tally: Any) -> None:
     tally.script(account, slow=1, delay_ms=1500)
     job = tally.queued(account, "8.00")
     assert len(tally.calls_when(account, 1, within=5.0)) == 1
-    kill_every_worker()
+    tally.kill_every_worker()
     done = tally.finished(job["id"])
     record = tally.record(account)
     assert done["status"] == "done"

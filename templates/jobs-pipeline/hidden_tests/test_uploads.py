@@ -1,12 +1,10 @@
 import time
 from typing import Any
 
-from conftest import statement
-
 
 def test_an_upload_is_202_with_its_job(tally: Any) -> None:
     """POST /uploads answers 202 with the job (queued, 0 attempts, lines, total_cents) and a Location of /jobs/{id}."""
-    answer = tally.upload(tally.account(), statement("10.00", "2.50"))
+    answer = tally.upload(tally.account(), tally.statement("10.00", "2.50"))
     assert answer.status_code == 202
     job = answer.json()
     assert job["status"] in {"queued", "running", "done"}
@@ -24,7 +22,7 @@ def test_the_total_is_exact_to_the_cent(tally: Any) -> None:
 def test_a_malformed_line_is_422_naming_it(tally: Any) -> None:
     """A bad date, amount or field count is 422 before anything is queued, and the message names the line."""
     for bad in ("2026-13-01,Rent,100.00", "2026-10-01,Rent,1.234", "2026-10-01,Rent", "2026-10-01,Rent,ten"):
-        text = statement("1.00", "2.00") + bad + "\n"
+        text = tally.statement("1.00", "2.00") + bad + "\n"
         answer = tally.upload(tally.account(), text)
         assert answer.status_code == 422, bad
         assert "line 4" in answer.text, bad
@@ -39,7 +37,7 @@ def test_a_statement_without_transactions_is_422(tally: Any) -> None:
 def test_an_upload_over_a_megabyte_is_413(tally: Any) -> None:
     """Statements are at most 1 MB (1,048,576 bytes): a larger upload is 413 and queues nothing."""
     account = tally.account()
-    big = statement("1.00") + "2026-10-02,Padding " + "x" * 1_048_576 + ",1.00\n"
+    big = tally.statement("1.00") + "2026-10-02,Padding " + "x" * 1_048_576 + ",1.00\n"
     assert tally.upload(account, big).status_code == 413
     time.sleep(0.5)
     assert tally.record(account)["calls"] == []
@@ -47,9 +45,9 @@ def test_an_upload_over_a_megabyte_is_413(tally: Any) -> None:
 
 def test_an_account_is_required_and_checked(tally: Any) -> None:
     """`account` is required: 1-64 lowercase letters, digits and dashes, or 422."""
-    assert tally.http.post("/uploads", content=statement("1.00")).status_code == 422
+    assert tally.http.post("/uploads", content=tally.statement("1.00")).status_code == 422
     for bad in ("", "Acme", "acme corp", "a" * 65, "-acme"):
-        assert tally.upload(bad, statement("1.00")).status_code == 422, bad
+        assert tally.upload(bad, tally.statement("1.00")).status_code == 422, bad
 
 
 def test_an_unknown_job_is_404(tally: Any) -> None:
