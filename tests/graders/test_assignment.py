@@ -77,12 +77,15 @@ def test_invalid_fields_are_named_with_a_fix(tmp_path, text, field, fix):
     assert fix in line
 
 
-APP_WITH_LEDGER = MINIMAL + """
+APP_WITH_LEDGER = (
+    MINIMAL
+    + """
 [app]
 start = "python -m app"
 [app.env]
 LEDGER_URL = "{upstream_ledger_url}"
 """
+)
 
 
 def test_an_upstream_placeholder_needs_its_upstream(tmp_path):

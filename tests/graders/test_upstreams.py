@@ -101,9 +101,12 @@ def test_an_upstream_that_does_not_start_names_its_script(tmp_path: Path) -> Non
     (folder / "upstreams").mkdir(parents=True)
     (folder / "upstreams" / "broken.py").write_text("raise SystemExit('no PORT for me')\n")
     broken = {"broken": Upstream(script="upstreams/broken.py")}
-    with pytest.raises(UpstreamDidNotStart) as caught:  # noqa: PT012
-        with service_network(detect()) as netns, running_upstreams(broken, folder, netns, tmp_path):
-            pass
+    with (
+        pytest.raises(UpstreamDidNotStart) as caught,
+        service_network(detect()) as netns,
+        running_upstreams(broken, folder, netns, tmp_path),
+    ):
+        pass
     message = str(caught.value)
     assert "the assignment's upstream `broken` (upstreams/broken.py)" in message
     assert "no PORT for me" in message
