@@ -44,7 +44,9 @@ class Tally:
     @staticmethod
     def statement(*amounts: str) -> str:
         """A bank statement in Tally's CSV format, one transaction per amount."""
-        rows = [f"2026-10-{n % 28 + 1:02d},Office supplies,{cash}" for n, cash in enumerate(amounts)]
+        rows = [
+            f"2026-10-{n % 28 + 1:02d},Office supplies,{cash}" for n, cash in enumerate(amounts)
+        ]
         return "\n".join(["date,description,amount", *rows]) + "\n"
 
     def upload(self, account: str, text: str) -> httpx.Response:
@@ -104,7 +106,7 @@ class Tally:
         return pids
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tally() -> Any:
     with (
         httpx.Client(base_url=BASE_URL, timeout=10.0) as http,
@@ -113,3 +115,13 @@ def tally() -> Any:
         ) as ledger,
     ):
         yield Tally(http, ledger)
+
+
+@pytest.fixture(scope="session")
+def parked(tally: Any) -> Any:
+    """A job Ledgerly refused five times (503s), once it finished: (account, job id, the job).
+    Shared by the checks on parking, which would otherwise each wait out the 7.5 s of backoff."""
+    account = tally.account()
+    tally.script(account, fail=5, status=503)
+    job = tally.queued(account, "8.00")
+    return account, job["id"], tally.finished(job["id"])

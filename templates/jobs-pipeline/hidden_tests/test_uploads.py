@@ -21,7 +21,12 @@ def test_the_total_is_exact_to_the_cent(tally: Any) -> None:
 
 def test_a_malformed_line_is_422_naming_it(tally: Any) -> None:
     """A bad date, amount or field count is 422 before anything is queued, and the message names the line."""
-    for bad in ("2026-13-01,Rent,100.00", "2026-10-01,Rent,1.234", "2026-10-01,Rent", "2026-10-01,Rent,ten"):
+    for bad in (
+        "2026-13-01,Rent,100.00",
+        "2026-10-01,Rent,1.234",
+        "2026-10-01,Rent",
+        "2026-10-01,Rent,ten",
+    ):
         text = tally.statement("1.00", "2.00") + bad + "\n"
         answer = tally.upload(tally.account(), text)
         assert answer.status_code == 422, bad
