@@ -13,10 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from graders.model.assignment import PostgresService, Services, load_assignment
+from graders.model.assignment import (
+    AppSpec,
+    PostgresService,
+    Services,
+    Upstream,
+    load_assignment,
+)
 from graders.model.report import GradeReport, StageResult, Submission
 from graders.running.containment import detect
 from graders.running.engine import grade_submission
+from graders.running.pytest_services import pytest_services
 from graders.running.services import backing_services
 from tests.conftest import FIXTURES
 from tests.graders.test_services import servers_running
@@ -111,3 +118,17 @@ def test_a_missing_postgres_ends_the_stage_with_what_to_install(
     assert (result.status, result.cause) == ("error", "services-unavailable"), result.message
     assert "apt-get install -y postgresql" in result.message
     assert servers_running(grading_runs) == []
+
+
+def test_an_upstreams_address_is_left_to_the_tests_own_copy(tmp_path: Path) -> None:
+    """The learner's tests run with no network: `{upstream_NAME_url}` would name an address
+    they cannot reach, so the variable is left out and their conftest starts its own copy."""
+    app = AppSpec(
+        start="python -m app",
+        env={"DATABASE_URL": "{postgres_url}", "LEDGER_URL": "{upstream_ledger_url}"},
+        services=Services(postgres=PostgresService()),
+        upstreams={"ledger": Upstream(script="upstreams/ledger.py")},
+    )
+    with pytest_services(app, tmp_path) as started:
+        assert "LEDGER_URL" not in started.env
+        assert started.env["DATABASE_URL"].startswith("postgresql://learner:")
