@@ -415,11 +415,13 @@ class Spawned:
         env: Mapping[str, str],
         limits: Limits,
         confine: Callable[[], Confine] = Direct,
+        observe: Callable[[bytes], None] | None = None,
     ) -> None:
+        """`observe` sees every chunk of output as it comes (kept or not): a log file, say."""
         _refuse_if_aborted()
         self.argv = list(argv)
         self._confinement = confine()
-        self._capture = _Capture(limits.output_bytes)
+        self._capture = _Capture(limits.output_bytes, observe=observe)
         # Started and registered, or not started: an interrupt in between would leave a
         # server that nothing stops. One that came meanwhile stops it here, as the caller's
         # cleanup only begins once this returns.

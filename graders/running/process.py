@@ -14,7 +14,7 @@ import os
 import signal
 import subprocess
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,6 +228,7 @@ class Spawned(procs.Spawned):
         limits: Limits,
         untrusted: Untrusted | None,
         netns: Path | None = None,
+        observe: Callable[[bytes], None] | None = None,
     ) -> None:
         super().__init__(
             argv,
@@ -235,4 +236,5 @@ class Spawned(procs.Spawned):
             env=env,
             limits=limits,
             confine=lambda: Confinement(limits, untrusted=untrusted, netns=netns),
+            observe=observe,
         )

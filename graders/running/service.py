@@ -26,6 +26,7 @@ from graders.running.containment import detect
 from graders.running.health_probe import probe
 from graders.running.isolation import service_network
 from graders.running.process import Spawned, Untrusted, clean_env, run_cmd
+from graders.running.service_view import ServiceLog, start_command_pid
 from graders.running.services import Backing, ServicesUnavailable, backing_services, fill, free_port
 from graders.running.upstreams import UpstreamDidNotStart, Upstreams, running_upstreams
 from graders.running.workers import Supervisor, WorkerDidNotStart
@@ -55,6 +56,9 @@ class RunningService:
     # Every instance's address (`[app] instances`), base_url's first; the hidden checks get all.
     base_urls: tuple[str, ...] = ()
     upstreams: Upstreams = field(default_factory=Upstreams)  # `[app.upstreams]`, in its netns
+    # Each instance's start-command process and output file (graders.running.service_view).
+    pids: tuple[int, ...] = ()
+    logs: tuple[Path, ...] = ()
 
 
 @contextlib.contextmanager
@@ -99,7 +103,7 @@ def running_service(
             seeding = ctx.untrusted(copy, data, readable=sockets)
             _seed(fill(app.seed, values), copy, process_env, limits, seeding, env)
 
-        def spawn(command: str, port: int = ports[0]) -> Spawned:
+        def spawn(command: str, port: int = ports[0], log: ServiceLog | None = None) -> Spawned:
             values, process_env = instance(port)
             return Spawned(
                 _resolve(shlex.split(fill(command, values)), env),
@@ -107,11 +111,14 @@ def running_service(
                 env=process_env,
                 limits=limits,
                 untrusted=ctx.untrusted(copy, data, netns=netns, readable=sockets),
+                observe=log.write if log is not None else None,
             )
 
-        processes = []
-        for port in ports:
-            processes.append(spawn(app.start, port))
+        processes, logs = [], []
+        for number, port in enumerate(ports, start=1):
+            logs.append(ServiceLog(ctx.work / f"{name}-instance-{number}.log"))
+            stack.callback(logs[-1].close)
+            processes.append(spawn(app.start, port, logs[-1]))
             stack.callback(processes[-1].stop)
         workers = None
         if app.workers:
@@ -133,6 +140,8 @@ def running_service(
             workers=workers,
             base_urls=base_urls,
             upstreams=upstreams,
+            pids=tuple(start_command_pid(p.proc.pid, ctx.uid) for p in processes),
+            logs=tuple(log.path for log in logs),
         )
 
 

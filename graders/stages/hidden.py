@@ -16,7 +16,7 @@ from graders.model.report import Check, StageResult, Status
 from graders.model.scoring import score
 from graders.running.postgres import DATABASE
 from graders.running.process import clean_env, run_cmd
-from graders.running.service import ServiceDidNotStart, running_service
+from graders.running.service import RunningService, ServiceDidNotStart, running_service
 from graders.running.services import Backing
 from graders.running.workers import Supervisor
 from graders.stages.context import StageContext, result
@@ -70,6 +70,7 @@ def run(ctx: StageContext) -> StageResult:
                     **backing_access(service.backing),
                     **worker_access(service.workers),
                     **service.upstreams.access(),
+                    **service_access(service),
                 },
                 home=ctx.work,
             )
@@ -151,6 +152,17 @@ def backing_access(backing: Backing | None) -> dict[str, str]:
         access |= {k: admin[k] for k in ("PGHOST", "PGUSER", "PGPASSWORD", "PGCONNECT_TIMEOUT")}
         access |= {"PGDATABASE": DATABASE, "CLASSROOM_PSQL": str(backing.postgres.bin / "psql")}
     return access
+
+
+def service_access(service: RunningService) -> dict[str, str]:
+    """What production sees of each instance (graders.running.service_view): the pid of its
+    start command (`CLASSROOM_SERVICE_PIDS`: send it SIGTERM as a deploy would) and the file
+    of its output (`CLASSROOM_SERVICE_LOGS`: read what it logged), in `CLASSROOM_BASE_URLS`'
+    order."""
+    return {
+        "CLASSROOM_SERVICE_PIDS": " ".join(str(pid) for pid in service.pids),
+        "CLASSROOM_SERVICE_LOGS": " ".join(str(log) for log in service.logs),
+    }
 
 
 def worker_access(workers: Supervisor | None) -> dict[str, str]:

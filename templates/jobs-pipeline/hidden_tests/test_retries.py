@@ -34,7 +34,7 @@ def test_a_rate_limited_call_is_tried_again(tally: Any) -> None:
 
 
 def test_a_refused_entry_fails_at_once(tally: Any) -> None:
-    """A 4xx other than 408/409/425/429 will not change: the job is failed after one attempt, with an error naming the status."""
+    """A 4xx other than 429 will not change: the job is failed after one attempt, with an error naming the status."""
     account = tally.account()
     tally.script(account, fail=1, status=422)
     job = tally.queued(account, "8.00")

@@ -39,6 +39,18 @@ def test_a_statement_without_transactions_is_422(tally: Any) -> None:
         assert tally.upload(tally.account(), text).status_code == 422, text
 
 
+def test_a_file_that_is_not_utf8_text_is_422(tally: Any) -> None:
+    """A statement must be UTF-8 text: other bytes are 422, not a 500."""
+    answer = tally.upload(tally.account(), "date,description,amount\n2026-10-01,Caf\xe9,1.00\n")
+    assert answer.status_code == 202  # UTF-8 with an accent is fine
+    body = b"date,description,amount\n2026-10-01,Caf\xe9,1.00\n"  # Latin-1 is not
+    latin1 = tally.http.post(
+        "/uploads", params={"account": tally.account()}, content=body,
+        headers={"Content-Type": "text/csv"},
+    )  # fmt: skip
+    assert latin1.status_code == 422
+
+
 def test_an_upload_over_a_megabyte_is_413(tally: Any) -> None:
     """Statements are at most 1 MB (1,048,576 bytes): a larger upload is 413 and queues nothing."""
     account = tally.account()

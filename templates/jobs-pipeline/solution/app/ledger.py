@@ -11,8 +11,8 @@ import httpx
 
 from app.queue import Claim
 
-# Statuses that say "try again later"; any other 4xx is an answer that will not change.
-MAY_PASS = {408, 409, 425, 429}
+# "Too many requests": try again later. Any other 4xx is an answer that will not change.
+RATE_LIMITED = 429
 
 
 class LedgerError(Exception):
@@ -39,14 +39,18 @@ def post_entry(http: httpx.Client, job: Claim) -> str:
         answer = http.post(
             "/entries", json=body, headers={"Idempotency-Key": idempotency_key(job.id)}
         )
-    except httpx.TimeoutException:
-        raise LedgerError("Ledgerly did not answer in time", may_pass=True) from None
-    except httpx.TransportError as exc:
-        raise LedgerError(f"Ledgerly could not be reached: {exc}", may_pass=True) from None
+    except httpx.TransportError as exc:  # a timeout, or no connection: both may pass
+        raise LedgerError(_unanswered(exc), may_pass=True) from None
     if answer.status_code in (200, 201):
         entry_id: str = answer.json()["entry_id"]
         return entry_id
-    may_pass = answer.status_code >= 500 or answer.status_code in MAY_PASS
+    may_pass = answer.status_code >= 500 or answer.status_code == RATE_LIMITED
     raise LedgerError(
         f"Ledgerly answered {answer.status_code}: {answer.text[:200]}", may_pass=may_pass
     )
+
+
+def _unanswered(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "Ledgerly did not answer in time"
+    return f"Ledgerly could not be reached: {exc}"

@@ -34,7 +34,7 @@ SET status = 'queued', attempts = 0, error = NULL, run_after = now(), updated_at
 WHERE id = %s AND status = 'parked' RETURNING {COLUMNS}"""  # noqa: S608
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # pragma: no mutate  (immutability guards the code, no answer changes)
 class Claim:
     """One attempt at one job, as a worker claimed it."""
 
