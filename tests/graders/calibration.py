@@ -1,8 +1,12 @@
-"""The calibration grades of templates/*/: graded once per test session, shared by test files."""
+"""The calibration grades of templates/*/: graded once per test session, shared by test files;
+and the hostile fixtures' way of grading a solution with one protection taken out."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from functools import cache
+from pathlib import Path
 
 from graders.model.assignment import load_assignment
 from graders.model.report import GradeReport, Submission
@@ -73,3 +77,32 @@ def check_milestones(solution: GradeReport, starter: GradeReport) -> None:
         assert done.status == "done", f"{done.id}: {done.failing}"
     for todo in starter.milestones:
         assert todo.status == "in_progress", f"{todo.id} is {todo.status} in the starter"
+
+
+def patched_solution(template: Path, patch: Path, work: Path) -> Path:
+    """templates/X/solution copied into `work` with one hostile `patch` applied (a patch, not
+    a copied file: it stops applying, loudly, when the solution changes under it)."""
+    target = work / patch.stem
+    shutil.copytree(template / "solution", target)
+    subprocess.run(["git", "apply", str(patch)], cwd=target, check=True, timeout=30)
+    return target
+
+
+def hidden_statuses(template: Path, submission: Path, work: Path, *files: str) -> dict[str, str]:
+    """The status of every check in the hidden files named, `submission` graded with only
+    those files (and the conftest) beside the hidden stage: what the others check is left out."""
+    checks = work / "hidden_tests"
+    checks.mkdir()
+    for name in ("conftest.py", *files):
+        shutil.copy(template / "hidden_tests" / name, checks / name)
+    report = grade_submission(
+        load_assignment(template),
+        submission,
+        hidden_tests=checks,
+        skip=frozenset({"tests", "lint", "types", "load"}),
+        submission_info=Submission(path=submission.name),
+    )
+    hidden = report.stage("hidden")
+    assert hidden is not None and hidden.checks, describe(report)
+    # The weights name every check: the other files' are reported as not run, and left out.
+    return {c.name: c.status for c in hidden.checks if c.node_id.split("::")[0] in files}

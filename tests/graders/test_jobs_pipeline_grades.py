@@ -9,22 +9,16 @@ marks and the starter's share are in test_template_grades.py.)
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from graders.model.assignment import load_assignment
-from graders.model.report import GradeReport, Submission
-from graders.running.engine import grade_submission
 from tests.conftest import FIXTURES, ROOT
-from tests.graders.calibration import describe
+from tests.graders.calibration import hidden_statuses, patched_solution
 
 pytestmark = pytest.mark.slow
 JOBS = ROOT / "templates" / "jobs-pipeline"
 BROKEN = FIXTURES / "jobs-pipeline"
-ONLY_HIDDEN = frozenset({"tests", "lint", "types", "load"})
 
 
 @pytest.fixture(autouse=True)
@@ -33,32 +27,11 @@ def _runs(grading_runs: Path) -> Path:
 
 
 def broken(name: str, work: Path) -> Path:
-    """The solution with one protection taken out (a patch: it stops applying, loudly, when
-    the solution changes under it)."""
-    target = work / name
-    shutil.copytree(JOBS / "solution", target)
-    patch = BROKEN / f"{name}.patch"
-    subprocess.run(["git", "apply", str(patch)], cwd=target, check=True, timeout=30)
-    return target
+    return patched_solution(JOBS, BROKEN / f"{name}.patch", work)
 
 
 def hidden_checks(submission: Path, work: Path, *check_files: str) -> dict[str, str]:
-    """The status of every check in the hidden files named, graded against `submission`."""
-    checks = work / "hidden_tests"
-    checks.mkdir()
-    for name in ("conftest.py", *check_files):
-        shutil.copy(JOBS / "hidden_tests" / name, checks / name)
-    report: GradeReport = grade_submission(
-        load_assignment(JOBS),
-        submission,
-        hidden_tests=checks,
-        skip=ONLY_HIDDEN,
-        submission_info=Submission(path=submission.name),
-    )
-    hidden = report.stage("hidden")
-    assert hidden is not None and hidden.checks, describe(report)
-    # The weights name every check: the other files' are reported as not run, and left out.
-    return {c.name: c.status for c in hidden.checks if c.node_id.split("::")[0] in check_files}
+    return hidden_statuses(JOBS, submission, work, *check_files)
 
 
 def test_posting_to_ledgerly_in_the_request_waits_for_it(tmp_path: Path) -> None:
