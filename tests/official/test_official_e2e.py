@@ -1,17 +1,20 @@
 """The official grade of a class, end to end on the sandbox (issue 11's acceptance test).
 
-Four learners on tasks-api: two honest (the reference solution; the bare starter) and two
-who cheat on top of the starter. One games its tests three ways at once: a root conftest that
-turns failures into passes, tests rewritten to `assert True`, and a test that prints "Points
-100/100"; each of the three alone raises the grade if its protection fails, whatever the other
-two do, so one official grade proves all three (the grader's own tests prove each apart:
-tests/graders/test_official_grade.py). The other's app, wherever it is imported, hunts tokens
-and writes with them and phones home with the learner's own token. One
-`classroom official tasks-api --wait` runs the course repository's real workflow through
-act. Every cheater gets exactly the starter's official grade, stage by stage (the bare
-starter in the class is "the same code without the cheat", graded in the same run); the
-solution gets full marks; every learner's grade is on their assignment issue; nothing any
-learner's code did was written anywhere; the reports and comments say there was no network.
+Three learners on tasks-api: two honest (the reference solution; the bare starter) and one who
+cheats every way at once on top of the starter. It games its tests three ways (a root
+conftest that turns failures into passes, tests rewritten to `assert True`, a test that prints
+"Points 100/100"), and its app, wherever it is imported, hunts tokens, writes with them and
+phones home with the learner's own token. Each test-gaming cheat alone raises the grade if its
+protection fails, whatever the others do, and the app's cheats write somewhere if theirs
+fails, so one official grade proves them all (the grader's own tests prove each apart:
+tests/graders/test_official_grade.py, tests/graders/test_hostile_submissions.py,
+tests/workflows/test_grading_e2e.py). One
+`classroom official tasks-api --wait` runs the course repository's real workflow through act.
+The cheater gets exactly the starter's official grade, stage by stage (the bare starter in the
+class is "the same code without the cheats", graded in the same run); the solution gets full
+marks; every learner's grade is on their assignment issue; nothing any learner's code did was
+written anywhere; the reports and comments say there was no network. (Until 2026-12-04 the
+cheats were two learners: one grading fewer, about 90 s, keeps `make test` within its bar.)
 """
 
 from __future__ import annotations
@@ -74,8 +77,7 @@ def submissions() -> dict[str, dict[str, str | None] | None]:
     return {
         "solution": solution_files(),
         "starter": None,
-        "games_its_tests": games_its_tests,
-        "reaches_out": files_of(CHEATS / "reaches_out_at_import"),
+        "cheats": {**games_its_tests, **files_of(CHEATS / "reaches_out_at_import")},
     }
 
 
@@ -99,7 +101,7 @@ def graded(tmp_path_factory):
     work = tmp_path_factory.mktemp("official-e2e")
     # One grade job: on GitHub each job has a runner of its own, here they would share two
     # cores, and the solution's load test must not run beside another grading.
-    with official_class(work, ROOT / "templates" / SLUG, 4, concurrent=1) as room:
+    with official_class(work, ROOT / "templates" / SLUG, 3, concurrent=1) as room:
         warm_environment(room.story, SHARED_CACHE)
         roles = dict(zip(submissions(), room.learners, strict=True))
         commits = {}
@@ -170,7 +172,7 @@ def report_of(room, role: str) -> GradeReport:
 def test_the_run_grades_every_learner_officially_and_prints_its_summary(graded):
     assert graded.code == 0, graded.printed
     assert "tasks-api: official grades by grader " in graded.printed
-    assert "4 graded, 0 not graded, 0 skipped (already graded)" in graded.printed
+    assert "3 graded, 0 not graded, 0 skipped (already graded)" in graded.printed
     assert "  Grade chunk 0: success" in graded.printed
     for role in graded.roles:
         line = store_line(graded, role)
@@ -192,9 +194,6 @@ def test_the_class_calibrates_the_assignment_as_test_template_grades_does_the_ot
     check_milestones(solution, starter)
 
 
-CHEATERS = ("games_its_tests", "reaches_out")
-
-
 # The goals the starter's code misses by design in every run (its GET /tasks p50 is about
 # 4,000 ms and some of its answers are wrong). Its other goals (a create's or an update's
 # 95th percentile, queued behind those slow lists) sit near their edge: two runs of the same
@@ -212,9 +211,8 @@ def stages_but_load(line: dict) -> tuple[list[dict], dict]:
     return [s for s in line["stages"] if s["name"] != "load"], load
 
 
-@pytest.mark.parametrize("role", CHEATERS)
-def test_a_cheat_earns_exactly_the_starters_grade_stage_by_stage(graded, role):
-    starter, cheater = store_line(graded, "starter"), store_line(graded, role)
+def test_the_cheats_earn_exactly_the_starters_grade_stage_by_stage(graded):
+    starter, cheater = store_line(graded, "starter"), store_line(graded, "cheats")
     assert starter["score"] < 50
     starter_stages, starter_load = stages_but_load(starter)
     cheater_stages, cheater_load = stages_but_load(cheater)
@@ -227,12 +225,11 @@ def test_a_cheat_earns_exactly_the_starters_grade_stage_by_stage(graded, role):
 
 
 def test_the_protected_files_a_cheat_changed_are_named(graded):
-    changed = {(t.path, t.change) for t in report_of(graded, "games_its_tests").integrity}
+    changed = {(t.path, t.change) for t in report_of(graded, "cheats").integrity}
     rewritten = {(f"tests/{p.name}", "changed") for p in STARTER_TESTS.glob("test_*.py")}
     added = {("conftest.py", "added"), ("tests/test_zz_lies.py", "added")}
-    assert changed == rewritten | added
+    assert changed == rewritten | added  # not app/: the app is the learner's own
     assert not report_of(graded, "starter").integrity
-    assert not report_of(graded, "reaches_out").integrity  # its app is the learner's own
 
 
 def test_every_grade_ran_contained_without_network(graded):
@@ -250,7 +247,7 @@ def test_every_learner_has_their_grade_on_their_assignment_issue(graded):
         assert author == instructor
         assert f"· {line['score']:g} / 100" in body
         assert graded.commits[role][:12] in body and "**without network**" in body
-    gamed = graded.comments["games_its_tests"][0][1]
+    gamed = graded.comments["cheats"][0][1]
     assert "### Protected files put back" in gamed and "`conftest.py` (added)" in gamed
     assert "### Hidden checks that failed" in graded.comments["starter"][0][1]
 

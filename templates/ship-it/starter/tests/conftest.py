@@ -29,7 +29,7 @@ from app.config import DEFAULT_DATABASE_URL
 from app.migrate import upgrade
 from tests.carrier import serve
 
-STARTUP_SECONDS = 15.0
+STARTUP_SECONDS = 10.0
 
 
 class Carrier:
