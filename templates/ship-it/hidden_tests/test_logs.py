@@ -1,29 +1,35 @@
 import json
+import time
 from typing import Any
 
 
 def test_every_line_the_service_prints_is_a_json_object(shipquote: Any) -> None:
-    """Every line on stdout and stderr, startup included, is one JSON object (configure uvicorn's loggers too)."""
+    """Every line on stdout and stderr, the start included (configure uvicorn's loggers too), is one JSON object."""
     shipquote.http.get("/livez")
     lines = [line for line in shipquote.log_lines() if line.strip()]
-    assert lines
+    entries = []
     for line in lines:
         try:
             entry = json.loads(line)
         except ValueError:
             entry = None
         assert isinstance(entry, dict), f"not a JSON object: {line[:120]}"
+        entries.append(entry)
+    assert entries and "status" not in entries[0], "the start should be logged before requests"
 
 
 def test_a_request_is_logged_once_with_method_path_status_and_duration(shipquote: Any) -> None:
-    """One line per request: method, path, status, duration_ms (a number) and request_id."""
-    answer = shipquote.http.get("/quotes/987654321", headers={"X-Request-ID": "chk-404-line"})
+    """One line per request, only one: method, path, status, duration_ms (the time it took), request_id, level info (error for a 5xx)."""
+    path = f"/quotes/{900_000_000 + shipquote.weight()}"  # asked by no other check
+    started = time.monotonic()
+    answer = shipquote.http.get(path, headers={"X-Request-ID": "chk-404-line"})
+    took_ms = (time.monotonic() - started) * 1000
     assert answer.status_code == 404
-    lines = [e for e in shipquote.logged("request_id", "chk-404-line") if "status" in e]
-    assert len(lines) == 1, lines
-    (line,) = lines
-    assert (line["method"], line["path"], line["status"]) == ("GET", "/quotes/987654321", 404)
-    assert isinstance(line["duration_ms"], int | float) and line["duration_ms"] >= 0
+    assert len([line for line in shipquote.log_lines() if path in line]) == 1
+    (line,) = [e for e in shipquote.logged("request_id", "chk-404-line") if "status" in e]
+    assert (line["method"], line["path"], line["status"]) == ("GET", path, 404)
+    assert isinstance(line["duration_ms"], int | float) and 0 <= line["duration_ms"] <= took_ms
+    assert line["level"] == "info"
 
 
 def test_the_callers_request_id_is_echoed_and_logged(shipquote: Any) -> None:
@@ -42,7 +48,7 @@ def test_a_request_without_an_id_gets_a_new_one_each_time(shipquote: Any) -> Non
 
 
 def test_a_failed_carrier_call_is_logged_with_the_request_id(shipquote: Any) -> None:
-    """Each failed Parcelway attempt is logged (level warning or error) with the id of the request it served."""
+    """Each failed Parcelway attempt is logged (level warning or error) with the id of the request it served; the 503's own line is level error."""
     weight = shipquote.weight()
     shipquote.script(weight, fail=10, status=503)
     headers = {"X-Request-ID": f"chk-carrier-{weight}"}
@@ -50,3 +56,5 @@ def test_a_failed_carrier_call_is_logged_with_the_request_id(shipquote: Any) -> 
     lines = shipquote.logged("request_id", f"chk-carrier-{weight}")
     problems = [line for line in lines if line.get("level") in {"warning", "error"}]
     assert len([line for line in problems if "status" not in line]) >= 1, lines
+    (answered,) = [line for line in lines if "status" in line]
+    assert (answered["status"], answered["level"]) == (503, "error")

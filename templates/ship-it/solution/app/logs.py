@@ -40,7 +40,8 @@ class JsonLines(logging.Formatter):
 
 
 def configure(level: str) -> None:
-    """Every logger, uvicorn's included, writes JSON lines to stdout."""
+    """Every logger, uvicorn's included, writes JSON lines to stdout (uvicorn's access lines
+    are turned off where it is started: one line per request is ours)."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonLines())
     root = logging.getLogger()
@@ -49,7 +50,6 @@ def configure(level: str) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
-    logging.getLogger("uvicorn.access").disabled = True  # one line per request is ours
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
