@@ -60,11 +60,10 @@ def test_a_claim_that_does_not_take_the_job_lets_both_workers_post_it(tmp_path: 
 
 
 def test_a_worker_that_sleeps_out_the_backoff_holds_up_the_queue(tmp_path: Path) -> None:
-    """Both workers wait with a failing job in hand while good jobs queue behind them."""
+    """Both workers wait with a failing job in hand while a good job queues behind them."""
     submission = broken("sleeps_with_the_job_in_hand", tmp_path)
-    seen = hidden_checks(submission, tmp_path, "test_poison.py")
-    assert seen["test_a_failing_job_does_not_hold_up_the_others"] == "failed", seen
-    assert seen["test_a_job_that_always_fails_is_parked_after_five_attempts"] == "passed", seen
+    seen = hidden_checks(submission, tmp_path, "test_backlog.py")
+    assert seen == {"test_a_failing_job_does_not_hold_up_the_others": "failed"}
 
 
 def test_a_job_without_a_lease_stays_running_after_its_worker_died(tmp_path: Path) -> None:

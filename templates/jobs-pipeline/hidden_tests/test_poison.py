@@ -1,5 +1,4 @@
 import itertools
-import time
 from typing import Any
 
 
@@ -12,19 +11,6 @@ def test_a_job_that_always_fails_is_parked_after_five_attempts(tally: Any, parke
     assert len(times) == 5
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert all(wait - 0.05 <= gap for gap, wait in zip(gaps, (0.5, 1, 2, 4), strict=True)), gaps
-
-
-def test_a_failing_job_does_not_hold_up_the_others(tally: Any) -> None:
-    """While jobs wait out their backoff, the workers take the next ones at once: a worker never sleeps with a job in hand."""
-    broken, fine = tally.account(), tally.account()
-    tally.script(broken, fail=1000, status=500)
-    stuck = [tally.queued(broken, "1.00") for _ in range(2)]
-    assert len(tally.calls_when(broken, 6, within=8.0)) >= 6  # each failed 3 times: 2 s to wait
-    started = time.monotonic()
-    job = tally.queued(fine, "2.00")
-    assert tally.finished(job["id"], within=3.0)["status"] == "done"
-    assert time.monotonic() - started < 1.2
-    assert all(tally.job(job["id"])["status"] != "done" for job in stuck)
 
 
 def test_parked_jobs_are_listed_and_can_be_retried(tally: Any, parked: Any) -> None:

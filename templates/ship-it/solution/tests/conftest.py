@@ -1,10 +1,11 @@
 """Test fixtures: the service as it runs in production, `python -m app`, in a process of its own.
 
-Each test gets a PostgreSQL schema of its own (DATABASE_URL names the server; the grader sets
-it), migrated and dropped afterwards, and a new Parcelway (tests/carrier.py, the same program
-the grader runs) on a free port, which it can script: `carrier.script(weight_g, fail=2)`.
-`service()` starts `python -m app` with that environment (and any variable changed), waits
-until `/livez` answers, and keeps every line it prints.
+Each test module gets a PostgreSQL schema of its own (DATABASE_URL names the server; the grader
+sets it), migrated and dropped afterwards, a new Parcelway (tests/carrier.py, the same program
+the grader runs) on a free port, which a test can script for a parcel weight no other test of
+the module uses (`carrier.script(weight_g, fail=2)`), and one service, `python -m app`, live
+and keeping every line it prints; `start(**changes)` starts another with the environment
+changed (a test of the configuration, of a missing database).
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
     """A URL whose connections see only a new, migrated schema (PostgreSQL's search_path)."""
     server = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -136,7 +137,7 @@ def database_url() -> Iterator[str]:
         conn.execute(f"DROP SCHEMA {schema} CASCADE".encode())
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def carrier() -> Iterator[Carrier]:
     token = secrets.token_hex(8)
     server = serve(0, token)
@@ -146,7 +147,7 @@ def carrier() -> Iterator[Carrier]:
     server.server_close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def env(database_url: str, carrier: Carrier) -> dict[str, str]:
     """The environment production gives the service (a short carrier timeout: fast tests)."""
     unset = {"CARRIER_URL", "CARRIER_TIMEOUT_SECONDS", "CARRIER_ATTEMPTS", "LOG_LEVEL", "PORT"}
@@ -155,7 +156,7 @@ def env(database_url: str, carrier: Carrier) -> dict[str, str]:
             "CARRIER_TIMEOUT_SECONDS": "0.5"}  # fmt: skip
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def start(env: dict[str, str]) -> Iterator[Callable[..., Service]]:
     """start(**changes) -> the service, started with `env` changed (None: unset), not waited for."""
     started: list[Service] = []
@@ -170,7 +171,7 @@ def start(env: dict[str, str]) -> Iterator[Callable[..., Service]]:
         service.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def service(start: Callable[..., Service]) -> Service:
     """The service, live."""
     running = start()
