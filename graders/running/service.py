@@ -69,10 +69,13 @@ def running_service(
     ctx: StageContext,
     extra_env: Mapping[str, str],
     limits: Limits,
+    keep_output: bool = False,
 ) -> Iterator[RunningService]:
     """The service, healthy, for the duration of the `with` block; stopped on any exit.
 
-    The databases of `[app.services]` start first and stop last (graders.running.services)."""
+    The databases of `[app.services]` start first and stop last (graders.running.services).
+    With `keep_output` each instance's output is also copied into a file (`logs`), for checks
+    that read what it printed: only the hidden stage's do."""
     env = ctx.env
     assert env is not None
     with contextlib.ExitStack() as stack:
@@ -116,9 +119,11 @@ def running_service(
 
         processes, logs = [], []
         for number, port in enumerate(ports, start=1):
-            logs.append(ServiceLog(ctx.work / f"{name}-instance-{number}.log"))
-            stack.callback(logs[-1].close)
-            processes.append(spawn(app.start, port, logs[-1]))
+            log = ServiceLog(ctx.work / f"{name}-instance-{number}.log") if keep_output else None
+            if log is not None:
+                logs.append(log)
+                stack.callback(log.close)
+            processes.append(spawn(app.start, port, log))
             stack.callback(processes[-1].stop)
         workers = None
         if app.workers:

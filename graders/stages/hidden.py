@@ -43,7 +43,7 @@ def run(ctx: StageContext) -> StageResult:
     junit = ctx.work / "hidden-junit.xml"
     try:
         with running_service(
-            app, name="hidden", ctx=ctx, extra_env=spec.env, limits=limits
+            app, name="hidden", ctx=ctx, extra_env=spec.env, limits=limits, keep_output=True
         ) as service:
             argv = [
                 sys.executable,

@@ -110,6 +110,20 @@ def test_trusted_files_are_copied_unchanged(root: Path, name: str) -> None:
     assert (root / "solution" / name).read_bytes() == original
 
 
+def test_the_public_tests_run_the_upstream_the_grader_runs(
+    root: Path, assignment: LoadedAssignment
+) -> None:
+    """An upstream's script is copied unchanged into tests/ (the public tests start it): a
+    change to one and not the other would teach a Ledgerly the grade never meets."""
+    upstreams = assignment.spec.app.upstreams if assignment.spec.app else {}
+    if not upstreams:
+        pytest.skip(f"{root.name} has no upstream")
+    for upstream in upstreams.values():
+        script = root / upstream.script
+        for tree in ("starter", "solution"):
+            assert (root / tree / "tests" / script.name).read_bytes() == script.read_bytes()
+
+
 @pytest.mark.parametrize("tree", ["starter", "solution"])
 def test_requirements_are_exact_pins(root: Path, tree: str) -> None:
     pins = _pins(root / tree)

@@ -102,6 +102,8 @@ class Tally:
         state = json.loads(Path(os.environ["CLASSROOM_WORKERS"]).read_text(encoding="utf-8"))
         pids = [worker["pid"] for worker in state["workers"]]
         for pid in pids:
+            # Its sandbox, still running the worker: never a pid given to another process since.
+            assert b"app.worker" in Path(f"/proc/{pid}/cmdline").read_bytes(), "a worker is gone"
             os.killpg(pid, signal.SIGKILL)
         return pids
 

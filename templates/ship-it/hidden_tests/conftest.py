@@ -85,8 +85,12 @@ class Shipquote:
 
     @staticmethod
     def pid(instance: int) -> int:
-        """The process of instance `instance` (0: the first) as the machine sees it."""
-        return int(os.environ["CLASSROOM_SERVICE_PIDS"].split()[instance])
+        """The process of instance `instance` (0: the first) as the machine sees it, still
+        running the start command (never a pid the machine gave to another process since)."""
+        pid = int(os.environ["CLASSROOM_SERVICE_PIDS"].split()[instance])
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        assert b"app" in command, f"instance {instance + 1} is no longer running"
+        return pid
 
     @staticmethod
     def psql(sql: str) -> None:
